@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Losses over a batch of predictions. This is the ONE place where the batch mean (1/B) is
+// applied: every layer's backward only accumulates sums.
+//   MSE  L = 1/(B*O) sum (p - y)^2                 dL/dp = 2 (p - y) / (B*O)
+//   MAE  L = 1/(B*O) sum |p - y|                   dL/dp = sign(p - y) / (B*O)
+//   BCE  on logits z, p = sigmoid(z):
+//        L = 1/(B*O) sum max(z,0) - z y + log(1 + exp(-|z|))   dL/dz = (sigmoid(z) - y) / (B*O)
+#pragma once
+
+#include "core/tensor.h"
+
+#include <optional>
+#include <string>
+
+namespace attn {
+
+enum class LossKind { Mse, Mae, BinaryCrossEntropy };
+
+std::string toString(LossKind kind);
+
+/// pred and target (B, O). Returns the mean loss. Throws ShapeError on a mismatch.
+double lossValue(LossKind kind, const ConstMatRef &pred, const ConstMatRef &target);
+/// Same, and writes dL/dpred (B, O) into dPred (preallocated).
+double lossWithGradient(LossKind kind, const ConstMatRef &pred, const ConstMatRef &target,
+                        MatRef dPred);
+
+} // namespace attn

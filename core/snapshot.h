@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Immutable value snapshots that leave the training worker: per-epoch statistics and the
+// attention of the probe rows. Plain C++ (no Eigen, no Qt) so widgets/ can render them without
+// seeing a live model.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+/// A dense row-major grid of values, e.g. attention weights of R probe rows over T time steps.
+struct Grid {
+    int rows = 0;
+    int cols = 0;
+    std::vector<float> values; // (rows*cols), row-major
+
+    float at(int r, int c) const { return values[std::size_t(r) * std::size_t(cols) + std::size_t(c)]; }
+    bool empty() const { return rows == 0 || cols == 0; }
+};
+
+/// Everything the UI and the headless JSON need to know about one finished epoch.
+struct EpochSnapshot {
+    int epoch = 0;                  // 1-based
+    int totalEpochs = 0;
+    double seconds = 0.0;           // wall time of this epoch (training + validation)
+    double trainLoss = 0.0;         // mean training loss over the epoch
+    double valLoss = 0.0;           // validation loss
+    double metric = 0.0;            // validation metric (see metricName)
+    std::string metricName;         // "mae" for regression, "accuracy" for classification
+    std::optional<double> alignment; // attention vs ground truth on the probe rows, in [0, 1]
+    double samplesPerSecond = 0.0;  // training samples per second of this epoch
+    Grid attention;                 // (probe rows, T) attention weights
+    Grid groundTruth;               // (probe rows, T) ground-truth attention mask, may be empty
+    Grid argmaxAttention;           // (probe rows, T) one-hot argmax of attention (max task)
+    Grid probeInputs;               // (probe rows, T) first input feature of each probe row
+};
+
+/// Live progress inside an epoch, sent at most ~30 times per second.
+struct ProgressInfo {
+    int epoch = 0;                 // 1-based epoch in progress
+    int totalEpochs = 0;
+    long long samplesDone = 0;     // training samples done in this epoch
+    long long samplesPerEpoch = 0;
+    double samplesPerSecond = 0.0; // running rate in this epoch
+    double etaSeconds = 0.0;       // estimated time to the end of the run
+};
+
+} // namespace attn

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Finite-difference gradient checking for the double-precision core build (attn_core_f64):
+// central differences on every entry of a tensor, compared as ||analytic - numeric|| /
+// (||analytic|| + ||numeric||), the usual norm-wise relative error.
+#pragma once
+
+#include "core/rng.h"
+#include "core/tensor.h"
+
+#include <functional>
+
+namespace attn::test {
+
+static_assert(sizeof(Scalar) == 8, "gradient checks need the double-precision core (attn_core_f64)");
+
+/// Numeric gradient of f() with respect to every entry of x, by central differences.
+inline Mat numericGradient(Mat &x, const std::function<double()> &f, double h = 1e-6)
+{
+    Mat g(x.rows(), x.cols());
+    for (Eigen::Index r = 0; r < x.rows(); ++r)
+        for (Eigen::Index c = 0; c < x.cols(); ++c) {
+            const Scalar keep = x(r, c);
+            x(r, c) = keep + h;
+            const double plus = f();
+            x(r, c) = keep - h;
+            const double minus = f();
+            x(r, c) = keep;
+            g(r, c) = (plus - minus) / (2 * h);
+        }
+    return g;
+}
+
+/// Norm-wise relative error; 0 when both are exactly zero.
+inline double relativeError(const Mat &analytic, const Mat &numeric)
+{
+    const double denom = analytic.norm() + numeric.norm();
+    return denom == 0.0 ? 0.0 : (analytic - numeric).norm() / denom;
+}
+
+inline Mat randomMat(Eigen::Index rows, Eigen::Index cols, Rng &rng, double scale = 1.0)
+{
+    Mat m(rows, cols);
+    for (Eigen::Index r = 0; r < rows; ++r)
+        for (Eigen::Index c = 0; c < cols; ++c)
+            m(r, c) = scale * rng.normal();
+    return m;
+}
+
+/// sum(out * weights): a scalar loss whose gradient with respect to out is `weights`.
+inline double weightedSum(const ConstMatRef &out, const ConstMatRef &weights)
+{
+    return (out.array() * weights.array()).sum();
+}
+
+} // namespace attn::test
