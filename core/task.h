@@ -35,18 +35,23 @@ enum class AlignmentKind {
 std::string toString(TaskKind kind);
 std::optional<TaskKind> taskKindFromString(const std::string &name);
 
-/// A task: data, probe rows for the heatmap, and the published model/training defaults.
-struct TaskData {
-    std::string name;
-    Dataset train;
-    Dataset validation;
-    Dataset probe;          // rows shown in the heatmap
+/// A task's published model and training defaults (DESIGN.md, "Tasks").
+struct TaskDefaults {
+    ModelConfig model;
     LossKind loss = LossKind::Mse;
     AlignmentKind alignment = AlignmentKind::None;
-    ModelConfig model;      // published defaults
     int batchSize = 32;
     double learningRate = 1e-3;
     int epochs = 10;
+};
+TaskDefaults taskDefaults(TaskKind kind);
+
+/// A task: data, probe rows for the heatmap, and the published defaults.
+struct TaskData : TaskDefaults {
+    std::string name;
+    Dataset train;
+    Dataset validation;
+    Dataset probe; // rows shown in the heatmap
 };
 
 struct TaskSize {
@@ -57,7 +62,7 @@ struct TaskSize {
 /// add (keras-attention "add two numbers after delimiters"): T = 20, x ~ U(0,1), two distinct
 /// positions a, b in 1..T-1, y = 0.5 x[a] + 0.5 x[b] (taken before the delimiters are written),
 /// then x[a-1] = x[b-1] = 0. 20,000 train / 4,000 validation; 10 probe rows with a = 4, b = 9.
-/// LSTM(100) -> luong(128) -> Dropout(0.2) -> Dense(1); MSE, Adam 1e-3, batch 64.
+/// LSTM(100) -> bahdanau(128) -> Dropout(0.2) -> Dense(1); MSE, Adam 1e-3, batch 64.
 TaskData makeAddTask(Rng &rng, TaskSize size = {});
 /// max: T = 10, x ~ Beta(1/T, 1), y = max(x). 100,000 samples split 80/20; probes = first 12
 /// validation rows. LSTM(128) -> luong(128) -> Dense(1); MAE, Adam 1e-3, batch 32.

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Entry point: parses the command line (Qt's QCommandLineParser), then either opens the main
+// window or, with --headless, trains without one. Bad options exit with status 2.
+#include "app/headlessrunner.h"
+#include "app/mainwindow.h"
+#include "app/metatypes.h"
+#include "app/runsettings.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+#include <cstdio>
+#include <cstring>
+
+int main(int argc, char *argv[])
+{
+    // Headless runs need no display: render on the offscreen platform unless told otherwise.
+    bool headless = false;
+    for (int i = 1; i < argc; ++i)
+        headless = headless || std::strcmp(argv[i], "--headless") == 0;
+    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("attention-studio");
+    QApplication::setApplicationDisplayName("Attention Studio");
+    QApplication::setApplicationVersion(ATTN_VERSION);
+    QApplication::setOrganizationName("attention-studio");
+    registerMetaTypes();
+
+    QTextStream out(stdout), err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Trains LSTM + attention models and shows where they attend, epoch by epoch.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({"headless", "Train without a window; print one JSON object per epoch."});
+    parser.addOption({"export-dir", "With --headless: write heatmap.png, loss.png and "
+                                    "alignment.png of the last epoch to this directory.",
+                      "dir"});
+    addRunOptions(parser);
+    if (!parser.parse(QApplication::arguments())) {
+        err << "attention-studio: " << parser.errorText() << "\n"
+            << "Try 'attention-studio --help'.\n";
+        return 2;
+    }
+    if (parser.isSet("help")) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet("version")) {
+        out << "attention-studio " << ATTN_VERSION << "\n";
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "attention-studio: unexpected argument '" << parser.positionalArguments().first()
+            << "'\nTry 'attention-studio --help'.\n";
+        return 2;
+    }
+    RunSettings settings = RunSettings::defaults(attn::TaskKind::Add);
+    if (const QString error = readRunOptions(parser, settings); !error.isEmpty()) {
+        err << "attention-studio: " << error << "\n";
+        return 2;
+    }
+    if (parser.isSet("export-dir") && !headless) {
+        err << "attention-studio: --export-dir needs --headless (use File > Export in the window)\n";
+        return 2;
+    }
+    if (headless) {
+        HeadlessRunner runner(settings, parser.value("export-dir"));
+        return runner.run(out, err);
+    }
+
+    MainWindow window(settings);
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Run settings: task defaults, command-line options and the Trainer factory.
+#include "app/runsettings.h"
+
+#include <QStringList>
+
+using namespace attn;
+
+RunSettings RunSettings::defaults(TaskKind task)
+{
+    const TaskDefaults d = taskDefaults(task);
+    RunSettings s;
+    s.task = task;
+    s.model = d.model;
+    s.train.epochs = d.epochs;
+    s.train.batchSize = d.batchSize;
+    s.train.learningRate = d.learningRate;
+    s.train.seed = 7;
+    return s;
+}
+
+std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
+{
+    Rng dataRng(settings.train.seed);
+    auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size));
+    return std::make_unique<Trainer>(task, settings.model, settings.train);
+}
+
+void addRunOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {"task", "Task to train: add or max (default add).", "name"},
+        {"epochs", "Number of epochs (default: the task's).", "N"},
+        {"seed", "Random seed for data, weights and shuffling (default 7).", "S"},
+        {"batch-size", "Mini-batch size (default: the task's).", "B"},
+        {"hidden", "LSTM hidden units H (default: the task's).", "H"},
+        {"units", "Attention output units U (default 128).", "U"},
+        {"attention", "Attention: luong, luong-dot or bahdanau (default luong).", "kind"},
+        {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
+        {"train-size", "Training samples (default: the published size).", "N"},
+        {"val-size", "Validation samples (default: the published size).", "N"},
+    });
+}
+
+namespace {
+
+// Reads a positive integer option; returns false and sets error when it is not one.
+bool readPositive(const QCommandLineParser &p, const QString &name, long long max, long long &out,
+                  QString &error)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    const long long v = p.value(name).toLongLong(&ok);
+    if (!ok || v < 1 || v > max) {
+        error = QStringLiteral("--%1: expected a whole number from 1 to %2, got '%3'")
+                    .arg(name)
+                    .arg(max)
+                    .arg(p.value(name));
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+} // namespace
+
+QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
+{
+    if (p.isSet("task")) {
+        const auto kind = taskKindFromString(p.value("task").toStdString());
+        if (!kind)
+            return QStringLiteral("--task: expected add or max, got '%1'").arg(p.value("task"));
+        s = RunSettings::defaults(*kind);
+    }
+    QString error;
+    long long v = 0;
+    if (!readPositive(p, "epochs", 100000, v = s.train.epochs, error))
+        return error;
+    s.train.epochs = int(v);
+    if (!readPositive(p, "batch-size", 100000, v = s.train.batchSize, error))
+        return error;
+    s.train.batchSize = int(v);
+    if (!readPositive(p, "hidden", 4096, v = s.model.hidden, error))
+        return error;
+    s.model.hidden = int(v);
+    if (!readPositive(p, "units", 4096, v = s.model.attentionUnits, error))
+        return error;
+    s.model.attentionUnits = int(v);
+    if (!readPositive(p, "train-size", 10000000, v = s.size.train, error))
+        return error;
+    s.size.train = int(v);
+    if (!readPositive(p, "val-size", 10000000, v = s.size.validation, error))
+        return error;
+    s.size.validation = int(v);
+    if (p.isSet("seed")) {
+        bool ok = false;
+        const qulonglong seed = p.value("seed").toULongLong(&ok);
+        if (!ok)
+            return QStringLiteral("--seed: expected a non-negative whole number, got '%1'")
+                .arg(p.value("seed"));
+        s.train.seed = seed;
+    }
+    if (p.isSet("attention")) {
+        const auto kind = attentionKindFromString(p.value("attention").toStdString());
+        if (!kind)
+            return QStringLiteral("--attention: expected luong, luong-dot or bahdanau, got '%1'")
+                .arg(p.value("attention"));
+        s.model.attention = *kind;
+    }
+    if (p.isSet("learning-rate")) {
+        bool ok = false;
+        const double lr = p.value("learning-rate").toDouble(&ok);
+        if (!ok || !(lr > 0.0 && lr <= 10.0))
+            return QStringLiteral("--learning-rate: expected a number in (0, 10], got '%1'")
+                .arg(p.value("learning-rate"));
+        s.train.learningRate = lr;
+    }
+    return {};
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Everything that defines a training run (task, model, training settings, data sizes), its
+// defaults per task, the command-line options that set it, and how a Trainer is built from it.
+#pragma once
+
+#include "core/task.h"
+#include "core/trainer.h"
+
+#include <QCommandLineParser>
+#include <QMetaType>
+#include <QString>
+#include <memory>
+
+struct RunSettings {
+    attn::TaskKind task = attn::TaskKind::Add;
+    attn::ModelConfig model;
+    attn::TrainConfig train;
+    attn::TaskSize size; // 0 = published sizes
+
+    /// The published defaults of a task, seed 7.
+    static RunSettings defaults(attn::TaskKind task);
+};
+Q_DECLARE_METATYPE(RunSettings)
+
+/// Generates the task's data from the seed and builds the model and optimizer.
+/// Throws attn::ShapeError on an invalid combination.
+std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings);
+
+/// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
+/// --attention, --learning-rate, --train-size, --val-size) on a parser.
+void addRunOptions(QCommandLineParser &parser);
+
+/// Reads the run options from a parsed command line into settings (starting from the chosen
+/// task's defaults). Returns an empty string, or a message naming the bad option and value.
+QString readRunOptions(const QCommandLineParser &parser, RunSettings &settings);

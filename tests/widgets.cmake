@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# CTest registration of the widget tests (HeatmapView, CurvesView); include()d from
+# tests/CMakeLists.txt. Sources are named relative to this file so any includer works.
+# The tests run headless on Qt's offscreen platform.
+
+add_executable(tst_heatmapview ${CMAKE_CURRENT_LIST_DIR}/tst_heatmapview.cpp)
+target_link_libraries(tst_heatmapview PRIVATE attn_widgets Qt6::Test attn_build_flags)
+set_target_properties(tst_heatmapview PROPERTIES AUTOMOC ON)
+add_test(NAME tst_heatmapview COMMAND tst_heatmapview)
+set_tests_properties(tst_heatmapview PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+add_executable(tst_curvesview ${CMAKE_CURRENT_LIST_DIR}/tst_curvesview.cpp)
+target_link_libraries(tst_curvesview PRIVATE attn_widgets Qt6::Test attn_build_flags)
+set_target_properties(tst_curvesview PROPERTIES AUTOMOC ON)
+add_test(NAME tst_curvesview COMMAND tst_curvesview)
+set_tests_properties(tst_curvesview PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CurvesView: two QCustomPlots (loss, alignment + validation metric) keyed by epoch.
+// Each plot has a title row above its axis rect and a centred one-line legend row below it,
+// so the legend never covers a curve. Axes are rescaled from the data after every change.
+#include "widgets/curvesview.h"
+
+#include <QColor>
+#include <QFont>
+#include <QHBoxLayout>
+#include <QPen>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+
+namespace attn {
+
+namespace {
+
+const QColor kTrainColor(0x1f, 0x77, 0xb4);     // blue
+const QColor kValColor(0xff, 0x7f, 0x0e);       // orange
+const QColor kAlignmentColor(0x2c, 0xa0, 0x2c); // green
+const QColor kMetricColor(0x94, 0x67, 0xbd);    // purple
+
+/// Finite min/max of the values of some graphs; false if there is none.
+bool finiteValueRange(std::initializer_list<const QCPGraph *> graphs, double &lo, double &hi)
+{
+    lo = std::numeric_limits<double>::infinity();
+    hi = -std::numeric_limits<double>::infinity();
+    for (const QCPGraph *g : graphs)
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            if (std::isfinite(it->value)) {
+                lo = std::min(lo, it->value);
+                hi = std::max(hi, it->value);
+            }
+    return lo <= hi;
+}
+
+/// Linear range around [lo, hi] with 5% headroom (and a sensible width for a flat curve).
+QCPRange paddedRange(double lo, double hi)
+{
+    double pad = 0.05 * (hi - lo);
+    if (pad <= 0.0)
+        pad = std::max(0.05 * std::abs(hi), 1e-3);
+    return {lo - pad, hi + pad};
+}
+
+QCPGraph *addCurve(QCustomPlot *plot, QCPAxis *valueAxis, const QString &name, const QColor &color,
+                   Qt::PenStyle style)
+{
+    QCPGraph *g = plot->addGraph(plot->xAxis, valueAxis);
+    g->setName(name);
+    QPen pen(color, 2.0, style);
+    g->setPen(pen);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 5.0));
+    g->setAntialiased(true);
+    return g;
+}
+
+/// Title row above the axis rect, legend row below it, integer epoch ticks on x.
+void setupPlot(QCustomPlot *plot, const QString &title, const QFont &baseFont)
+{
+    QFont titleFont = baseFont;
+    titleFont.setPointSizeF(titleFont.pointSizeF() + 2.0);
+    titleFont.setBold(true);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    ticker->setTickCount(8);
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setSubTicks(false);
+    plot->xAxis->setLabel(QObject::tr("epoch"));
+    plot->xAxis->setRange(0.5, 1.5);
+
+    // Legend row: empty stretching elements either side keep the legend centred and compact.
+    auto *legendRow = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(2, 0, legendRow);
+    plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    legendRow->addElement(0, 0, new QCPLayoutElement(plot));
+    legendRow->addElement(0, 1, plot->legend);
+    legendRow->addElement(0, 2, new QCPLayoutElement(plot));
+    legendRow->setColumnStretchFactor(1, 0.001);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(6, 0, 6, 4));
+}
+
+} // namespace
+
+CurvesView::CurvesView(QWidget *parent)
+    : QWidget(parent), m_lossPlot(new QCustomPlot(this)), m_alignmentPlot(new QCustomPlot(this)),
+      m_linearTicker(QSharedPointer<QCPAxisTicker>::create()),
+      m_logTicker(QSharedPointer<QCPAxisTickerLog>::create())
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_lossPlot);
+    layout->addWidget(m_alignmentPlot);
+
+    // Loss: training and validation loss on yAxis.
+    setupPlot(m_lossPlot, tr("Loss"), font());
+    m_lossPlot->yAxis->setLabel(tr("loss"));
+    m_lossPlot->yAxis->setTicker(m_linearTicker);
+    m_logTicker->setLogBase(10.0);
+    m_logTicker->setSubTickCount(8);
+    m_trainLoss = addCurve(m_lossPlot, m_lossPlot->yAxis, tr("training loss"), kTrainColor,
+                           Qt::SolidLine);
+    m_valLoss = addCurve(m_lossPlot, m_lossPlot->yAxis, tr("validation loss"), kValColor,
+                         Qt::SolidLine);
+
+    // Alignment on yAxis (fixed 0..1), validation metric on yAxis2.
+    setupPlot(m_alignmentPlot, tr("Alignment with ground truth"), font());
+    m_alignmentPlot->yAxis->setLabel(tr("alignment"));
+    m_alignmentPlot->yAxis->setRange(0.0, 1.0);
+    m_alignmentPlot->yAxis2->setVisible(true);
+    m_alignmentPlot->yAxis2->setTickLabels(true);
+    m_alignmentPlot->yAxis2->setLabelColor(kMetricColor);
+    m_alignmentPlot->yAxis2->setTickLabelColor(kMetricColor);
+    m_alignment = addCurve(m_alignmentPlot, m_alignmentPlot->yAxis, tr("alignment"),
+                           kAlignmentColor, Qt::SolidLine);
+    m_metric = addCurve(m_alignmentPlot, m_alignmentPlot->yAxis2, tr("validation metric"),
+                        kMetricColor, Qt::DashLine);
+
+    m_noAlignmentNote = new QCPItemText(m_alignmentPlot);
+    m_noAlignmentNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_noAlignmentNote->position->setCoords(0.5, 0.5);
+    m_noAlignmentNote->setPositionAlignment(Qt::AlignCenter);
+    m_noAlignmentNote->setText(tr("no ground-truth attention for this task"));
+    m_noAlignmentNote->setColor(palette().color(QPalette::PlaceholderText));
+    m_noAlignmentNote->setClipToAxisRect(true);
+    m_noAlignmentNote->setVisible(false);
+
+    clear();
+}
+
+CurvesView::~CurvesView() = default;
+
+void CurvesView::appendEpoch(const EpochSnapshot &s)
+{
+    addPoints(s);
+    rescale();
+    replotBoth();
+}
+
+void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
+{
+    for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
+        g->data()->clear();
+    for (const EpochSnapshot &s : history)
+        addPoints(s);
+    rescale();
+    replotBoth();
+}
+
+void CurvesView::clear()
+{
+    setHistory({});
+}
+
+int CurvesView::pointCount() const
+{
+    return m_trainLoss->dataCount();
+}
+
+bool CurvesView::saveLossPng(const QString &path, int w, int h)
+{
+    return m_lossPlot->savePng(path, w, h);
+}
+
+bool CurvesView::saveAlignmentPng(const QString &path, int w, int h)
+{
+    return m_alignmentPlot->savePng(path, w, h);
+}
+
+QCustomPlot *CurvesView::lossPlot()
+{
+    return m_lossPlot;
+}
+
+QCustomPlot *CurvesView::alignmentPlot()
+{
+    return m_alignmentPlot;
+}
+
+void CurvesView::addPoints(const EpochSnapshot &s)
+{
+    const double key = double(s.epoch);
+    if (!m_trainLoss->data()->isEmpty() && key <= (m_trainLoss->data()->constEnd() - 1)->key) {
+        for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
+            g->data()->removeAfter(key - 0.5);
+    }
+    m_trainLoss->addData(key, s.trainLoss);
+    m_valLoss->addData(key, s.valLoss);
+    if (s.alignment)
+        m_alignment->addData(key, *s.alignment);
+    m_metric->addData(key, s.metric);
+
+    const QString name = QString::fromStdString(s.metricName);
+    if (name != m_metricName) {
+        m_metricName = name;
+        m_alignmentPlot->yAxis2->setLabel(name.isEmpty() ? tr("metric") : name);
+        m_metric->setName(name.isEmpty() ? tr("validation metric") : tr("validation %1").arg(name));
+    }
+}
+
+void CurvesView::rescale()
+{
+    // x: the epochs shown, half an epoch of margin on each side.
+    double firstEpoch = 1.0;
+    double lastEpoch = 1.0;
+    if (!m_trainLoss->data()->isEmpty()) {
+        firstEpoch = m_trainLoss->data()->constBegin()->key;
+        lastEpoch = (m_trainLoss->data()->constEnd() - 1)->key;
+    }
+    const QCPRange xRange(firstEpoch - 0.5, lastEpoch + 0.5);
+    m_lossPlot->xAxis->setRange(xRange);
+    m_alignmentPlot->xAxis->setRange(xRange);
+
+    // Loss: log scale (whole decades) when every value is positive and they span a decade.
+    double lo = 0.0;
+    double hi = 0.0;
+    QCPAxis *lossAxis = m_lossPlot->yAxis;
+    if (finiteValueRange({m_trainLoss, m_valLoss}, lo, hi)) {
+        if (lo > 0.0 && hi / lo >= 10.0) {
+            lossAxis->setScaleType(QCPAxis::stLogarithmic);
+            lossAxis->setTicker(m_logTicker);
+            lossAxis->setRange(std::pow(10.0, std::floor(std::log10(lo))),
+                               std::pow(10.0, std::ceil(std::log10(hi))));
+        } else {
+            lossAxis->setScaleType(QCPAxis::stLinear);
+            lossAxis->setTicker(m_linearTicker);
+            QCPRange r = paddedRange(lo, hi);
+            if (lo >= 0.0)
+                r.lower = std::max(r.lower, 0.0); // a loss axis need not dip below zero
+            lossAxis->setRange(r);
+        }
+    } else {
+        lossAxis->setScaleType(QCPAxis::stLinear);
+        lossAxis->setTicker(m_linearTicker);
+        lossAxis->setRange(0.0, 1.0);
+    }
+
+    // Alignment stays 0..1; the metric axis follows its data.
+    m_alignmentPlot->yAxis->setRange(0.0, 1.0);
+    if (finiteValueRange({m_metric}, lo, hi))
+        m_alignmentPlot->yAxis2->setRange(paddedRange(lo, hi));
+    else
+        m_alignmentPlot->yAxis2->setRange(0.0, 1.0);
+
+    // A task without ground truth: say so instead of showing an empty "alignment" curve.
+    const bool noAlignment = pointCount() > 0 && m_alignment->data()->isEmpty();
+    m_noAlignmentNote->setVisible(noAlignment);
+    if (noAlignment)
+        m_alignment->removeFromLegend();
+    else
+        m_alignment->addToLegend();
+}
+
+void CurvesView::replotBoth()
+{
+    m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
+    m_alignmentPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace attn
