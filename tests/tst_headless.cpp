@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The headless command line as a user runs it: one JSON object per epoch with the documented
+// keys, PNG exports that decode, and bad options rejected with a message and exit status 2.
+#include <QDir>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestHeadless : public QObject {
+    Q_OBJECT
+private slots:
+    void printsOneJsonObjectPerEpoch();
+    void rejectsBadOptions_data();
+    void rejectsBadOptions();
+
+private:
+    struct Result {
+        int exitCode;
+        QByteArray out, err;
+    };
+    Result runApp(const QStringList &args)
+    {
+        QProcess p;
+        p.start(ATTN_APP_PATH, args);
+        if (!p.waitForFinished(120000))
+            return {-1, {}, "timeout"};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+};
+
+void TestHeadless::printsOneJsonObjectPerEpoch()
+{
+    QTemporaryDir dir;
+    const Result r = runApp({"--headless", "--task", "max", "--epochs", "2", "--seed", "3",
+                             "--hidden", "16", "--units", "16", "--train-size", "1024",
+                             "--val-size", "128", "--export-dir", dir.filePath("out")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    for (int i = 0; i < lines.size(); ++i) {
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(lines[i], &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(o["epoch"].toInt(), i + 1);
+        for (const char *key : {"seconds", "train_loss", "val_loss", "metric", "samples_per_second"})
+            QVERIFY2(o[key].isDouble() && o[key].toDouble() >= 0, key);
+        QCOMPARE(o["metric_name"].toString(), QString("mae"));
+        QVERIFY(o["alignment"].isDouble());
+        QVERIFY(o["alignment"].toDouble() >= 0 && o["alignment"].toDouble() <= 1);
+    }
+    for (const char *name : {"heatmap.png", "loss.png", "alignment.png"}) {
+        const QImage image(dir.filePath(QString("out/") + name));
+        QVERIFY2(!image.isNull(), name);
+        QVERIFY(image.width() >= 400 && image.height() >= 300);
+    }
+}
+
+void TestHeadless::rejectsBadOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown option") << QStringList{"--headless", "--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add or max, got 'sum'";
+    QTest::newRow("zero epochs") << QStringList{"--headless", "--epochs", "0"} << "--epochs: expected a whole number";
+    QTest::newRow("text batch") << QStringList{"--headless", "--batch-size", "big"} << "--batch-size: expected a whole number";
+    QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";
+    QTest::newRow("bad learning rate") << QStringList{"--headless", "--learning-rate", "-1"} << "--learning-rate";
+    QTest::newRow("missing value") << QStringList{"--headless", "--seed"} << "Missing value after '--seed'";
+}
+
+void TestHeadless::rejectsBadOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Result r = runApp(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"
