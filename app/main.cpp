@@ -35,6 +35,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({"headless", "Train without a window; print one JSON object per epoch."});
+    parser.addOption({"train", "Open the window and start training at once."});
     parser.addOption({"export-dir", "With --headless: write heatmap.png, loss.png and "
                                     "alignment.png of the last epoch to this directory.",
                       "dir"});
@@ -73,5 +74,7 @@ int main(int argc, char *argv[])
 
     MainWindow window(settings);
     window.show();
+    if (parser.isSet("train"))
+        window.startTraining();
     return QApplication::exec();
 }

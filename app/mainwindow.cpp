@@ -63,8 +63,10 @@ void MainWindow::buildUi()
     auto *settingsBox = new QGroupBox(tr("Run"));
     auto *form = new QFormLayout(settingsBox);
     m_task = new QComboBox;
-    m_task->addItem(tr("add: sum after delimiters"), int(TaskKind::Add));
-    m_task->addItem(tr("max: largest value"), int(TaskKind::Max));
+    m_task->addItem(tr("add"), int(TaskKind::Add));
+    m_task->setItemData(0, tr("Sum of the two values that follow the delimiters (0)"), Qt::ToolTipRole);
+    m_task->addItem(tr("max"), int(TaskKind::Max));
+    m_task->setItemData(1, tr("Largest value of the sequence"), Qt::ToolTipRole);
     m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
     m_attention = new QComboBox;
     for (auto k : {attn::AttentionKind::Luong, attn::AttentionKind::LuongDot,
@@ -142,6 +144,7 @@ void MainWindow::buildUi()
     views->addWidget(m_curves);
     views->setStretchFactor(0, 3);
     views->setStretchFactor(1, 2);
+    views->setSizes({500, 330});
 
     m_dashboard = new QWidget;
     auto *main = new QHBoxLayout(m_dashboard);
@@ -151,6 +154,7 @@ void MainWindow::buildUi()
 
     m_progress = new QProgressBar;
     m_progress->setMinimumWidth(320);
+    m_progress->setMaximumWidth(420);
     m_progress->setFormat(tr("epoch %p%"));
     m_rate = new QLabel;
     statusBar()->addPermanentWidget(m_rate);

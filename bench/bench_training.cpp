@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_training: trains a task with its published defaults (seed 7) for a few epochs, times the
+// training part of every epoch apart from validation, counts the FLOPs of the model's matrix
+// products exactly from the shapes in core/, and compares the effective GFLOP/s with Eigen's own
+// single-thread GEMM throughput at the LSTM's shapes measured in the same run.
+// Output: human-readable lines, then (last) one JSON line for scripts.
+#include "core/sequencemodel.h"
+#include "core/task.h"
+#include "core/tensor.h"
+#include "core/trainer.h"
+
+#include <Eigen/Core>
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+using namespace attn;
+using Eigen::Index;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------------
+
+struct Options {
+    TaskKind task = TaskKind::Add;
+    std::optional<AttentionKind> attention; // default: the task's
+    int epochs = 3;
+    int trainSize = 0; // 0 = the published size
+    int valSize = 0;   // 0 = the published size
+    double gemmSeconds = 1.0;
+};
+
+void printUsage(std::FILE *out)
+{
+    std::fprintf(out,
+                 "Usage: bench_training [options]\n"
+                 "Trains a task with its published defaults (seed 7) and compares the training\n"
+                 "throughput with Eigen's single-thread GEMM throughput at the LSTM's shapes.\n"
+                 "\n"
+                 "Options (a value may also be given as --option=value):\n"
+                 "  --task add|max            task, with its published defaults (default add)\n"
+                 "  --attention KIND          luong, luong-dot or bahdanau (default: the task's)\n"
+                 "  --epochs N                epochs to train (default 3)\n"
+                 "  --train-size N            training samples (default: the published size)\n"
+                 "  --val-size N              validation samples (default: the published size)\n"
+                 "  --gemm-seconds S          time per GEMM shape, 0.01 to 60 (default 1)\n"
+                 "  --help                    this text\n"
+                 "\n"
+                 "The last output line is JSON: task, attention, epochs, seconds_per_epoch,\n"
+                 "train_seconds_per_epoch, samples_per_second, train_gflops, gemm_gflops and\n"
+                 "ratio (train_gflops / gemm_gflops as a fraction; the text shows a percentage).\n"
+                 "Exit status: 0 on success, 2 on a bad option.\n");
+}
+
+bool parseInt(std::string_view s, int lo, int hi, int &out)
+{
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi)
+        return false;
+    out = v;
+    return true;
+}
+
+bool parseDouble(std::string_view s, double lo, double hi, double &out)
+{
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !(v >= lo && v <= hi))
+        return false;
+    out = v;
+    return true;
+}
+
+// Returns -1 to run, or the exit status (0 after --help, 2 after an error message on stderr).
+int parseOptions(int argc, char **argv, Options &o)
+{
+    auto fail = [](const std::string &message) {
+        std::fprintf(stderr, "bench_training: %s (see --help)\n", message.c_str());
+        return 2;
+    };
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            printUsage(stdout);
+            return 0;
+        }
+        if (arg.substr(0, 2) != "--")
+            return fail("unexpected argument '" + std::string(arg) + "'");
+        std::string name(arg);
+        std::optional<std::string> value;
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        const bool known = name == "--task" || name == "--attention" || name == "--epochs" ||
+                           name == "--train-size" || name == "--val-size" ||
+                           name == "--gemm-seconds";
+        if (!known)
+            return fail("unknown option '" + name + "'");
+        if (!value) {
+            if (i + 1 >= argc)
+                return fail(name + ": missing value");
+            value = argv[++i];
+        }
+        const std::string &v = *value;
+        if (name == "--task") {
+            const auto kind = taskKindFromString(v);
+            if (!kind)
+                return fail("--task: expected add or max, got '" + v + "'");
+            o.task = *kind;
+        } else if (name == "--attention") {
+            const auto kind = attentionKindFromString(v);
+            if (!kind)
+                return fail("--attention: expected luong, luong-dot or bahdanau, got '" + v + "'");
+            o.attention = *kind;
+        } else if (name == "--epochs") {
+            if (!parseInt(v, 1, 100000, o.epochs))
+                return fail("--epochs: expected a whole number from 1 to 100000, got '" + v + "'");
+        } else if (name == "--train-size") {
+            if (!parseInt(v, 1, 10000000, o.trainSize))
+                return fail("--train-size: expected a whole number from 1 to 10000000, got '" + v +
+                            "'");
+        } else if (name == "--val-size") {
+            if (!parseInt(v, 1, 10000000, o.valSize))
+                return fail("--val-size: expected a whole number from 1 to 10000000, got '" + v +
+                            "'");
+        } else if (name == "--gemm-seconds") {
+            if (!parseDouble(v, 0.01, 60.0, o.gemmSeconds))
+                return fail("--gemm-seconds: expected a number from 0.01 to 60, got '" + v + "'");
+        }
+    }
+    return -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// FLOP count
+// ---------------------------------------------------------------------------------------------
+
+struct FlopTerm {
+    const char *layer; // "lstm", "attention", "readout", "dense"
+    const char *what;
+    double flops;
+};
+
+// FLOPs of one training step (forward + backward) of SequenceModel with config m on a batch of
+// B sequences of T steps: 2 FLOPs per multiply-add of every matrix product in core/, read off
+// the shapes in the code. Element-wise work (activations, softmax, bias adds, the Bahdanau
+// "keys + query" add, dropout, Adam, the loss) is not counted. A broadcast scaling
+// (inner dimension 1, e.g. dh_s = a_s dc) counts 2 FLOPs per element like any M x N x 1 GEMM.
+std::vector<FlopTerm> trainingFlopTerms(const ModelConfig &m, int steps, int batch)
+{
+    const double T = steps, B = batch, F = m.inputs, H = m.hidden, U = m.attentionUnits,
+                 O = m.outputs, TB = T * B;
+    std::vector<FlopTerm> v;
+    auto mac = [&v](const char *layer, const char *what, double multiplyAdds) {
+        v.push_back({layer, what, 2.0 * multiplyAdds});
+    };
+
+    // --- LSTM (lstm.cpp) ---
+    // forward, eq. (1) input part: z = x W_ih^T, one GEMM (T*B x F)(F x 4H).
+    mac("lstm", "fwd z = x W_ih^T            (T*B x F)(F x 4H)", TB * F * 4 * H);
+    // forward, eq. (1) recurrent part for t = 1..T-1 (h_{-1} = 0 is skipped): (B x H)(H x 4H).
+    mac("lstm", "fwd z_t += h_{t-1} W_hh^T   (B x H)(H x 4H) x (T-1)", (T - 1) * B * H * 4 * H);
+    // backward, dhNext = dz_t W_hh for t = T-1..1 (not at t = 0): (B x 4H)(4H x H).
+    mac("lstm", "bwd dh_next = dz_t W_hh     (B x 4H)(4H x H) x (T-1)", (T - 1) * B * 4 * H * H);
+    // backward, dW_ih += dz^T x over all steps: (4H x T*B)(T*B x F).
+    mac("lstm", "bwd dW_ih += dz^T x         (4H x T*B)(T*B x F)", 4 * H * TB * F);
+    // backward, dW_hh += dz[B:]^T h[:-B] over steps 1..T-1: (4H x (T-1)*B)((T-1)*B x H).
+    mac("lstm", "bwd dW_hh += dz^T h         (4H x (T-1)B)((T-1)B x H)", 4 * H * (T - 1) * B * H);
+    // dx = dz W_ih is not computed: SequenceModel::backward passes dx = nullptr.
+
+    // --- attention scores (bahdanauattention.cpp / luongattention.cpp) ---
+    if (m.attention == AttentionKind::Bahdanau) {
+        const double A = H; // the score's inner width equals H in BahdanauAttention
+        // forward, keys = hs W1^T, one GEMM (T*B x H)(H x A).
+        mac("attention", "fwd keys = hs W1^T          (T*B x H)(H x A)", TB * H * A);
+        // forward, query = h_T W2^T: (B x H)(H x A).
+        mac("attention", "fwd query = h_T W2^T        (B x H)(H x A)", B * H * A);
+        // forward, e_s = k_s v^T for every step: (B x A)(A x 1) x T.
+        mac("attention", "fwd e_s = k_s v^T           (B x A)(A x 1) x T", TB * A);
+        // backward, dv += de_s^T k_s for every step: (1 x B)(B x A) x T.
+        mac("attention", "bwd dv += de_s^T k_s        (1 x B)(B x A) x T", TB * A);
+        // backward, dz_s = (1 - k^2) * v * de_s is element-wise (not counted).
+        // backward, dW1 += dK^T hs: (A x T*B)(T*B x H).
+        mac("attention", "bwd dW1 += dK^T hs          (A x T*B)(T*B x H)", A * TB * H);
+        // backward, dHs += dK W1: (T*B x A)(A x H).
+        mac("attention", "bwd dhs += dK W1            (T*B x A)(A x H)", TB * A * H);
+        // backward, dW2 += dQ^T h_T: (A x B)(B x H).
+        mac("attention", "bwd dW2 += dQ^T h_T         (A x B)(B x H)", A * B * H);
+        // backward, dh_T += dQ W2: (B x A)(A x H).
+        mac("attention", "bwd dh_T += dQ W2           (B x A)(A x H)", B * A * H);
+    } else {
+        if (m.attention == AttentionKind::Luong) {
+            // forward, general score: queryW = h_T W: (B x H)(H x H). (dot: a copy)
+            mac("attention", "fwd q = h_T W               (B x H)(H x H)", B * H * H);
+        }
+        // forward, e_s = rowsum(h_s * q) for every step: T*B dot products of length H.
+        mac("attention", "fwd e_s = <h_s, q>          (B x H) dots x T", TB * H);
+        // backward, dq += h_s * de_s for every step: T*B*H multiply-adds.
+        mac("attention", "bwd dq += de_s h_s          (B x H) x T", TB * H);
+        // backward, dh_s += q * de_s for every step: T*B*H multiply-adds.
+        mac("attention", "bwd dh_s += de_s q          (B x H) x T", TB * H);
+        if (m.attention == AttentionKind::Luong) {
+            // backward, dW += h_T^T dq: (H x B)(B x H).
+            mac("attention", "bwd dW += h_T^T dq          (H x B)(B x H)", H * B * H);
+            // backward, dh_T += dq W^T: (B x H)(H x H). (dot: dh_T += dq, adds only)
+            mac("attention", "bwd dh_T += dq W^T          (B x H)(H x H)", B * H * H);
+        }
+    }
+
+    // --- attention readout (attentionreadout.cpp) ---
+    // forward, c = sum_s a_s h_s: T*B*H multiply-adds.
+    mac("readout", "fwd c += a_s h_s            (B x H) x T", TB * H);
+    // forward, out = [c; h_T] W_c^T: (B x 2H)(2H x U).
+    mac("readout", "fwd out = [c;h_T] W_c^T     (B x 2H)(2H x U)", B * 2 * H * U);
+    // backward, dW_c += dPre^T [c; h_T]: (U x B)(B x 2H).
+    mac("readout", "bwd dW_c += dPre^T [c;h_T]  (U x B)(B x 2H)", U * B * 2 * H);
+    // backward, [dc; dh_T] = dPre W_c: (B x U)(U x 2H).
+    mac("readout", "bwd [dc;dh_T] = dPre W_c    (B x U)(U x 2H)", B * U * 2 * H);
+    // backward, da_s = rowsum(dc * h_s) for every step: T*B dot products of length H.
+    mac("readout", "bwd da_s = <dc, h_s>        (B x H) dots x T", TB * H);
+    // backward, dh_s = a_s dc for every step: a (B x 1)(1 x H) broadcast, T*B*H products.
+    mac("readout", "bwd dh_s = a_s dc           (B x 1)(1 x H) x T", TB * H);
+
+    // --- Dense head (dense.cpp); Dropout is element-wise ---
+    // forward, y = x W^T: (B x U)(U x O).
+    mac("dense", "fwd y = x W^T               (B x U)(U x O)", B * U * O);
+    // backward, dW += dy^T x: (O x B)(B x U).
+    mac("dense", "bwd dW += dy^T x            (O x B)(B x U)", O * B * U);
+    // backward, dx = dy W: (B x O)(O x U).
+    mac("dense", "bwd dx = dy W               (B x O)(O x U)", B * O * U);
+    return v;
+}
+
+double sumFlops(const std::vector<FlopTerm> &terms, const char *layer = nullptr)
+{
+    double s = 0;
+    for (const FlopTerm &t : terms)
+        if (!layer || std::strcmp(t.layer, layer) == 0)
+            s += t.flops;
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eigen GEMM at the LSTM's shapes, written as in lstm.cpp (same matrix types and expressions)
+// ---------------------------------------------------------------------------------------------
+
+// Lstm::forward's recurrent products of one batch: z_t += h_{t-1} W_hh^T for t = 1..T-1.
+[[gnu::noinline]] void gemmRecurrentForward(MatRef z, MatRef h, const Mat &weightHh, Index steps,
+                                            Index batch)
+{
+    for (Index t = 1; t < steps; ++t) {
+        MatRef zt = z.middleRows(t * batch, batch); // (B, 4H)
+        zt.noalias() += h.middleRows((t - 1) * batch, batch) * weightHh.transpose();
+    }
+}
+
+// Lstm::backward's dh_next products of one batch: dhNext = dz_t W_hh for t = T-1..1.
+[[gnu::noinline]] void gemmRecurrentBackward(Mat &dGates, Mat &dhNext, const Mat &weightHh,
+                                             Index steps, Index batch)
+{
+    for (Index t = steps - 1; t > 0; --t) {
+        MatRef dz = dGates.middleRows(t * batch, batch); // (B, 4H)
+        dhNext.noalias() = dz * weightHh;
+    }
+}
+
+// Lstm::backward's recurrent weight gradient of one batch: dW_hh += dz[B:]^T h[:-B].
+[[gnu::noinline]] void gemmWeightGradient(Mat &gradHh, const Mat &dGates, const ConstMatRef &h,
+                                          Index steps, Index batch)
+{
+    const Index TB = steps * batch;
+    gradHh.noalias() += dGates.bottomRows(TB - batch).transpose() * h.topRows(TB - batch);
+}
+
+struct GemmResult {
+    std::string name;
+    std::string shape;
+    double flopsPerBatch = 0; // FLOPs of this shape in one training batch
+    long long reps = 0;       // batches' worth of products run
+    double seconds = 0;
+    double gflops() const { return flopsPerBatch * double(reps) / seconds * 1e-9; }
+};
+
+// Runs op (one training batch's worth of one shape) a few times to warm up, then until
+// targetSeconds have passed.
+template <typename Op>
+GemmResult timeGemm(std::string name, std::string shape, double flopsPerBatch, double targetSeconds,
+                    Op &&op)
+{
+    for (int k = 0; k < 3; ++k)
+        op();
+    GemmResult r{std::move(name), std::move(shape), flopsPerBatch, 0, 0.0};
+    const auto t0 = Clock::now();
+    do {
+        op();
+        ++r.reps;
+        r.seconds = secondsSince(t0);
+    } while (r.seconds < targetSeconds);
+    return r;
+}
+
+std::vector<GemmResult> benchGemm(int steps, int batch, int hidden, double targetSeconds)
+{
+    const Index T = steps, B = batch, H = hidden, TB = T * B;
+    Mat z = Mat::Random(TB, 4 * H) * Scalar(0.1);
+    Mat hs = Mat::Random(TB, H);
+    Mat weightHh = Mat::Random(4 * H, H) * Scalar(0.1);
+    Mat dGates = Mat::Random(TB, 4 * H);
+    Mat dhNext = Mat::Zero(B, H);
+    Mat gradHh = Mat::Zero(4 * H, H);
+    const double t1 = double(T - 1), b = double(B), h = double(H);
+    const std::string bh = std::to_string(B) + "x" + std::to_string(H);
+    const std::string b4h = std::to_string(B) + "x" + std::to_string(4 * H);
+    const std::string h4h = std::to_string(H) + "x" + std::to_string(4 * H);
+    const std::string rows = std::to_string((T - 1) * B);
+
+    std::vector<GemmResult> out;
+    out.push_back(timeGemm("recurrent fwd  h W_hh^T", "(" + bh + ")(" + h4h + ") x" +
+                               std::to_string(T - 1),
+                           2 * t1 * b * h * 4 * h, targetSeconds,
+                           [&] { gemmRecurrentForward(z, hs, weightHh, T, B); }));
+    out.push_back(timeGemm("recurrent bwd  dz W_hh", "(" + b4h + ")(" + std::to_string(4 * H) +
+                               "x" + std::to_string(H) + ") x" + std::to_string(T - 1),
+                           2 * t1 * b * 4 * h * h, targetSeconds,
+                           [&] { gemmRecurrentBackward(dGates, dhNext, weightHh, T, B); }));
+    out.push_back(timeGemm("weight grad    dz^T h", "(" + std::to_string(4 * H) + "x" + rows +
+                               ")(" + rows + "x" + std::to_string(H) + ")",
+                           2 * 4 * h * t1 * b * h, targetSeconds,
+                           [&] { gemmWeightGradient(gradHh, dGates, hs, T, B); }));
+    // Keep the results observable.
+    volatile Scalar sink = z(TB - 1, 0) + dhNext(0, 0) + gradHh(0, 0);
+    (void)sink;
+    return out;
+}
+
+std::string modelDescription(const ModelConfig &m)
+{
+    std::string s = "LSTM(" + std::to_string(m.hidden) + ") -> " + toString(m.attention) + "(" +
+                    std::to_string(m.attentionUnits) + ")";
+    if (m.dropout > 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, " -> Dropout(%g)", m.dropout);
+        s += buf;
+    }
+    return s + " -> Dense(" + std::to_string(m.outputs) + ")";
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Options opt;
+    if (const int status = parseOptions(argc, argv, opt); status >= 0)
+        return status;
+
+    // The run, built as app/runsettings.cpp builds it: the task's defaults, seed 7 for the data,
+    // the weights, the shuffling and the dropout masks.
+    const std::uint64_t seed = 7;
+    const TaskDefaults defaults = taskDefaults(opt.task);
+    ModelConfig model = defaults.model;
+    if (opt.attention)
+        model.attention = *opt.attention;
+    TrainConfig train;
+    train.epochs = opt.epochs;
+    train.batchSize = defaults.batchSize;
+    train.learningRate = defaults.learningRate;
+    train.seed = seed;
+    train.optimizer = OptimizerKind::Adam;
+
+    std::unique_ptr<Trainer> trainer;
+    try {
+        Rng dataRng(seed);
+        auto task = std::make_shared<TaskData>(
+            makeTask(opt.task, dataRng, TaskSize{opt.trainSize, opt.valSize}));
+        trainer = std::make_unique<Trainer>(task, model, train);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_training: %s\n", e.what());
+        return 2;
+    }
+    const TaskData &task = trainer->task();
+    const int T = task.train.steps, B = train.batchSize, batches = trainer->batchesPerEpoch();
+
+    const std::vector<FlopTerm> terms = trainingFlopTerms(model, T, B);
+    const double flopsPerBatch = sumFlops(terms);
+
+    std::printf("bench_training: task %s, attention %s, seed %llu, %d epoch(s)\n",
+                task.name.c_str(), toString(model.attention).c_str(), (unsigned long long)seed,
+                opt.epochs);
+    std::printf("  model    %s, %lld parameters\n", modelDescription(model).c_str(),
+                trainer->model().parameterCount());
+    std::printf("  data     T=%d, F=%d, batch %d, %lld train (%d batches/epoch), %lld validation\n",
+                T, task.train.features, B, (long long)task.train.size(), batches,
+                (long long)task.validation.size());
+    std::printf("  threads  Eigen::nbThreads() = %d, hardware threads = %u, SIMD: %s\n",
+                Eigen::nbThreads(), std::thread::hardware_concurrency(),
+                Eigen::SimdInstructionSetsInUse());
+    std::printf("  FLOPs    %.2f MFLOP per training batch (matrix products, fwd + bwd): "
+                "lstm %.2f, attention %.2f, readout %.2f, dense %.3f\n",
+                flopsPerBatch * 1e-6, sumFlops(terms, "lstm") * 1e-6,
+                sumFlops(terms, "attention") * 1e-6, sumFlops(terms, "readout") * 1e-6,
+                sumFlops(terms, "dense") * 1e-6);
+
+    // Eigen's GEMM at the LSTM's shapes, single thread.
+    std::printf("Eigen GEMM, float row-major, %d thread(s), ~%g s per shape:\n", Eigen::nbThreads(),
+                opt.gemmSeconds);
+    const std::vector<GemmResult> gemm = benchGemm(T, B, model.hidden, opt.gemmSeconds);
+    double gemmFlops = 0, gemmTime = 0; // FLOP-weighted (harmonic) combination
+    for (const GemmResult &g : gemm) {
+        std::printf("  %-24s %-28s %8.2f GFLOP/s  (%.1f MFLOP per batch, %lld reps)\n",
+                    g.name.c_str(), g.shape.c_str(), g.gflops(), g.flopsPerBatch * 1e-6, g.reps);
+        gemmFlops += g.flopsPerBatch;
+        gemmTime += g.flopsPerBatch / (g.gflops() * 1e9);
+    }
+    const double gemmGflops = gemmFlops / gemmTime * 1e-9;
+    std::printf("  %-24s %-28s %8.2f GFLOP/s  (these shapes are %.1f%% of a batch's FLOPs)\n",
+                "combined", "(FLOP-weighted)", gemmGflops, 100.0 * gemmFlops / flopsPerBatch);
+
+    // Training.
+    std::printf("Training (Adam %g, batch %d):\n", train.learningRate, B);
+    double trainSeconds = 0, totalSeconds = 0;
+    for (int e = 0; e < opt.epochs; ++e) {
+        const std::optional<EpochSnapshot> s = trainer->trainEpoch();
+        if (!s) {
+            std::fprintf(stderr, "bench_training: epoch %d was stopped\n", e + 1);
+            return 1;
+        }
+        // samplesPerSecond counts the training batches only (not validation or probes).
+        const double epochTrain = double(batches) * B / s->samplesPerSecond;
+        trainSeconds += epochTrain;
+        totalSeconds += s->seconds;
+        char align[32] = "n/a";
+        if (s->alignment)
+            std::snprintf(align, sizeof align, "%.3f", *s->alignment);
+        std::printf("  epoch %d/%d: train %.3f s, total %.3f s, %.0f samples/s, %.2f GFLOP/s; "
+                    "loss %.5f, val loss %.5f, %s %.4f, alignment %s\n",
+                    s->epoch, opt.epochs, epochTrain, s->seconds, s->samplesPerSecond,
+                    flopsPerBatch * batches / epochTrain * 1e-9, s->trainLoss, s->valLoss,
+                    s->metricName.c_str(), s->metric, align);
+    }
+    const double secondsPerEpoch = totalSeconds / opt.epochs;
+    const double trainSecondsPerEpoch = trainSeconds / opt.epochs;
+    const double samplesPerSecond = double(batches) * B * opt.epochs / trainSeconds;
+    const double trainGflops = flopsPerBatch * batches * opt.epochs / trainSeconds * 1e-9;
+    const double ratio = trainGflops / gemmGflops;
+
+    std::printf("Summary:\n");
+    std::printf("  seconds per epoch        %.3f total, %.3f training only\n", secondsPerEpoch,
+                trainSecondsPerEpoch);
+    std::printf("  samples/s (training)     %.0f\n", samplesPerSecond);
+    std::printf("  training GFLOP/s         %.2f  (%.2f MFLOP/batch x %d batches / %.3f s)\n",
+                trainGflops, flopsPerBatch * 1e-6, batches, trainSecondsPerEpoch);
+    std::printf("  GEMM GFLOP/s (combined)  %.2f\n", gemmGflops);
+    std::printf("  training / GEMM          %.1f%%\n", 100.0 * ratio);
+    std::printf("{\"task\":\"%s\",\"attention\":\"%s\",\"epochs\":%d,\"seconds_per_epoch\":%.4f,"
+                "\"train_seconds_per_epoch\":%.4f,\"samples_per_second\":%.1f,"
+                "\"train_gflops\":%.3f,\"gemm_gflops\":%.3f,\"ratio\":%.4f}\n",
+                task.name.c_str(), toString(model.attention).c_str(), opt.epochs, secondsPerEpoch,
+                trainSecondsPerEpoch, samplesPerSecond, trainGflops, gemmGflops, ratio);
+    return 0;
+}
