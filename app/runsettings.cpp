@@ -73,26 +73,22 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
             return QStringLiteral("--task: expected add or max, got '%1'").arg(p.value("task"));
         s = RunSettings::defaults(*kind);
     }
-    QString error;
-    long long v = 0;
-    if (!readPositive(p, "epochs", 100000, v = s.train.epochs, error))
-        return error;
-    s.train.epochs = int(v);
-    if (!readPositive(p, "batch-size", 100000, v = s.train.batchSize, error))
-        return error;
-    s.train.batchSize = int(v);
-    if (!readPositive(p, "hidden", 4096, v = s.model.hidden, error))
-        return error;
-    s.model.hidden = int(v);
-    if (!readPositive(p, "units", 4096, v = s.model.attentionUnits, error))
-        return error;
-    s.model.attentionUnits = int(v);
-    if (!readPositive(p, "train-size", 10000000, v = s.size.train, error))
-        return error;
-    s.size.train = int(v);
-    if (!readPositive(p, "val-size", 10000000, v = s.size.validation, error))
-        return error;
-    s.size.validation = int(v);
+    const struct {
+        const char *name;
+        long long max;
+        int *field;
+    } positives[] = {
+        {"epochs", 100000, &s.train.epochs},          {"batch-size", 100000, &s.train.batchSize},
+        {"hidden", 4096, &s.model.hidden},            {"units", 4096, &s.model.attentionUnits},
+        {"train-size", 10000000, &s.size.train},      {"val-size", 10000000, &s.size.validation},
+    };
+    for (const auto &o : positives) {
+        long long v = *o.field;
+        QString error;
+        if (!readPositive(p, o.name, o.max, v, error))
+            return error;
+        *o.field = int(v);
+    }
     if (p.isSet("seed")) {
         bool ok = false;
         const qulonglong seed = p.value("seed").toULongLong(&ok);
