@@ -5,6 +5,7 @@
 #include "core/adam.h"
 #include "core/sgd.h"
 
+#include <chrono>
 #include <numeric>
 
 namespace attn {

@@ -10,7 +10,6 @@
 #include "core/snapshot.h"
 #include "core/task.h"
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -58,9 +58,8 @@ void TestWorker::pauseHoldsAndStepAdvancesByOne()
 {
     TrainingController controller;
     QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
-    controller.pause(); // paused before it starts: it builds the model, then waits
     controller.start(smallRun(50));
-    controller.pause();
+    controller.pause(); // takes effect at the next batch boundary
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Paused, 30000);
     QTest::qWait(300);
     const int held = int(snapshots.count());
