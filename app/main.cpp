@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTextStream>
 #include <cstdio>
 #include <cstring>
@@ -37,8 +38,12 @@ int main(int argc, char *argv[])
     parser.addOption({"headless", "Train without a window; print one JSON object per epoch."});
     parser.addOption({"train", "Open the window and start training at once."});
     parser.addOption({"export-dir", "With --headless: write heatmap.png, loss.png and "
-                                    "alignment.png of the last epoch to this directory.",
+                                    "alignment.png of the last epoch, metrics.csv and the replay "
+                                    "as frames/frame_NNN.png to this directory.",
                       "dir"});
+    parser.addOption({"gif", "With --headless: write the replay (one frame per epoch) as an "
+                             "animated GIF to this file.",
+                      "file"});
     addRunOptions(parser);
     if (!parser.parse(QApplication::arguments())) {
         err << "attention-studio: " << parser.errorText() << "\n"
@@ -63,16 +68,25 @@ int main(int argc, char *argv[])
         err << "attention-studio: " << error << "\n";
         return 2;
     }
-    if (parser.isSet("export-dir") && !headless) {
-        err << "attention-studio: --export-dir needs --headless (use File > Export in the window)\n";
-        return 2;
-    }
+    for (const char *option : {"export-dir", "gif"})
+        if (parser.isSet(option) && !headless) {
+            err << "attention-studio: --" << option
+                << " needs --headless (use File > Export in the window)\n";
+            return 2;
+        }
     if (headless) {
-        HeadlessRunner runner(settings, parser.value("export-dir"));
+        HeadlessRunner runner(settings, parser.value("export-dir"), parser.value("gif"));
         return runner.run(out, err);
     }
 
-    MainWindow window(settings);
+    // The window starts from the last run's settings; options given on the command line win.
+    QSettings store;
+    RunSettings windowSettings = loadRunSettings(store, RunSettings::defaults(attn::TaskKind::Add));
+    if (const QString error = readRunOptions(parser, windowSettings); !error.isEmpty()) {
+        err << "attention-studio: " << error << "\n";
+        return 2;
+    }
+    MainWindow window(windowSettings);
     window.show();
     if (parser.isSet("train"))
         window.startTraining();

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Main window layout, controls wiring and PNG export.
+// Main window layout, controls wiring, replay timeline, exports and persisted settings.
 #include "app/mainwindow.h"
 
+#include "app/exportsizedialog.h"
+#include "app/metricscsv.h"
+#include "app/timelinebar.h"
+#include "widgets/colormap.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
+#include "widgets/replayexporter.h"
 
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QSettings>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -17,6 +25,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSpinBox>
@@ -51,9 +60,12 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
         QMessageBox::warning(this, tr("Training failed"), message);
     });
     connect(m_controller, &TrainingController::stateChanged, this, &MainWindow::onState);
+    connect(m_timeline, &TimelineBar::currentIndexChanged, this, &MainWindow::showEpoch);
     updateButtons();
     setWindowTitle(tr("Attention Studio"));
+    setWindowIcon(QIcon(":/attention-studio.png"));
     resize(1400, 860);
+    restoreLayout();
 }
 
 MainWindow::~MainWindow() = default;
@@ -100,13 +112,24 @@ void MainWindow::buildUi()
     m_pause = new QPushButton(tr("Pause"));
     m_pause->setShortcut(QKeySequence("Space"));
     m_step = new QPushButton(tr("Step epoch"));
+    m_step->setShortcut(QKeySequence("Ctrl+Right"));
     m_stop = new QPushButton(tr("Stop"));
+    m_stop->setShortcut(QKeySequence("Ctrl+."));
+    m_reset = new QPushButton(tr("Reset"));
+    m_reset->setShortcut(QKeySequence("Ctrl+R"));
+    m_train->setToolTip(tr("Train with the settings shown (Ctrl+Return)"));
+    m_pause->setToolTip(tr("Pause or resume between batches (Space)"));
+    m_step->setToolTip(tr("Train exactly one more epoch, then pause (Ctrl+Right)"));
+    m_stop->setToolTip(tr("Stop the run; its epochs stay available for replay (Ctrl+.)"));
+    m_reset->setToolTip(tr("Re-initialise the model with the seed shown and wait at epoch 0 (Ctrl+R)"));
     auto *buttons = new QGridLayout;
     buttons->addWidget(m_train, 0, 0);
     buttons->addWidget(m_pause, 0, 1);
     buttons->addWidget(m_step, 1, 0);
     buttons->addWidget(m_stop, 1, 1);
+    buttons->addWidget(m_reset, 2, 0, 1, 2);
     connect(m_train, &QPushButton::clicked, this, &MainWindow::startTraining);
+    connect(m_reset, &QPushButton::clicked, this, &MainWindow::reset);
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_controller->state() == TrainingWorker::State::Paused)
             m_controller->resume();
@@ -120,8 +143,10 @@ void MainWindow::buildUi()
     connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
     connect(m_task, &QComboBox::currentIndexChanged, this, &MainWindow::onTaskChanged);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, [this](double lr) {
-        if (m_controller->isActive())
+        if (m_controller->isActive()) {
             m_controller->setLearningRate(lr); // takes effect at the next epoch
+            statusBar()->showMessage(tr("Learning rate %1 from the next epoch on.").arg(lr), 4000);
+        }
     });
 
     m_epochLabel = new QLabel;
@@ -139,17 +164,22 @@ void MainWindow::buildUi()
 
     m_heatmap = new attn::HeatmapView;
     m_curves = new attn::CurvesView;
-    auto *views = new QSplitter(Qt::Vertical);
-    views->addWidget(m_heatmap);
-    views->addWidget(m_curves);
-    views->setStretchFactor(0, 3);
-    views->setStretchFactor(1, 2);
-    views->setSizes({500, 330});
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->setObjectName("viewsSplitter");
+    m_splitter->addWidget(m_heatmap);
+    m_splitter->addWidget(m_curves);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({500, 330});
+    m_timeline = new TimelineBar;
+    auto *viewsColumn = new QVBoxLayout;
+    viewsColumn->addWidget(m_splitter, 1);
+    viewsColumn->addWidget(m_timeline);
 
     m_dashboard = new QWidget;
     auto *main = new QHBoxLayout(m_dashboard);
     main->addWidget(side);
-    main->addWidget(views, 1);
+    main->addLayout(viewsColumn, 1);
     setCentralWidget(m_dashboard);
 
     m_progress = new QProgressBar;
@@ -165,22 +195,76 @@ void MainWindow::buildUi()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QMenu *exportMenu = file->addMenu(tr("&Export PNG"));
-    exportMenu->addAction(tr("&Heatmap..."), this, [this] { exportPng("heatmap"); });
-    exportMenu->addAction(tr("&Loss plot..."), this, [this] { exportPng("loss"); });
-    exportMenu->addAction(tr("&Alignment plot..."), this, [this] { exportPng("alignment"); });
-    exportMenu->addAction(tr("&Dashboard..."), QKeySequence("Ctrl+E"), this,
-                          [this] { exportPng("dashboard"); });
+    QMenu *png = file->addMenu(tr("Export &PNG"));
+    png->addAction(tr("&Heatmap..."), this, [this] { exportView("heatmap", "png"); });
+    png->addAction(tr("&Loss plot..."), this, [this] { exportView("loss", "png"); });
+    png->addAction(tr("&Alignment plot..."), this, [this] { exportView("alignment", "png"); });
+    png->addAction(tr("&Dashboard..."), QKeySequence("Ctrl+E"), this,
+                   [this] { exportView("dashboard", "png"); });
+    QMenu *pdf = file->addMenu(tr("Export P&DF"));
+    pdf->addAction(tr("&Heatmap..."), this, [this] { exportView("heatmap", "pdf"); });
+    pdf->addAction(tr("&Loss plot..."), this, [this] { exportView("loss", "pdf"); });
+    pdf->addAction(tr("&Alignment plot..."), this, [this] { exportView("alignment", "pdf"); });
+    file->addAction(tr("Export replay as &GIF..."), QKeySequence("Ctrl+G"), this,
+                    [this] { exportReplay(true); });
+    file->addAction(tr("Export replay as PNG &series..."), this, [this] { exportReplay(false); });
+    file->addAction(tr("Export &metrics CSV..."), this, &MainWindow::exportMetricsCsv);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *maps = view->addMenu(tr("&Colour map"));
+    m_colorMaps = new QActionGroup(this);
+    for (auto kind : {attn::ColorMapKind::Viridis, attn::ColorMapKind::Cividis,
+                      attn::ColorMapKind::Magma, attn::ColorMapKind::Grayscale}) {
+        QAction *a = maps->addAction(attn::colorMapDisplayName(kind));
+        a->setCheckable(true);
+        a->setData(attn::colorMapKindToString(kind));
+        a->setChecked(kind == attn::ColorMapKind::Viridis);
+        m_colorMaps->addAction(a);
+        connect(a, &QAction::triggered, this, [this, kind] { m_heatmap->setColorMap(kind); });
+    }
+    QAction *inputs = view->addAction(tr("Show &inputs under the map"));
+    inputs->setObjectName("showInputs");
+    inputs->setCheckable(true);
+    inputs->setChecked(true);
+    m_heatmap->setShowInputs(true);
+    connect(inputs, &QAction::toggled, m_heatmap, &attn::HeatmapView::setShowInputs);
+    QMenu *themes = view->addMenu(tr("&Theme"));
+    m_themes = new QActionGroup(this);
+    for (auto [choice, name] : {std::pair{ThemeChoice::System, tr("Follow the &system")},
+                                std::pair{ThemeChoice::Light, tr("&Light")},
+                                std::pair{ThemeChoice::Dark, tr("&Dark")}}) {
+        QAction *a = themes->addAction(name);
+        a->setCheckable(true);
+        a->setData(toString(choice));
+        a->setChecked(choice == ThemeChoice::System);
+        m_themes->addAction(a);
+        connect(a, &QAction::triggered, this, [this, choice] { setTheme(choice); });
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("<table><tr><td>Ctrl+Return</td><td>Train / restart</td></tr>"
+               "<tr><td>Space</td><td>Pause / resume</td></tr>"
+               "<tr><td>Ctrl+Right</td><td>Step one epoch</td></tr>"
+               "<tr><td>Ctrl+.</td><td>Stop</td></tr>"
+               "<tr><td>Ctrl+R</td><td>Reset to epoch 0</td></tr>"
+               "<tr><td>P</td><td>Replay from the slider</td></tr>"
+               "<tr><td>Ctrl+E</td><td>Export the dashboard as PNG</td></tr>"
+               "<tr><td>Ctrl+G</td><td>Export the replay as GIF</td></tr></table>"));
+    });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(
             this, tr("About Attention Studio"),
             tr("<b>Attention Studio %1</b><p>Trains LSTM + attention models on its own Eigen "
-               "engine and shows where they attend.</p><p>GPL-3.0-or-later. Uses Qt (LGPL-3.0), "
-               "QCustomPlot (GPL-3.0) and Eigen (MPL-2.0).</p>")
-                .arg(QApplication::applicationVersion()));
+               "engine and shows, epoch by epoch, where they attend.</p>"
+               "<p>Copyright the Attention Studio authors. Free software under the GNU GPL "
+               "version 3 or later.</p><p>Uses Qt %2 (LGPL-3.0), QCustomPlot (GPL-3.0), "
+               "Eigen (MPL-2.0) and giflib (MIT).</p>")
+                .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
     });
 }
 
@@ -219,16 +303,24 @@ RunSettings MainWindow::settings() const
     return s;
 }
 
-void MainWindow::startTraining()
+void MainWindow::startTraining() { beginRun(false); }
+
+void MainWindow::reset() { beginRun(true); }
+
+void MainWindow::beginRun(bool paused)
 {
     m_lastSettings = settings();
+    QSettings store;
+    saveRunSettings(store, m_lastSettings);
     m_history.clear();
+    m_timeline->pause();
+    m_timeline->setCount(0);
     m_heatmap->clear();
     m_curves->clear();
     m_progress->setValue(0);
     statusBar()->showMessage(tr("Generating the %1 data set...")
                                  .arg(QString::fromStdString(attn::toString(m_lastSettings.task))));
-    m_controller->start(m_lastSettings);
+    m_controller->start(m_lastSettings, paused);
     updateButtons();
 }
 
@@ -245,9 +337,18 @@ void MainWindow::onRunStarted(long long parameterCount, int batchesPerEpoch)
 void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
 {
     m_history.push_back(s);
-    m_heatmap->setSnapshot(s);
     if (s.epoch > 0)
         m_curves->appendEpoch(s);
+    m_timeline->setCount(int(m_history.size())); // shows it if the slider follows training
+}
+
+void MainWindow::showEpoch(int index)
+{
+    if (index < 0 || index >= int(m_history.size()))
+        return;
+    const attn::EpochSnapshot &s = m_history[std::size_t(index)];
+    m_heatmap->setSnapshot(s);
+    m_curves->setMarkerEpoch(s.epoch);
     QString text = tr("Epoch %1 / %2\nvalidation loss %3, %4 %5")
                        .arg(s.epoch)
                        .arg(s.totalEpochs)
@@ -256,6 +357,8 @@ void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
                        .arg(s.metric, 0, 'g', 4);
     if (s.alignment)
         text += tr("\nalignment with ground truth %1").arg(*s.alignment, 0, 'f', 3);
+    if (index + 1 < int(m_history.size()))
+        text += tr("\n(replaying; the newest epoch is %1)").arg(m_history.back().epoch);
     m_epochLabel->setText(text);
 }
 
@@ -266,15 +369,26 @@ void MainWindow::onProgress(const attn::ProgressInfo &p)
     m_progress->setFormat(tr("epoch %1 / %2: %p%").arg(p.epoch).arg(p.totalEpochs));
     m_rate->setText(tr("%L1 samples/s, ETA %2").arg(p.samplesPerSecond, 0, 'f', 0)
                         .arg(formatDuration(p.etaSeconds)));
+    if (m_controller->state() == TrainingWorker::State::Running)
+        statusBar()->showMessage(tr("Training epoch %1 of %2 (%L3 of %L4 samples)...")
+                                     .arg(p.epoch)
+                                     .arg(p.totalEpochs)
+                                     .arg(p.samplesDone)
+                                     .arg(p.samplesPerEpoch));
 }
 
 void MainWindow::onState(TrainingWorker::State state)
 {
     switch (state) {
     case TrainingWorker::State::Running: statusBar()->showMessage(tr("Training...")); break;
-    case TrainingWorker::State::Paused: statusBar()->showMessage(tr("Paused.")); break;
+    case TrainingWorker::State::Paused:
+        statusBar()->showMessage(m_history.empty() || m_history.back().epoch == 0
+                                     ? tr("Paused at the untrained epoch 0: press Resume or Step.")
+                                     : tr("Paused after epoch %1.").arg(m_history.back().epoch));
+        break;
     case TrainingWorker::State::Finished:
-        statusBar()->showMessage(tr("Finished."));
+        statusBar()->showMessage(tr("Finished %1 epochs: drag the slider or press P to replay.")
+                                     .arg(m_history.empty() ? 0 : m_history.back().epoch));
         m_progress->setValue(m_progress->maximum());
         break;
     case TrainingWorker::State::Stopped: statusBar()->showMessage(tr("Stopped.")); break;
@@ -300,23 +414,127 @@ bool MainWindow::saveDashboardPng(const QString &path)
     return m_dashboard->grab().save(path, "PNG");
 }
 
-void MainWindow::exportPng(const QString &what)
+void MainWindow::exportView(const QString &what, const QString &format)
 {
+    const QString filter = format == "pdf" ? tr("PDF documents (*.pdf)") : tr("PNG images (*.png)");
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export %1 as PNG").arg(what), what + ".png", tr("PNG images (*.png)"));
+        this, tr("Export %1 as %2").arg(what, format.toUpper()), what + "." + format, filter);
     if (path.isEmpty())
         return;
     bool ok = false;
-    if (what == "heatmap")
-        ok = m_heatmap->savePng(path);
-    else if (what == "loss")
-        ok = m_curves->saveLossPng(path);
-    else if (what == "alignment")
-        ok = m_curves->saveAlignmentPng(path);
-    else
+    if (what == "dashboard") {
         ok = saveDashboardPng(path);
+    } else {
+        QWidget *source = what == "heatmap" ? static_cast<QWidget *>(m_heatmap) : m_curves;
+        ExportSizeDialog dialog(source->size(), format == "png", this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const QSize size = dialog.imageSize();
+        const double scale = dialog.scale();
+        if (what == "heatmap")
+            ok = format == "pdf" ? m_heatmap->savePdf(path, size.width(), size.height())
+                                 : m_heatmap->savePng(path, size.width(), size.height(), scale);
+        else if (what == "loss")
+            ok = format == "pdf" ? m_curves->saveLossPdf(path, size.width(), size.height())
+                                 : m_curves->saveLossPng(path, size.width(), size.height(), scale);
+        else
+            ok = format == "pdf" ? m_curves->saveAlignmentPdf(path, size.width(), size.height())
+                                 : m_curves->saveAlignmentPng(path, size.width(), size.height(), scale);
+    }
     if (ok)
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     else
         QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
+}
+
+void MainWindow::exportReplay(bool gif)
+{
+    if (m_history.empty()) {
+        QMessageBox::information(this, tr("Nothing to export"), tr("Train first: the replay is empty."));
+        return;
+    }
+    const QString path =
+        gif ? QFileDialog::getSaveFileName(this, tr("Export replay as GIF"), "attention.gif",
+                                           tr("GIF animations (*.gif)"))
+            : QFileDialog::getExistingDirectory(this, tr("Export replay as PNG series into"));
+    if (path.isEmpty())
+        return;
+    attn::ReplayExporter exporter;
+    exporter.copyStyle(*m_heatmap);
+    ExportSizeDialog dialog(exporter.fittedFrameSize(m_history.back(), 960), true, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    exporter.setFrameSize(dialog.imageSize());
+    exporter.setScale(dialog.scale());
+    exporter.setFrameDelay(int(100.0 / m_timeline->speed() + 0.5));
+    QProgressDialog progress(tr("Rendering frames..."), tr("Cancel"), 0, int(m_history.size()), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(500);
+    exporter.setProgressCallback([&progress](int done, int total) {
+        progress.setMaximum(total);
+        progress.setValue(done);
+        return !progress.wasCanceled();
+    });
+    const bool ok = gif ? exporter.writeGif(m_history, path) : exporter.writePngSeries(m_history, path);
+    if (ok)
+        statusBar()->showMessage(tr("Saved %1 frames to %2").arg(m_history.size()).arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), exporter.errorString());
+}
+
+void MainWindow::exportMetricsCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics as CSV"), "metrics.csv",
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (writeMetricsCsv(m_history, path, &error))
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MainWindow::setTheme(ThemeChoice choice)
+{
+    m_theme = choice;
+    const bool dark = applyTheme(choice);
+    m_heatmap->setDark(dark);
+    m_curves->setDark(dark);
+    for (QAction *a : m_themes->actions())
+        a->setChecked(a->data().toString() == toString(choice));
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings store;
+    restoreGeometry(store.value("window/geometry").toByteArray());
+    m_splitter->restoreState(store.value("window/splitter").toByteArray());
+    if (const auto kind = attn::colorMapKindFromString(store.value("view/colorMap").toString())) {
+        m_heatmap->setColorMap(*kind);
+        for (QAction *a : m_colorMaps->actions())
+            a->setChecked(a->data().toString() == attn::colorMapKindToString(*kind));
+    }
+    if (store.contains("view/showInputs"))
+        findChild<QAction *>("showInputs")->setChecked(store.value("view/showInputs").toBool());
+    m_timeline->setSpeed(store.value("view/replaySpeed", m_timeline->speed()).toDouble());
+    setTheme(themeChoiceFromString(store.value("view/theme").toString()));
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings store;
+    store.setValue("window/geometry", saveGeometry());
+    store.setValue("window/splitter", m_splitter->saveState());
+    store.setValue("view/colorMap", attn::colorMapKindToString(m_heatmap->colorMapKind()));
+    store.setValue("view/showInputs", findChild<QAction *>("showInputs")->isChecked());
+    store.setValue("view/replaySpeed", m_timeline->speed());
+    store.setValue("view/theme", toString(m_theme));
+    saveRunSettings(store, settings());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window: task and model settings, Train / Pause / Step / Stop, the live attention
 // heatmap beside the ground truth, the loss and alignment curves, progress with samples/s and
-// ETA, and File > Export PNG of each view and of the whole dashboard.
+// ETA, the replay timeline over every stored epoch, File > Export (PNG, PDF, GIF, PNG series,
+// metrics CSV), View > colour map and theme; settings and window layout persist (QSettings).
 #pragma once
 
 #include "app/runsettings.h"
+#include "app/theme.h"
 #include "app/trainingcontroller.h"
 #include "core/snapshot.h"
 
 #include <QMainWindow>
 #include <vector>
 
+class QActionGroup;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -18,6 +21,8 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QLineEdit;
+class QSplitter;
+class TimelineBar;
 
 namespace attn {
 class CurvesView;
@@ -37,8 +42,16 @@ public:
     TrainingController *controller() const { return m_controller; }
     attn::HeatmapView *heatmapView() const { return m_heatmap; }
     attn::CurvesView *curvesView() const { return m_curves; }
+    TimelineBar *timeline() const { return m_timeline; }
     /// Renders the whole dashboard (settings, heatmap, curves) to a PNG file.
     bool saveDashboardPng(const QString &path);
+    /// Stops any run and starts the shown settings again, paused on the untrained epoch 0.
+    void reset();
+    /// Shows stored snapshot index (epoch) in the heatmap and marks it on the curves.
+    void showEpoch(int index);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildUi();
@@ -49,8 +62,14 @@ private:
     void onProgress(const attn::ProgressInfo &p);
     void onState(TrainingWorker::State state);
     void onRunStarted(long long parameterCount, int batchesPerEpoch);
-    void exportPng(const QString &what);
+    void exportView(const QString &what, const QString &format);
+    void exportReplay(bool gif);
+    void exportMetricsCsv();
+    void setTheme(ThemeChoice choice);
+    void restoreLayout();
+    void saveLayout();
     void updateButtons();
+    void beginRun(bool paused);
 
     TrainingController *m_controller;
     RunSettings m_lastSettings;
@@ -74,4 +93,10 @@ private:
     attn::HeatmapView *m_heatmap = nullptr;
     attn::CurvesView *m_curves = nullptr;
     QWidget *m_dashboard = nullptr;
+    QSplitter *m_splitter = nullptr;
+    TimelineBar *m_timeline = nullptr;
+    QPushButton *m_reset = nullptr;
+    QActionGroup *m_colorMaps = nullptr;
+    QActionGroup *m_themes = nullptr;
+    ThemeChoice m_theme = ThemeChoice::System;
 };

@@ -114,3 +114,48 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     }
     return {};
 }
+
+void saveRunSettings(QSettings &store, const RunSettings &s)
+{
+    store.beginGroup("run");
+    store.setValue("task", QString::fromStdString(toString(s.task)));
+    store.setValue("attention", QString::fromStdString(toString(s.model.attention)));
+    store.setValue("hidden", s.model.hidden);
+    store.setValue("units", s.model.attentionUnits);
+    store.setValue("epochs", s.train.epochs);
+    store.setValue("batchSize", s.train.batchSize);
+    store.setValue("learningRate", s.train.learningRate);
+    store.setValue("seed", QString::number(s.train.seed));
+    store.endGroup();
+}
+
+RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
+{
+    store.beginGroup("run");
+    RunSettings s = fallback;
+    if (const auto task = taskKindFromString(store.value("task").toString().toStdString()))
+        s = RunSettings::defaults(*task);
+    if (const auto kind = attentionKindFromString(store.value("attention").toString().toStdString()))
+        s.model.attention = *kind;
+    const struct {
+        const char *key;
+        int max;
+        int *field;
+    } ints[] = {{"hidden", 4096, &s.model.hidden},
+                {"units", 4096, &s.model.attentionUnits},
+                {"epochs", 100000, &s.train.epochs},
+                {"batchSize", 100000, &s.train.batchSize}};
+    for (const auto &i : ints) {
+        bool ok = false;
+        const int v = store.value(i.key).toInt(&ok);
+        if (ok && v >= 1 && v <= i.max)
+            *i.field = v;
+    }
+    bool ok = false;
+    if (const double lr = store.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
+        s.train.learningRate = lr;
+    if (const qulonglong seed = store.value("seed").toString().toULongLong(&ok); ok)
+        s.train.seed = seed;
+    store.endGroup();
+    return s;
+}

@@ -7,6 +7,7 @@
 #include "core/trainer.h"
 
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QMetaType>
 #include <QString>
 #include <memory>
@@ -33,3 +34,9 @@ void addRunOptions(QCommandLineParser &parser);
 /// Reads the run options from a parsed command line into settings (starting from the chosen
 /// task's defaults). Returns an empty string, or a message naming the bad option and value.
 QString readRunOptions(const QCommandLineParser &parser, RunSettings &settings);
+
+/// Writes settings under the group "run" of store (QSettings: the last run persists).
+void saveRunSettings(QSettings &store, const RunSettings &settings);
+/// Reads the group "run" of store; a missing or invalid entry (unknown task, out-of-range
+/// number) keeps the value of fallback, so a damaged settings file never blocks the start.
+RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback);

@@ -27,12 +27,14 @@ TrainingController::~TrainingController()
     m_thread.wait();
 }
 
-void TrainingController::start(const RunSettings &settings)
+void TrainingController::start(const RunSettings &settings, bool paused)
 {
     if (isActive())
         m_worker->requestStop();
     ++m_pendingRuns;
     m_worker->requestResume();
+    if (paused)
+        m_worker->requestPause(); // run() checks it before its first epoch
     emit runRequested(settings);
 }
 

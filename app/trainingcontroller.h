@@ -15,8 +15,9 @@ public:
     explicit TrainingController(QObject *parent = nullptr);
     ~TrainingController() override;
 
-    /// Starts a new run (a run in progress is stopped first).
-    void start(const RunSettings &settings);
+    /// Starts a new run (a run in progress is stopped first). With paused, the run stops after
+    /// its untrained epoch-0 snapshot and waits for resume() or step().
+    void start(const RunSettings &settings, bool paused = false);
     void pause();
     void resume();
     void step();

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Qt Test of CurvesView: appended epochs become points with the right values, epochs
 // without alignment are skipped on the alignment curve, the alignment axis stays 0..1,
-// clear()/setHistory() replace everything and the PNG exports work. Runs offscreen.
+// clear()/setHistory() replace everything, the replay marker sits on its epoch, the dark
+// theme recolours the chrome and the PNG (at a scale) and PDF exports work. Runs offscreen.
 #include "widgets/curvesview.h"
 
+#include "widgets/plottheme.h"
+
+#include <QFile>
 #include <QImage>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <optional>
 
 using attn::CurvesView;
@@ -52,6 +57,10 @@ private slots:
     void repeatedEpochReplacesTheTail();
     void lossAxisGoesLogarithmicOverADecade();
     void savePngsWriteImages();
+    void markerSitsOnTheEpoch();
+    void darkThemeChangesTheBackground();
+    void savePngHonoursScale();
+    void savePdfWritesPdfs();
 };
 
 void TestCurvesView::appendAddsOnePointPerCurve()
@@ -181,6 +190,126 @@ void TestCurvesView::savePngsWriteImages()
             for (int x = 0; x < image.width(); x += 2)
                 colours.insert(image.pixel(x, y));
         QVERIFY(colours.size() > 5);
+    }
+}
+
+namespace {
+
+/// Pixels in column x of the plot area that differ from the background colour.
+int nonBackgroundPixels(const QImage &image, int x, const QRect &area, QRgb background)
+{
+    int n = 0;
+    for (int y = area.top() + 2; y < area.bottom() - 2; ++y)
+        n += image.pixel(x, y) != background ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+void TestCurvesView::markerSitsOnTheEpoch()
+{
+    CurvesView view;
+    view.resize(1000, 400);
+    view.setHistory(threeEpochs());
+    view.appendEpoch(makeEpoch(4, 0.02, 0.05, 0.1, 0.9)); // log loss axis: the marker still spans it
+    QCOMPARE(view.markerEpoch(), 0);
+    QVERIFY(!view.lossMarker()->visible());
+    QVERIFY(!view.alignmentMarker()->visible());
+
+    QCustomPlot *plot = view.alignmentPlot();
+    const QImage before = plot->toPixmap(500, 300).toImage();
+    view.setMarkerEpoch(2);
+    QCOMPARE(view.markerEpoch(), 2);
+    for (QCPItemStraightLine *line : {view.lossMarker(), view.alignmentMarker()}) {
+        QVERIFY(line->visible());
+        QCOMPARE(line->point1->key(), 2.0);
+        QCOMPARE(line->point2->key(), 2.0);
+    }
+    // On the logarithmic loss axis the line still spans the plot from bottom to top.
+    QCOMPARE(view.lossPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    view.lossPlot()->toPixmap(500, 300);
+    const QRect lossArea = view.lossPlot()->axisRect()->rect();
+    QCOMPARE(view.lossMarker()->point1->pixelPosition().y(), double(lossArea.top()));
+    QCOMPARE(view.lossMarker()->point2->pixelPosition().y(), double(lossArea.bottom() + 1));
+    QCOMPARE(view.lossMarker()->point1->pixelPosition().x(), view.lossPlot()->xAxis->coordToPixel(2.0));
+
+    // The dashed line adds pixels in the epoch-2 column over the whole plot height, and only
+    // there (epoch 3's column is unchanged).
+    const QImage after = plot->toPixmap(500, 300).toImage();
+    const QRect area = plot->axisRect()->rect();
+    const int x2 = int(std::lround(plot->xAxis->coordToPixel(2.0)));
+    const int x3 = int(std::lround(plot->xAxis->coordToPixel(3.0))) - 6;
+    const QRgb white = qRgb(255, 255, 255);
+    QVERIFY2(nonBackgroundPixels(after, x2, area, white) >
+                 nonBackgroundPixels(before, x2, area, white) + area.height() / 3,
+             qPrintable(QStringLiteral("%1 vs %2").arg(nonBackgroundPixels(after, x2, area, white))
+                            .arg(nonBackgroundPixels(before, x2, area, white))));
+    QCOMPARE(nonBackgroundPixels(after, x3, area, white), nonBackgroundPixels(before, x3, area, white));
+
+    view.setMarkerEpoch(0);
+    QCOMPARE(view.markerEpoch(), 0);
+    QVERIFY(!view.lossMarker()->visible());
+    QVERIFY(!view.alignmentMarker()->visible());
+    QCOMPARE(plot->toPixmap(500, 300).toImage(), before);
+}
+
+void TestCurvesView::darkThemeChangesTheBackground()
+{
+    CurvesView view;
+    view.setHistory(threeEpochs());
+    QVERIFY(!view.isDark());
+    for (QCustomPlot *plot : {view.lossPlot(), view.alignmentPlot()})
+        QCOMPARE(plot->toPixmap(400, 300).toImage().pixel(2, 2), qRgb(255, 255, 255));
+    view.setDark(true);
+    QVERIFY(view.isDark());
+    const attn::PlotTheme dark = attn::PlotTheme::dark();
+    for (QCustomPlot *plot : {view.lossPlot(), view.alignmentPlot()}) {
+        QCOMPARE(QColor(plot->toPixmap(400, 300).toImage().pixel(2, 2)), dark.background);
+        QCOMPARE(plot->xAxis->tickLabelColor(), dark.foreground);
+        QCOMPARE(plot->legend->textColor(), dark.foreground);
+    }
+    // Curve colours and the metric's axis colour stay.
+    QCOMPARE(view.lossPlot()->graph(0)->pen().color(), QColor(0x1f, 0x77, 0xb4));
+    QCOMPARE(view.alignmentPlot()->yAxis2->tickLabelColor(),
+             view.alignmentPlot()->graph(1)->pen().color());
+    view.setDark(false);
+    QCOMPARE(view.lossPlot()->toPixmap(400, 300).toImage().pixel(2, 2), qRgb(255, 255, 255));
+    QCOMPARE(view.lossPlot()->xAxis->tickLabelColor(), QColor(Qt::black));
+}
+
+void TestCurvesView::savePngHonoursScale()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    CurvesView view;
+    view.setHistory(threeEpochs());
+    const QString loss = dir.filePath(QStringLiteral("loss.png"));
+    const QString alignment = dir.filePath(QStringLiteral("alignment.png"));
+    QVERIFY(view.saveLossPng(loss, 300, 200, 2.0));
+    QVERIFY(view.saveAlignmentPng(alignment, 400, 250, 1.5));
+    QImage image;
+    QVERIFY(image.load(loss, "PNG"));
+    QCOMPARE(image.size(), QSize(600, 400));
+    QVERIFY(std::abs(image.dotsPerMeterX() - 192.0 / 0.0254) < 50.0);
+    QVERIFY(image.load(alignment, "PNG"));
+    QCOMPARE(image.size(), QSize(600, 375));
+}
+
+void TestCurvesView::savePdfWritesPdfs()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    CurvesView view;
+    view.setHistory(threeEpochs());
+    const QString loss = dir.filePath(QStringLiteral("loss.pdf"));
+    const QString alignment = dir.filePath(QStringLiteral("alignment.pdf"));
+    QVERIFY(view.saveLossPdf(loss, 600, 400));
+    QVERIFY(view.saveAlignmentPdf(alignment, 600, 400));
+    for (const QString &path : {loss, alignment}) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.read(5), QByteArray("%PDF-"));
+        QVERIFY(file.size() > 1000);
     }
 }
 

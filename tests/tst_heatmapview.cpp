@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Qt Test of HeatmapView: grid cells land in the right colour-map cells and pixels (row 0 at
-// the top), the colour range stays 0..1, panels follow the snapshot's grids, cells are square
-// and savePng writes a real image. Runs headless (QT_QPA_PLATFORM=offscreen).
+// the top), the colour range stays 0..1, panels follow the snapshot's grids, cells are square,
+// colour maps switch (with the published endpoints), the Input panel shows the probe inputs,
+// cell tooltips carry sample, step, weight and input, the dark theme recolours the chrome and
+// PNG (at a scale) and PDF exports have the asked size. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include "widgets/heatmapview.h"
 
+#include "widgets/colormap.h"
+#include "widgets/plottheme.h"
+
+#include <QFile>
 #include <QImage>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 #include <cmath>
 
+using attn::ColorMapKind;
 using attn::EpochSnapshot;
 using attn::Grid;
 using attn::HeatmapView;
@@ -47,6 +55,24 @@ EpochSnapshot makeSnapshot(bool withArgmax)
     return s;
 }
 
+// Inputs of the add task's shape: zeros (delimiters) at columns 1 and 3 of every row, the
+// other values distinct and between 0.1 and 0.9.
+double inputValue(int r, int c) { return (c == 1 || c == 3) ? 0.0 : 0.1 + 0.05 * double(r * 5 + c); }
+
+EpochSnapshot makeSnapshotWithInputs()
+{
+    EpochSnapshot s = makeSnapshot(false);
+    s.probeInputs = makeGrid(3, 5, inputValue);
+    return s;
+}
+
+/// Pixel centre of cell (row, col) of a panel in plot coordinates, after a layout pass.
+QPointF cellCentre(HeatmapView &view, int panel, int row, int col)
+{
+    QCPColorMap *map = view.colorMap(panel);
+    return {map->keyAxis()->coordToPixel(col), map->valueAxis()->coordToPixel(row)};
+}
+
 int colorDistance(QRgb a, QRgb b)
 {
     return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
@@ -67,6 +93,16 @@ private slots:
     void cellsAreSquare();
     void shapeChangeAndSingleRow();
     void savePngWritesAnImage();
+    void colorMapNamesRoundTrip();
+    void publishedEndpoints();
+    void colorMapSwitchRecoloursCells();
+    void inputPanelShowsTheProbeInputs();
+    void toolTipOfACell();
+    void toolTipFollowsTheMouse();
+    void darkThemeChangesTheBackground();
+    void savePngHonoursScale();
+    void savePdfWritesAPdf();
+    void fittedHeightLeavesNoEmptyBands();
 };
 
 void TestHeatmapView::cellsHoldTheGridValues()
@@ -268,6 +304,323 @@ void TestHeatmapView::savePngWritesAnImage()
         for (int x = 0; x < image.width(); x += 3)
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 10, qPrintable(QString::number(colours.size())));
+}
+
+void TestHeatmapView::colorMapNamesRoundTrip()
+{
+    const QStringList names{"viridis", "cividis", "magma", "grayscale"};
+    QCOMPARE(attn::allColorMapKinds().size(), names.size());
+    for (int i = 0; i < names.size(); ++i) {
+        const ColorMapKind kind = attn::allColorMapKinds()[i];
+        QCOMPARE(attn::colorMapKindToString(kind), names[i]);
+        QCOMPARE(attn::colorMapKindFromString(names[i]), std::optional<ColorMapKind>(kind));
+        QVERIFY(!attn::colorMapDisplayName(kind).isEmpty());
+    }
+    QCOMPARE(attn::colorMapKindFromString(" Magma "), std::optional<ColorMapKind>(ColorMapKind::Magma));
+    QCOMPARE(attn::colorMapKindFromString("grey"), std::optional<ColorMapKind>(ColorMapKind::Grayscale));
+    QVERIFY(!attn::colorMapKindFromString("jet").has_value());
+    QVERIFY(!attn::colorMapKindFromString("").has_value());
+    HeatmapView view;
+    QCOMPARE(view.colorMapKind(), ColorMapKind::Viridis); // the default
+}
+
+void TestHeatmapView::publishedEndpoints()
+{
+    // First and last entries of matplotlib's 256-entry tables, as 8-bit sRGB.
+    const struct {
+        ColorMapKind kind;
+        QColor low;
+        QColor high;
+    } cases[] = {{ColorMapKind::Viridis, QColor("#440154"), QColor("#fde725")},
+                 {ColorMapKind::Cividis, QColor("#00224e"), QColor("#fee838")},
+                 {ColorMapKind::Magma, QColor("#000004"), QColor("#fcfdbf")},
+                 {ColorMapKind::Grayscale, QColor("#000000"), QColor("#ffffff")}};
+    for (const auto &c : cases) {
+        QCPColorGradient g = attn::colorMapGradient(c.kind);
+        QCOMPARE(QColor(g.color(0.0, QCPRange(0.0, 1.0))).name(), c.low.name());
+        QCOMPARE(QColor(g.color(1.0, QCPRange(0.0, 1.0))).name(), c.high.name());
+    }
+    // Viridis' middle entry (128 of 255: 0.127568, 0.566949, 0.550556 -> #21918c) is a stop.
+    QCPColorGradient viridis = attn::colorMapGradient(ColorMapKind::Viridis);
+    QCOMPARE(QColor(viridis.color(128.0 / 255.0, QCPRange(0.0, 1.0))).name(), QStringLiteral("#21918c"));
+}
+
+void TestHeatmapView::colorMapSwitchRecoloursCells()
+{
+    HeatmapView view;
+    view.resize(900, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const EpochSnapshot s = makeSnapshot(true);
+    view.setSnapshot(s);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+
+    const int row = 2;
+    const int col = 3;
+    const double w = s.attention.at(row, col); // 0.83
+    const QPointF centre = cellCentre(view, 0, row, col);
+    const auto pixelAt = [&] {
+        return view.plot()->toPixmap().toImage().pixel(centre.toPoint());
+    };
+    const QRgb viridisPixel = pixelAt();
+    QCOMPARE(view.weightColor(w), QColor(attn::colorMapGradient(ColorMapKind::Viridis)
+                                             .color(w, QCPRange(0.0, 1.0))));
+    QVERIFY(colorDistance(viridisPixel, view.weightColor(w).rgb()) <= 6);
+
+    view.setColorMap(ColorMapKind::Magma);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    QCOMPARE(view.colorMapKind(), ColorMapKind::Magma);
+    const QRgb magmaExpected =
+        attn::colorMapGradient(ColorMapKind::Magma).color(w, QCPRange(0.0, 1.0));
+    QCOMPARE(view.weightColor(w).rgb(), magmaExpected);
+    // Every weight panel and the colour bar switched; the rendered cell follows.
+    for (int p = 0; p < view.panelCount(); ++p)
+        QCOMPARE(QCPColorGradient(view.colorMap(p)->gradient()).color(w, QCPRange(0.0, 1.0)),
+                 magmaExpected);
+    const QRgb magmaPixel = pixelAt();
+    QVERIFY2(colorDistance(magmaPixel, magmaExpected) <= 6,
+             qPrintable(QColor(magmaPixel).name() + " vs " + QColor(magmaExpected).name()));
+    QVERIFY(colorDistance(magmaPixel, viridisPixel) > 100);
+
+    // Grayscale: a weight w is grey level round(255 * w) (256 levels, within one level).
+    view.setColorMap(ColorMapKind::Grayscale);
+    const QColor grey = view.weightColor(w);
+    QCOMPARE(grey.red(), grey.green());
+    QVERIFY(std::abs(grey.red() - int(std::lround(255.0 * w))) <= 1);
+}
+
+void TestHeatmapView::inputPanelShowsTheProbeInputs()
+{
+    HeatmapView view;
+    view.resize(1100, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.showInputs()); // on by default
+    const EpochSnapshot s = makeSnapshotWithInputs();
+    view.setSnapshot(s);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+
+    // Indexed after the weight panels, so panel 0 stays the attention ...
+    QCOMPARE(view.panelCount(), 3);
+    QCOMPARE(view.panelTitle(0), QStringLiteral("Attention"));
+    const int input = view.panelIndex(QStringLiteral("Input"));
+    QCOMPARE(input, 2);
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 5; ++c)
+            QCOMPARE(view.cellValue(input, r, c), double(s.probeInputs.at(r, c)));
+    // ... but drawn leftmost.
+    QVERIFY(view.colorMap(input)->keyAxis()->axisRect()->rect().right() <
+            view.colorMap(0)->keyAxis()->axisRect()->rect().left());
+    // Own grey scale over the inputs' range; the weights keep 0..1.
+    QCOMPARE(view.inputRange().lower, 0.0);
+    QCOMPARE(view.inputRange().upper, double(float(inputValue(2, 4))));
+    QCOMPARE(view.colorRange().upper, 1.0);
+
+    // Zeros (delimiters) are black and ringed; the largest input is white.
+    const QImage image = view.plot()->toPixmap().toImage();
+    const auto pixel = [&](int r, int c) { return image.pixel(cellCentre(view, input, r, c).toPoint()); };
+    QVERIFY2(colorDistance(pixel(0, 1), qRgb(0, 0, 0)) <= 6, qPrintable(QColor(pixel(0, 1)).name()));
+    QVERIFY2(colorDistance(pixel(2, 4), qRgb(255, 255, 255)) <= 6, qPrintable(QColor(pixel(2, 4)).name()));
+    QCPGraph *rings = nullptr;
+    for (int i = 0; i < view.plot()->graphCount(); ++i)
+        if (view.plot()->graph(i)->keyAxis() == view.colorMap(input)->keyAxis())
+            rings = view.plot()->graph(i);
+    QVERIFY(rings);
+    QCOMPARE(rings->dataCount(), 6); // 2 zeros in each of 3 rows
+    for (auto it = rings->data()->constBegin(); it != rings->data()->constEnd(); ++it)
+        QCOMPARE(s.probeInputs.at(int(it->value), int(it->key)), 0.0f);
+    // The ring is drawn inside the zero cell, off its centre: some pixel there is not black.
+    const QPointF zc = cellCentre(view, input, 1, 3);
+    const double cellPx = std::abs(view.colorMap(input)->keyAxis()->coordToPixel(1.0) -
+                                   view.colorMap(input)->keyAxis()->coordToPixel(0.0));
+    bool ringSeen = false;
+    for (int dx = -int(cellPx / 2) + 1; dx < int(cellPx / 2); ++dx)
+        ringSeen = ringSeen || qRed(image.pixel(QPoint(int(zc.x()) + dx, int(zc.y())))) > 150;
+    QVERIFY(ringSeen);
+
+    view.setShowInputs(false);
+    QCOMPARE(view.panelCount(), 2);
+    QCOMPARE(view.panelIndex(QStringLiteral("Input")), -1);
+    view.setShowInputs(true);
+    QCOMPARE(view.panelCount(), 3);
+}
+
+void TestHeatmapView::toolTipOfACell()
+{
+    HeatmapView view;
+    const EpochSnapshot s = makeSnapshotWithInputs();
+    view.setSnapshot(s);
+
+    // Attention cell (row 2, col 3): weight 0.83, input 0 (a delimiter).
+    const QString tip = view.cellToolTip(0, 2, 3);
+    QVERIFY2(tip.startsWith(QStringLiteral("Attention\n")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("sample 2, time step 3")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("attention weight ") +
+                          QString::number(double(s.attention.at(2, 3)), 'f', 4)),
+             qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("attention weight 0.8300")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("input 0.0000")), qPrintable(tip));
+
+    // Ground-truth cell (row 0, col 1): the target 1 and the attention there.
+    const QString truth = view.cellToolTip(1, 0, 1);
+    QVERIFY2(truth.startsWith(QStringLiteral("Ground truth\n")), qPrintable(truth));
+    QVERIFY2(truth.contains(QStringLiteral("ground truth 1.0000")), qPrintable(truth));
+    QVERIFY2(truth.contains(QStringLiteral("attention weight 0.1100")), qPrintable(truth));
+
+    // Input cell (row 1, col 4): input 0.1 + 0.05 * 9 = 0.55.
+    const QString in = view.cellToolTip(view.panelIndex(QStringLiteral("Input")), 1, 4);
+    QVERIFY2(in.startsWith(QStringLiteral("Input\n")), qPrintable(in));
+    QVERIFY2(in.contains(QStringLiteral("sample 1, time step 4")), qPrintable(in));
+    QVERIFY2(in.contains(QStringLiteral("input 0.5500")), qPrintable(in));
+
+    QVERIFY(view.cellToolTip(0, 3, 0).isEmpty());
+    QVERIFY(view.cellToolTip(0, 0, 5).isEmpty());
+    QVERIFY(view.cellToolTip(7, 0, 0).isEmpty());
+
+    // Without probe inputs there is no input line.
+    view.setSnapshot(makeSnapshot(false));
+    QVERIFY(!view.cellToolTip(0, 2, 3).contains(QStringLiteral("input")));
+}
+
+void TestHeatmapView::toolTipFollowsTheMouse()
+{
+    HeatmapView view;
+    view.resize(1100, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setSnapshot(makeSnapshotWithInputs());
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+
+    // Position -> cell, for every panel, at cell centres and near cell edges.
+    for (int p = 0; p < view.panelCount(); ++p) {
+        const QPointF centre = cellCentre(view, p, 1, 2);
+        int panel = -1;
+        int row = -1;
+        int col = -1;
+        QVERIFY(view.cellAt(centre, &panel, &row, &col));
+        QCOMPARE(panel, p);
+        QCOMPARE(row, 1);
+        QCOMPARE(col, 2);
+        QCOMPARE(view.cellToolTip(p, centre), view.cellToolTip(p, 1, 2));
+        const QPointF nearEdge = cellCentre(view, p, 0, 4) + QPointF(-2.0, 0.0) +
+                                 (cellCentre(view, p, 0, 4) - cellCentre(view, p, 0, 3)) * 0.45;
+        QVERIFY(view.cellAt(nearEdge, &panel, &row, &col));
+        QCOMPARE(col, 4);
+        QCOMPARE(row, 0);
+    }
+    // Another panel's position, and the title area, give no tooltip.
+    QVERIFY(view.cellToolTip(1, cellCentre(view, 0, 1, 2)).isEmpty());
+    QVERIFY(view.cellToolTip(0, QPointF(3.0, 3.0)).isEmpty());
+    QVERIFY(!view.cellAt(QPointF(3.0, 3.0), nullptr, nullptr, nullptr));
+
+    // A real mouse move over a cell shows that cell's text as the tooltip.
+    const QPoint pos = cellCentre(view, 0, 2, 3).toPoint();
+    QTest::mouseMove(view.plot(), pos);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), view.cellToolTip(0, 2, 3));
+}
+
+void TestHeatmapView::darkThemeChangesTheBackground()
+{
+    HeatmapView view;
+    view.setSnapshot(makeSnapshot(true));
+    const auto corner = [&] { return view.plot()->toPixmap(600, 300).toImage().pixel(2, 2); };
+    QCOMPARE(corner(), qRgb(255, 255, 255));
+    QVERIFY(!view.isDark());
+
+    view.setDark(true);
+    QVERIFY(view.isDark());
+    QCOMPARE(QColor(corner()), attn::PlotTheme::dark().background);
+    QCPAxis *x = view.colorMap(0)->keyAxis();
+    QCOMPARE(x->tickLabelColor(), attn::PlotTheme::dark().foreground);
+    QCOMPARE(x->basePen().color(), attn::PlotTheme::dark().foreground);
+    QCOMPARE(view.colorMap(0)->colorScale()->axis()->tickLabelColor(), attn::PlotTheme::dark().foreground);
+    // Panels built later (new shape) come up dark too.
+    EpochSnapshot bigger = makeSnapshot(false);
+    bigger.attention = makeGrid(4, 6, rampValue);
+    bigger.groundTruth = makeGrid(4, 6, oneHotValue);
+    view.setSnapshot(bigger);
+    QCOMPARE(view.colorMap(1)->keyAxis()->labelColor(), attn::PlotTheme::dark().foreground);
+    // The data colours do not change with the theme.
+    QCOMPARE(view.weightColor(0.5), QColor(attn::colorMapGradient(ColorMapKind::Viridis)
+                                               .color(0.5, QCPRange(0.0, 1.0))));
+
+    view.setDark(false);
+    QCOMPARE(corner(), qRgb(255, 255, 255));
+    QCOMPARE(view.colorMap(0)->keyAxis()->tickLabelColor(), QColor(Qt::black));
+}
+
+void TestHeatmapView::savePngHonoursScale()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    HeatmapView view;
+    view.setSnapshot(makeSnapshotWithInputs());
+    const struct {
+        int w, h;
+        double scale;
+        QSize expected;
+    } cases[] = {{400, 200, 2.0, QSize(800, 400)},
+                 {500, 240, 1.5, QSize(750, 360)},
+                 {640, 300, 1.0, QSize(640, 300)}};
+    for (const auto &c : cases) {
+        const QString path = dir.filePath(QStringLiteral("h%1.png").arg(c.scale));
+        QVERIFY(view.savePng(path, c.w, c.h, c.scale));
+        QImage image;
+        QVERIFY(image.load(path, "PNG"));
+        QCOMPARE(image.size(), c.expected);
+        // The file records 96 * scale dots per inch.
+        QVERIFY(std::abs(image.dotsPerMeterX() - 96.0 * c.scale / 0.0254) < 50.0);
+    }
+    // At scale 2 the layout is the same as at scale 1: the attention cell (2, 3) is at twice
+    // the coordinates and has the same colour.
+    const QImage one = view.toImage(400, 200, 1.0);
+    const QImage two = view.toImage(400, 200, 2.0);
+    QCOMPARE(two.size(), QSize(800, 400));
+    view.plot()->toPixmap(400, 200); // lay out at 400 x 200 to read the cell position
+    const QPointF c = cellCentre(view, 0, 2, 3);
+    QVERIFY(colorDistance(one.pixel(c.toPoint()), two.pixel((c * 2.0).toPoint())) <= 6);
+}
+
+void TestHeatmapView::savePdfWritesAPdf()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    HeatmapView view;
+    view.setSnapshot(makeSnapshotWithInputs());
+    const QString path = dir.filePath(QStringLiteral("heatmap.pdf"));
+    QVERIFY(view.savePdf(path, 800, 300));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.read(5), QByteArray("%PDF-"));
+    QVERIFY(file.size() > 1000);
+    QVERIFY(!view.savePdf(dir.filePath(QStringLiteral("missing/heatmap.pdf")), 800, 300));
+}
+
+void TestHeatmapView::fittedHeightLeavesNoEmptyBands()
+{
+    HeatmapView view;
+    QCOMPARE(view.fittedHeight(900), 0); // no panels yet
+    EpochSnapshot s = makeSnapshotWithInputs();
+    s.attention = makeGrid(10, 20, rampValue);
+    s.groundTruth = makeGrid(10, 20, oneHotValue);
+    s.probeInputs = makeGrid(10, 20, inputValue);
+    view.setSnapshot(s);
+    const auto cellAndSlack = [&](int w, int h) {
+        view.plot()->toPixmap(w, h); // lays out at w x h
+        const QRect inner = view.colorMap(0)->keyAxis()->axisRect()->rect();
+        const QMargins slack = view.plot()->plotLayout()->margins();
+        return std::pair{double(inner.width()) / 20.0, slack.top() + slack.bottom()};
+    };
+    const auto [tallCell, tallSlack] = cellAndSlack(900, 2000);
+    QVERIFY(tallSlack > 1000); // a tall layout has empty bands
+    const int fitted = view.fittedHeight(900);
+    QVERIFY2(fitted > 100 && fitted < 600, qPrintable(QString::number(fitted)));
+    const auto [cell, slack] = cellAndSlack(900, fitted);
+    QVERIFY2(std::abs(cell - tallCell) <= 0.5, qPrintable(QStringLiteral("%1 vs %2").arg(cell).arg(tallCell)));
+    QVERIFY2(slack <= 4, qPrintable(QString::number(slack)));
+    // Ten fewer pixels and the cells shrink.
+    QVERIFY(cellAndSlack(900, fitted - 10).first < tallCell - 0.5);
 }
 
 QTEST_MAIN(TestHeatmapView)

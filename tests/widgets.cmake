@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# CTest registration of the widget tests (HeatmapView, CurvesView); include()d from
-# tests/CMakeLists.txt. Sources are named relative to this file so any includer works.
+# CTest registration of the widget tests (HeatmapView, CurvesView, GifWriter, ReplayExporter);
+# include()d from tests/CMakeLists.txt. Sources are named relative to this file so any includer works.
 # The tests run headless on Qt's offscreen platform.
 
 add_executable(tst_heatmapview ${CMAKE_CURRENT_LIST_DIR}/tst_heatmapview.cpp)
@@ -14,3 +14,16 @@ target_link_libraries(tst_curvesview PRIVATE attn_widgets Qt6::Test attn_build_f
 set_target_properties(tst_curvesview PROPERTIES AUTOMOC ON)
 add_test(NAME tst_curvesview COMMAND tst_curvesview)
 set_tests_properties(tst_curvesview PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+# The GIF tests decode what they wrote with giflib's own reader.
+add_executable(tst_gifwriter ${CMAKE_CURRENT_LIST_DIR}/tst_gifwriter.cpp)
+target_link_libraries(tst_gifwriter PRIVATE attn_widgets attn_giflib Qt6::Test attn_build_flags)
+set_target_properties(tst_gifwriter PROPERTIES AUTOMOC ON)
+add_test(NAME tst_gifwriter COMMAND tst_gifwriter)
+set_tests_properties(tst_gifwriter PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+add_executable(tst_replayexporter ${CMAKE_CURRENT_LIST_DIR}/tst_replayexporter.cpp)
+target_link_libraries(tst_replayexporter PRIVATE attn_widgets attn_giflib Qt6::Test attn_build_flags)
+set_target_properties(tst_replayexporter PROPERTIES AUTOMOC ON)
+add_test(NAME tst_replayexporter COMMAND tst_replayexporter)
+set_tests_properties(tst_replayexporter PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

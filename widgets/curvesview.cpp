@@ -2,7 +2,11 @@
 // CurvesView: two QCustomPlots (loss, alignment + validation metric) keyed by epoch.
 // Each plot has a title row above its axis rect and a centred one-line legend row below it,
 // so the legend never covers a curve. Axes are rescaled from the data after every change.
+// The replay marker is a QCPItemStraightLine whose x is an epoch and whose y spans the axis
+// rect (axis-rect ratio), so it works on the logarithmic loss axis too.
 #include "widgets/curvesview.h"
+
+#include "widgets/plottheme.h"
 
 #include <QColor>
 #include <QFont>
@@ -134,10 +138,13 @@ CurvesView::CurvesView(QWidget *parent)
     m_noAlignmentNote->position->setCoords(0.5, 0.5);
     m_noAlignmentNote->setPositionAlignment(Qt::AlignCenter);
     m_noAlignmentNote->setText(tr("no ground-truth attention for this task"));
-    m_noAlignmentNote->setColor(palette().color(QPalette::PlaceholderText));
     m_noAlignmentNote->setClipToAxisRect(true);
     m_noAlignmentNote->setVisible(false);
 
+    m_lossMarker = addMarker(m_lossPlot);
+    m_alignmentMarker = addMarker(m_alignmentPlot);
+
+    applyTheme();
     clear();
 }
 
@@ -170,14 +177,74 @@ int CurvesView::pointCount() const
     return m_trainLoss->dataCount();
 }
 
-bool CurvesView::saveLossPng(const QString &path, int w, int h)
+void CurvesView::setMarkerEpoch(int epoch)
 {
-    return m_lossPlot->savePng(path, w, h);
+    m_markerEpoch = std::max(epoch, 0);
+    for (QCPItemStraightLine *line : {m_lossMarker, m_alignmentMarker}) {
+        line->point1->setCoords(double(m_markerEpoch), 0.0);
+        line->point2->setCoords(double(m_markerEpoch), 1.0);
+        line->setVisible(m_markerEpoch > 0);
+    }
+    replotBoth();
 }
 
-bool CurvesView::saveAlignmentPng(const QString &path, int w, int h)
+int CurvesView::markerEpoch() const
 {
-    return m_alignmentPlot->savePng(path, w, h);
+    return m_markerEpoch;
+}
+
+QCPItemStraightLine *CurvesView::lossMarker()
+{
+    return m_lossMarker;
+}
+
+QCPItemStraightLine *CurvesView::alignmentMarker()
+{
+    return m_alignmentMarker;
+}
+
+void CurvesView::setDark(bool dark)
+{
+    m_dark = dark;
+    applyTheme();
+    replotBoth();
+}
+
+bool CurvesView::isDark() const
+{
+    return m_dark;
+}
+
+bool CurvesView::saveLossPng(const QString &path, int w, int h, double scale)
+{
+    const bool ok = m_lossPlot->savePng(path, w, h, scale, -1, int(std::lround(96.0 * scale)));
+    m_lossPlot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
+    return ok;
+}
+
+bool CurvesView::saveAlignmentPng(const QString &path, int w, int h, double scale)
+{
+    const bool ok =
+        m_alignmentPlot->savePng(path, w, h, scale, -1, int(std::lround(96.0 * scale)));
+    m_alignmentPlot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+bool CurvesView::saveLossPdf(const QString &path, int w, int h)
+{
+    const bool ok = m_lossPlot->savePdf(path, w, h, QCP::epAllowCosmetic,
+                                        QStringLiteral("Attention Studio"), tr("Loss"));
+    m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+bool CurvesView::saveAlignmentPdf(const QString &path, int w, int h)
+{
+    const bool ok =
+        m_alignmentPlot->savePdf(path, w, h, QCP::epAllowCosmetic,
+                                 QStringLiteral("Attention Studio"), tr("Alignment with ground truth"));
+    m_alignmentPlot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
 }
 
 QCustomPlot *CurvesView::lossPlot()
@@ -262,6 +329,38 @@ void CurvesView::rescale()
         m_alignment->removeFromLegend();
     else
         m_alignment->addToLegend();
+}
+
+QCPItemStraightLine *CurvesView::addMarker(QCustomPlot *plot)
+{
+    auto *line = new QCPItemStraightLine(plot);
+    for (QCPItemPosition *pos : {line->point1, line->point2}) {
+        pos->setTypeX(QCPItemPosition::ptPlotCoords);
+        pos->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        pos->setAxes(plot->xAxis, plot->yAxis);
+        pos->setAxisRect(plot->axisRect());
+    }
+    line->point1->setCoords(0.0, 0.0);
+    line->point2->setCoords(0.0, 1.0);
+    line->setClipToAxisRect(true);
+    line->setSelectable(false);
+    line->setVisible(false);
+    return line;
+}
+
+void CurvesView::applyTheme()
+{
+    const PlotTheme theme = PlotTheme::forDark(m_dark);
+    for (QCustomPlot *plot : {m_lossPlot, m_alignmentPlot})
+        theme.apply(plot);
+    // The metric's axis keeps the metric's colour; the note and the marker follow the theme.
+    m_alignmentPlot->yAxis2->setLabelColor(kMetricColor);
+    m_alignmentPlot->yAxis2->setTickLabelColor(kMetricColor);
+    m_noAlignmentNote->setColor(theme.muted);
+    QColor markerColor = theme.foreground;
+    markerColor.setAlphaF(0.6f);
+    for (QCPItemStraightLine *line : {m_lossMarker, m_alignmentMarker})
+        line->setPen(QPen(markerColor, 1.5, Qt::DashLine));
 }
 
 void CurvesView::replotBoth()

@@ -2,7 +2,8 @@
 // CurvesView: the per-epoch training curves of a run, side by side: "Loss" (training and
 // validation loss, log y axis when the values span a decade or more) and "Alignment with
 // ground truth" (alignment on a fixed 0..1 axis, validation metric on the right-hand axis).
-// Fed with attn::EpochSnapshot values one epoch at a time or as a whole history.
+// Fed with attn::EpochSnapshot values one epoch at a time or as a whole history. A vertical
+// marker can show the epoch being replayed; light and dark chrome; PNG (any scale) and PDF export.
 #pragma once
 
 #include "core/snapshot.h"
@@ -35,8 +36,28 @@ public:
     /// Number of epochs shown (points of the training-loss curve).
     int pointCount() const;
 
-    bool saveLossPng(const QString &path, int w = 0, int h = 0);
-    bool saveAlignmentPng(const QString &path, int w = 0, int h = 0);
+    /// Draws a vertical dashed line at that epoch on both plots (the epoch being replayed);
+    /// 0 (or less) removes it. The axes are not changed: an epoch outside them is not drawn.
+    void setMarkerEpoch(int epoch);
+    /// The marked epoch, 0 if none.
+    int markerEpoch() const;
+    /// The marker line of lossPlot() and of alignmentPlot() (visible only while an epoch is
+    /// marked); its x position is point1->key() == point2->key() == the epoch.
+    QCPItemStraightLine *lossMarker();
+    QCPItemStraightLine *alignmentMarker();
+
+    /// Dark (true) or light (false) plot chrome: background, axes, text; curve colours stay.
+    void setDark(bool dark);
+    bool isDark() const;
+
+    /// Render a plot into a PNG file of exactly round(w*scale) x round(h*scale) pixels: laid
+    /// out at w x h and drawn scale times larger; the file records 96*scale dots per inch.
+    /// w/h 0 mean the plot's current size. False if the file cannot be written.
+    bool saveLossPng(const QString &path, int w = 0, int h = 0, double scale = 1.0);
+    bool saveAlignmentPng(const QString &path, int w = 0, int h = 0, double scale = 1.0);
+    /// Render a plot as a vector PDF of w x h units (0: the plot's current size).
+    bool saveLossPdf(const QString &path, int w = 0, int h = 0);
+    bool saveAlignmentPdf(const QString &path, int w = 0, int h = 0);
 
     /// graph(0) = training loss, graph(1) = validation loss (key = epoch).
     QCustomPlot *lossPlot();
@@ -47,6 +68,8 @@ private:
     void addPoints(const EpochSnapshot &s);
     void rescale();
     void replotBoth();
+    void applyTheme();
+    QCPItemStraightLine *addMarker(QCustomPlot *plot);
 
     QCustomPlot *m_lossPlot = nullptr;
     QCustomPlot *m_alignmentPlot = nullptr;
@@ -55,6 +78,10 @@ private:
     QCPGraph *m_alignment = nullptr;
     QCPGraph *m_metric = nullptr;
     QCPItemText *m_noAlignmentNote = nullptr;
+    QCPItemStraightLine *m_lossMarker = nullptr;
+    QCPItemStraightLine *m_alignmentMarker = nullptr;
+    int m_markerEpoch = 0;
+    bool m_dark = false;
     QSharedPointer<QCPAxisTicker> m_linearTicker;
     QSharedPointer<QCPAxisTickerLog> m_logTicker;
     QString m_metricName;

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// HeatmapView: the panels are QCPAxisRects in one QCustomPlot sharing a fixed 0..1 colour
-// scale. Cell (row, col) of a grid is data cell (key = col, value = row) centred on plot
-// coordinate (col, row); the y axis is reversed so row 0 is drawn at the top, like an image.
+// HeatmapView: the panels are QCPAxisRects in one QCustomPlot. The weight panels share a fixed
+// 0..1 colour scale (right); the optional Input panel has its own grey scale (left). Cell
+// (row, col) of a grid is data cell (key = col, value = row) centred on plot coordinate
+// (col, row); the y axis is reversed so row 0 is drawn at the top, like an image.
 // After every layout pass the panel column widths and the outer margins are adjusted so the
-// cells come out square and title, panels and colour bar stay together, centred.
+// cells come out square and title, panels and colour bars stay together, centred.
 #include "widgets/heatmapview.h"
+
+#include "widgets/plottheme.h"
 
 #include <QFont>
 #include <QMargins>
+#include <QMouseEvent>
 #include <QSharedPointer>
+#include <QStringList>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <limits>
 
 namespace attn {
@@ -22,24 +27,13 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// A viridis-like perceptually uniform gradient (QCustomPlot 2.1 has no viridis preset):
-/// nine stops sampled along viridis, interpolated in RGB. NaN cells are left transparent.
-QCPColorGradient viridisGradient()
+// Rings on exact-zero inputs: orange reads on black cells, in both themes.
+const QColor kZeroMarkColor(0xff, 0x9f, 0x1c);
+
+/// Black (smallest input) to white (largest input), the Input panel's colour map.
+QCPColorGradient inputGradient()
 {
-    QCPColorGradient g;
-    g.clearColorStops();
-    const QColor stops[] = {QColor(0x44, 0x01, 0x54), QColor(0x47, 0x2c, 0x7a),
-                            QColor(0x3b, 0x52, 0x8b), QColor(0x2c, 0x72, 0x8e),
-                            QColor(0x21, 0x91, 0x8c), QColor(0x28, 0xae, 0x80),
-                            QColor(0x5e, 0xc9, 0x62), QColor(0xad, 0xdc, 0x30),
-                            QColor(0xfd, 0xe7, 0x25)};
-    const int n = int(std::size(stops));
-    for (int i = 0; i < n; ++i)
-        g.setColorStopAt(double(i) / double(n - 1), stops[i]);
-    g.setColorInterpolation(QCPColorGradient::ciRGB);
-    g.setLevelCount(256);
-    g.setNanHandling(QCPColorGradient::nhTransparent);
-    return g;
+    return colorMapGradient(ColorMapKind::Grayscale);
 }
 
 /// Integer-only ticks (1, 2, 5, 10, ... apart) for the time-step and sample axes.
@@ -52,17 +46,24 @@ QSharedPointer<QCPAxisTickerFixed> integerTicker()
     return ticker;
 }
 
-/// Value of grid cell (r, c), NaN if the grid's value vector is too short.
+/// Value of grid cell (r, c), NaN if (r, c) is outside the grid or its value vector is short.
 double gridValue(const Grid &grid, int r, int c)
 {
+    if (r < 0 || r >= grid.rows || c < 0 || c >= grid.cols)
+        return kNaN;
     const std::size_t i = std::size_t(r) * std::size_t(grid.cols) + std::size_t(c);
     return i < grid.values.size() ? double(grid.values[i]) : kNaN;
+}
+
+QString fixed4(double v)
+{
+    return std::isnan(v) ? QStringLiteral("n/a") : QString::number(v, 'f', 4);
 }
 
 } // namespace
 
 HeatmapView::HeatmapView(QWidget *parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)), m_gradient(viridisGradient())
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_gradient(colorMapGradient(m_colorMapKind))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -101,7 +102,23 @@ HeatmapView::HeatmapView(QWidget *parent)
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
     m_colorScale->setVisible(false);
 
+    m_inputScale = new QCPColorScale(m_plot);
+    m_inputScale->setType(QCPAxis::atLeft);
+    m_inputScale->setGradient(inputGradient());
+    m_inputScale->setDataRange(QCPRange(0.0, 1.0));
+    m_inputScale->setRangeDrag(false);
+    m_inputScale->setRangeZoom(false);
+    m_inputScale->setBarWidth(14);
+    m_inputScale->setLabel(tr("input"));
+    m_inputScale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    m_inputScale->axis()->ticker()->setTickCount(5);
+    m_inputScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
+    m_inputScale->setVisible(false);
+
+    m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::afterLayout, this, &HeatmapView::fitSquareCells);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onPlotMouseMove);
+    applyTheme();
     clear();
 }
 
@@ -109,39 +126,57 @@ HeatmapView::~HeatmapView() = default;
 
 void HeatmapView::setSnapshot(const EpochSnapshot &s)
 {
-    std::vector<std::pair<QString, const Grid *>> grids;
-    if (!s.attention.empty())
-        grids.emplace_back(tr("Attention"), &s.attention);
-    if (!s.groundTruth.empty())
-        grids.emplace_back(tr("Ground truth"), &s.groundTruth);
-    if (!s.argmaxAttention.empty())
-        grids.emplace_back(tr("argmax(attention)"), &s.argmaxAttention);
+    m_snapshot = s;
+    m_hasSnapshot = true;
+    showSnapshot();
+}
 
-    bool sameLayout = grids.size() == m_panels.size();
-    for (std::size_t i = 0; sameLayout && i < grids.size(); ++i) {
+void HeatmapView::clear()
+{
+    m_snapshot = EpochSnapshot{};
+    m_hasSnapshot = false;
+    removePanels();
+    m_title->setText(tr("No epoch finished yet"));
+    m_title->setTextColor(PlotTheme::forDark(m_dark).muted);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+std::vector<HeatmapView::PanelSpec> HeatmapView::panelSpecs(const EpochSnapshot &s) const
+{
+    std::vector<PanelSpec> specs;
+    if (!s.attention.empty())
+        specs.push_back({Kind::Attention, tr("Attention"), &s.attention});
+    if (!s.groundTruth.empty())
+        specs.push_back({Kind::GroundTruth, tr("Ground truth"), &s.groundTruth});
+    if (!s.argmaxAttention.empty())
+        specs.push_back({Kind::Argmax, tr("argmax(attention)"), &s.argmaxAttention});
+    if (m_showInputs && !s.probeInputs.empty())
+        specs.push_back({Kind::Input, tr("Input"), &s.probeInputs});
+    return specs;
+}
+
+void HeatmapView::showSnapshot()
+{
+    const EpochSnapshot &s = m_snapshot;
+    const std::vector<PanelSpec> specs = panelSpecs(s);
+
+    bool sameLayout = specs.size() == m_panels.size();
+    for (std::size_t i = 0; sameLayout && i < specs.size(); ++i) {
         const Panel &p = m_panels[i];
-        sameLayout = p.title == grids[i].first && p.rows == grids[i].second->rows &&
-                     p.cols == grids[i].second->cols;
+        sameLayout = p.kind == specs[i].kind && p.rows == specs[i].grid->rows &&
+                     p.cols == specs[i].grid->cols;
     }
     if (!sameLayout)
-        rebuildPanels(grids);
-    for (std::size_t i = 0; i < grids.size(); ++i)
-        fillPanel(m_panels[i], *grids[i].second);
+        rebuildPanels(specs);
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        fillPanel(m_panels[i], *specs[i].grid);
 
     QString title = s.totalEpochs > 0 ? tr("Epoch %1 / %2").arg(s.epoch).arg(s.totalEpochs)
                                       : tr("Epoch %1").arg(s.epoch);
     if (s.alignment)
         title += QStringLiteral("      ") + tr("alignment %1").arg(*s.alignment, 0, 'f', 2);
     m_title->setText(title);
-    m_title->setTextColor(palette().color(QPalette::WindowText));
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void HeatmapView::clear()
-{
-    removePanels();
-    m_title->setText(tr("No epoch finished yet"));
-    m_title->setTextColor(palette().color(QPalette::PlaceholderText));
+    m_title->setTextColor(PlotTheme::forDark(m_dark).foreground);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -155,6 +190,14 @@ QString HeatmapView::panelTitle(int panel) const
     if (panel < 0 || panel >= panelCount())
         return {};
     return m_panels[std::size_t(panel)].title;
+}
+
+int HeatmapView::panelIndex(const QString &title) const
+{
+    for (int i = 0; i < panelCount(); ++i)
+        if (m_panels[std::size_t(i)].title == title)
+            return i;
+    return -1;
 }
 
 double HeatmapView::cellValue(int panel, int row, int col) const
@@ -179,9 +222,159 @@ QCPRange HeatmapView::colorRange() const
     return m_colorScale->dataRange();
 }
 
-bool HeatmapView::savePng(const QString &path, int width, int height)
+void HeatmapView::setColorMap(ColorMapKind kind)
 {
-    return m_plot->savePng(path, width, height);
+    m_colorMapKind = kind;
+    m_gradient = colorMapGradient(kind);
+    m_colorScale->setGradient(m_gradient);
+    for (Panel &p : m_panels)
+        if (p.kind != Kind::Input)
+            p.map->setGradient(m_gradient);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+ColorMapKind HeatmapView::colorMapKind() const
+{
+    return m_colorMapKind;
+}
+
+QCPColorGradient HeatmapView::gradient() const
+{
+    return m_gradient;
+}
+
+QColor HeatmapView::weightColor(double w) const
+{
+    QCPColorGradient g = m_gradient; // color() is non-const: it may build the lookup table
+    return QColor::fromRgba(g.color(w, QCPRange(0.0, 1.0)));
+}
+
+void HeatmapView::setShowInputs(bool show)
+{
+    if (show == m_showInputs)
+        return;
+    m_showInputs = show;
+    if (m_hasSnapshot)
+        showSnapshot();
+}
+
+bool HeatmapView::showInputs() const
+{
+    return m_showInputs;
+}
+
+QCPRange HeatmapView::inputRange() const
+{
+    return m_inputScale->dataRange();
+}
+
+bool HeatmapView::cellAt(const QPointF &plotPos, int *panel, int *row, int *col) const
+{
+    for (int i = 0; i < panelCount(); ++i) {
+        const Panel &p = m_panels[std::size_t(i)];
+        if (!p.rect->rect().contains(plotPos.toPoint()))
+            continue;
+        const long c = std::lround(p.map->keyAxis()->pixelToCoord(plotPos.x()));
+        const long r = std::lround(p.map->valueAxis()->pixelToCoord(plotPos.y()));
+        if (r < 0 || r >= p.rows || c < 0 || c >= p.cols)
+            return false;
+        if (panel)
+            *panel = i;
+        if (row)
+            *row = int(r);
+        if (col)
+            *col = int(c);
+        return true;
+    }
+    return false;
+}
+
+QString HeatmapView::cellToolTip(int panel, int row, int col) const
+{
+    if (panel < 0 || panel >= panelCount())
+        return {};
+    const Panel &p = m_panels[std::size_t(panel)];
+    if (row < 0 || row >= p.rows || col < 0 || col >= p.cols)
+        return {};
+    QStringList lines{p.title, tr("sample %1, time step %2").arg(row).arg(col)};
+    switch (p.kind) {
+    case Kind::GroundTruth:
+        lines << tr("ground truth %1").arg(fixed4(cellValue(panel, row, col)));
+        break;
+    case Kind::Argmax:
+        lines << tr("argmax %1").arg(fixed4(cellValue(panel, row, col)));
+        break;
+    case Kind::Attention:
+    case Kind::Input:
+        break;
+    }
+    if (!m_snapshot.attention.empty())
+        lines << tr("attention weight %1").arg(fixed4(gridValue(m_snapshot.attention, row, col)));
+    if (!m_snapshot.probeInputs.empty())
+        lines << tr("input %1").arg(fixed4(gridValue(m_snapshot.probeInputs, row, col)));
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString HeatmapView::cellToolTip(int panel, const QPointF &plotPos) const
+{
+    int hitPanel = -1;
+    int row = -1;
+    int col = -1;
+    if (!cellAt(plotPos, &hitPanel, &row, &col) || hitPanel != panel)
+        return {};
+    return cellToolTip(panel, row, col);
+}
+
+void HeatmapView::setDark(bool dark)
+{
+    m_dark = dark;
+    applyTheme();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool HeatmapView::isDark() const
+{
+    return m_dark;
+}
+
+bool HeatmapView::savePng(const QString &path, int width, int height, double scale)
+{
+    const bool ok = m_plot->savePng(path, width, height, scale, -1, int(std::lround(96.0 * scale)));
+    m_plot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
+    return ok;
+}
+
+bool HeatmapView::savePdf(const QString &path, int width, int height)
+{
+    const bool ok = m_plot->savePdf(path, width, height, QCP::epAllowCosmetic,
+                                    QStringLiteral("Attention Studio"), m_title->text());
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+QImage HeatmapView::toImage(int width, int height, double scale)
+{
+    QImage image = m_plot->toPixmap(width, height, scale).toImage();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return image;
+}
+
+int HeatmapView::fittedHeight(int width)
+{
+    if (m_panels.empty() || width < 1)
+        return 0;
+    // Lay out (without drawing) in a very tall viewport: the cells are then limited by the
+    // width and fitSquareCells() puts all spare height into the top and bottom margins.
+    const QRect oldViewport = m_plot->viewport();
+    const int tall = std::max(4 * width, 1000);
+    m_plot->setViewport(QRect(0, 0, width, tall));
+    runLayout();
+    fitSquareCells();
+    const QMargins slack = m_plot->plotLayout()->margins();
+    m_plot->setViewport(oldViewport);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    // Two pixels more absorb the rounding of the cell size.
+    return tall - slack.top() - slack.bottom() + 2;
 }
 
 QCustomPlot *HeatmapView::plot()
@@ -189,35 +382,66 @@ QCustomPlot *HeatmapView::plot()
     return m_plot;
 }
 
+void HeatmapView::applyTheme()
+{
+    const PlotTheme theme = PlotTheme::forDark(m_dark);
+    theme.apply(m_plot);
+    // Colour scales outside the layout (no panels) are not reached by apply(); theme them too
+    // so they are right when they come back.
+    for (QCPColorScale *scale : {m_colorScale, m_inputScale})
+        for (QCPAxis *axis : scale->axis()->axisRect()->axes()) {
+            axis->setBasePen(QPen(theme.foreground, 0.0));
+            axis->setTickPen(QPen(theme.foreground, 0.0));
+            axis->setSubTickPen(QPen(theme.foreground, 0.0));
+            axis->setLabelColor(theme.foreground);
+            axis->setTickLabelColor(theme.foreground);
+        }
+    m_title->setTextColor(m_hasSnapshot ? theme.foreground : theme.muted);
+}
+
 void HeatmapView::removePanels()
 {
-    for (const Panel &p : m_panels)
-        m_plot->removePlottable(p.map); // before its axes disappear with the axis rect
+    for (const Panel &p : m_panels) {
+        // Plottables go before their axes disappear with the axis rect.
+        m_plot->removePlottable(p.map);
+        if (p.zeroMarks)
+            m_plot->removePlottable(p.zeroMarks);
+    }
     m_panels.clear();
-    if (m_colorScale->layout() == m_panelLayout)
-        m_panelLayout->take(m_colorScale);
+    for (QCPColorScale *scale : {m_colorScale, m_inputScale}) {
+        if (scale->layout() == m_panelLayout)
+            m_panelLayout->take(scale);
+        scale->setVisible(false);
+    }
     m_panelLayout->clear(); // deletes the axis rects (or the empty placeholder)
-    m_colorScale->setVisible(false);
     m_plot->plotLayout()->setMargins(QMargins()); // drop the slack of the square-cell fit
     // An empty grid would cap the title's column at zero width: hold the space open.
     m_panelLayout->addElement(0, 0, new QCPLayoutElement(m_plot));
 }
 
-void HeatmapView::rebuildPanels(const std::vector<std::pair<QString, const Grid *>> &grids)
+void HeatmapView::rebuildPanels(const std::vector<PanelSpec> &specs)
 {
     removePanels();
-    if (!grids.empty())
-        m_panelLayout->clear(); // the placeholder
+    if (specs.empty())
+        return;
+    m_panelLayout->clear(); // the placeholder
     QFont panelTitleFont = font();
     panelTitleFont.setBold(true);
 
-    for (std::size_t i = 0; i < grids.size(); ++i) {
+    // Layout columns, left to right: [input scale][Input] weight panels [weight scale].
+    const bool hasInput = specs.back().kind == Kind::Input;
+    const int weightPanels = int(specs.size()) - (hasInput ? 1 : 0);
+    int nextColumn = hasInput ? 2 : 0;
+
+    for (const PanelSpec &spec : specs) {
         Panel p;
-        p.title = grids[i].first;
-        p.rows = grids[i].second->rows;
-        p.cols = grids[i].second->cols;
+        p.kind = spec.kind;
+        p.title = spec.title;
+        p.rows = spec.grid->rows;
+        p.cols = spec.grid->cols;
+        p.column = spec.kind == Kind::Input ? 1 : nextColumn++;
         p.rect = new QCPAxisRect(m_plot, true);
-        m_panelLayout->addElement(0, int(i), p.rect);
+        m_panelLayout->addElement(0, p.column, p.rect);
         p.rect->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
 
         QCPAxis *x = p.rect->axis(QCPAxis::atBottom);
@@ -229,7 +453,7 @@ void HeatmapView::rebuildPanels(const std::vector<std::pair<QString, const Grid 
         x->setSubTicks(false);
         x->grid()->setVisible(false);
         x->setRange(-0.5, double(p.cols) - 0.5);
-        y->setLabel(i == 0 ? tr("sample") : QString());
+        y->setLabel(p.column == (hasInput ? 1 : 0) ? tr("sample") : QString()); // leftmost only
         y->setTicker(integerTicker());
         y->setSubTicks(false);
         y->grid()->setVisible(false);
@@ -249,9 +473,19 @@ void HeatmapView::rebuildPanels(const std::vector<std::pair<QString, const Grid 
         p.map = new QCPColorMap(x, y);
         p.map->setInterpolate(false);
         p.map->setTightBoundary(false); // cells extend +-0.5 around integer coordinates
-        p.map->setColorScale(m_colorScale);
-        p.map->setGradient(m_gradient);
-        p.map->setDataRange(QCPRange(0.0, 1.0));
+        if (p.kind == Kind::Input) {
+            p.map->setColorScale(m_inputScale);
+            p.map->setGradient(inputGradient());
+            p.zeroMarks = m_plot->addGraph(x, y);
+            p.zeroMarks->setLineStyle(QCPGraph::lsNone);
+            p.zeroMarks->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kZeroMarkColor, 1.5), Qt::NoBrush, 6.0));
+            p.zeroMarks->setName(tr("exact zero"));
+        } else {
+            p.map->setColorScale(m_colorScale);
+            p.map->setGradient(m_gradient);
+            p.map->setDataRange(QCPRange(0.0, 1.0));
+        }
         // A single row or column would give QCustomPlot a zero-size cell: pad to two cells,
         // the extra one NaN (transparent) and outside the visible axis range.
         const int keySize = std::max(p.cols, 2);
@@ -262,10 +496,15 @@ void HeatmapView::rebuildPanels(const std::vector<std::pair<QString, const Grid 
         p.map->data()->fill(kNaN);
         m_panels.push_back(p);
     }
-    if (!m_panels.empty()) {
-        m_panelLayout->addElement(0, int(m_panels.size()), m_colorScale);
+    if (hasInput) {
+        m_panelLayout->addElement(0, 0, m_inputScale);
+        m_inputScale->setVisible(true);
+    }
+    if (weightPanels > 0) {
+        m_panelLayout->addElement(0, nextColumn, m_colorScale);
         m_colorScale->setVisible(true);
     }
+    applyTheme(); // the new axes start with QCustomPlot's default colours
 }
 
 void HeatmapView::fillPanel(Panel &panel, const Grid &grid)
@@ -274,6 +513,57 @@ void HeatmapView::fillPanel(Panel &panel, const Grid &grid)
     for (int r = 0; r < panel.rows; ++r)
         for (int c = 0; c < panel.cols; ++c)
             data->setCell(c, r, gridValue(grid, r, c));
+    if (panel.kind != Kind::Input)
+        return;
+    updateInputScale(grid);
+    QVector<double> keys;
+    QVector<double> values;
+    for (int r = 0; r < panel.rows; ++r)
+        for (int c = 0; c < panel.cols; ++c)
+            if (gridValue(grid, r, c) == 0.0) {
+                keys.push_back(double(c));
+                values.push_back(double(r));
+            }
+    panel.zeroMarks->setData(keys, values);
+}
+
+void HeatmapView::updateInputScale(const Grid &inputs)
+{
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (float v : inputs.values)
+        if (std::isfinite(v)) {
+            lo = std::min(lo, double(v));
+            hi = std::max(hi, double(v));
+        }
+    QCPRange range(0.0, 1.0);
+    if (lo < hi)
+        range = QCPRange(lo, hi);
+    else if (lo == hi)
+        range = QCPRange(lo - 0.5, hi + 0.5);
+    m_inputScale->setDataRange(range);
+    for (Panel &p : m_panels)
+        if (p.kind == Kind::Input)
+            p.map->setDataRange(range);
+}
+
+void HeatmapView::onPlotMouseMove(QMouseEvent *event)
+{
+    int panel = -1;
+    int row = -1;
+    int col = -1;
+    if (!cellAt(event->position(), &panel, &row, &col)) {
+        QToolTip::hideText();
+        return;
+    }
+    const Panel &p = m_panels[std::size_t(panel)];
+    QCPAxis *x = p.map->keyAxis();
+    QCPAxis *y = p.map->valueAxis();
+    const QRectF cell = QRectF(QPointF(x->coordToPixel(col - 0.5), y->coordToPixel(row - 0.5)),
+                               QPointF(x->coordToPixel(col + 0.5), y->coordToPixel(row + 0.5)))
+                            .normalized();
+    QToolTip::showText(event->globalPosition().toPoint(), cellToolTip(panel, row, col), m_plot,
+                       cell.toAlignedRect());
 }
 
 void HeatmapView::runLayout()
@@ -290,11 +580,11 @@ void HeatmapView::fitSquareCells()
         return;
     m_fitting = true;
     QCPLayoutGrid *top = m_plot->plotLayout();
-    const int n = int(m_panels.size());
+    const int columns = m_panelLayout->columnCount();
 
     // 1) Natural layout: no outer padding, equal panel columns.
     top->setMargins(QMargins());
-    for (int i = 0; i <= n; ++i)
+    for (int i = 0; i < columns; ++i)
         m_panelLayout->setColumnStretchFactor(i, 1.0);
     runLayout();
 
@@ -315,18 +605,25 @@ void HeatmapView::fitSquareCells()
 
     if (cell >= 1.0) {
         // 3) Give every panel column exactly the width it needs and move the slack into the
-        //    outer margins, so title, panels and colour bar stay together, centred.
+        //    outer margins, so title, panels and colour bars stay together, centred. The colour
+        //    bar columns are capped by their own width.
         double needed = 0.0;
         double widest = 0.0;
-        for (int i = 0; i < n; ++i) {
-            const Panel &p = m_panels[std::size_t(i)];
+        for (const Panel &p : m_panels) {
             const double w = double(p.rect->outerRect().width() - p.rect->rect().width()) +
                              cell * double(p.cols);
-            m_panelLayout->setColumnStretchFactor(i, w);
+            m_panelLayout->setColumnStretchFactor(p.column, w);
             needed += w;
             widest = std::max(widest, w);
+            if (p.zeroMarks) {
+                QCPScatterStyle style = p.zeroMarks->scatterStyle();
+                style.setSize(std::max(4.0, 0.6 * cell));
+                p.zeroMarks->setScatterStyle(style);
+            }
         }
-        m_panelLayout->setColumnStretchFactor(n, widest); // colour bar: capped by its own width
+        for (int c = 0; c < columns; ++c)
+            if (qobject_cast<QCPColorScale *>(m_panelLayout->element(0, c)))
+                m_panelLayout->setColumnStretchFactor(c, widest);
         const int slackW = std::max(0, int(std::floor(width - needed)));
         const int slackH = std::max(0, int(std::floor(height - cell * double(rows))));
         top->setMargins(

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // HeatmapView: one epoch's attention of the probe rows drawn as side-by-side heatmaps
 // ("Attention", "Ground truth", "argmax(attention)") on a fixed 0..1 colour scale, so that
-// consecutive snapshots animate how the attention converges onto the ground truth.
+// consecutive snapshots animate how the attention converges onto the ground truth, optionally
+// with the probe rows' input values ("Input", own grey scale, exact zeros ringed) on the left.
 // Rows are probe samples (row 0 at the top), columns are time steps; cells are kept square.
+// Hovering a cell shows its sample, time step, weight and input value as a tooltip.
 #pragma once
 
 #include "core/snapshot.h"
+#include "widgets/colormap.h"
 
+#include <QImage>
+#include <QPointF>
 #include <QString>
 #include <QWidget>
 
@@ -14,6 +19,8 @@
 
 #include <utility>
 #include <vector>
+
+class QMouseEvent;
 
 namespace attn {
 
@@ -25,51 +32,123 @@ public:
     ~HeatmapView() override;
 
     /// Shows s: the title line and one panel per non-empty grid (attention, ground truth,
-    /// argmax). Rebuilds the panels only when their number or shapes change; schedules a
-    /// queued replot.
+    /// argmax, and the probe inputs when showInputs()). Rebuilds the panels only when their
+    /// number or shapes change; schedules a queued replot.
     void setSnapshot(const EpochSnapshot &s);
     /// Removes every panel and shows the "no snapshot" title.
     void clear();
 
     /// Number of heatmap panels currently shown (0 after clear()).
     int panelCount() const;
-    /// "Attention", "Ground truth" or "argmax(attention)"; empty for an invalid panel.
+    /// Panels are indexed Attention, Ground truth, argmax(attention) (those present, in this
+    /// order), then Input; so panel 0 is always the attention when there is one. On screen the
+    /// Input panel is drawn leftmost, with its own grey scale on its left.
+    /// Returns "Attention", "Ground truth", "argmax(attention)" or "Input"; empty if invalid.
     QString panelTitle(int panel) const;
+    /// Index of the panel with that title, -1 if it is not shown.
+    int panelIndex(const QString &title) const;
     /// The value the panel's colour map holds for grid cell (row, col), read back from its
     /// QCPColorMapData; NaN for an invalid panel or cell.
     double cellValue(int panel, int row, int col) const;
     /// The colour map of a panel (nullptr if invalid): cell (row, col) is data cell
     /// (keyIndex = col, valueIndex = row), centred on plot coordinate (x = col, y = row).
     QCPColorMap *colorMap(int panel) const;
-    /// The data range of the shared colour scale: always 0..1.
+    /// The data range of the shared weight colour scale: always 0..1.
     QCPRange colorRange() const;
 
-    /// Renders the plot into a PNG file; width/height 0 mean the current widget size.
-    bool savePng(const QString &path, int width = 0, int height = 0);
+    /// Colour map of the weight panels (attention, ground truth, argmax) and their colour
+    /// bar; viridis by default. Replots.
+    void setColorMap(ColorMapKind kind);
+    ColorMapKind colorMapKind() const;
+    /// The gradient the weight panels use now (colorMapGradient(colorMapKind())).
+    QCPColorGradient gradient() const;
+    /// The colour a weight w in 0..1 is drawn with.
+    QColor weightColor(double w) const;
+
+    /// Shows the probe rows' first input feature (EpochSnapshot::probeInputs) as an extra
+    /// "Input" panel: grey from black (smallest input) to white (largest), exact zeros (the
+    /// delimiters of the add task, padding) ringed. On by default. Replots.
+    void setShowInputs(bool show);
+    bool showInputs() const;
+    /// Data range of the input grey scale: the smallest and largest probe input shown
+    /// (0..1 when there is none; widened by 0.5 either side when all inputs are equal).
+    QCPRange inputRange() const;
+
+    /// The cell under plotPos (pixel position in plot(), e.g. QMouseEvent::position()):
+    /// true and panel/row/col set if plotPos lies on a cell of a panel, false otherwise.
+    bool cellAt(const QPointF &plotPos, int *panel, int *row, int *col) const;
+    /// Tooltip text of a cell: the panel title, "sample <row>, time step <col>" (0-based, as
+    /// on the axes), "attention weight" with 4 decimals, the panel's own value for the ground
+    /// truth and argmax panels, and "input" with 4 decimals when the snapshot has probe
+    /// inputs. Empty for an invalid panel or cell.
+    QString cellToolTip(int panel, int row, int col) const;
+    /// Tooltip text of the cell of a panel under plotPos (pixel position in plot()); empty if
+    /// plotPos is not on a cell of that panel.
+    QString cellToolTip(int panel, const QPointF &plotPos) const;
+
+    /// Dark (true) or light (false) plot chrome: background, axes, text; data colours stay.
+    void setDark(bool dark);
+    bool isDark() const;
+
+    /// Renders the plot into a PNG file of exactly round(width*scale) x round(height*scale)
+    /// pixels: the layout is computed at width x height and drawn scale times larger (sharp
+    /// text and lines); the file records 96*scale dots per inch. width/height 0 mean the
+    /// current widget size. False if the file cannot be written.
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0);
+    /// Renders the plot as a vector PDF page of width x height points-sized units (0: widget
+    /// size). False if the file cannot be written.
+    bool savePdf(const QString &path, int width = 0, int height = 0);
+    /// The plot as an image of round(width*scale) x round(height*scale) pixels (0: widget
+    /// size), like savePng.
+    QImage toImage(int width = 0, int height = 0, double scale = 1.0);
+    /// The smallest height at which the current panels, laid out width pixels wide, keep the
+    /// cell size they would have with unlimited height (no empty bands above and below), for
+    /// choosing an export size; 0 when no panel is shown.
+    int fittedHeight(int width);
     QCustomPlot *plot();
 
 private:
+    enum class Kind { Attention, GroundTruth, Argmax, Input };
     struct Panel {
+        Kind kind = Kind::Attention;
         QString title;
         int rows = 0;
         int cols = 0;
+        int column = 0;               // column in m_panelLayout
         QCPAxisRect *rect = nullptr;
         QCPColorMap *map = nullptr;
+        QCPGraph *zeroMarks = nullptr; // Input panel only: rings on exact zeros
+    };
+    struct PanelSpec {
+        Kind kind = Kind::Attention;
+        QString title;
+        const Grid *grid = nullptr;
     };
 
-    void rebuildPanels(const std::vector<std::pair<QString, const Grid *>> &grids);
+    std::vector<PanelSpec> panelSpecs(const EpochSnapshot &s) const;
+    void showSnapshot();
+    void rebuildPanels(const std::vector<PanelSpec> &specs);
     void removePanels();
     void fillPanel(Panel &panel, const Grid &grid);
+    void updateInputScale(const Grid &inputs);
+    void applyTheme();
     void fitSquareCells();
     void runLayout();
+    void onPlotMouseMove(QMouseEvent *event);
 
     QCustomPlot *m_plot = nullptr;
     QCPTextElement *m_title = nullptr;
     QCPLayoutGrid *m_panelLayout = nullptr;
     QCPColorScale *m_colorScale = nullptr;
+    QCPColorScale *m_inputScale = nullptr;
     QCPMarginGroup *m_marginGroup = nullptr;
+    ColorMapKind m_colorMapKind = ColorMapKind::Viridis;
     QCPColorGradient m_gradient;
     std::vector<Panel> m_panels;
+    EpochSnapshot m_snapshot; // the grids shown, for tooltips and re-showing
+    bool m_hasSnapshot = false;
+    bool m_showInputs = true;
+    bool m_dark = false;
     bool m_fitting = false;
 };
 

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The metric history of a run as CSV, one row per stored epoch, for the window's
+// File > Export metrics CSV and the command line's --export-dir.
+#pragma once
+
+#include "core/snapshot.h"
+
+#include <QString>
+
+#include <vector>
+
+/// Writes the header epoch,seconds,train_loss,val_loss,metric_name,metric,alignment,
+/// samples_per_second and one row per snapshot (9 significant digits; alignment empty when the
+/// task has no ground truth). Replaces path only on success (QSaveFile). On failure returns
+/// false and sets *error to "PATH: reason".
+bool writeMetricsCsv(const std::vector<attn::EpochSnapshot> &history, const QString &path,
+                     QString *error);

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window around a real short run: scrubbing the timeline shows the stored snapshot of
+// that epoch, Reset waits at the untrained epoch 0 and Step advances exactly one epoch, and the
+// settings and view choices persist through QSettings (in a temporary directory).
+#include "app/mainwindow.h"
+#include "app/metatypes.h"
+#include "app/timelinebar.h"
+#include "widgets/heatmapview.h"
+
+#include <QApplication>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+namespace {
+
+RunSettings smallRun(int epochs)
+{
+    RunSettings s = RunSettings::defaults(attn::TaskKind::Max);
+    s.model.hidden = 16;
+    s.model.attentionUnits = 16;
+    s.train.epochs = epochs;
+    s.size = {1024, 128};
+    return s;
+}
+
+// The attention panel's cells equal the snapshot's attention weights.
+bool heatmapShows(attn::HeatmapView *view, const attn::EpochSnapshot &s)
+{
+    const int panel = view->panelIndex(QStringLiteral("Attention"));
+    if (panel < 0)
+        return false;
+    for (int r = 0; r < s.attention.rows; ++r)
+        for (int c = 0; c < s.attention.cols; ++c)
+            if (std::abs(view->cellValue(panel, r, c) - double(s.attention.at(r, c))) > 1e-6)
+                return false;
+    return true;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void scrubbingShowsTheStoredSnapshot();
+    void resetWaitsAtEpochZeroAndStepAdvancesByOne();
+    void settingsPersist();
+    void damagedSettingsFallBack();
+
+private:
+    QTemporaryDir m_config;
+};
+
+void TestMainWindow::initTestCase()
+{
+    registerMetaTypes();
+    QVERIFY(m_config.isValid());
+    // Keep the user's real settings out of the test.
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
+    QApplication::setOrganizationName("attention-studio-test");
+    QApplication::setApplicationName("tst_mainwindow");
+}
+
+void TestMainWindow::scrubbingShowsTheStoredSnapshot()
+{
+    MainWindow window(smallRun(4));
+    window.show();
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    const auto &history = window.history();
+    QCOMPARE(int(history.size()), 5);
+    QCOMPARE(window.timeline()->count(), 5);
+    QCOMPARE(window.timeline()->currentIndex(), 4); // followed training to the newest epoch
+    QVERIFY(heatmapShows(window.heatmapView(), history[4]));
+    QVERIFY(!heatmapShows(window.heatmapView(), history[0])); // the epochs do differ
+
+    window.timeline()->setCurrentIndex(1);
+    QVERIFY(heatmapShows(window.heatmapView(), history[1]));
+    window.timeline()->setCurrentIndex(0);
+    QVERIFY(heatmapShows(window.heatmapView(), history[0]));
+
+    window.timeline()->setSpeed(30.0);
+    window.timeline()->play();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.timeline()->isPlaying(), 5000);
+    QVERIFY(heatmapShows(window.heatmapView(), history[4]));
+}
+
+void TestMainWindow::resetWaitsAtEpochZeroAndStepAdvancesByOne()
+{
+    MainWindow window(smallRun(50));
+    window.show();
+    window.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Paused, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(window.history().size()), 1, 30000);
+    QCOMPARE(window.history().front().epoch, 0);
+    QTest::qWait(500);
+    QCOMPARE(int(window.history().size()), 1); // paused holds the epoch count
+    window.controller()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(int(window.history().size()), 2, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Paused, 30000);
+    QTest::qWait(500);
+    QCOMPARE(int(window.history().size()), 2); // exactly one epoch
+    QCOMPARE(window.history().back().epoch, 1);
+
+    // Reset again: the same seed gives the same untrained attention.
+    const attn::EpochSnapshot first = window.history().front();
+    window.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(int(window.history().size()), 1, 30000);
+    QCOMPARE(window.history().front().attention.values, first.attention.values);
+}
+
+void TestMainWindow::settingsPersist()
+{
+    {
+        RunSettings s = smallRun(7);
+        s.train.seed = 1234;
+        s.model.attention = attn::AttentionKind::Bahdanau;
+        MainWindow window(s);
+        window.show();
+        window.heatmapView()->setColorMap(attn::ColorMapKind::Magma);
+        window.timeline()->setSpeed(5.0);
+        window.close(); // saves the layout and the settings shown
+    }
+    QSettings store;
+    const RunSettings loaded = loadRunSettings(store, RunSettings::defaults(attn::TaskKind::Add));
+    QVERIFY(loaded.task == attn::TaskKind::Max);
+    QCOMPARE(loaded.train.epochs, 7);
+    QCOMPARE(loaded.train.seed, 1234u);
+    QVERIFY(loaded.model.attention == attn::AttentionKind::Bahdanau);
+    QCOMPARE(loaded.model.hidden, 16);
+
+    MainWindow again(loaded);
+    QCOMPARE(again.heatmapView()->colorMapKind(), attn::ColorMapKind::Magma);
+    QCOMPARE(again.timeline()->speed(), 5.0);
+    QCOMPARE(again.settings().train.seed, 1234u);
+}
+
+void TestMainWindow::damagedSettingsFallBack()
+{
+    QSettings store;
+    store.setValue("run/task", "no-such-task");
+    store.setValue("run/hidden", "many");
+    store.setValue("run/epochs", -3);
+    store.setValue("run/learningRate", "fast");
+    const RunSettings fallback = RunSettings::defaults(attn::TaskKind::Add);
+    store.setValue("run/attention", "luong-dot");
+    const RunSettings loaded = loadRunSettings(store, fallback);
+    QVERIFY(loaded.task == attn::TaskKind::Add);
+    QCOMPARE(loaded.model.hidden, fallback.model.hidden);
+    QCOMPARE(loaded.train.epochs, fallback.train.epochs);
+    QCOMPARE(loaded.train.learningRate, fallback.train.learningRate);
+    QVERIFY(loaded.model.attention == attn::AttentionKind::LuongDot); // valid entries still apply
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
