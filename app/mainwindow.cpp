@@ -170,7 +170,7 @@ void MainWindow::buildUi()
     m_splitter->addWidget(m_curves);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({500, 330});
+    m_splitter->setSizes({390, 440}); // square cells of the toy tasks need about this height
     m_timeline = new TimelineBar;
     auto *viewsColumn = new QVBoxLayout;
     viewsColumn->addWidget(m_splitter, 1);
