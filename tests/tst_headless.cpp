@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The headless command line as a user runs it: one JSON object per epoch with the documented
-// keys, PNG exports that decode, and bad options rejected with a message and exit status 2.
+// keys, PNG, CSV and GIF exports that decode with one frame/row per epoch, and bad options
+// rejected with a message and exit status 2.
 #include <QDir>
+#include <QFile>
 #include <QImage>
+#include <QImageReader>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -13,6 +16,7 @@ class TestHeadless : public QObject {
     Q_OBJECT
 private slots:
     void printsOneJsonObjectPerEpoch();
+    void writesTheReplayAsGif();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -57,6 +61,36 @@ void TestHeadless::printsOneJsonObjectPerEpoch()
         QVERIFY2(!image.isNull(), name);
         QVERIFY(image.width() >= 400 && image.height() >= 300);
     }
+    QFile csv(dir.filePath("out/metrics.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QList<QByteArray> rows = csv.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), 4); // header, epochs 0, 1, 2
+    QVERIFY(rows[0].startsWith("epoch,seconds,train_loss,val_loss"));
+    QVERIFY(rows[3].startsWith("2,"));
+    for (int frame = 1; frame <= 3; ++frame) // epoch 0 (untrained) opens the replay
+        QVERIFY(!QImage(dir.filePath(QString("out/frames/frame_%1.png").arg(frame, 3, 10, QChar('0'))))
+                     .isNull());
+    QVERIFY(!QFile::exists(dir.filePath("out/frames/frame_004.png")));
+}
+
+void TestHeadless::writesTheReplayAsGif()
+{
+    QTemporaryDir dir;
+    const QString gif = dir.filePath("replay.gif");
+    const QStringList run = {"--headless", "--task", "max", "--epochs", "3", "--hidden", "16",
+                             "--units", "16", "--train-size", "1024", "--val-size", "128"};
+    Result r = runApp(run + QStringList{"--gif", gif});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QImageReader reader(gif); // Qt's own GIF decoder, not the giflib that wrote it
+    QCOMPARE(reader.format(), QByteArray("gif"));
+    QCOMPARE(reader.imageCount(), 4); // epochs 0..3
+    QVERIFY(reader.size().width() >= 400);
+
+    const QString bad = dir.filePath("no/such/dir/replay.gif");
+    r = runApp(run + QStringList{"--gif", bad});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(QString::fromUtf8(r.err).contains("--gif: ") && QString::fromUtf8(r.err).contains(bad),
+             r.err.constData());
 }
 
 void TestHeadless::rejectsBadOptions_data()
@@ -70,6 +104,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";
     QTest::newRow("bad learning rate") << QStringList{"--headless", "--learning-rate", "-1"} << "--learning-rate";
     QTest::newRow("missing value") << QStringList{"--headless", "--seed"} << "Missing value after '--seed'";
+    QTest::newRow("gif without headless") << QStringList{"--gif", "x.gif"} << "--gif needs --headless";
 }
 
 void TestHeadless::rejectsBadOptions()
