@@ -26,16 +26,30 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
     return std::make_unique<Trainer>(task, settings.model, settings.train);
 }
 
+namespace {
+
+// "a, b or c" from the names of every task / attention kind.
+template <typename Kind> QString choiceList(const std::vector<Kind> &kinds)
+{
+    QStringList names;
+    for (Kind k : kinds)
+        names << QString::fromStdString(toString(k));
+    const QString last = names.takeLast();
+    return names.isEmpty() ? last : names.join(", ") + " or " + last;
+}
+
+} // namespace
+
 void addRunOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
-        {"task", "Task to train: add or max (default add).", "name"},
+        {"task", "Task to train: " + choiceList(allTaskKinds()) + " (default add).", "name"},
         {"epochs", "Number of epochs (default: the task's).", "N"},
         {"seed", "Random seed for data, weights and shuffling (default 7).", "S"},
         {"batch-size", "Mini-batch size (default: the task's).", "B"},
         {"hidden", "LSTM hidden units H (default: the task's).", "H"},
         {"units", "Attention output units U (default 128).", "U"},
-        {"attention", "Attention: luong, luong-dot or bahdanau (default luong).", "kind"},
+        {"attention", "Attention: " + choiceList(allAttentionKinds()) + " (default: the task's).", "kind"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
         {"train-size", "Training samples (default: the published size).", "N"},
         {"val-size", "Validation samples (default: the published size).", "N"},
@@ -70,7 +84,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     if (p.isSet("task")) {
         const auto kind = taskKindFromString(p.value("task").toStdString());
         if (!kind)
-            return QStringLiteral("--task: expected add or max, got '%1'").arg(p.value("task"));
+            return QStringLiteral("--task: expected %1, got '%2'")
+                .arg(choiceList(allTaskKinds()), p.value("task"));
         s = RunSettings::defaults(*kind);
     }
     const struct {
@@ -100,8 +115,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     if (p.isSet("attention")) {
         const auto kind = attentionKindFromString(p.value("attention").toStdString());
         if (!kind)
-            return QStringLiteral("--attention: expected luong, luong-dot or bahdanau, got '%1'")
-                .arg(p.value("attention"));
+            return QStringLiteral("--attention: expected %1, got '%2'")
+                .arg(choiceList(allAttentionKinds()), p.value("attention"));
         s.model.attention = *kind;
     }
     if (p.isSet("learning-rate")) {

@@ -17,10 +17,13 @@ template <typename Block> void sigmoidInPlace(Block &&z)
 
 } // namespace
 
-Lstm::Lstm(int inputs, int hidden, Rng &rng) : m_hidden(hidden)
+Lstm::Lstm(int inputs, int hidden, Rng &rng, double inputDropout, double recurrentDropout)
+    : m_hidden(hidden), m_inputDropout(inputDropout), m_recurrentDropout(recurrentDropout)
 {
     if (inputs < 1 || hidden < 1)
         throw ShapeError("Lstm: inputs and hidden must be >= 1");
+    requireDropoutRate(inputDropout, "Lstm", "input dropout");
+    requireDropoutRate(recurrentDropout, "Lstm", "recurrent dropout");
     const int h4 = 4 * hidden;
     m_params.weightIh.resize(h4, inputs);
     // Keras' kernel is (F, 4H): fan_in = F, fan_out = 4H.
@@ -53,9 +56,17 @@ void Lstm::resize(int steps, int batch)
     m_dcNext.resize(batch, m_hidden);
     m_dhStep.resize(batch, m_hidden);
     m_dcStep.resize(batch, m_hidden);
+    if (m_inputDropout > 0.0) {
+        m_cache.maskX.resize(batch, inputs());
+        m_cache.xDropped.resize(rows, inputs());
+    }
+    if (m_recurrentDropout > 0.0) {
+        m_cache.maskH.resize(batch, m_hidden);
+        m_cache.hDropped.resize(rows, m_hidden);
+    }
 }
 
-void Lstm::forward(const ConstMatRef &x, MatRef h)
+void Lstm::forward(const ConstMatRef &x, MatRef h, Rng *dropoutRng)
 {
     const Eigen::Index B = m_batch, H = m_hidden;
     if (B == 0)
@@ -63,16 +74,34 @@ void Lstm::forward(const ConstMatRef &x, MatRef h)
     requireShape(x, Eigen::Index(m_steps) * B, inputs(), "Lstm::forward x");
     requireShape(h, Eigen::Index(m_steps) * B, H, "Lstm::forward h");
     Mat &z = m_cache.gates; // (T*B, 4H)
+    m_maskedX = dropoutRng && m_inputDropout > 0.0;
+    m_maskedH = dropoutRng && m_recurrentDropout > 0.0;
+    if (m_maskedX) {
+        drawDropoutMask(m_cache.maskX, m_inputDropout, *dropoutRng);
+        for (Eigen::Index t = 0; t < m_steps; ++t)
+            m_cache.xDropped.middleRows(t * B, B).array() =
+                x.middleRows(t * B, B).array() * m_cache.maskX.array();
+    }
+    if (m_maskedH)
+        drawDropoutMask(m_cache.maskH, m_recurrentDropout, *dropoutRng);
 
     // Eq. (1), input part for all steps at once: one GEMM of (T*B, F) x (F, 4H).
-    z.noalias() = x * m_params.weightIh.transpose();
+    if (m_maskedX)
+        z.noalias() = m_cache.xDropped * m_params.weightIh.transpose();
+    else
+        z.noalias() = x * m_params.weightIh.transpose();
     z.rowwise() += m_params.biasIh.row(0); // two adds: a summed row would be a heap temporary
     z.rowwise() += m_params.biasHh.row(0);
 
     for (Eigen::Index t = 0; t < m_steps; ++t) {
         MatRef zt = z.middleRows(t * B, B); // (B, 4H) view
-        if (t > 0) // eq. (1), recurrent part; h_{-1} = 0 contributes nothing
+        if (t > 0 && m_maskedH) { // eq. (1), recurrent part on h_{t-1} * m_h
+            MatRef hd = m_cache.hDropped.middleRows((t - 1) * B, B); // (B, H)
+            hd.array() = h.middleRows((t - 1) * B, B).array() * m_cache.maskH.array();
+            zt.noalias() += hd * m_params.weightHh.transpose();
+        } else if (t > 0) { // eq. (1), recurrent part; h_{-1} = 0 contributes nothing
             zt.noalias() += h.middleRows((t - 1) * B, B) * m_params.weightHh.transpose();
+        }
         sigmoidInPlace(zt.leftCols(2 * H));                         // i, f
         zt.middleCols(2 * H, H).array() = zt.middleCols(2 * H, H).array().tanh(); // g
         sigmoidInPlace(zt.rightCols(H));                            // o
@@ -93,8 +122,9 @@ void Lstm::backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRe
     // Differentiates eqs. (1)-(4), from t = T-1 down to 0:
     //   dh_t = dL/dh_t(out) + dhNext;  do = dh_t * tanh(c_t);  dc_t = dcNext + dh_t * o * (1 - tanh^2 c_t)
     //   di = dc_t * g;  df = dc_t * c_{t-1};  dg = dc_t * i;  dcNext = dc_t * f
-    //   dz = [di i(1-i), df f(1-f), dg (1-g^2), do o(1-o)];  dhNext = dz W_hh
-    // then dW_ih += dz^T x, dW_hh += dz[1:]^T h[:-1], db_ih = db_hh += sum dz, dx = dz W_ih.
+    //   dz = [di i(1-i), df f(1-f), dg (1-g^2), do o(1-o)];  dhNext = (dz W_hh) * m_h
+    // then dW_ih += dz^T (x * m_x), dW_hh += dz[1:]^T (h * m_h)[:-1], db_ih = db_hh += sum dz,
+    // dx = (dz W_ih) * m_x   (m_x, m_h = 1 without dropout).
     const Eigen::Index B = m_batch, H = m_hidden, TB = Eigen::Index(m_steps) * B;
     requireShape(x, TB, inputs(), "Lstm::backward x");
     requireShape(h, TB, H, "Lstm::backward h");
@@ -124,13 +154,22 @@ void Lstm::backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRe
         else
             dz.middleCols(H, H).setZero(); // c_{-1} = 0
         m_dcNext.array() = m_dcStep.array() * f.array();
-        if (t > 0)
+        if (t > 0) {
             m_dhNext.noalias() = dz * m_params.weightHh;
+            if (m_maskedH)
+                m_dhNext.array() *= m_cache.maskH.array();
+        }
     }
 
     // Weight gradients: one GEMM each over all steps.
-    m_grads.weightIh.noalias() += m_dGates.transpose() * x;
-    if (m_steps > 1)
+    if (m_maskedX)
+        m_grads.weightIh.noalias() += m_dGates.transpose() * m_cache.xDropped;
+    else
+        m_grads.weightIh.noalias() += m_dGates.transpose() * x;
+    if (m_steps > 1 && m_maskedH)
+        m_grads.weightHh.noalias() +=
+            m_dGates.bottomRows(TB - B).transpose() * m_cache.hDropped.topRows(TB - B);
+    else if (m_steps > 1)
         m_grads.weightHh.noalias() +=
             m_dGates.bottomRows(TB - B).transpose() * h.topRows(TB - B);
     m_grads.biasIh.row(0) += m_dGates.colwise().sum();
@@ -138,6 +177,9 @@ void Lstm::backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRe
     if (dx) {
         requireShape(*dx, TB, inputs(), "Lstm::backward dx");
         dx->noalias() = m_dGates * m_params.weightIh;
+        if (m_maskedX)
+            for (Eigen::Index t = 0; t < m_steps; ++t)
+                dx->middleRows(t * B, B).array() *= m_cache.maskX.array();
     }
 }
 

@@ -1,29 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// LSTM -> many-to-one attention -> dropout -> dense, forward and backward over preallocated buffers.
+// [Embedding ->] LSTM/GRU -> many-to-one attention (or the baseline's last state) -> dropout ->
+// dense, forward and backward over preallocated buffers.
 #include "core/sequencemodel.h"
 
 #include "core/bahdanauattention.h"
+#include "core/feedforwardattention.h"
+#include "core/gru.h"
+#include "core/localattention.h"
+#include "core/lstm.h"
 #include "core/luongattention.h"
+#include "core/selfattention.h"
 
 namespace attn {
-
-std::string toString(AttentionKind kind)
-{
-    switch (kind) {
-    case AttentionKind::Luong: return "luong";
-    case AttentionKind::LuongDot: return "luong-dot";
-    case AttentionKind::Bahdanau: return "bahdanau";
-    }
-    return "?";
-}
-
-std::optional<AttentionKind> attentionKindFromString(const std::string &name)
-{
-    for (AttentionKind k : {AttentionKind::Luong, AttentionKind::LuongDot, AttentionKind::Bahdanau})
-        if (toString(k) == name)
-            return k;
-    return std::nullopt;
-}
 
 namespace {
 
@@ -38,81 +26,174 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
                                                 LuongAttention::Score::Dot, rng);
     case AttentionKind::Bahdanau:
         return std::make_unique<BahdanauAttention>(c.hidden, c.attentionUnits, rng);
+    case AttentionKind::FeedForward:
+        if (c.steps < 1)
+            throw ShapeError("SequenceModel: feed-forward attention needs the number of steps T "
+                             "(ModelConfig::steps)");
+        return std::make_unique<FeedForwardAttention>(c.hidden, c.steps, rng);
+    case AttentionKind::Local:
+        return std::make_unique<LocalAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
+    case AttentionKind::SelfAttention:
+        return std::make_unique<SelfAttention>(c.hidden, c.heads, c.causal, c.window, rng);
+    case AttentionKind::Feature:
+        throw ShapeError("SequenceModel: feature attention works on the FeatureModel only");
+    case AttentionKind::None:
+        return nullptr;
     }
-    throw ShapeError("unknown attention kind");
+    throw ShapeError("SequenceModel: unknown attention kind");
+}
+
+std::unique_ptr<RecurrentLayer> makeRecurrent(const ModelConfig &c, int inputs, Rng &rng)
+{
+    if (c.cell == RecurrentCell::Gru)
+        return std::make_unique<Gru>(inputs, c.hidden, rng, c.inputDropout, c.recurrentDropout);
+    return std::make_unique<Lstm>(inputs, c.hidden, rng, c.inputDropout, c.recurrentDropout);
 }
 
 } // namespace
 
 SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
-    : m_config(config),
-      m_dropoutRng(dropoutSeed),
-      m_lstm(config.inputs, config.hidden, initRng),
-      m_attention(makeAttention(config, initRng)),
-      m_dropout(config.dropout),
-      m_head(config.attentionUnits, config.outputs, true, initRng)
+    : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
 {
+    if (config.architecture != ModelArchitecture::Sequence)
+        throw ShapeError("SequenceModel: the config describes a FeatureModel");
+    if (config.outputs < 1)
+        throw ShapeError("SequenceModel: outputs must be >= 1");
+    int recurrentInputs = config.inputs;
+    if (config.vocabulary > 0) {
+        if (config.inputs != 1)
+            throw ShapeError("SequenceModel: token inputs need inputs = 1 (one id per step), got " +
+                             std::to_string(config.inputs));
+        m_embedding = std::make_unique<Embedding>(config.vocabulary, config.embeddingDim, initRng);
+        recurrentInputs = config.embeddingDim;
+    }
+    m_recurrent = makeRecurrent(config, recurrentInputs, initRng);
+    m_attention = makeAttention(config, initRng);
+    if (m_attention) {
+        m_featureWidth = m_attention->outputs();
+        if (config.attention == AttentionKind::SelfAttention)
+            m_self = static_cast<const SelfAttention *>(m_attention.get());
+    } else {
+        m_baselineUnits = config.baselineUnits >= 0 ? config.baselineUnits : baselineWidth(config);
+        m_config.baselineUnits = m_baselineUnits;
+        if (m_baselineUnits > 0)
+            m_baseline = std::make_unique<Dense>(config.hidden, m_baselineUnits, true, initRng);
+        m_featureWidth = m_baselineUnits > 0 ? m_baselineUnits : config.hidden;
+    }
+    m_head = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
 }
+
+SequenceModel::~SequenceModel() = default;
 
 void SequenceModel::resize(int steps, int batch)
 {
     if (steps == m_steps && batch == m_batch)
         return;
-    m_lstm.resize(steps, batch);
-    m_attention->resize(steps, batch);
-    m_dropout.resize(batch, m_config.attentionUnits);
-    const Eigen::Index tb = Eigen::Index(steps) * batch;
-    m_hs.resize(tb, m_config.hidden);
-    m_attnOut.resize(batch, m_config.attentionUnits);
-    m_dropOut.resize(batch, m_config.attentionUnits);
+    m_recurrent->resize(steps, batch);
+    if (m_attention)
+        m_attention->resize(steps, batch);
+    m_dropout.resize(batch, m_featureWidth);
+    const Eigen::Index tb = Eigen::Index(steps) * batch, H = m_config.hidden;
+    if (m_embedding) {
+        m_embedded.resize(tb, m_embedding->dim());
+        m_dEmbedded.resize(tb, m_embedding->dim());
+    }
+    m_hs.resize(tb, H);
+    m_features.resize(batch, m_featureWidth);
+    m_dropOut.resize(batch, m_featureWidth);
     m_out.resize(batch, m_config.outputs);
-    m_dDrop.resize(batch, m_config.attentionUnits);
-    m_dAttn.resize(batch, m_config.attentionUnits);
-    m_dHs.resize(tb, m_config.hidden);
+    m_dDrop.resize(batch, m_featureWidth);
+    m_dFeatures.resize(batch, m_featureWidth);
+    if (m_baseline)
+        m_dLast.resize(batch, H);
+    m_dHs.resize(tb, H);
     m_steps = steps;
     m_batch = batch;
 }
 
 const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
 {
-    m_lstm.forward(x, m_hs);
-    m_attention->forward(m_hs, m_attnOut);
-    m_dropout.forward(m_attnOut, m_dropOut, m_dropoutRng, training);
-    m_head.forward(m_dropOut, m_out);
+    if (m_embedding)
+        m_embedding->forward(x, m_embedded);
+    const ConstMatRef input = m_embedding ? ConstMatRef(m_embedded) : x;
+    m_recurrent->forward(input, m_hs, training ? &m_dropoutRng : nullptr);
+    if (m_attention) {
+        m_attention->forward(m_hs, m_features);
+    } else if (m_baseline) {
+        m_baseline->forward(m_hs.bottomRows(m_batch), m_features); // Dense(h_T)
+        m_features = m_features.cwiseMax(Scalar(0));               // ReLU
+    } else {
+        m_features = m_hs.bottomRows(m_batch); // h_T
+    }
+    m_dropout.forward(m_features, m_dropOut, m_dropoutRng, training);
+    m_head->forward(m_dropOut, m_out);
     return m_out;
 }
 
 void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
-    // Chain rule through Dense <- Dropout <- attention <- LSTM, in reverse order of forward.
-    m_head.backward(m_dropOut, dOut, &m_dDrop);
-    m_dropout.backward(m_dDrop, m_dAttn);
-    m_attention->backward(m_hs, m_dAttn, m_dHs);
-    m_lstm.backward(x, m_hs, m_dHs, nullptr);
+    // Chain rule through Dense <- Dropout <- attention (or the baseline's h_T [-> Dense -> ReLU])
+    // <- LSTM/GRU <- Embedding, in reverse order of forward.
+    m_head->backward(m_dropOut, dOut, &m_dDrop);
+    m_dropout.backward(m_dDrop, m_dFeatures);
+    if (m_attention) {
+        m_attention->backward(m_hs, m_dFeatures, m_dHs);
+    } else {
+        m_dHs.topRows(m_dHs.rows() - m_batch).setZero(); // only h_T feeds the baseline's head
+        if (m_baseline) {
+            // ReLU: the gradient passes where the output is positive.
+            m_dFeatures.array() *= (m_features.array() > Scalar(0)).cast<Scalar>();
+            m_baseline->backward(m_hs.bottomRows(m_batch), m_dFeatures, &m_dLast);
+            m_dHs.bottomRows(m_batch) = m_dLast;
+        } else {
+            m_dHs.bottomRows(m_batch) = m_dFeatures;
+        }
+    }
+    const ConstMatRef input = m_embedding ? ConstMatRef(m_embedded) : x;
+    m_recurrent->backward(input, m_hs, m_dHs, m_embedding ? &m_dEmbedded : nullptr);
+    if (m_embedding)
+        m_embedding->backward(x, m_dEmbedded);
 }
 
 void SequenceModel::zeroGrad()
 {
-    m_lstm.zeroGrad();
-    m_attention->zeroGrad();
-    m_head.zeroGrad();
+    if (m_embedding)
+        m_embedding->zeroGrad();
+    m_recurrent->zeroGrad();
+    if (m_attention)
+        m_attention->zeroGrad();
+    if (m_baseline)
+        m_baseline->zeroGrad();
+    m_head->zeroGrad();
 }
 
 std::vector<ParamRef> SequenceModel::params()
 {
     std::vector<ParamRef> out;
-    m_lstm.appendParams("lstm", out);
-    m_attention->appendParams("attention", out);
-    m_head.appendParams("dense", out);
+    if (m_embedding)
+        m_embedding->appendParams("embedding", out);
+    m_recurrent->appendParams(toString(m_config.cell), out);
+    if (m_attention)
+        m_attention->appendParams("attention", out);
+    if (m_baseline)
+        m_baseline->appendParams("baseline", out);
+    m_head->appendParams("dense", out);
     return out;
 }
 
-long long SequenceModel::parameterCount()
+const Mat &SequenceModel::attentionWeights() const
 {
-    long long n = 0;
-    for (const ParamRef &p : params())
-        n += p.value->size();
-    return n;
+    return m_attention ? m_attention->weights() : m_noWeights;
+}
+
+int SequenceModel::attentionHeads() const { return m_self ? m_self->heads() : 0; }
+
+void SequenceModel::attentionHeadMap(int sequence, int head, MatRef out) const
+{
+    if (!m_self)
+        Model::attentionHeadMap(sequence, head, out);
+    else
+        m_self->headMap(sequence, head, out);
 }
 
 } // namespace attn

@@ -32,10 +32,23 @@ struct EpochSnapshot {
     std::string metricName;         // "mae" for regression, "accuracy" for classification
     std::optional<double> alignment; // attention vs ground truth on the probe rows, in [0, 1]
     double samplesPerSecond = 0.0;  // training samples per second of this epoch
-    Grid attention;                 // (probe rows, T) attention weights
-    Grid groundTruth;               // (probe rows, T) ground-truth attention mask, may be empty
-    Grid argmaxAttention;           // (probe rows, T) one-hot argmax of attention (max task)
+    Grid attention;                 // (probe rows, T) attention weights; feature task (probe
+                                    // rows, F); empty for the no-attention baseline
+    Grid groundTruth;               // (probe rows, T) ground-truth attention mask, may be empty;
+                                    // feature task (probe rows, F), one-hot at the true column
+    Grid argmaxAttention;           // (probe rows, T) one-hot argmax of attention (max, feature)
     Grid probeInputs;               // (probe rows, T) first input feature of each probe row
+                                    // (sentiment: token ids); feature task (probe rows, F) inputs
+    // Added for the feature, sentiment and self-attention views (empty / null where n/a):
+    std::optional<double> groundTruthMass; // mean attention on the ground-truth positions over
+                                    // the probe rows (feature: the mean weight on the true column)
+    std::vector<std::vector<std::string>> probeTokens; // (probe rows, T) word at each step, "" =
+                                    // padding (sentiment)
+    std::vector<float> probePredictions; // (probe rows) model output: probability for binary
+                                    // tasks, the predicted value for regression
+    std::vector<float> probeTargets; // (probe rows) true target / label
+    std::vector<std::vector<Grid>> headMaps; // self-attention: [probe row][head] (T, T) map,
+                                    // row = query step, column = key step; each row sums to 1
 };
 
 /// Live progress inside an epoch, sent at most ~30 times per second.

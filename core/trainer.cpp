@@ -6,6 +6,7 @@
 #include "core/sgd.h"
 
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 namespace attn {
@@ -43,13 +44,32 @@ std::uint64_t streamSeed(std::uint64_t seed, int stream)
 
 } // namespace
 
+ModelConfig resolveModelConfig(const TaskData &task, const ModelConfig &config)
+{
+    ModelConfig c = config;
+    const int T = task.train.steps;
+    if (c.steps == 0)
+        c.steps = T;
+    else if (c.steps != T)
+        throw ShapeError("Trainer: the model is built for T = " + std::to_string(c.steps) +
+                         " steps, the task has T = " + std::to_string(T));
+    if (task.vocabulary > 0 && c.vocabulary == 0)
+        c.vocabulary = task.vocabulary;
+    else if (task.vocabulary > 0 && c.vocabulary != task.vocabulary)
+        throw ShapeError("Trainer: the model's vocabulary has V = " + std::to_string(c.vocabulary) +
+                         " words, the task's V = " + std::to_string(task.vocabulary));
+    else if (task.vocabulary == 0 && c.vocabulary > 0)
+        throw ShapeError("Trainer: the model expects token ids, the task's inputs are numbers");
+    return c;
+}
+
 Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
                  const TrainConfig &config)
     : m_task(std::move(task)),
       m_config(config),
       m_initRng(streamSeed(config.seed, 0)),
       m_shuffleRng(streamSeed(config.seed, 1)),
-      m_model(model, m_initRng, streamSeed(config.seed, 2))
+      m_model(makeModel(resolveModelConfig(*m_task, model), m_initRng, streamSeed(config.seed, 2)))
 {
     if (config.batchSize < 1)
         throw ShapeError("Trainer: batch size must be >= 1");
@@ -62,7 +82,8 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         throw ShapeError("Trainer: the validation set is empty");
     if (m_task->train.features != model.inputs || m_task->train.y.cols() != model.outputs)
         throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
-    m_params = m_model.params();
+    m_model->resize(m_task->train.steps, config.batchSize); // also rejects a T the model cannot take
+    m_params = m_model->params();
     if (config.optimizer == OptimizerKind::Adam)
         m_optimizer = std::make_unique<Adam>(m_params, config.learningRate);
     else
@@ -83,12 +104,12 @@ double Trainer::learningRate() const { return m_optimizer->learningRate(); }
 double Trainer::trainStep(const int *rows)
 {
     const int B = m_config.batchSize;
-    m_model.resize(m_task->train.steps, B);
+    m_model->resize(m_task->train.steps, B);
     gatherBatch(m_task->train, rows, B, m_x, m_y);
-    m_model.zeroGrad();
-    const Mat &pred = m_model.forward(m_x, true);
+    m_model->zeroGrad();
+    const Mat &pred = m_model->forward(m_x, true);
     const double loss = lossWithGradient(m_task->loss, pred, m_y, m_dPred);
-    m_model.backward(m_x, m_dPred);
+    m_model->backward(m_x, m_dPred);
     m_optimizer->step(m_params, ++m_step);
     return loss;
 }
@@ -152,8 +173,8 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data)
         y.resize(b, data.y.cols());
         std::iota(rows.begin(), rows.begin() + b, int(start));
         gatherBatch(data, rows.data(), b, x, y);
-        m_model.resize(T, b);
-        const Mat &pred = m_model.forward(x, false);
+        m_model->resize(T, b);
+        const Mat &pred = m_model->forward(x, false);
         lossSum += lossValue(m_task->loss, pred, y) * b;
         for (Eigen::Index r = 0; r < b; ++r) {
             if (m_task->loss == LossKind::BinaryCrossEntropy)
@@ -182,28 +203,50 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
         std::iota(rows.begin(), rows.end(), 0);
         Mat x(Eigen::Index(probe.steps) * P, probe.features), y(P, probe.y.cols());
         gatherBatch(probe, rows.data(), P, x, y);
-        m_model.resize(probe.steps, P);
-        m_model.forward(x, false);
-        const Mat &a = m_model.attentionWeights(); // (P, T)
-        s.attention = toGrid(a);
+        m_model->resize(probe.steps, P);
+        const Mat &pred = m_model->forward(x, false);
+        const bool binary = m_task->loss == LossKind::BinaryCrossEntropy;
+        for (int r = 0; r < P; ++r) {
+            const double out = double(pred(r, 0));
+            s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
+            s.probeTargets.push_back(float(y(r, 0)));
+        }
+        const Mat &a = m_model->attentionWeights(); // (P, T), (P, F), or empty
+        if (a.size() > 0)
+            s.attention = toGrid(a);
         s.alignment = alignment(m_task->alignment, a, probe.groundTruth);
+        s.groundTruthMass = groundTruthMass(a, probe.groundTruth);
         if (probe.groundTruth.size() > 0)
             s.groundTruth = toGrid(probe.groundTruth);
-        if (m_task->alignment == AlignmentKind::ArgmaxMatch) {
-            Mat onehot = Mat::Zero(P, probe.steps);
-            for (int r = 0; r < P; ++r) {
+        if (m_task->alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {
+            Mat onehot = Mat::Zero(a.rows(), a.cols());
+            for (Eigen::Index r = 0; r < a.rows(); ++r) {
                 Eigen::Index c = 0;
                 a.row(r).maxCoeff(&c);
                 onehot(r, c) = 1;
             }
             s.argmaxAttention = toGrid(onehot);
         }
-        Mat inputs(P, probe.steps); // first feature of every step
-        for (int t = 0; t < probe.steps; ++t)
-            inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
-        s.probeInputs = toGrid(inputs);
+        if (const int K = m_model->attentionHeads(); K > 0) {
+            Mat map(probe.steps, probe.steps); // (T, T)
+            s.headMaps.resize(std::size_t(P));
+            for (int r = 0; r < P; ++r)
+                for (int k = 0; k < K; ++k) {
+                    m_model->attentionHeadMap(r, k, map);
+                    s.headMaps[std::size_t(r)].push_back(toGrid(map));
+                }
+        }
+        if (m_model->config().architecture == ModelArchitecture::Feature) {
+            s.probeInputs = toGrid(probe.x); // (P, F)
+        } else {
+            Mat inputs(P, probe.steps); // first feature of every step
+            for (int t = 0; t < probe.steps; ++t)
+                inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
+            s.probeInputs = toGrid(inputs);
+        }
+        s.probeTokens = m_task->probeTokens;
     }
-    m_model.resize(m_task->train.steps, m_config.batchSize); // back to the training shape
+    m_model->resize(m_task->train.steps, m_config.batchSize); // back to the training shape
 }
 
 } // namespace attn

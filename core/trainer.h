@@ -5,8 +5,8 @@
 // between batches. Single-threaded; the caller owns the thread.
 #pragma once
 
+#include "core/model.h"
 #include "core/optimizer.h"
-#include "core/sequencemodel.h"
 #include "core/snapshot.h"
 #include "core/task.h"
 
@@ -28,12 +28,18 @@ struct TrainConfig {
     OptimizerKind optimizer = OptimizerKind::Adam;
 };
 
+/// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
+/// and the task has token inputs). Throws ShapeError if a non-zero steps or vocabulary differs
+/// from the task's, or the model expects token ids and the task has none.
+ModelConfig resolveModelConfig(const TaskData &task, const ModelConfig &config);
+
 class Trainer {
 public:
     enum class Control { Continue, Stop };
     using BatchCallback = std::function<Control(const ProgressInfo &)>;
 
-    /// Builds the model (weights from the seed) and every training buffer.
+    /// Builds the model (weights from the seed) and every training buffer. The model config's
+    /// steps (T) and vocabulary (V) are taken from the task when 0 (see resolveModelConfig).
     /// Throws ShapeError if the task's data does not fit the model or the batch size is < 1.
     Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model, const TrainConfig &config);
     ~Trainer();
@@ -54,7 +60,7 @@ public:
     double learningRate() const;
     const TrainConfig &config() const { return m_config; }
     const TaskData &task() const { return *m_task; }
-    SequenceModel &model() { return m_model; }
+    Model &model() { return *m_model; }
     int batchesPerEpoch() const { return int(m_task->train.size() / m_config.batchSize); }
 
 private:
@@ -66,7 +72,7 @@ private:
     TrainConfig m_config;
     Rng m_initRng;
     Rng m_shuffleRng;
-    SequenceModel m_model;
+    std::unique_ptr<Model> m_model;
     std::vector<ParamRef> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<int> m_order; // (N) shuffled training row indices

@@ -98,7 +98,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown option") << QStringList{"--headless", "--bogus"} << "Unknown option 'bogus'";
-    QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add or max, got 'sum'";
+    QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add, max, feature or sentiment, got 'sum'";
     QTest::newRow("zero epochs") << QStringList{"--headless", "--epochs", "0"} << "--epochs: expected a whole number";
     QTest::newRow("text batch") << QStringList{"--headless", "--batch-size", "big"} << "--batch-size: expected a whole number";
     QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Whole-model tests in double precision: finite-difference gradient check of LSTM -> attention
-// -> dropout -> dense through the loss for every attention kind, losses by hand, optimizers by
-// hand, and same seed -> same run, bit for bit.
+// Whole-model tests in double precision: finite-difference gradient check of [Embedding ->]
+// LSTM/GRU -> attention (or the no-attention baseline) -> dropout -> dense, and of the feature
+// model, through the loss for every attention kind; the baseline's parameter count; config
+// rejection; losses and optimizers by hand; trainer snapshots of the new tasks; and same seed ->
+// same run, bit for bit.
 #include "core/adam.h"
+#include "core/featuremodel.h"
 #include "core/loss.h"
 #include "core/sequencemodel.h"
 #include "core/sgd.h"
@@ -15,11 +18,75 @@
 using namespace attn;
 using namespace attn::test;
 
+namespace {
+
+// The model variants of the gradient check: T = 4 steps, B = 3, F = 2, H = 5 (6 for two heads),
+// U = 6, O = 2, dropout 0.2 (the identity in evaluation mode).
+ModelConfig variantConfig(const std::string &variant)
+{
+    ModelConfig c{2, 5, AttentionKind::Luong, 6, 0.2, 2};
+    c.steps = 4;
+    if (auto kind = attentionKindFromString(variant)) {
+        c.attention = *kind;
+    } else if (variant == "self K2 causal window 2") {
+        c.attention = AttentionKind::SelfAttention;
+        c.hidden = 6;
+        c.heads = 2;
+        c.causal = true;
+        c.window = 2;
+    } else if (variant == "none W0") {
+        c.attention = AttentionKind::None;
+        c.baselineUnits = 0;
+    } else if (variant == "none W3") {
+        c.attention = AttentionKind::None;
+        c.baselineUnits = 3;
+    } else if (variant == "gru bahdanau") {
+        c.cell = RecurrentCell::Gru;
+        c.attention = AttentionKind::Bahdanau;
+    } else if (variant == "tokens feed-forward") {
+        c.inputs = 1;
+        c.vocabulary = 7;
+        c.embeddingDim = 3;
+        c.attention = AttentionKind::FeedForward;
+    } else if (variant == "tokens gru none") {
+        c.inputs = 1;
+        c.vocabulary = 7;
+        c.embeddingDim = 3;
+        c.cell = RecurrentCell::Gru;
+        c.attention = AttentionKind::None;
+        c.baselineUnits = 4;
+    } else if (variant == "feature model") {
+        c.architecture = ModelArchitecture::Feature;
+        c.attention = AttentionKind::Feature;
+        c.inputs = 6;
+        c.hidden = 4;
+    } else if (variant == "feature model none W3") {
+        c.architecture = ModelArchitecture::Feature;
+        c.attention = AttentionKind::None;
+        c.inputs = 6;
+        c.hidden = 4;
+        c.baselineUnits = 3;
+    } else {
+        throw std::invalid_argument("unknown variant " + variant);
+    }
+    return c;
+}
+
+} // namespace
+
 class TestModel : public QObject {
     Q_OBJECT
 private slots:
     void modelGradients_data();
     void modelGradients();
+    void parameterNames();
+    void baselineMatchesParameterCount();
+    void baselineReproducesKerasImdbWidth();
+    void rejectsBadConfigs();
+    void featureSnapshot();
+    void sentimentSnapshot();
+    void selfAttentionSnapshot();
+    void baselineSnapshot();
     void lossesByHand();
     void lossGradients_data();
     void lossGradients();
@@ -31,9 +98,12 @@ private slots:
 
 void TestModel::modelGradients_data()
 {
-    QTest::addColumn<QString>("attention");
+    QTest::addColumn<QString>("variant");
     QTest::addColumn<int>("loss");
-    for (const char *a : {"luong", "luong-dot", "bahdanau"}) {
+    for (const char *a : {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self",
+                          "self K2 causal window 2", "none W0", "none W3", "gru bahdanau",
+                          "tokens feed-forward", "tokens gru none", "feature model",
+                          "feature model none W3"}) {
         QTest::newRow((std::string(a) + " mse").c_str()) << a << int(LossKind::Mse);
         QTest::newRow((std::string(a) + " bce").c_str()) << a << int(LossKind::BinaryCrossEntropy);
     }
@@ -41,25 +111,273 @@ void TestModel::modelGradients_data()
 
 void TestModel::modelGradients()
 {
-    QFETCH(QString, attention);
+    QFETCH(QString, variant);
     QFETCH(int, loss);
-    const int T = 4, B = 3, F = 2;
-    ModelConfig cfg{F, 5, *attentionKindFromString(attention.toStdString()), 6, 0.2, 2};
+    const ModelConfig cfg = variantConfig(variant.toStdString());
+    const bool featureModel = cfg.architecture == ModelArchitecture::Feature;
+    const int T = featureModel ? 1 : 4, B = 3;
     Rng rng(21);
-    SequenceModel model(cfg, rng, 99);
-    model.resize(T, B);
-    Mat x = randomMat(T * B, F, rng), y = randomMat(B, 2, rng), dPred(B, 2);
+    std::unique_ptr<Model> model = makeModel(cfg, rng, 99);
+    model->resize(T, B);
+    // Larger weights than the Keras init (embedding U(-0.05, 0.05) gives tiny hidden states and
+    // gradients of 1e-5, where the finite differences' rounding error dominates the comparison).
+    for (const ParamRef &p : model->params())
+        *p.value = randomMat(p.value->rows(), p.value->cols(), rng, 0.5);
+    Mat x = randomMat(T * B, cfg.inputs, rng), y = randomMat(B, 2, rng), dPred(B, 2);
+    if (cfg.vocabulary > 0) // token ids, padding (0) included
+        for (Eigen::Index r = 0; r < x.rows(); ++r)
+            x(r, 0) = Scalar(rng.below(std::uint64_t(cfg.vocabulary) + 1));
     if (LossKind(loss) == LossKind::BinaryCrossEntropy)
         y = (y.array() > 0).cast<Scalar>();
     // Evaluation mode (dropout is the identity) so every forward pass is the same function.
-    auto f = [&] { return lossValue(LossKind(loss), model.forward(x, false), y); };
-    model.zeroGrad();
-    lossWithGradient(LossKind(loss), model.forward(x, false), y, dPred);
-    model.backward(x, dPred);
-    for (const ParamRef &p : model.params()) {
-        const double err = relativeError(*p.grad, numericGradient(*p.value, f));
+    auto f = [&] { return lossValue(LossKind(loss), model->forward(x, false), y); };
+    model->zeroGrad();
+    lossWithGradient(LossKind(loss), model->forward(x, false), y, dPred);
+    model->backward(x, dPred);
+    const std::vector<ParamRef> ps = model->params();
+    QVERIFY(ps.size() >= 3);
+    for (const ParamRef &p : ps) {
+        // h = 1e-5: the self-attention projections' gradients are ~1e-4, where the rounding
+        // error of h = 1e-6 (~1e-10 / h) would already be 1e-6 of them.
+        const double err = relativeError(*p.grad, numericGradient(*p.value, f, 1e-5));
         QVERIFY2(err < 1e-6, (p.name + " relative error " + std::to_string(err)).c_str());
+        QVERIFY2(p.grad->cwiseAbs().maxCoeff() > 0, (p.name + " has no gradient").c_str());
     }
+    if (cfg.attention == AttentionKind::None) {
+        QCOMPARE(model->attentionWeights().size(), Eigen::Index(0));
+    } else {
+        QCOMPARE(model->attentionWeights().rows(), Eigen::Index(B));
+        QCOMPARE(model->attentionWeights().cols(), Eigen::Index(featureModel ? cfg.inputs : T));
+    }
+}
+
+void TestModel::parameterNames()
+{
+    auto names = [](const ModelConfig &c) {
+        Rng rng(1);
+        std::vector<std::string> out;
+        for (const ParamRef &p : makeModel(c, rng, 1)->params())
+            out.push_back(p.name);
+        return out;
+    };
+    using Names = std::vector<std::string>;
+    QCOMPARE(names(variantConfig("tokens gru none")),
+             (Names{"embedding.weight", "gru.weight_ih_l0", "gru.weight_hh_l0", "gru.bias_ih_l0",
+                    "gru.bias_hh_l0", "baseline.weight", "baseline.bias", "dense.weight", "dense.bias"}));
+    QCOMPARE(names(variantConfig("feed-forward")),
+             (Names{"lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0",
+                    "attention.weight", "attention.bias", "dense.weight", "dense.bias"}));
+    QCOMPARE(names(variantConfig("feature model")),
+             (Names{"attention.weight", "attention.bias", "hidden.weight", "hidden.bias",
+                    "dense.weight", "dense.bias"}));
+    // Feed-forward and self-attention output H: the final Dense takes H inputs.
+    Rng rng(1);
+    ModelConfig c = variantConfig("self K2 causal window 2");
+    SequenceModel self(c, rng, 1);
+    QCOMPARE(self.featureWidth(), 6);
+    c = variantConfig("feed-forward");
+    SequenceModel ff(c, rng, 1);
+    QCOMPARE(ff.featureWidth(), 5);
+    c = variantConfig("local");
+    SequenceModel local(c, rng, 1);
+    QCOMPARE(local.featureWidth(), 6);
+}
+
+void TestModel::baselineMatchesParameterCount()
+{
+    // Every task's published model against its no-attention baseline (sentiment with the
+    // shipped data's sizes: V = 3,000-odd words, T = 32).
+    for (TaskKind t : allTaskKinds()) {
+        ModelConfig c = taskDefaults(t).model;
+        if (t == TaskKind::Sentiment) {
+            c.vocabulary = 3240;
+            c.steps = 32;
+        } else {
+            c.steps = t == TaskKind::Max ? 10 : 20;
+        }
+        const long long reference = parameterCount(c);
+        ModelConfig none = c;
+        none.attention = AttentionKind::None;
+        const int width = baselineWidth(none);
+        Rng rng(1);
+        std::unique_ptr<Model> baseline = makeModel(none, rng, 1);
+        const long long count = baseline->parameterCount();
+        const double relative = std::abs(double(count - reference)) / double(reference);
+        qInfo("%s: %s model %lld parameters, baseline (W = %d) %lld (%.2f%%)", toString(t).c_str(),
+              toString(c.attention).c_str(), reference, width, count, 100 * relative);
+        QVERIFY2(relative <= 0.05, toString(t).c_str());
+        QCOMPARE(baseline->config().baselineUnits, width);
+        // One unit wider or narrower is no closer (or no layer is needed at all).
+        if (width > 0)
+            for (int w : {width - 1, width + 1}) {
+                none.baselineUnits = w;
+                QVERIFY(std::abs(parameterCount(none) - reference) >= std::abs(count - reference));
+            }
+    }
+    // Feed-forward attention adds H + T parameters: the sentiment baseline needs no hidden layer.
+    ModelConfig s = taskDefaults(TaskKind::Sentiment).model;
+    s.vocabulary = 3240;
+    s.steps = 32;
+    s.attention = AttentionKind::None;
+    QCOMPARE(baselineWidth(s), 0);
+    // The add task (Bahdanau, 51k attention parameters) does need one.
+    ModelConfig a = taskDefaults(TaskKind::Add).model;
+    a.attention = AttentionKind::None;
+    QVERIFY(baselineWidth(a) > 100);
+}
+
+void TestModel::baselineReproducesKerasImdbWidth()
+{
+    // keras-attention's IMDB comparison: Embedding(5000, 32) -> LSTM(100) -> attention (Luong
+    // general score, 128 units) -> Dropout(0.5) -> Dense(1) against LSTM(100) -> Dense(350,
+    // relu) -> Dropout(0.5) -> Dense(1). The rule finds the same 350.
+    ModelConfig c{1, 100, AttentionKind::None, 128, 0.5, 1};
+    c.vocabulary = 4999; // V + 1 = 5000 rows
+    c.steps = 500;
+    c.baselineReference = AttentionKind::Luong;
+    QCOMPARE(baselineWidth(c), 350);
+}
+
+void TestModel::rejectsBadConfigs()
+{
+    Rng rng(1);
+    auto message = [&](const ModelConfig &c) {
+        try {
+            makeModel(c, rng, 1);
+        } catch (const ShapeError &e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    ModelConfig c = variantConfig("feed-forward");
+    c.steps = 0;
+    QCOMPARE(message(c), std::string("SequenceModel: feed-forward attention needs the number of "
+                                     "steps T (ModelConfig::steps)"));
+    c = variantConfig("luong");
+    c.attention = AttentionKind::Feature;
+    QCOMPARE(message(c), std::string("SequenceModel: feature attention works on the FeatureModel only"));
+    c = variantConfig("feature model");
+    c.attention = AttentionKind::Luong;
+    QCOMPARE(message(c), std::string("FeatureModel: attention must be feature or none, got luong"));
+    c = variantConfig("tokens feed-forward");
+    c.inputs = 2;
+    QCOMPARE(message(c), std::string("SequenceModel: token inputs need inputs = 1 (one id per "
+                                     "step), got 2"));
+    c = variantConfig("self");
+    c.heads = 2; // H = 5
+    QCOMPARE(message(c), std::string("SelfAttention: hidden 5 is not divisible by heads 2"));
+    c = variantConfig("luong");
+    c.recurrentDropout = 1.0;
+    QCOMPARE(message(c), std::string("Lstm: recurrent dropout must be in [0, 1)"));
+    // A feed-forward model built for T = 4 rejects other lengths.
+    c = variantConfig("feed-forward");
+    std::unique_ptr<Model> m = makeModel(c, rng, 1);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, m->resize(5, 2));
+    // The feature model takes one step per sample.
+    m = makeModel(variantConfig("feature model"), rng, 1);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, m->resize(2, 3));
+    Mat map(1, 1);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, m->attentionHeadMap(0, 0, map));
+}
+
+void TestModel::featureSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeFeatureTask(rng, {256, 64}));
+    Trainer tr(task, task->model, TrainConfig{1, 64, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.metricName, std::string("accuracy"));
+    QCOMPARE(s.attention.rows, 10);
+    QCOMPARE(s.attention.cols, 32);
+    QCOMPARE(s.groundTruth.cols, 32);
+    QCOMPARE(s.groundTruth.at(3, 1), 1.0f);
+    QCOMPARE(s.argmaxAttention.cols, 32);
+    QCOMPARE(s.probeInputs.cols, 32);
+    QCOMPARE(s.probeInputs.at(2, 5), float(task->probe.x(2, 5)));
+    QVERIFY(s.alignment.has_value());
+    double mass = 0;
+    for (int r = 0; r < 10; ++r)
+        mass += s.attention.at(r, 1);
+    QVERIFY(std::abs(*s.groundTruthMass - mass / 10) < 1e-6);
+    QCOMPARE(s.probePredictions.size(), std::size_t(10));
+    for (int r = 0; r < 10; ++r) {
+        QVERIFY(s.probePredictions[std::size_t(r)] > 0 && s.probePredictions[std::size_t(r)] < 1);
+        QCOMPARE(s.probeTargets[std::size_t(r)], float(task->probe.y(r, 0)));
+    }
+    QVERIFY(s.headMaps.empty());
+    QVERIFY(s.probeTokens.empty());
+}
+
+void TestModel::sentimentSnapshot()
+{
+    TaskSource src;
+    src.directory = ATTN_SENTIMENT_DATA;
+    Rng rng(7);
+    auto task = std::make_shared<TaskData>(makeSentimentTask(src, rng, {300, 100}));
+    ModelConfig m = task->model; // V and T come from the task
+    m.hidden = 8;
+    Trainer tr(task, m, TrainConfig{1, 50, 1e-3, 5, OptimizerKind::Adam});
+    QCOMPARE(tr.model().config().vocabulary, task->vocabulary);
+    QCOMPARE(tr.model().config().steps, 32);
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.attention.rows, 10);
+    QCOMPARE(s.attention.cols, 32);
+    QVERIFY(!s.alignment.has_value());
+    QVERIFY(!s.groundTruthMass.has_value());
+    QVERIFY(s.groundTruth.empty());
+    QCOMPARE(s.probeTokens, task->probeTokens);
+    QCOMPARE(s.probeInputs.at(0, 0), float(task->probe.x(0, 0)));
+    QCOMPARE(s.probeTargets.size(), std::size_t(10));
+    // A model config with another vocabulary is rejected.
+    m.vocabulary = 12;
+    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, m, TrainConfig{1, 50, 1e-3, 5}));
+}
+
+void TestModel::selfAttentionSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {128, 32}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    m.attention = AttentionKind::SelfAttention;
+    m.heads = 2;
+    m.causal = true;
+    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.headMaps.size(), std::size_t(12));
+    for (const std::vector<Grid> &row : s.headMaps) {
+        QCOMPARE(row.size(), std::size_t(2));
+        for (const Grid &g : row) {
+            QCOMPARE(g.rows, 10);
+            QCOMPARE(g.cols, 10);
+            for (int t = 0; t < 10; ++t) {
+                double sum = 0;
+                for (int c = 0; c < 10; ++c) {
+                    sum += g.at(t, c);
+                    if (c > t) // causal: no weight on the future
+                        QCOMPARE(g.at(t, c), 0.0f);
+                }
+                QVERIFY(std::abs(sum - 1) < 1e-5);
+            }
+        }
+    }
+    QVERIFY(s.alignment.has_value());
+}
+
+void TestModel::baselineSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeAddTask(rng, {128, 32}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    m.attention = AttentionKind::None;
+    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QVERIFY(s.attention.empty());
+    QVERIFY(!s.alignment.has_value());
+    QVERIFY(!s.groundTruthMass.has_value());
+    QCOMPARE(s.groundTruth.rows, 10); // the ground truth is still shown
+    QVERIFY(std::isfinite(s.valLoss));
 }
 
 void TestModel::lossesByHand()
@@ -133,6 +451,8 @@ void TestModel::sameSeedSameRun()
         ModelConfig m = task->model;
         m.hidden = 8;
         m.attentionUnits = 8;
+        m.inputDropout = 0.2; // the recurrent dropout masks come from the seed too
+        m.recurrentDropout = 0.3;
         Trainer tr(task, m, TrainConfig{2, 32, 1e-3, 5, OptimizerKind::Adam});
         tr.trainEpoch();
         return *tr.trainEpoch();

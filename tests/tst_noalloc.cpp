@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Proves a training step allocates nothing once the model is built: Eigen's runtime malloc
 // guard (EIGEN_RUNTIME_NO_MALLOC, turned into an exception in attn_core_f64) plus a count of
-// every global operator new during the step.
+// every global operator new during the step, for every task, attention kind, recurrent cell
+// and dropout option.
 #include "core/trainer.h"
 
 #include <QTest>
@@ -34,26 +35,61 @@ private slots:
 
 void TestNoAlloc::trainingStepDoesNotAllocate_data()
 {
+    QTest::addColumn<QString>("task");
     QTest::addColumn<QString>("attention");
     QTest::addColumn<double>("dropout");
-    QTest::newRow("luong + dropout") << "luong" << 0.2;
-    QTest::newRow("luong-dot") << "luong-dot" << 0.0;
-    QTest::newRow("bahdanau") << "bahdanau" << 0.2;
+    QTest::addColumn<QString>("variant");
+    QTest::newRow("add luong + dropout") << "add" << "luong" << 0.2 << "";
+    QTest::newRow("add luong-dot") << "add" << "luong-dot" << 0.0 << "";
+    QTest::newRow("add bahdanau") << "add" << "bahdanau" << 0.2 << "";
+    QTest::newRow("add feed-forward") << "add" << "feed-forward" << 0.2 << "";
+    QTest::newRow("add local") << "add" << "local" << 0.0 << "";
+    QTest::newRow("add self") << "add" << "self" << 0.0 << "";
+    QTest::newRow("add self K4 causal window 3") << "add" << "self" << 0.2 << "heads 4 causal window 3";
+    QTest::newRow("add none (baseline Dense)") << "add" << "none" << 0.2 << "";
+    QTest::newRow("max none (no hidden layer)") << "max" << "none" << 0.0 << "no hidden layer";
+    QTest::newRow("add gru bahdanau") << "add" << "bahdanau" << 0.0 << "gru";
+    QTest::newRow("add lstm input + recurrent dropout") << "add" << "luong" << 0.0 << "recurrent dropout";
+    QTest::newRow("add gru input + recurrent dropout") << "add" << "feed-forward" << 0.0 << "gru recurrent dropout";
+    QTest::newRow("feature") << "feature" << "feature" << 0.0 << "";
+    QTest::newRow("feature none") << "feature" << "none" << 0.2 << "";
+    QTest::newRow("sentiment feed-forward") << "sentiment" << "feed-forward" << 0.0 << "";
+    QTest::newRow("sentiment none") << "sentiment" << "none" << 0.0 << "";
+    QTest::newRow("sentiment self + recurrent dropout") << "sentiment" << "self" << 0.0 << "recurrent dropout";
 }
 
 void TestNoAlloc::trainingStepDoesNotAllocate()
 {
+    QFETCH(QString, task);
     QFETCH(QString, attention);
     QFETCH(double, dropout);
+    QFETCH(QString, variant);
     Rng rng(1);
-    // The published add model at its real size (large GEMMs included).
-    auto task = std::make_shared<TaskData>(makeAddTask(rng, {256, 64}));
-    ModelConfig m = task->model;
+    // The published models at their real sizes (large GEMMs included).
+    const TaskKind kind = *taskKindFromString(task.toStdString());
+    TaskSource source;
+    source.directory = ATTN_SENTIMENT_DATA;
+    auto data = std::make_shared<TaskData>(makeTask(kind, rng, {256, 64}, source));
+    ModelConfig m = data->model;
     m.attention = *attentionKindFromString(attention.toStdString());
     m.dropout = dropout;
-    Trainer trainer(task, m, TrainConfig{1, 64, 1e-3, 7, OptimizerKind::Adam});
-    std::vector<int> rows(64);
-    for (int i = 0; i < 64; ++i)
+    if (variant.contains("gru"))
+        m.cell = RecurrentCell::Gru;
+    if (variant.contains("recurrent dropout")) {
+        m.inputDropout = 0.2;
+        m.recurrentDropout = 0.3;
+    }
+    if (variant.contains("heads 4")) {
+        m.heads = 4;
+        m.causal = true;
+        m.window = 3;
+    }
+    if (variant.contains("no hidden layer"))
+        m.baselineUnits = 0;
+    const int B = data->batchSize;
+    Trainer trainer(data, m, TrainConfig{1, B, 1e-3, 7, OptimizerKind::Adam});
+    std::vector<int> rows(static_cast<std::size_t>(B));
+    for (int i = 0; i < B; ++i)
         rows[std::size_t(i)] = (i * 3) % 256;
     trainer.trainStep(rows.data()); // warm-up: workspaces sized here
 

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reader of labelled-sentence files, one example per line as `sentence<TAB>label` with label 0
+// or 1 (the Sentiment Labelled Sentences format, Kotzias et al. 2015). Lines are raw text, not
+// CSV: no quoting (the imdb file has unbalanced '"'), and only LF ends a line (the imdb file
+// contains U+0085, which some Unicode-aware splitters take for a line break).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attn {
+
+/// A malformed or unreadable sentence file. what() is "FILE:LINE: message" for a bad line
+/// (LINE 1-based) and "FILE: message" for the file as a whole (line = 0), with FILE the path as
+/// given, e.g. `yelp.txt:12: label "2" is not 0 or 1`.
+class SentenceFileError : public std::runtime_error {
+public:
+    SentenceFileError(std::string file, int line, std::string message);
+    std::string file;
+    int line = 0;        // 1-based; 0 = the file as a whole
+    std::string message; // what() without the "FILE:LINE: " prefix
+};
+
+struct LabelledSentence {
+    std::string text; // the sentence as written (UTF-8), without the TAB and label
+    int label = 0;    // 0 (negative) or 1 (positive)
+    int line = 0;     // 1-based line in its file
+};
+
+/// Parses the whole text of a file; `file` names it in messages.
+/// - A UTF-8 BOM is skipped; lines end in LF (a CR before it is dropped); the last line break is
+///   optional; blank lines (spaces only) are skipped but counted.
+/// - Each other line is split at its one TAB: the sentence before it, the label after it
+///   (spaces around the label are ignored).
+/// Throws SentenceFileError: no TAB on a line, more than one TAB, a blank sentence, a label that
+/// is not 0 or 1, a NUL byte (not a text file), invalid UTF-8, or no labelled line at all.
+std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std::string &file);
+
+/// Reads a file and parses it (parseSentenceFile). Throws SentenceFileError (line 0) if the file
+/// cannot be opened or read, is a directory, or is larger than 256 MiB, and every parse error.
+std::vector<LabelledSentence> readSentenceFile(const std::string &path);
+
+} // namespace attn
