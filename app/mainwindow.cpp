@@ -5,16 +5,23 @@
 #include "app/exportsizedialog.h"
 #include "app/metricscsv.h"
 #include "app/timelinebar.h"
+#include "core/sentencefile.h"
 #include "widgets/colormap.h"
 #include "widgets/curvesview.h"
+#include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
+#include "widgets/selfattentionview.h"
+#include "widgets/sentenceview.h"
 #include "widgets/replayexporter.h"
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QSettings>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -31,6 +38,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 using attn::TaskKind;
@@ -75,15 +83,43 @@ void MainWindow::buildUi()
     auto *settingsBox = new QGroupBox(tr("Run"));
     auto *form = new QFormLayout(settingsBox);
     m_task = new QComboBox;
-    m_task->addItem(tr("add"), int(TaskKind::Add));
-    m_task->setItemData(0, tr("Sum of the two values that follow the delimiters (0)"), Qt::ToolTipRole);
-    m_task->addItem(tr("max"), int(TaskKind::Max));
-    m_task->setItemData(1, tr("Largest value of the sequence"), Qt::ToolTipRole);
+    const std::pair<TaskKind, QString> tasks[] = {
+        {TaskKind::Add, tr("Sum of the two values that follow the delimiters (0)")},
+        {TaskKind::Max, tr("Largest value of the sequence")},
+        {TaskKind::Feature, tr("Which of 32 input features carries the label (feature attention)")},
+        {TaskKind::Sentiment, tr("Positive or negative review sentence (amazon_cells + yelp)")}};
+    for (const auto &[kind, tip] : tasks) {
+        m_task->addItem(QString::fromStdString(attn::toString(kind)), int(kind));
+        m_task->setItemData(m_task->count() - 1, tip, Qt::ToolTipRole);
+    }
     m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
     m_attention = new QComboBox;
-    for (auto k : {attn::AttentionKind::Luong, attn::AttentionKind::LuongDot,
-                   attn::AttentionKind::Bahdanau})
-        m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
+    m_attention->setToolTip(tr("The mechanisms that apply to the task; \"none\" is the baseline "
+                               "of about the same parameter count without attention"));
+    m_cell = new QComboBox;
+    for (auto c : {attn::RecurrentCell::Lstm, attn::RecurrentCell::Gru})
+        m_cell->addItem(QString::fromStdString(attn::toString(c)).toUpper(), int(c));
+    m_heads = new QSpinBox;
+    m_heads->setRange(1, 64);
+    m_heads->setToolTip(tr("Self-attention heads K (the hidden units must be divisible by K)"));
+    m_causal = new QCheckBox(tr("causal (history only)"));
+    m_window = new QSpinBox;
+    m_window->setRange(0, 1000);
+    m_window->setSpecialValueText(tr("all steps"));
+    m_window->setToolTip(tr("Self-attention window: each step sees steps closer than this"));
+    m_localWidth = new QSpinBox;
+    m_localWidth->setRange(1, 1000);
+    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position"));
+    m_inputDropout = new QDoubleSpinBox;
+    m_inputDropout->setRange(0.0, 0.9);
+    m_inputDropout->setSingleStep(0.05);
+    m_recurrentDropout = new QDoubleSpinBox;
+    m_recurrentDropout->setRange(0.0, 0.9);
+    m_recurrentDropout->setSingleStep(0.05);
+    m_vocabulary = new QSpinBox;
+    m_vocabulary->setRange(0, 1000000);
+    m_vocabulary->setSpecialValueText(tr("all words"));
+    connect(m_attention, &QComboBox::currentIndexChanged, this, &MainWindow::updateSettingRows);
     m_hidden = new QSpinBox;
     m_hidden->setRange(1, 1024);
     m_units = new QSpinBox;
@@ -98,10 +134,19 @@ void MainWindow::buildUi()
     m_learningRate->setSingleStep(0.0005);
     m_seed = new QLineEdit;
     m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), m_seed));
+    m_form = form;
     form->addRow(tr("Task"), m_task);
     form->addRow(tr("Attention"), m_attention);
-    form->addRow(tr("LSTM hidden units"), m_hidden);
+    form->addRow(tr("Recurrent cell"), m_cell);
+    form->addRow(tr("Hidden units"), m_hidden);
     form->addRow(tr("Attention units"), m_units);
+    form->addRow(tr("Heads"), m_heads);
+    form->addRow(tr("Mask"), m_causal);
+    form->addRow(tr("Window"), m_window);
+    form->addRow(tr("Local width D"), m_localWidth);
+    form->addRow(tr("Input dropout"), m_inputDropout);
+    form->addRow(tr("Recurrent dropout"), m_recurrentDropout);
+    form->addRow(tr("Vocabulary"), m_vocabulary);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
@@ -166,7 +211,16 @@ void MainWindow::buildUi()
     m_curves = new attn::CurvesView;
     m_splitter = new QSplitter(Qt::Vertical);
     m_splitter->setObjectName("viewsSplitter");
-    m_splitter->addWidget(m_heatmap);
+    m_featureView = new attn::FeatureWeightsView;
+    m_sentenceView = new attn::SentenceView;
+    m_selfView = new attn::SelfAttentionView;
+    m_views = new QTabWidget;
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_heatmap, tr("Heatmap"));
+    m_views->addTab(m_featureView, tr("Feature weights"));
+    m_views->addTab(m_sentenceView, tr("Sentences"));
+    m_views->addTab(m_selfView, tr("Self-attention maps"));
+    m_splitter->addWidget(m_views);
     m_splitter->addWidget(m_curves);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -195,8 +249,12 @@ void MainWindow::buildUi()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &sentence files..."), QKeySequence::Open, this,
+                    &MainWindow::openSentenceFiles);
+    file->addSeparator();
     QMenu *png = file->addMenu(tr("Export &PNG"));
     png->addAction(tr("&Heatmap..."), this, [this] { exportView("heatmap", "png"); });
+    png->addAction(tr("&Current view tab..."), this, [this] { exportView("view", "png"); });
     png->addAction(tr("&Loss plot..."), this, [this] { exportView("loss", "png"); });
     png->addAction(tr("&Alignment plot..."), this, [this] { exportView("alignment", "png"); });
     png->addAction(tr("&Dashboard..."), QKeySequence("Ctrl+E"), this,
@@ -222,7 +280,7 @@ void MainWindow::buildMenus()
         a->setData(attn::colorMapKindToString(kind));
         a->setChecked(kind == attn::ColorMapKind::Viridis);
         m_colorMaps->addAction(a);
-        connect(a, &QAction::triggered, this, [this, kind] { m_heatmap->setColorMap(kind); });
+        connect(a, &QAction::triggered, this, [this, kind] { setColorMap(kind); });
     }
     QAction *inputs = view->addAction(tr("Show &inputs under the map"));
     inputs->setObjectName("showInputs");
@@ -270,15 +328,51 @@ void MainWindow::buildMenus()
 
 void MainWindow::showSettings(const RunSettings &s)
 {
-    const QSignalBlocker block(m_task);
+    const QSignalBlocker blockTask(m_task);
+    const QSignalBlocker blockAttention(m_attention);
     m_task->setCurrentIndex(m_task->findData(int(s.task)));
-    m_attention->setCurrentIndex(m_attention->findData(int(s.model.attention)));
+    m_attention->clear();
+    for (attn::AttentionKind k : attn::applicableAttention(s.task))
+        m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
+    m_attention->setCurrentIndex(std::max(0, m_attention->findData(int(s.model.attention))));
+    m_cell->setCurrentIndex(m_cell->findData(int(s.model.cell)));
     m_hidden->setValue(s.model.hidden);
     m_units->setValue(s.model.attentionUnits);
+    m_heads->setValue(s.model.heads);
+    m_causal->setChecked(s.model.causal);
+    m_window->setValue(s.model.window);
+    m_localWidth->setValue(s.model.localHalfWidth);
+    m_inputDropout->setValue(s.model.inputDropout);
+    m_recurrentDropout->setValue(s.model.recurrentDropout);
+    m_vocabulary->setValue(s.vocabularyLimit);
     m_epochs->setValue(s.train.epochs);
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);
     m_seed->setText(QString::number(s.train.seed));
+    m_sentenceFiles = s.sentenceFiles;
+    updateSettingRows();
+}
+
+void MainWindow::updateSettingRows()
+{
+    const auto task = TaskKind(m_task->currentData().toInt());
+    const auto kind = attn::AttentionKind(m_attention->currentData().toInt());
+    const bool sequence = task != TaskKind::Feature;
+    const bool self = kind == attn::AttentionKind::SelfAttention;
+    const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||
+                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local;
+    m_form->setRowVisible(m_cell, sequence);
+    m_form->setRowVisible(m_units, sequence && readout);
+    m_form->setRowVisible(m_heads, self);
+    m_form->setRowVisible(m_causal, self);
+    m_form->setRowVisible(m_window, self);
+    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local);
+    m_form->setRowVisible(m_inputDropout, sequence);
+    m_form->setRowVisible(m_recurrentDropout, sequence);
+    m_form->setRowVisible(m_vocabulary, task == TaskKind::Sentiment);
+    m_views->setTabVisible(m_views->indexOf(m_featureView), task == TaskKind::Feature);
+    m_views->setTabVisible(m_views->indexOf(m_sentenceView), task == TaskKind::Sentiment);
+    m_views->setTabVisible(m_views->indexOf(m_selfView), self);
 }
 
 void MainWindow::onTaskChanged()
@@ -290,15 +384,26 @@ void MainWindow::onTaskChanged()
 
 RunSettings MainWindow::settings() const
 {
-    RunSettings s = RunSettings::defaults(TaskKind(m_task->currentData().toInt()));
+    const auto task = TaskKind(m_task->currentData().toInt());
+    RunSettings s = RunSettings::defaults(task);
     s.model.attention = attn::AttentionKind(m_attention->currentData().toInt());
+    s.model.cell = attn::RecurrentCell(m_cell->currentData().toInt());
     s.model.hidden = m_hidden->value();
     s.model.attentionUnits = m_units->value();
+    s.model.heads = m_heads->value();
+    s.model.causal = m_causal->isChecked();
+    s.model.window = m_window->value();
+    s.model.localHalfWidth = m_localWidth->value();
+    s.model.inputDropout = m_inputDropout->value();
+    s.model.recurrentDropout = m_recurrentDropout->value();
+    s.vocabularyLimit = m_vocabulary->value();
     s.train.epochs = m_epochs->value();
     s.train.batchSize = m_batch->value();
     s.train.learningRate = m_learningRate->value();
     s.train.seed = m_seed->text().toULongLong();
-    if (TaskKind(m_task->currentData().toInt()) == m_lastSettings.task)
+    if (task == TaskKind::Sentiment)
+        s.sentenceFiles = m_sentenceFiles;
+    if (task == m_lastSettings.task)
         s.size = m_lastSettings.size; // keep sizes given on the command line
     return s;
 }
@@ -316,8 +421,17 @@ void MainWindow::beginRun(bool paused)
     m_timeline->pause();
     m_timeline->setCount(0);
     m_heatmap->clear();
+    m_featureView->clear();
+    m_sentenceView->clear();
+    m_selfView->clear();
     m_curves->clear();
     m_progress->setValue(0);
+    QWidget *main = m_lastSettings.task == TaskKind::Feature     ? m_featureView
+                    : m_lastSettings.task == TaskKind::Sentiment ? m_sentenceView
+                    : m_lastSettings.model.attention == attn::AttentionKind::SelfAttention
+                        ? static_cast<QWidget *>(m_selfView)
+                        : m_heatmap;
+    m_views->setCurrentWidget(main);
     statusBar()->showMessage(tr("Generating the %1 data set...")
                                  .arg(QString::fromStdString(attn::toString(m_lastSettings.task))));
     m_controller->start(m_lastSettings, paused);
@@ -326,12 +440,34 @@ void MainWindow::beginRun(bool paused)
 
 void MainWindow::onRunStarted(long long parameterCount, int batchesPerEpoch)
 {
-    m_modelLabel->setText(tr("LSTM(%1) → %2(%3) → Dense(1)\n%L4 parameters, %L5 batches per epoch")
-                              .arg(m_lastSettings.model.hidden)
-                              .arg(QString::fromStdString(attn::toString(m_lastSettings.model.attention)))
-                              .arg(m_lastSettings.model.attentionUnits)
+    m_modelLabel->setText(tr("%1\n%L2 parameters, %L3 batches per epoch")
+                              .arg(modelDescription(m_lastSettings))
                               .arg(parameterCount)
                               .arg(batchesPerEpoch));
+}
+
+QString MainWindow::modelDescription(const RunSettings &s)
+{
+    const attn::ModelConfig &m = s.model;
+    const QString kind = QString::fromStdString(attn::toString(m.attention));
+    if (s.task == TaskKind::Feature)
+        return m.attention == attn::AttentionKind::None
+                   ? tr("Dense → Dense(1) (no attention)")
+                   : tr("feature attention → Dense(%1) → Dense(1)").arg(m.hidden);
+    QStringList layers;
+    if (s.task == TaskKind::Sentiment)
+        layers << tr("Embedding(%1)").arg(m.embeddingDim);
+    layers << QStringLiteral("%1(%2)").arg(QString::fromStdString(attn::toString(m.cell)).toUpper()).arg(m.hidden);
+    switch (m.attention) {
+    case attn::AttentionKind::None: layers << tr("last state (no attention)"); break;
+    case attn::AttentionKind::FeedForward: layers << kind; break;
+    case attn::AttentionKind::SelfAttention:
+        layers << tr("self(%1 heads%2)").arg(m.heads).arg(m.causal ? tr(", causal") : QString());
+        break;
+    default: layers << QStringLiteral("%1(%2)").arg(kind).arg(m.attentionUnits); break;
+    }
+    layers << QStringLiteral("Dense(1)");
+    return layers.join(QStringLiteral(" → "));
 }
 
 void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
@@ -348,6 +484,12 @@ void MainWindow::showEpoch(int index)
         return;
     const attn::EpochSnapshot &s = m_history[std::size_t(index)];
     m_heatmap->setSnapshot(s);
+    if (m_lastSettings.task == TaskKind::Feature)
+        m_featureView->setSnapshot(s);
+    if (m_lastSettings.task == TaskKind::Sentiment)
+        m_sentenceView->setSnapshot(s);
+    if (!s.headMaps.empty())
+        m_selfView->setSnapshot(s);
     m_curves->setMarkerEpoch(s.epoch);
     QString text = tr("Epoch %1 / %2\nvalidation loss %3, %4 %5")
                        .arg(s.epoch)
@@ -390,6 +532,7 @@ void MainWindow::onState(TrainingWorker::State state)
         statusBar()->showMessage(tr("Finished %1 epochs: drag the slider or press P to replay.")
                                      .arg(m_history.empty() ? 0 : m_history.back().epoch));
         m_progress->setValue(m_progress->maximum());
+        m_progress->setFormat(tr("finished"));
         break;
     case TrainingWorker::State::Stopped: statusBar()->showMessage(tr("Stopped.")); break;
     case TrainingWorker::State::Failed: statusBar()->showMessage(tr("Failed.")); break;
@@ -424,6 +567,21 @@ void MainWindow::exportView(const QString &what, const QString &format)
     bool ok = false;
     if (what == "dashboard") {
         ok = saveDashboardPng(path);
+    } else if (what == "view") {
+        QWidget *view = m_views->currentWidget();
+        ExportSizeDialog dialog(view->size(), true, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const int w = dialog.imageSize().width(), h = dialog.imageSize().height();
+        const double scale = dialog.scale();
+        if (view == m_featureView)
+            ok = m_featureView->savePng(path, w, h, scale);
+        else if (view == m_sentenceView)
+            ok = m_sentenceView->savePng(path, w, h, scale);
+        else if (view == m_selfView)
+            ok = m_selfView->savePng(path, w, h, scale);
+        else
+            ok = m_heatmap->savePng(path, w, h, scale);
     } else {
         QWidget *source = what == "heatmap" ? static_cast<QWidget *>(m_heatmap) : m_curves;
         ExportSizeDialog dialog(source->size(), format == "png", this);
@@ -495,12 +653,51 @@ void MainWindow::exportMetricsCsv()
         QMessageBox::warning(this, tr("Export failed"), error);
 }
 
+void MainWindow::openSentenceFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open sentence files (sentence<TAB>label per line)"),
+        QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences"),
+        tr("Text files (*.txt *.tsv);;All files (*)"));
+    if (files.isEmpty())
+        return;
+    int sentences = 0;
+    for (const QString &file : files) {
+        try {
+            sentences += int(attn::readSentenceFile(file.toStdString()).size());
+        } catch (const std::exception &e) {
+            // The previous data stays in use: nothing is changed before every file reads.
+            QMessageBox::warning(this, tr("Cannot use %1").arg(QFileInfo(file).fileName()),
+                                 QString::fromUtf8(e.what()));
+            return;
+        }
+    }
+    RunSettings s = settings();
+    if (s.task != TaskKind::Sentiment)
+        s = RunSettings::defaults(TaskKind::Sentiment);
+    s.sentenceFiles = files;
+    showSettings(s);
+    statusBar()->showMessage(tr("Sentiment data: %L1 sentences from %2 file(s); press Train.")
+                                 .arg(sentences)
+                                 .arg(files.size()));
+}
+
+void MainWindow::setColorMap(attn::ColorMapKind kind)
+{
+    m_heatmap->setColorMap(kind);
+    m_sentenceView->setColorMap(kind);
+    m_selfView->setColorMap(kind);
+}
+
 void MainWindow::setTheme(ThemeChoice choice)
 {
     m_theme = choice;
     const bool dark = applyTheme(choice);
     m_heatmap->setDark(dark);
     m_curves->setDark(dark);
+    m_featureView->setDark(dark);
+    m_sentenceView->setDark(dark);
+    m_selfView->setDark(dark);
     for (QAction *a : m_themes->actions())
         a->setChecked(a->data().toString() == toString(choice));
 }
@@ -511,7 +708,7 @@ void MainWindow::restoreLayout()
     restoreGeometry(store.value("window/geometry").toByteArray());
     m_splitter->restoreState(store.value("window/splitter").toByteArray());
     if (const auto kind = attn::colorMapKindFromString(store.value("view/colorMap").toString())) {
-        m_heatmap->setColorMap(*kind);
+        setColorMap(*kind);
         for (QAction *a : m_colorMaps->actions())
             a->setChecked(a->data().toString() == attn::colorMapKindToString(*kind));
     }

@@ -9,11 +9,15 @@
 #include "app/theme.h"
 #include "app/trainingcontroller.h"
 #include "core/snapshot.h"
+#include "widgets/colormap.h"
 
 #include <QMainWindow>
 #include <vector>
 
 class QActionGroup;
+class QCheckBox;
+class QFormLayout;
+class QTabWidget;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -26,7 +30,10 @@ class TimelineBar;
 
 namespace attn {
 class CurvesView;
+class FeatureWeightsView;
 class HeatmapView;
+class SelfAttentionView;
+class SentenceView;
 }
 
 class MainWindow : public QMainWindow {
@@ -58,6 +65,10 @@ private:
     void buildMenus();
     void showSettings(const RunSettings &s);
     void onTaskChanged();
+    void updateSettingRows();
+    void setColorMap(attn::ColorMapKind kind);
+    void openSentenceFiles();
+    static QString modelDescription(const RunSettings &s);
     void onSnapshot(const attn::EpochSnapshot &s);
     void onProgress(const attn::ProgressInfo &p);
     void onState(TrainingWorker::State state);
@@ -76,6 +87,16 @@ private:
     std::vector<attn::EpochSnapshot> m_history;
     QComboBox *m_task = nullptr;
     QComboBox *m_attention = nullptr;
+    QComboBox *m_cell = nullptr;
+    QSpinBox *m_heads = nullptr;
+    QCheckBox *m_causal = nullptr;
+    QSpinBox *m_window = nullptr;
+    QSpinBox *m_localWidth = nullptr;
+    QDoubleSpinBox *m_inputDropout = nullptr;
+    QDoubleSpinBox *m_recurrentDropout = nullptr;
+    QSpinBox *m_vocabulary = nullptr;
+    QFormLayout *m_form = nullptr;
+    QStringList m_sentenceFiles;
     QSpinBox *m_hidden = nullptr;
     QSpinBox *m_units = nullptr;
     QSpinBox *m_epochs = nullptr;
@@ -92,6 +113,10 @@ private:
     QLabel *m_rate = nullptr;
     attn::HeatmapView *m_heatmap = nullptr;
     attn::CurvesView *m_curves = nullptr;
+    attn::FeatureWeightsView *m_featureView = nullptr;
+    attn::SentenceView *m_sentenceView = nullptr;
+    attn::SelfAttentionView *m_selfView = nullptr;
+    QTabWidget *m_views = nullptr;
     QWidget *m_dashboard = nullptr;
     QSplitter *m_splitter = nullptr;
     TimelineBar *m_timeline = nullptr;

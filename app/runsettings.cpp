@@ -2,7 +2,12 @@
 // Run settings: task defaults, command-line options and the Trainer factory.
 #include "app/runsettings.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QStringList>
+
+#include <algorithm>
 
 using namespace attn;
 
@@ -19,11 +24,32 @@ RunSettings RunSettings::defaults(TaskKind task)
     return s;
 }
 
+QString shippedDataDirectory()
+{
+    if (const QString env = qEnvironmentVariable("ATTN_DATA_DIR"); !env.isEmpty())
+        return env;
+    const QString installed =
+        QDir(QCoreApplication::applicationDirPath()).filePath("../share/attention-studio/data");
+    if (QFileInfo(installed).isDir())
+        return QDir::cleanPath(installed);
+    return QStringLiteral(ATTN_SOURCE_DATA_DIR);
+}
+
 std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
 {
+    TaskSource source;
+    if (settings.task == TaskKind::Sentiment) {
+        source.directory =
+            QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences").toStdString();
+        for (const QString &file : settings.sentenceFiles)
+            source.files.push_back(file.toStdString());
+        source.tokenizer.vocabularyLimit = settings.vocabularyLimit;
+    }
     Rng dataRng(settings.train.seed);
-    auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size));
-    return std::make_unique<Trainer>(task, settings.model, settings.train);
+    auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
+    ModelConfig model = settings.model;
+    model.baselineReference = taskDefaults(settings.task).model.attention;
+    return std::make_unique<Trainer>(task, model, settings.train);
 }
 
 namespace {
@@ -50,6 +76,16 @@ void addRunOptions(QCommandLineParser &parser)
         {"hidden", "LSTM hidden units H (default: the task's).", "H"},
         {"units", "Attention output units U (default 128).", "U"},
         {"attention", "Attention: " + choiceList(allAttentionKinds()) + " (default: the task's).", "kind"},
+        {"cell", "Recurrent cell: lstm or gru (default lstm).", "kind"},
+        {"heads", "Self-attention heads K; H must be divisible by K (default 1).", "K"},
+        {"causal", "Self-attention: each step sees only itself and the past."},
+        {"window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
+        {"local-width", "Local attention window D: Gaussian sigma D/2 (default 4).", "D"},
+        {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
+        {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
+        {"vocabulary", "sentiment: keep the N most frequent words (default: all).", "N"},
+        {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
+                      "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
         {"train-size", "Training samples (default: the published size).", "N"},
         {"val-size", "Validation samples (default: the published size).", "N"},
@@ -117,7 +153,61 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         if (!kind)
             return QStringLiteral("--attention: expected %1, got '%2'")
                 .arg(choiceList(allAttentionKinds()), p.value("attention"));
+        const std::vector<AttentionKind> applicable = applicableAttention(s.task);
+        if (std::find(applicable.begin(), applicable.end(), *kind) == applicable.end())
+            return QStringLiteral("--attention: %1 does not apply to the %2 task (expected %3)")
+                .arg(p.value("attention"), QString::fromStdString(toString(s.task)),
+                     choiceList(applicable));
         s.model.attention = *kind;
+    }
+    if (p.isSet("cell")) {
+        const auto cell = recurrentCellFromString(p.value("cell").toStdString());
+        if (!cell)
+            return QStringLiteral("--cell: expected lstm or gru, got '%1'").arg(p.value("cell"));
+        s.model.cell = *cell;
+    }
+    s.model.causal = s.model.causal || p.isSet("causal");
+    const struct {
+        const char *name;
+        long long min, max;
+        int *field;
+    } counts[] = {{"heads", 1, 256, &s.model.heads},
+                  {"window", 0, 100000, &s.model.window},
+                  {"local-width", 1, 100000, &s.model.localHalfWidth},
+                  {"vocabulary", 0, 10000000, &s.vocabularyLimit}};
+    for (const auto &o : counts) {
+        if (!p.isSet(o.name))
+            continue;
+        bool ok = false;
+        const long long v = p.value(o.name).toLongLong(&ok);
+        if (!ok || v < o.min || v > o.max)
+            return QStringLiteral("--%1: expected a whole number from %2 to %3, got '%4'")
+                .arg(o.name)
+                .arg(o.min)
+                .arg(o.max)
+                .arg(p.value(o.name));
+        *o.field = int(v);
+    }
+    const struct {
+        const char *name;
+        double *field;
+    } rates[] = {{"input-dropout", &s.model.inputDropout},
+                 {"recurrent-dropout", &s.model.recurrentDropout}};
+    for (const auto &o : rates) {
+        if (!p.isSet(o.name))
+            continue;
+        bool ok = false;
+        const double v = p.value(o.name).toDouble(&ok);
+        if (!ok || !(v >= 0.0 && v <= 0.9))
+            return QStringLiteral("--%1: expected a number from 0 to 0.9, got '%2'")
+                .arg(o.name, p.value(o.name));
+        *o.field = v;
+    }
+    if (p.isSet("sentences")) {
+        if (s.task != TaskKind::Sentiment)
+            return QStringLiteral("--sentences: only the sentiment task reads sentence files "
+                                  "(add --task sentiment)");
+        s.sentenceFiles = p.values("sentences");
     }
     if (p.isSet("learning-rate")) {
         bool ok = false;
@@ -141,6 +231,15 @@ void saveRunSettings(QSettings &store, const RunSettings &s)
     store.setValue("batchSize", s.train.batchSize);
     store.setValue("learningRate", s.train.learningRate);
     store.setValue("seed", QString::number(s.train.seed));
+    store.setValue("cell", QString::fromStdString(toString(s.model.cell)));
+    store.setValue("heads", s.model.heads);
+    store.setValue("causal", s.model.causal);
+    store.setValue("window", s.model.window);
+    store.setValue("localWidth", s.model.localHalfWidth);
+    store.setValue("inputDropout", s.model.inputDropout);
+    store.setValue("recurrentDropout", s.model.recurrentDropout);
+    store.setValue("vocabulary", s.vocabularyLimit);
+    store.setValue("sentenceFiles", s.sentenceFiles);
     store.endGroup();
 }
 
@@ -150,22 +249,39 @@ RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
     RunSettings s = fallback;
     if (const auto task = taskKindFromString(store.value("task").toString().toStdString()))
         s = RunSettings::defaults(*task);
-    if (const auto kind = attentionKindFromString(store.value("attention").toString().toStdString()))
+    const std::vector<AttentionKind> applicable = applicableAttention(s.task);
+    if (const auto kind = attentionKindFromString(store.value("attention").toString().toStdString());
+        kind && std::find(applicable.begin(), applicable.end(), *kind) != applicable.end())
         s.model.attention = *kind;
     const struct {
         const char *key;
-        int max;
+        int min, max;
         int *field;
-    } ints[] = {{"hidden", 4096, &s.model.hidden},
-                {"units", 4096, &s.model.attentionUnits},
-                {"epochs", 100000, &s.train.epochs},
-                {"batchSize", 100000, &s.train.batchSize}};
+    } ints[] = {{"hidden", 1, 4096, &s.model.hidden},
+                {"units", 1, 4096, &s.model.attentionUnits},
+                {"epochs", 1, 100000, &s.train.epochs},
+                {"batchSize", 1, 100000, &s.train.batchSize},
+                {"heads", 1, 256, &s.model.heads},
+                {"window", 0, 100000, &s.model.window},
+                {"localWidth", 1, 100000, &s.model.localHalfWidth},
+                {"vocabulary", 0, 10000000, &s.vocabularyLimit}};
     for (const auto &i : ints) {
         bool ok = false;
         const int v = store.value(i.key).toInt(&ok);
-        if (ok && v >= 1 && v <= i.max)
+        if (ok && v >= i.min && v <= i.max)
             *i.field = v;
     }
+    if (const auto cell = recurrentCellFromString(store.value("cell").toString().toStdString()))
+        s.model.cell = *cell;
+    s.model.causal = store.value("causal", s.model.causal).toBool();
+    for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
+                              std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
+        bool ok = false;
+        const double v = store.value(key).toDouble(&ok);
+        if (ok && v >= 0.0 && v <= 0.9)
+            *field = v;
+    }
+    s.sentenceFiles = store.value("sentenceFiles").toStringList();
     bool ok = false;
     if (const double lr = store.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
         s.train.learningRate = lr;

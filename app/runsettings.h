@@ -10,6 +10,7 @@
 #include <QSettings>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <memory>
 
 struct RunSettings {
@@ -17,18 +18,28 @@ struct RunSettings {
     attn::ModelConfig model;
     attn::TrainConfig train;
     attn::TaskSize size; // 0 = published sizes
+    /// sentiment: `sentence<TAB>label` files to read instead of the shipped defaults.
+    QStringList sentenceFiles;
+    /// sentiment: keep the N most frequent words (0 = every word).
+    int vocabularyLimit = 0;
 
     /// The published defaults of a task, seed 7.
     static RunSettings defaults(attn::TaskKind task);
 };
 Q_DECLARE_METATYPE(RunSettings)
 
-/// Generates the task's data from the seed and builds the model and optimizer.
-/// Throws attn::ShapeError on an invalid combination.
+/// The folder of data files that ship with the program (resources/data): $ATTN_DATA_DIR if set,
+/// else <prefix>/share/attention-studio/data beside an installed binary, else the source tree's.
+QString shippedDataDirectory();
+
+/// Generates the task's data from the seed and builds the model and optimizer ("none" matches
+/// the parameter count of the task's published mechanism). Throws attn::ShapeError on an
+/// invalid combination, attn::SentenceFileError on a bad sentence file.
 std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings);
 
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
-/// --attention, --learning-rate, --train-size, --val-size) on a parser.
+/// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
+/// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size).
 void addRunOptions(QCommandLineParser &parser);
 
 /// Reads the run options from a parsed command line into settings (starting from the chosen

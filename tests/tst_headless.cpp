@@ -17,6 +17,7 @@ class TestHeadless : public QObject {
 private slots:
     void printsOneJsonObjectPerEpoch();
     void writesTheReplayAsGif();
+    void badSentenceFileNamesTheLine();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -93,6 +94,20 @@ void TestHeadless::writesTheReplayAsGif()
              r.err.constData());
 }
 
+void TestHeadless::badSentenceFileNamesTheLine()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("reviews.txt");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("Great phone.\t1\nNo tab on this line 0\n");
+    file.close();
+    const Result r = runApp({"--headless", "--task", "sentiment", "--epochs", "1", "--sentences", path});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(QString::fromUtf8(r.err).contains(path + ":2: "), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
 void TestHeadless::rejectsBadOptions_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -104,6 +119,11 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";
     QTest::newRow("bad learning rate") << QStringList{"--headless", "--learning-rate", "-1"} << "--learning-rate";
     QTest::newRow("missing value") << QStringList{"--headless", "--seed"} << "Missing value after '--seed'";
+    QTest::newRow("mechanism not for the task") << QStringList{"--headless", "--task", "add", "--attention", "feature"} << "--attention: feature does not apply to the add task";
+    QTest::newRow("zero heads") << QStringList{"--headless", "--heads", "0"} << "--heads: expected a whole number from 1 to 256, got '0'";
+    QTest::newRow("dropout too high") << QStringList{"--headless", "--input-dropout", "2"} << "--input-dropout: expected a number from 0 to 0.9, got '2'";
+    QTest::newRow("unknown cell") << QStringList{"--headless", "--cell", "rnn"} << "--cell: expected lstm or gru, got 'rnn'";
+    QTest::newRow("sentences without sentiment") << QStringList{"--headless", "--task", "max", "--sentences", "a.txt"} << "--sentences: only the sentiment task reads sentence files";
     QTest::newRow("gif without headless") << QStringList{"--gif", "x.gif"} << "--gif needs --headless";
 }
 

@@ -6,6 +6,10 @@
 #include "app/metatypes.h"
 #include "app/timelinebar.h"
 #include "widgets/heatmapview.h"
+#include "widgets/selfattentionview.h"
+
+#include <QComboBox>
+#include <QTabWidget>
 
 #include <QApplication>
 #include <QSettings>
@@ -48,6 +52,8 @@ private slots:
     void initTestCase();
     void scrubbingShowsTheStoredSnapshot();
     void resetWaitsAtEpochZeroAndStepAdvancesByOne();
+    void taskPickerOffersTheTasksMechanisms();
+    void selfAttentionRunFillsItsMapView();
     void settingsPersist();
     void damagedSettingsFallBack();
 
@@ -112,6 +118,51 @@ void TestMainWindow::resetWaitsAtEpochZeroAndStepAdvancesByOne()
     window.reset();
     QTRY_COMPARE_WITH_TIMEOUT(int(window.history().size()), 1, 30000);
     QCOMPARE(window.history().front().attention.values, first.attention.values);
+}
+
+void TestMainWindow::taskPickerOffersTheTasksMechanisms()
+{
+    for (attn::TaskKind task : attn::allTaskKinds()) {
+        MainWindow window(RunSettings::defaults(task));
+        QComboBox *attention = nullptr;
+        for (QComboBox *box : window.findChildren<QComboBox *>())
+            if (box->findText("none") >= 0)
+                attention = box;
+        QVERIFY(attention);
+        const std::vector<attn::AttentionKind> expected = attn::applicableAttention(task);
+        QCOMPARE(attention->count(), int(expected.size()));
+        for (int i = 0; i < attention->count(); ++i)
+            QCOMPARE(attention->itemText(i), QString::fromStdString(attn::toString(expected[std::size_t(i)])));
+        // The published mechanism is selected, and what the window would train is that task.
+        QCOMPARE(attention->currentIndex(), 0);
+        QVERIFY(window.settings().task == task);
+        QVERIFY(window.settings().model.attention == expected.front());
+    }
+}
+
+void TestMainWindow::selfAttentionRunFillsItsMapView()
+{
+    RunSettings s = smallRun(1);
+    s.model.attention = attn::AttentionKind::SelfAttention;
+    s.model.heads = 2;
+    s.model.causal = true;
+    MainWindow window(s);
+    window.show();
+    auto *view = window.findChild<attn::SelfAttentionView *>();
+    QVERIFY(view);
+    auto *tabs = window.findChild<QTabWidget *>();
+    QVERIFY(tabs->isTabVisible(tabs->indexOf(view)));
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    QCOMPARE(tabs->currentWidget(), static_cast<QWidget *>(view));
+    QCOMPARE(view->headCount(), 2);
+    QCOMPARE(view->steps(), 10);
+    // The view shows the newest epoch's map; causal: nothing above the diagonal.
+    const auto &maps = window.history().back().headMaps;
+    QVERIFY(!maps.empty());
+    for (int q = 0; q < 10; ++q)
+        for (int k = q + 1; k < 10; ++k)
+            QCOMPARE(view->cellValue(q, k), 0.0);
 }
 
 void TestMainWindow::settingsPersist()

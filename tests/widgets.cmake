@@ -27,3 +27,12 @@ target_link_libraries(tst_replayexporter PRIVATE attn_widgets attn_giflib Qt6::T
 set_target_properties(tst_replayexporter PROPERTIES AUTOMOC ON)
 add_test(NAME tst_replayexporter COMMAND tst_replayexporter)
 set_tests_properties(tst_replayexporter PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+# The feature, sentiment, self-attention and compare views (issue 3).
+foreach(t tst_featureweightsview tst_sentenceview tst_selfattentionview tst_comparecurvesview)
+  add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.cpp)
+  target_link_libraries(${t} PRIVATE attn_widgets Qt6::Test attn_build_flags)
+  set_target_properties(${t} PROPERTIES AUTOMOC ON)
+  add_test(NAME ${t} COMMAND ${t})
+  set_tests_properties(${t} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+endforeach()

@@ -7,6 +7,7 @@
 #include "widgets/curvesview.h"
 
 #include "widgets/plottheme.h"
+#include "widgets/plotutil.h"
 
 #include <QColor>
 #include <QFont>
@@ -41,15 +42,6 @@ bool finiteValueRange(std::initializer_list<const QCPGraph *> graphs, double &lo
     return lo <= hi;
 }
 
-/// Linear range around [lo, hi] with 5% headroom (and a sensible width for a flat curve).
-QCPRange paddedRange(double lo, double hi)
-{
-    double pad = 0.05 * (hi - lo);
-    if (pad <= 0.0)
-        pad = std::max(0.05 * std::abs(hi), 1e-3);
-    return {lo - pad, hi + pad};
-}
-
 QCPGraph *addCurve(QCustomPlot *plot, QCPAxis *valueAxis, const QString &name, const QColor &color,
                    Qt::PenStyle style)
 {
@@ -60,40 +52,6 @@ QCPGraph *addCurve(QCustomPlot *plot, QCPAxis *valueAxis, const QString &name, c
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 5.0));
     g->setAntialiased(true);
     return g;
-}
-
-/// Title row above the axis rect, legend row below it, integer epoch ticks on x.
-void setupPlot(QCustomPlot *plot, const QString &title, const QFont &baseFont)
-{
-    QFont titleFont = baseFont;
-    titleFont.setPointSizeF(titleFont.pointSizeF() + 2.0);
-    titleFont.setBold(true);
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
-
-    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    ticker->setTickCount(8);
-    plot->xAxis->setTicker(ticker);
-    plot->xAxis->setSubTicks(false);
-    plot->xAxis->setLabel(QObject::tr("epoch"));
-    plot->xAxis->setRange(0.5, 1.5);
-
-    // Legend row: empty stretching elements either side keep the legend centred and compact.
-    auto *legendRow = new QCPLayoutGrid;
-    plot->plotLayout()->addElement(2, 0, legendRow);
-    plot->plotLayout()->setRowStretchFactor(2, 0.001);
-    plot->legend->setVisible(true);
-    plot->axisRect()->insetLayout()->take(plot->legend);
-    legendRow->addElement(0, 0, new QCPLayoutElement(plot));
-    legendRow->addElement(0, 1, plot->legend);
-    legendRow->addElement(0, 2, new QCPLayoutElement(plot));
-    legendRow->setColumnStretchFactor(1, 0.001);
-    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    plot->legend->setBorderPen(Qt::NoPen);
-    plot->legend->setBrush(Qt::NoBrush);
-    plot->legend->setMargins(QMargins(6, 0, 6, 4));
 }
 
 } // namespace
@@ -110,7 +68,7 @@ CurvesView::CurvesView(QWidget *parent)
     layout->addWidget(m_alignmentPlot);
 
     // Loss: training and validation loss on yAxis.
-    setupPlot(m_lossPlot, tr("Loss"), font());
+    setupEpochPlot(m_lossPlot, tr("Loss"), font());
     m_lossPlot->yAxis->setLabel(tr("loss"));
     m_lossPlot->yAxis->setTicker(m_linearTicker);
     m_logTicker->setLogBase(10.0);
@@ -121,7 +79,7 @@ CurvesView::CurvesView(QWidget *parent)
                          Qt::SolidLine);
 
     // Alignment on yAxis (fixed 0..1), validation metric on yAxis2.
-    setupPlot(m_alignmentPlot, tr("Alignment with ground truth"), font());
+    setupEpochPlot(m_alignmentPlot, tr("Alignment with ground truth"), font());
     m_alignmentPlot->yAxis->setLabel(tr("alignment"));
     m_alignmentPlot->yAxis->setRange(0.0, 1.0);
     m_alignmentPlot->yAxis2->setVisible(true);

@@ -8,6 +8,7 @@
 #include "widgets/heatmapview.h"
 
 #include "widgets/plottheme.h"
+#include "widgets/plotutil.h"
 
 #include <QFont>
 #include <QMargins>
@@ -34,16 +35,6 @@ const QColor kZeroMarkColor(0xff, 0x9f, 0x1c);
 QCPColorGradient inputGradient()
 {
     return colorMapGradient(ColorMapKind::Grayscale);
-}
-
-/// Integer-only ticks (1, 2, 5, 10, ... apart) for the time-step and sample axes.
-QSharedPointer<QCPAxisTickerFixed> integerTicker()
-{
-    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    ticker->setTickCount(6);
-    return ticker;
 }
 
 /// Value of grid cell (r, c), NaN if (r, c) is outside the grid or its value vector is short.

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Helpers shared by the QCustomPlot views (moved here from HeatmapView and CurvesView so the
+// feature, self-attention and compare views use the same ticks, layout and export).
+#include "widgets/plotutil.h"
+
+#include <QFontMetricsF>
+#include <QMargins>
+#include <QObject>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attn {
+
+QSharedPointer<QCPAxisTickerFixed> integerTicker()
+{
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    ticker->setTickCount(6);
+    return ticker;
+}
+
+void setupEpochPlot(QCustomPlot *plot, const QString &title, const QFont &baseFont)
+{
+    QFont titleFont = baseFont;
+    titleFont.setPointSizeF(titleFont.pointSizeF() + 2.0);
+    titleFont.setBold(true);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    ticker->setTickCount(8);
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setSubTicks(false);
+    plot->xAxis->setLabel(QObject::tr("epoch"));
+    plot->xAxis->setRange(0.5, 1.5);
+
+    // Legend row: empty stretching elements either side keep the legend centred and compact.
+    auto *legendRow = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(2, 0, legendRow);
+    plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    legendRow->addElement(0, 0, new QCPLayoutElement(plot));
+    legendRow->addElement(0, 1, plot->legend);
+    legendRow->addElement(0, 2, new QCPLayoutElement(plot));
+    legendRow->setColumnStretchFactor(1, 0.001);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(6, 0, 6, 4));
+}
+
+QCPRange paddedRange(double lo, double hi)
+{
+    double pad = 0.05 * (hi - lo);
+    if (pad <= 0.0)
+        pad = std::max(0.05 * std::abs(hi), 1e-3);
+    return {lo - pad, hi + pad};
+}
+
+QString wrapParts(const QStringList &parts, const QFont &font, double width,
+                  const QString &separator)
+{
+    const QFontMetricsF fm(font);
+    QStringList lines;
+    for (const QString &part : parts) {
+        if (!lines.isEmpty() && fm.horizontalAdvance(lines.back() + separator + part) <= width)
+            lines.back() += separator + part;
+        else
+            lines << part;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+bool savePlotPng(QCustomPlot *plot, const QString &path, int width, int height, double scale)
+{
+    const bool ok = plot->savePng(path, width, height, scale, -1, int(std::lround(96.0 * scale)));
+    plot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
+    return ok;
+}
+
+bool savePlotPdf(QCustomPlot *plot, const QString &path, int width, int height,
+                 const QString &title)
+{
+    const bool ok = plot->savePdf(path, width, height, QCP::epAllowCosmetic,
+                                  QStringLiteral("Attention Studio"), title);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return ok;
+}
+
+} // namespace attn

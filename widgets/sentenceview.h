@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SentenceView: the sentiment task's probe sentences, each word on a colour-map background at its
+// attention weight (scaled to the sentence's largest word weight, or fixed 0..1; the legend says
+// which), text black or white for contrast, padding hidden; beside each sentence the predicted
+// and true label, marked when wrong. Custom painted, so the same painting gives the PNG and PDF
+// exports; a tooltip per word gives its exact weight.
+#pragma once
+
+#include "core/snapshot.h"
+#include "widgets/colormap.h"
+
+#include <QAbstractScrollArea>
+#include <QColor>
+#include <QImage>
+#include <QPointF>
+#include <QRectF>
+#include <QString>
+#include <QStringList>
+
+#include <qcustomplot.h>
+
+#include <vector>
+
+class QPaintDevice;
+class QPainter;
+
+namespace attn {
+
+class SentenceView : public QAbstractScrollArea {
+    Q_OBJECT
+
+public:
+    explicit SentenceView(QWidget *parent = nullptr);
+    ~SentenceView() override;
+
+    /// Shows s.probeTokens ((R, T) words, "" = padding) shaded by s.attention ((R, T); may be
+    /// empty: the no-attention baseline, words unshaded), with s.probePredictions (R
+    /// probabilities of "positive") and s.probeTargets (R labels 0/1) where present.
+    void setSnapshot(const EpochSnapshot &s);
+    /// Removes the sentences and shows the "no snapshot" title.
+    void clear();
+
+    /// true (the default): a word's shade is its weight divided by the largest weight on a
+    /// word of its sentence (attention over 32 steps is small, so a fixed scale would leave
+    /// every word dark); false: the weight itself on the fixed 0..1 scale. The legend says which.
+    void setScaleToRowMax(bool rowMax);
+    bool scaleToRowMax() const;
+
+    /// Colour map of the word backgrounds; viridis by default.
+    void setColorMap(ColorMapKind kind);
+    ColorMapKind colorMapKind() const;
+
+    /// Dark (true) or light (false) page: background, text, rules; word colours stay.
+    void setDark(bool dark);
+    bool isDark() const;
+
+    /// Number of sentences shown (probe rows with tokens).
+    int sentenceCount() const;
+    /// The words shown for a sentence, in order (padding hidden); empty for an invalid row.
+    QStringList words(int row) const;
+    /// The time step of the i-th word shown of a sentence; -1 if invalid.
+    int wordStep(int row, int i) const;
+    /// Attention weight of the i-th word shown (NaN without attention or if invalid).
+    double wordWeight(int row, int i) const;
+    /// The shade 0..1 the word is coloured with (weight, or weight / sentence maximum).
+    double wordShade(int row, int i) const;
+    /// Background and text colour of the i-th word shown (invalid QColor if invalid; the
+    /// background is transparent without attention).
+    QColor wordBackground(int row, int i) const;
+    QColor wordForeground(int row, int i) const;
+    /// Rectangle of the i-th word shown, in content coordinates at the current width (add the
+    /// scroll offset to get viewport coordinates); null if invalid.
+    QRectF wordRect(int row, int i) const;
+    /// Tooltip of the i-th word shown: the word, sample and time step, its exact weight (4
+    /// decimals) and its share of the sentence's largest word weight.
+    QString wordToolTip(int row, int i) const;
+    /// The word at a point in content coordinates: true and row/i set if on a word.
+    bool wordAt(const QPointF &contentPos, int *row, int *i) const;
+
+    /// "pred 0.91 → positive · true: positive", led by "✗ " when wrong; empty without a
+    /// prediction for that row.
+    QString predictionText(int row) const;
+    /// The prediction (probability >= 0.5 means positive) differs from the true label.
+    bool isWrong(int row) const;
+    /// The legend line, e.g. "attention weight 0 … sentence max · shading scaled to each
+    /// sentence's largest word weight · ✗ wrong prediction".
+    QString legendText() const;
+    /// The title line, e.g. "Sentiment: attention over the words · epoch 7 / 10".
+    QString titleText() const;
+
+    /// Height the content needs at that width (logical pixels).
+    int fittedHeight(int width) const;
+    /// The content rendered into an image of exactly round(width*scale) x round(height*scale)
+    /// pixels, laid out at width x height and drawn scale times larger; width 0 = the
+    /// viewport's width, height 0 = fittedHeight(width). Records 96*scale dots per inch.
+    QImage toImage(int width = 0, int height = 0, double scale = 1.0) const;
+    /// toImage() written as PNG. False if the file cannot be written.
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) const;
+    /// The content as a one-page vector PDF of width x height points (0 as for toImage).
+    bool savePdf(const QString &path, int width = 0, int height = 0) const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+
+private:
+    struct Word {
+        int step = 0;
+        QString text;
+        double weight = 0.0; // NaN without attention
+        double shade = 0.0;
+        QColor background;
+        QColor foreground;
+    };
+    struct Sentence {
+        int row = 0;
+        std::vector<Word> words;
+        QString prediction; // without the wrong mark
+        bool hasPrediction = false;
+        bool wrong = false;
+        double paddingWeight = 0.0; // attention on the hidden padding steps
+        int paddingSteps = 0;
+    };
+    // Geometry at one width, in logical pixels.
+    struct LegendPiece {
+        enum Kind { Text, Muted, Gradient, Wrong } kind = Text;
+        QString text;
+        QRectF rect;
+    };
+    struct Layout {
+        double width = 0.0;
+        double height = 0.0;
+        QRectF titleRect;
+        std::vector<LegendPiece> legend;
+        std::vector<std::vector<QRectF>> wordRects; // [sentence][word]
+        std::vector<QRectF> indexRects;             // the sample number
+        std::vector<QRectF> predictionRects;
+        std::vector<QRectF> paddingRects;           // "weight on padding" note
+        std::vector<double> separators;             // y of the rules between sentences
+    };
+
+    void rebuildSentences();
+    void recolour();
+    Layout computeLayout(double width, const QPaintDevice *device) const;
+    void paintLayout(QPainter &p, const Layout &l) const;
+    const Layout &currentLayout() const;
+    void invalidateLayout();
+    void updateScrollBar();
+    const Word *word(int row, int i) const;
+    QString paddingText(const Sentence &s) const;
+
+    EpochSnapshot m_snapshot;
+    std::vector<Sentence> m_sentences;
+    bool m_hasSnapshot = false;
+    bool m_hasAttention = false;
+    bool m_scaleToRowMax = true;
+    bool m_dark = false;
+    ColorMapKind m_colorMapKind = ColorMapKind::Viridis;
+    QCPColorGradient m_gradient;
+    mutable Layout m_layout;
+    mutable bool m_layoutValid = false;
+};
+
+} // namespace attn
