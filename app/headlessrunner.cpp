@@ -2,14 +2,21 @@
 // Headless training loop, JSON lines and exports (widgets rendered offscreen).
 #include "app/headlessrunner.h"
 
+#include "app/compareworker.h"
 #include "app/metricscsv.h"
 #include "app/snapshotjson.h"
+#include "widgets/comparecurvesview.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/replayexporter.h"
 
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <cmath>
 #include <exception>
+#include <limits>
 
 HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &exportDir,
                                const QString &gifPath)
@@ -19,6 +26,8 @@ HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &expor
 
 int HeadlessRunner::run(QTextStream &out, QTextStream &err)
 {
+    if (!m_compare.empty())
+        return runCompare(out, err);
     std::vector<attn::EpochSnapshot> history;
     try {
         auto trainer = makeTrainer(m_settings);
@@ -84,4 +93,131 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
         return false;
     }
     return true;
+}
+
+void HeadlessRunner::setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs)
+{
+    m_compare = mechanisms;
+    m_runs = runs;
+}
+
+void HeadlessRunner::addCompareOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {"compare", "With --headless: train every listed mechanism (comma-separated, e.g. "
+                    "luong,bahdanau,none) for --runs seeds from --seed on and print one JSON object "
+                    "per run, then a table of the best validation metric per mechanism.",
+         "list"},
+        {"runs", "With --compare: runs (seeds) per mechanism, 1 to 1000 (default 10).", "N"},
+    });
+}
+
+QString HeadlessRunner::readCompareOptions(const QCommandLineParser &p, const RunSettings &settings,
+                                           bool headless, std::vector<attn::AttentionKind> &mechanisms,
+                                           int &runs)
+{
+    mechanisms.clear();
+    runs = 10;
+    if (!p.isSet("compare"))
+        return p.isSet("runs") ? QStringLiteral("--runs needs --compare") : QString();
+    if (!headless)
+        return QStringLiteral("--compare needs --headless (the window has its own compare window)");
+    for (const char *other : {"attention", "gif"})
+        if (p.isSet(other))
+            return QStringLiteral("--%1 and --compare exclude each other").arg(other);
+    if (p.isSet("runs")) {
+        bool ok = false;
+        runs = p.value("runs").toInt(&ok);
+        if (!ok || runs < 1 || runs > 1000)
+            return QStringLiteral("--runs: expected a whole number from 1 to 1000, got '%1'")
+                .arg(p.value("runs"));
+    }
+    try {
+        mechanisms = attn::parseMechanismList(p.value("compare").toStdString(), settings.task);
+    } catch (const std::invalid_argument &e) {
+        return QStringLiteral("--compare: ") + QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+namespace {
+
+QByteArray compareRunJsonLine(const attn::CompareRun &r)
+{
+    QJsonObject o;
+    o["mechanism"] = QString::fromStdString(attn::toString(r.mechanism));
+    // JSON numbers are exact integers only up to 2^53 in most readers; larger seeds as text.
+    o["seed"] = r.seed <= (std::uint64_t(1) << 53) ? QJsonValue(qint64(r.seed))
+                                                   : QJsonValue(QString::number(r.seed));
+    o["best_metric"] = std::isnan(r.bestMetric) ? QJsonValue() : QJsonValue(r.bestMetric);
+    o["best_epoch"] = r.bestEpoch;
+    o["parameters"] = qint64(r.parameters);
+    o["metric_name"] = QString::fromStdString(r.metricName);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+int HeadlessRunner::runCompare(QTextStream &out, QTextStream &err)
+{
+    const attn::CompareGrid grid{m_compare, m_runs, m_settings.train.seed};
+    const bool exporting = !m_exportDir.isEmpty();
+    attn::CompareCurvesView curves;
+    const bool hasAlignment = attn::taskDefaults(m_settings.task).alignment != attn::AlignmentKind::None;
+    curves.setQuantity(hasAlignment ? attn::CompareCurvesView::Quantity::Alignment
+                                    : attn::CompareCurvesView::Quantity::Metric);
+    std::vector<int> curveIds(std::size_t(grid.size()), -1);
+    attn::CompareCallbacks callbacks;
+    if (exporting) {
+        callbacks.runStarted = [&](int runId, attn::AttentionKind mechanism, int runIndex,
+                                   std::uint64_t, attn::Trainer &) {
+            curveIds[std::size_t(runId)] =
+                curves.addRun(QString::fromStdString(attn::toString(mechanism)), runIndex);
+        };
+        callbacks.epochDone = [&](int runId, const attn::EpochSnapshot &s) {
+            curves.appendEpoch(curveIds[std::size_t(runId)], s);
+            return attn::Trainer::Control::Continue;
+        };
+    }
+    callbacks.runFinished = [&](const attn::CompareRun &r) {
+        out << compareRunJsonLine(r) << '\n';
+        out.flush();
+    };
+    std::vector<attn::CompareRun> runs;
+    try {
+        runs = attn::runCompare(grid, CompareWorker::trainerFactory(m_settings), callbacks);
+    } catch (const std::exception &e) {
+        err << "attention-studio: compare failed: " << e.what() << '\n';
+        return 1;
+    }
+    const std::string metric = runs.front().metricName;
+    const auto rows = attn::summarize(runs, attn::higherIsBetter(metric));
+    out << '\n'
+        << "Best validation " << (metric == "accuracy" ? "accuracy (%)" : "MAE") << " per run on the "
+        << QString::fromStdString(attn::toString(m_settings.task)) << " task, " << m_runs
+        << (m_runs == 1 ? " run" : " runs") << " per mechanism ("
+        << (m_runs == 1 ? QStringLiteral("seed %1").arg(grid.seed(0))
+                        : QStringLiteral("seeds %1..%2").arg(grid.seed(0)).arg(grid.seed(m_runs - 1)))
+        << "), " << m_settings.train.epochs << " epochs each:\n\n"
+        << QString::fromStdString(attn::compareTableMarkdown(rows, metric));
+    out.flush();
+    if (!exporting)
+        return 0;
+    if (!QDir().mkpath(m_exportDir)) {
+        err << "attention-studio: --export-dir: cannot create directory '" << m_exportDir << "'\n";
+        return 1;
+    }
+    const QDir dir(m_exportDir);
+    QSaveFile csv(dir.filePath("compare.csv"));
+    const QByteArray table = QByteArray::fromStdString(attn::compareTableCsv(rows, metric));
+    if (!csv.open(QIODevice::WriteOnly) || csv.write(table) != table.size() || !csv.commit()) {
+        err << "attention-studio: --export-dir: " << csv.fileName() << ": " << csv.errorString() << '\n';
+        return 1;
+    }
+    curves.resize(1000, 560);
+    if (!curves.savePng(dir.filePath("compare.png"), 1000, 560)) {
+        err << "attention-studio: cannot write '" << dir.filePath("compare.png") << "'\n";
+        return 1;
+    }
+    return 0;
 }

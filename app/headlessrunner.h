@@ -17,10 +17,29 @@ public:
     /// Errors go to err as one line naming what failed.
     int run(QTextStream &out, QTextStream &err);
 
+    /// Compare mode instead of one run: run() trains mechanisms x runs seeds (settings.train.seed,
+    /// +1, ...; core/compare.h), prints {"mechanism","seed","best_metric","best_epoch",
+    /// "parameters","metric_name"} per finished run, then the table in Markdown; the export
+    /// directory gets compare.csv (the table) and compare.png (the curves of every run).
+    void setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs);
+
+    /// Declares --compare (mechanism list) and --runs (1..1000, default 10).
+    static void addCompareOptions(QCommandLineParser &parser);
+    /// Reads --compare and --runs for settings.task into mechanisms (empty: no compare) and runs.
+    /// Returns an empty string, or the message of a bad combination: unknown or inapplicable
+    /// mechanisms, --runs outside 1..1000 or without --compare, --compare without --headless,
+    /// with --attention or with --gif.
+    static QString readCompareOptions(const QCommandLineParser &parser, const RunSettings &settings,
+                                      bool headless, std::vector<attn::AttentionKind> &mechanisms,
+                                      int &runs);
+
 private:
     bool exportDir(const std::vector<attn::EpochSnapshot> &history, QTextStream &err);
+    int runCompare(QTextStream &out, QTextStream &err);
 
     RunSettings m_settings;
     QString m_exportDir;
     QString m_gifPath;
+    std::vector<attn::AttentionKind> m_compare; // empty: one run
+    int m_runs = 0;
 };

@@ -45,6 +45,7 @@ int main(int argc, char *argv[])
                              "animated GIF to this file.",
                       "file"});
     addRunOptions(parser);
+    HeadlessRunner::addCompareOptions(parser);
     if (!parser.parse(QApplication::arguments())) {
         err << "attention-studio: " << parser.errorText() << "\n"
             << "Try 'attention-studio --help'.\n";
@@ -74,8 +75,18 @@ int main(int argc, char *argv[])
                 << " needs --headless (use File > Export in the window)\n";
             return 2;
         }
+    std::vector<attn::AttentionKind> compare;
+    int runs = 0;
+    if (const QString error =
+            HeadlessRunner::readCompareOptions(parser, settings, headless, compare, runs);
+        !error.isEmpty()) {
+        err << "attention-studio: " << error << "\n";
+        return 2;
+    }
     if (headless) {
         HeadlessRunner runner(settings, parser.value("export-dir"), parser.value("gif"));
+        if (!compare.empty())
+            runner.setCompare(compare, runs);
         return runner.run(out, err);
     }
 

@@ -2,6 +2,7 @@
 // Main window layout, controls wiring, replay timeline, exports and persisted settings.
 #include "app/mainwindow.h"
 
+#include "app/comparewindow.h"
 #include "app/exportsizedialog.h"
 #include "app/metricscsv.h"
 #include "app/timelinebar.h"
@@ -301,6 +302,15 @@ void MainWindow::buildMenus()
         connect(a, &QAction::triggered, this, [this, choice] { setTheme(choice); });
     }
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Compare mechanisms..."), QKeySequence("Ctrl+K"), this, [this] {
+        // N seeds x the chosen mechanisms of the task shown, in a window of its own.
+        auto *window = new CompareWindow(settings(), this);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowFlag(Qt::Window);
+        window->show();
+    });
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), this, [this] {
         QMessageBox::information(
@@ -312,7 +322,8 @@ void MainWindow::buildMenus()
                "<tr><td>Ctrl+R</td><td>Reset to epoch 0</td></tr>"
                "<tr><td>P</td><td>Replay from the slider</td></tr>"
                "<tr><td>Ctrl+E</td><td>Export the dashboard as PNG</td></tr>"
-               "<tr><td>Ctrl+G</td><td>Export the replay as GIF</td></tr></table>"));
+               "<tr><td>Ctrl+G</td><td>Export the replay as GIF</td></tr>"
+               "<tr><td>Ctrl+K</td><td>Compare mechanisms over several seeds</td></tr></table>"));
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(
