@@ -120,6 +120,17 @@ void MainWindow::buildUi()
     m_vocabulary = new QSpinBox;
     m_vocabulary->setRange(0, 1000000);
     m_vocabulary->setSpecialValueText(tr("all words"));
+    m_maxLength = new QSpinBox;
+    m_maxLength->setRange(1, 1000);
+    m_maxLength->setSuffix(tr(" words"));
+    m_padding = new QComboBox;
+    m_truncation = new QComboBox;
+    for (QComboBox *box : {m_padding, m_truncation}) {
+        box->addItem(tr("post (after the words)"), int(attn::SequenceSide::Post));
+        box->addItem(tr("pre (before the words)"), int(attn::SequenceSide::Pre));
+    }
+    m_truncation->setItemText(0, tr("post (cut the end)"));
+    m_truncation->setItemText(1, tr("pre (cut the start)"));
     connect(m_attention, &QComboBox::currentIndexChanged, this, &MainWindow::updateSettingRows);
     m_hidden = new QSpinBox;
     m_hidden->setRange(1, 1024);
@@ -148,6 +159,9 @@ void MainWindow::buildUi()
     form->addRow(tr("Input dropout"), m_inputDropout);
     form->addRow(tr("Recurrent dropout"), m_recurrentDropout);
     form->addRow(tr("Vocabulary"), m_vocabulary);
+    form->addRow(tr("Sentence length"), m_maxLength);
+    form->addRow(tr("Padding"), m_padding);
+    form->addRow(tr("Truncation"), m_truncation);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
@@ -355,7 +369,10 @@ void MainWindow::showSettings(const RunSettings &s)
     m_localWidth->setValue(s.model.localHalfWidth);
     m_inputDropout->setValue(s.model.inputDropout);
     m_recurrentDropout->setValue(s.model.recurrentDropout);
-    m_vocabulary->setValue(s.vocabularyLimit);
+    m_vocabulary->setValue(s.tokenizer.vocabularyLimit);
+    m_maxLength->setValue(s.tokenizer.maxLength);
+    m_padding->setCurrentIndex(m_padding->findData(int(s.tokenizer.padding)));
+    m_truncation->setCurrentIndex(m_truncation->findData(int(s.tokenizer.truncation)));
     m_epochs->setValue(s.train.epochs);
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);
@@ -380,7 +397,9 @@ void MainWindow::updateSettingRows()
     m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local);
     m_form->setRowVisible(m_inputDropout, sequence);
     m_form->setRowVisible(m_recurrentDropout, sequence);
-    m_form->setRowVisible(m_vocabulary, task == TaskKind::Sentiment);
+    for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),
+                         static_cast<QWidget *>(m_padding), static_cast<QWidget *>(m_truncation)})
+        m_form->setRowVisible(row, task == TaskKind::Sentiment);
     m_views->setTabVisible(m_views->indexOf(m_featureView), task == TaskKind::Feature);
     m_views->setTabVisible(m_views->indexOf(m_sentenceView), task == TaskKind::Sentiment);
     m_views->setTabVisible(m_views->indexOf(m_selfView), self);
@@ -407,7 +426,10 @@ RunSettings MainWindow::settings() const
     s.model.localHalfWidth = m_localWidth->value();
     s.model.inputDropout = m_inputDropout->value();
     s.model.recurrentDropout = m_recurrentDropout->value();
-    s.vocabularyLimit = m_vocabulary->value();
+    s.tokenizer.vocabularyLimit = m_vocabulary->value();
+    s.tokenizer.maxLength = m_maxLength->value();
+    s.tokenizer.padding = attn::SequenceSide(m_padding->currentData().toInt());
+    s.tokenizer.truncation = attn::SequenceSide(m_truncation->currentData().toInt());
     s.train.epochs = m_epochs->value();
     s.train.batchSize = m_batch->value();
     s.train.learningRate = m_learningRate->value();

@@ -95,6 +95,9 @@ private:
     QDoubleSpinBox *m_inputDropout = nullptr;
     QDoubleSpinBox *m_recurrentDropout = nullptr;
     QSpinBox *m_vocabulary = nullptr;
+    QSpinBox *m_maxLength = nullptr;
+    QComboBox *m_padding = nullptr;
+    QComboBox *m_truncation = nullptr;
     QFormLayout *m_form = nullptr;
     QStringList m_sentenceFiles;
     QSpinBox *m_hidden = nullptr;

@@ -43,7 +43,7 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
             QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences").toStdString();
         for (const QString &file : settings.sentenceFiles)
             source.files.push_back(file.toStdString());
-        source.tokenizer.vocabularyLimit = settings.vocabularyLimit;
+        source.tokenizer = settings.tokenizer;
     }
     Rng dataRng(settings.train.seed);
     auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
@@ -84,6 +84,9 @@ void addRunOptions(QCommandLineParser &parser)
         {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
         {"vocabulary", "sentiment: keep the N most frequent words (default: all).", "N"},
+        {"max-length", "sentiment: words per sentence T after padding/truncation (default 32).", "T"},
+        {"padding", "sentiment: pad with zeros pre (before) or post (after) the words (default post).", "side"},
+        {"truncation", "sentiment: cut long sentences pre (at the start) or post (default post).", "side"},
         {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
                       "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
@@ -174,7 +177,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     } counts[] = {{"heads", 1, 256, &s.model.heads},
                   {"window", 0, 100000, &s.model.window},
                   {"local-width", 1, 100000, &s.model.localHalfWidth},
-                  {"vocabulary", 0, 10000000, &s.vocabularyLimit}};
+                  {"vocabulary", 0, 10000000, &s.tokenizer.vocabularyLimit},
+                  {"max-length", 1, 10000, &s.tokenizer.maxLength}};
     for (const auto &o : counts) {
         if (!p.isSet(o.name))
             continue;
@@ -202,6 +206,15 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
             return QStringLiteral("--%1: expected a number from 0 to 0.9, got '%2'")
                 .arg(o.name, p.value(o.name));
         *o.field = v;
+    }
+    for (auto [name, field] : {std::pair{"padding", &s.tokenizer.padding},
+                               std::pair{"truncation", &s.tokenizer.truncation}}) {
+        if (!p.isSet(name))
+            continue;
+        const QString v = p.value(name);
+        if (v != "pre" && v != "post")
+            return QStringLiteral("--%1: expected pre or post, got '%2'").arg(name, v);
+        *field = v == "pre" ? SequenceSide::Pre : SequenceSide::Post;
     }
     if (p.isSet("sentences")) {
         if (s.task != TaskKind::Sentiment)
@@ -238,7 +251,10 @@ void saveRunSettings(QSettings &store, const RunSettings &s)
     store.setValue("localWidth", s.model.localHalfWidth);
     store.setValue("inputDropout", s.model.inputDropout);
     store.setValue("recurrentDropout", s.model.recurrentDropout);
-    store.setValue("vocabulary", s.vocabularyLimit);
+    store.setValue("vocabulary", s.tokenizer.vocabularyLimit);
+    store.setValue("maxLength", s.tokenizer.maxLength);
+    store.setValue("padding", s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post");
+    store.setValue("truncation", s.tokenizer.truncation == SequenceSide::Pre ? "pre" : "post");
     store.setValue("sentenceFiles", s.sentenceFiles);
     store.endGroup();
 }
@@ -264,7 +280,8 @@ RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
                 {"heads", 1, 256, &s.model.heads},
                 {"window", 0, 100000, &s.model.window},
                 {"localWidth", 1, 100000, &s.model.localHalfWidth},
-                {"vocabulary", 0, 10000000, &s.vocabularyLimit}};
+                {"vocabulary", 0, 10000000, &s.tokenizer.vocabularyLimit},
+                {"maxLength", 1, 10000, &s.tokenizer.maxLength}};
     for (const auto &i : ints) {
         bool ok = false;
         const int v = store.value(i.key).toInt(&ok);
@@ -282,6 +299,12 @@ RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
             *field = v;
     }
     s.sentenceFiles = store.value("sentenceFiles").toStringList();
+    for (auto [key, field] : {std::pair{"padding", &s.tokenizer.padding},
+                              std::pair{"truncation", &s.tokenizer.truncation}}) {
+        const QString v = store.value(key).toString();
+        if (v == "pre" || v == "post")
+            *field = v == "pre" ? SequenceSide::Pre : SequenceSide::Post;
+    }
     bool ok = false;
     if (const double lr = store.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
         s.train.learningRate = lr;

@@ -20,8 +20,8 @@ struct RunSettings {
     attn::TaskSize size; // 0 = published sizes
     /// sentiment: `sentence<TAB>label` files to read instead of the shipped defaults.
     QStringList sentenceFiles;
-    /// sentiment: keep the N most frequent words (0 = every word).
-    int vocabularyLimit = 0;
+    /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
+    attn::TokenizerOptions tokenizer;
 
     /// The published defaults of a task, seed 7.
     static RunSettings defaults(attn::TaskKind task);

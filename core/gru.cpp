@@ -7,16 +7,6 @@
 
 namespace attn {
 
-namespace {
-
-// sigmoid(x) = 0.5 * tanh(0.5 x) + 0.5: never overflows, and Eigen vectorizes tanh.
-template <typename Block> void sigmoidInPlace(Block &&z)
-{
-    z.array() = (z.array() * Scalar(0.5)).tanh() * Scalar(0.5) + Scalar(0.5);
-}
-
-} // namespace
-
 Gru::Gru(int inputs, int hidden, Rng &rng, double inputDropout, double recurrentDropout)
     : m_hidden(hidden), m_inputDropout(inputDropout), m_recurrentDropout(recurrentDropout)
 {
@@ -25,13 +15,7 @@ Gru::Gru(int inputs, int hidden, Rng &rng, double inputDropout, double recurrent
     requireDropoutRate(inputDropout, "Gru", "input dropout");
     requireDropoutRate(recurrentDropout, "Gru", "recurrent dropout");
     const int h3 = 3 * hidden;
-    m_params.weightIh.resize(h3, inputs);
-    // Keras' kernel is (F, 3H): fan_in = F, fan_out = 3H.
-    glorotUniform(m_params.weightIh, inputs, h3, rng);
-    // Keras' recurrent kernel (H, 3H) is orthogonal (orthonormal rows); W_hh is its transpose.
-    Mat recurrent(hidden, h3);
-    orthogonal(recurrent, rng);
-    m_params.weightHh = recurrent.transpose();
+    initRecurrentKernels(m_params.weightIh, m_params.weightHh, inputs, hidden, 3, rng);
     m_params.biasIh = Mat::Zero(1, h3);
     m_params.biasHh = Mat::Zero(1, h3);
     m_grads.weightIh = Mat::Zero(h3, inputs);

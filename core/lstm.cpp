@@ -7,16 +7,6 @@
 
 namespace attn {
 
-namespace {
-
-// sigmoid(x) = 0.5 * tanh(0.5 x) + 0.5: never overflows, and Eigen vectorizes tanh.
-template <typename Block> void sigmoidInPlace(Block &&z)
-{
-    z.array() = (z.array() * Scalar(0.5)).tanh() * Scalar(0.5) + Scalar(0.5);
-}
-
-} // namespace
-
 Lstm::Lstm(int inputs, int hidden, Rng &rng, double inputDropout, double recurrentDropout)
     : m_hidden(hidden), m_inputDropout(inputDropout), m_recurrentDropout(recurrentDropout)
 {
@@ -25,13 +15,7 @@ Lstm::Lstm(int inputs, int hidden, Rng &rng, double inputDropout, double recurre
     requireDropoutRate(inputDropout, "Lstm", "input dropout");
     requireDropoutRate(recurrentDropout, "Lstm", "recurrent dropout");
     const int h4 = 4 * hidden;
-    m_params.weightIh.resize(h4, inputs);
-    // Keras' kernel is (F, 4H): fan_in = F, fan_out = 4H.
-    glorotUniform(m_params.weightIh, inputs, h4, rng);
-    // Keras' recurrent kernel (H, 4H) is orthogonal (orthonormal rows); W_hh is its transpose.
-    Mat recurrent(hidden, h4);
-    orthogonal(recurrent, rng);
-    m_params.weightHh = recurrent.transpose();
+    initRecurrentKernels(m_params.weightIh, m_params.weightHh, inputs, hidden, 4, rng);
     m_params.biasIh = Mat::Zero(1, h4);
     m_params.biasIh.block(0, hidden, 1, hidden).setOnes(); // unit forget bias (Jozefowicz 2015)
     m_params.biasHh = Mat::Zero(1, h4);

@@ -43,6 +43,17 @@ inline void drawDropoutMask(Mat &mask, double rate, Rng &rng)
             mask(r, c) = rng.uniform() < rate ? Scalar(0) : keep;
 }
 
+/// sigmoid(x) = 0.5 * tanh(0.5 x) + 0.5, in place: never overflows, and Eigen vectorizes tanh.
+template <typename Block> void sigmoidInPlace(Block &&z)
+{
+    z.array() = (z.array() * Scalar(0.5)).tanh() * Scalar(0.5) + Scalar(0.5);
+}
+
+/// Keras' initialisation of a recurrent layer with G gates, in PyTorch's layout: weightIh
+/// (G*H, F) Glorot-uniform as Keras' (F, G*H) kernel (fan_in F, fan_out G*H), then weightHh
+/// (G*H, H) the transpose of an orthogonal (H, G*H) recurrent kernel. Draws from rng in that order.
+void initRecurrentKernels(Mat &weightIh, Mat &weightHh, int inputs, int hidden, int gates, Rng &rng);
+
 /// Throws ShapeError("<where>: <what> must be in [0, 1)") unless 0 <= rate < 1.
 inline void requireDropoutRate(double rate, const char *where, const char *what)
 {
