@@ -18,6 +18,7 @@ std::string toString(TaskKind kind)
     case TaskKind::Max: return "max";
     case TaskKind::Feature: return "feature";
     case TaskKind::Sentiment: return "sentiment";
+    case TaskKind::Csv: return "csv";
     }
     return "?";
 }
@@ -91,6 +92,14 @@ TaskDefaults taskDefaults(TaskKind kind)
         d.alignment = AlignmentKind::None;
         d.batchSize = 100;
         d.epochs = 10;
+        break;
+    case TaskKind::Csv:
+        // LSTM(64) -> luong(64) -> Dense(O); core/csvtask.cpp sets F, O and the loss per file.
+        d.model = ModelConfig{1, 64, AttentionKind::Luong, 64, 0.0, 1};
+        d.loss = LossKind::Mse;
+        d.alignment = AlignmentKind::None;
+        d.batchSize = 32;
+        d.epochs = 20;
         break;
     }
     d.model.baselineReference = d.model.attention;
@@ -307,6 +316,7 @@ TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size, const TaskSource &sour
     case TaskKind::Max: return makeMaxTask(rng, size);
     case TaskKind::Feature: return makeFeatureTask(rng, size);
     case TaskKind::Sentiment: return makeSentimentTask(source, rng, size);
+    case TaskKind::Csv: throw ShapeError("makeTask: the csv task needs a data file (makeCsvTask)");
     }
     throw ShapeError("makeTask: unknown task");
 }

@@ -30,7 +30,9 @@ struct Dataset {
     Eigen::Index size() const { return x.rows(); }
 };
 
-enum class TaskKind { Add, Max, Feature, Sentiment };
+/// Csv: the user's own sequences (core/csvtask.h, makeCsvTask); not a generator, so it is not in
+/// allTaskKinds() and makeTask() rejects it.
+enum class TaskKind { Add, Max, Feature, Sentiment, Csv };
 /// How attention is compared with the ground truth (DESIGN.md, "Alignment").
 enum class AlignmentKind {
     None,           // no ground truth: alignment is null
@@ -38,10 +40,11 @@ enum class AlignmentKind {
     ArgmaxMatch,    // share of rows whose argmax(attention) is the true argmax
 };
 
-/// "add", "max", "feature", "sentiment".
+/// "add", "max", "feature", "sentiment", "csv".
 std::string toString(TaskKind kind);
+/// The built-in tasks only (allTaskKinds()): "csv" gives nullopt.
 std::optional<TaskKind> taskKindFromString(const std::string &name);
-/// Every task, in the order above.
+/// Every built-in task, in the order above (without Csv).
 std::vector<TaskKind> allTaskKinds();
 
 /// The mechanisms a task can train with, its published one first, "none" (the baseline) last:
@@ -58,6 +61,8 @@ struct TaskDefaults {
     double learningRate = 1e-3;
     int epochs = 10;
 };
+/// Csv: the defaults of a regression file with F = 1 (csvTaskDefaults in core/csvtask.h gives
+/// them for the file's F, task type and classes).
 TaskDefaults taskDefaults(TaskKind kind);
 
 /// A task: data, probe rows for the heatmap, and the published defaults.
@@ -114,7 +119,8 @@ TaskData makeFeatureTask(Rng &rng, TaskSize size = {});
 /// Throws SentenceFileError (sentencefile.h) for a missing or malformed file, ShapeError if no
 /// directory or file is given, the vocabulary is empty or the sizes leave an empty split.
 TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size = {});
-/// Dispatches on kind; source is used by sentiment only.
+/// Dispatches on kind; source is used by sentiment only. Throws ShapeError for TaskKind::Csv (it
+/// needs a file: makeCsvTask).
 TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size = {}, const TaskSource &source = {});
 
 /// attention and groundTruth (R, T) (or (R, F) for the feature task). Returns nullopt for

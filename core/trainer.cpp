@@ -177,9 +177,14 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data)
         const Mat &pred = m_model->forward(x, false);
         lossSum += lossValue(m_task->loss, pred, y) * b;
         for (Eigen::Index r = 0; r < b; ++r) {
-            if (m_task->loss == LossKind::BinaryCrossEntropy)
+            if (m_task->loss == LossKind::BinaryCrossEntropy) {
                 metricSum += ((pred(r, 0) > 0) == (y(r, 0) > Scalar(0.5))) ? 1.0 : 0.0;
-            else
+            } else if (m_task->loss == LossKind::SoftmaxCrossEntropy) {
+                Eigen::Index predicted = 0, truth = 0; // accuracy: argmax of the logits vs one-hot
+                pred.row(r).maxCoeff(&predicted);
+                y.row(r).maxCoeff(&truth);
+                metricSum += predicted == truth ? 1.0 : 0.0;
+            } else
                 metricSum += (pred.row(r) - y.row(r)).cwiseAbs().mean();
         }
     }
@@ -193,7 +198,9 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
     const auto [valLoss, metric] = evaluate(m_task->validation);
     s.valLoss = valLoss;
     s.metric = metric;
-    s.metricName = m_task->loss == LossKind::BinaryCrossEntropy ? "accuracy" : "mae";
+    const bool classification = m_task->loss == LossKind::BinaryCrossEntropy ||
+                                m_task->loss == LossKind::SoftmaxCrossEntropy;
+    s.metricName = classification ? "accuracy" : "mae";
 
     // Probe rows: one forward pass in evaluation mode.
     const Dataset &probe = m_task->probe;
@@ -206,7 +213,16 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
         m_model->resize(probe.steps, P);
         const Mat &pred = m_model->forward(x, false);
         const bool binary = m_task->loss == LossKind::BinaryCrossEntropy;
+        const bool multiClass = m_task->loss == LossKind::SoftmaxCrossEntropy;
         for (int r = 0; r < P; ++r) {
+            if (multiClass) { // the predicted and the true class index
+                Eigen::Index predicted = 0, truth = 0;
+                pred.row(r).maxCoeff(&predicted);
+                y.row(r).maxCoeff(&truth);
+                s.probePredictions.push_back(float(predicted));
+                s.probeTargets.push_back(float(truth));
+                continue;
+            }
             const double out = double(pred(r, 0));
             s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
             s.probeTargets.push_back(float(y(r, 0)));

@@ -48,6 +48,10 @@ public:
     /// torch's DataLoader(drop_last=True): the batch shape, and so every buffer, stays fixed),
     /// then validates. Returns nullopt if onBatch returned Stop (the epoch is not counted).
     std::optional<EpochSnapshot> trainEpoch(const BatchCallback &onBatch = {});
+    /// Snapshots (trainEpoch, evaluateSnapshot): metric "accuracy" for BCE (logit > 0 vs target > 0.5) and softmax
+    /// cross-entropy (argmax of the logits vs argmax of the one-hot target), else "mae". Probe
+    /// predictions: sigmoid(logit) for BCE, the argmax class index for softmax cross-entropy
+    /// (targets: the true class index), else the output.
     /// Statistics and probe attention of the current weights without training (epoch 0).
     EpochSnapshot evaluateSnapshot();
     /// One training step on rows[0..B) of the training set; returns the batch loss.

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The user's CSV sequences as a trainable task (core/csvtask.h): the UCR train/test pairs and the
+// airline series from resources/data, the seeded split and train-only standardisation, the
+// defaults per task type, ground-truth alignment, the softmax cross-entropy loss (hand values and
+// a gradient check) and short seeded training runs (multi-class loss falls, GunPoint beats chance).
+#include "core/csvtask.h"
+#include "core/loss.h"
+#include "core/trainer.h"
+#include "gradcheck.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <fstream>
+#include <set>
+
+using namespace attn;
+
+namespace {
+
+std::string resource(const std::string &rel) { return std::string(ATTN_RESOURCE_DATA) + "/" + rel; }
+std::string fixture(const std::string &name) { return std::string(ATTN_CSV_FIXTURES) + "/" + name; }
+
+CsvTaskSpec ucrSpec(const std::string &folder, const std::string &name)
+{
+    CsvTaskSpec s;
+    s.file = resource(folder + "/" + name + "_TRAIN.txt");
+    s.testFile = resource(folder + "/" + name + "_TEST.txt");
+    s.options = ucrOptions();
+    return s;
+}
+
+CsvTaskSpec airlineSpec()
+{
+    CsvTaskSpec s;
+    s.file = resource("ts_airline_passengers/Airline.csv");
+    s.options.layout = CsvLayout::Series;
+    s.options.window = 12;
+    s.options.target = CsvColumn::last();
+    return s;
+}
+
+/// Writes text to dir/name and returns the path.
+std::string writeFile(const QTemporaryDir &dir, const std::string &name, const std::string &text)
+{
+    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+/// 3 classes, T = 8: class k has a bump of height 3 at step 2k+1, plus N(0, 0.3) noise.
+std::string multiClassCsv(int rows, Rng &rng)
+{
+    std::string text = "t1,t2,t3,t4,t5,t6,t7,t8,class\n";
+    for (int r = 0; r < rows; ++r) {
+        const int k = r % 3;
+        for (int t = 0; t < 8; ++t)
+            text += std::to_string((t == 2 * k + 1 ? 3.0 : 0.0) + 0.3 * rng.normal()) + ",";
+        text += std::string(1, char('a' + k)) + "\n";
+    }
+    return text;
+}
+
+double columnMean(const Mat &m) { return m.mean(); }
+
+/// Share of the majority class in a 0/1 (N, 1) or one-hot (N, C) target: the accuracy of always
+/// answering the most frequent class.
+double majorityShare(const Mat &y)
+{
+    std::vector<int> counts(std::size_t(std::max<Eigen::Index>(2, y.cols())), 0);
+    for (Eigen::Index r = 0; r < y.rows(); ++r) {
+        Eigen::Index k = 0;
+        if (y.cols() == 1)
+            k = y(r, 0) > 0.5 ? 1 : 0;
+        else
+            y.row(r).maxCoeff(&k);
+        ++counts[std::size_t(k)];
+    }
+    return double(*std::max_element(counts.begin(), counts.end())) / double(y.rows());
+}
+
+} // namespace
+
+class TestCsvTask : public QObject {
+    Q_OBJECT
+private slots:
+    void gunPointPublishedSplit();
+    void ecg200PublishedSplit();
+    void airlineSeriesSplitAndScaling();
+    void splitIsSeeded();
+    void chronologicalSplit();
+    void groundTruthGivesAlignment();
+    void tinyFileShrinksBatch();
+    void errorsKeepTheirMessages();
+    void csvTaskKind();
+    void softmaxCrossEntropyByHand();
+    void softmaxCrossEntropyGradient_data();
+    void softmaxCrossEntropyGradient();
+    void multiClassLossFalls();
+    void gunPointBeatsChance();
+};
+
+void TestCsvTask::gunPointPublishedSplit()
+{
+    Rng rng(1);
+    CsvTaskInfo info;
+    const TaskData task = makeCsvTask(ucrSpec("ucr_gunpoint", "GunPoint"), rng, &info);
+    QCOMPARE(task.name, std::string("csv: GunPoint_TRAIN.txt"));
+    QCOMPARE(task.train.size(), Eigen::Index(50));
+    QCOMPARE(task.validation.size(), Eigen::Index(150));
+    QCOMPARE(task.train.steps, 150);
+    QCOMPARE(task.train.features, 1);
+    QCOMPARE(task.validation.steps, 150);
+    QCOMPARE(task.train.y.cols(), Eigen::Index(1));
+    QVERIFY(info.taskType == TaskType::Binary);
+    QCOMPARE(info.classNames, (std::vector<std::string>{"1", "2"}));
+    QCOMPARE(info.trainClassCounts[0] + info.trainClassCounts[1], 50);
+    QVERIFY(task.loss == LossKind::BinaryCrossEntropy);
+    QCOMPARE(task.model.outputs, 1);
+    QCOMPARE(task.model.inputs, 1);
+    QCOMPARE(task.model.hidden, 64);
+    QVERIFY(task.model.attention == AttentionKind::Luong);
+    QCOMPARE(task.model.attentionUnits, 64);
+    QCOMPARE(task.batchSize, 32);
+    QCOMPARE(task.epochs, 20);
+    QCOMPARE(task.learningRate, 1e-3);
+    QVERIFY(task.alignment == AlignmentKind::None);
+    for (Eigen::Index r = 0; r < task.validation.size(); ++r)
+        QVERIFY(task.validation.y(r, 0) == 0 || task.validation.y(r, 0) == 1);
+    // Probes: the first 10 validation rows, no ground truth.
+    QCOMPARE(task.probe.size(), Eigen::Index(10));
+    QVERIFY(task.probe.x == task.validation.x.topRows(10));
+    QVERIFY(task.probe.y == task.validation.y.topRows(10));
+    QCOMPARE(task.probe.groundTruth.size(), Eigen::Index(0));
+    // Inputs standardised on the training file: mean 0, population std 1 there.
+    QVERIFY(std::abs(task.train.x.mean()) < 1e-12);
+    const double var = (task.train.x.array() - task.train.x.mean()).square().mean();
+    QVERIFY(std::abs(var - 1.0) < 1e-12);
+    QVERIFY(!info.scaling.target.isFitted()); // labels stay 0/1
+    QCOMPARE(info.validationLines.size(), std::size_t(150));
+    QCOMPARE(info.validationLines.front(), 1);
+}
+
+void TestCsvTask::ecg200PublishedSplit()
+{
+    Rng rng(1);
+    CsvTaskInfo info;
+    const TaskData task = makeCsvTask(ucrSpec("ucr_ecg200", "ECG200"), rng, &info);
+    QCOMPARE(task.name, std::string("csv: ECG200_TRAIN.txt"));
+    QCOMPARE(task.train.size(), Eigen::Index(100));
+    QCOMPARE(task.validation.size(), Eigen::Index(100));
+    QCOMPARE(task.train.steps, 96);
+    QVERIFY(info.taskType == TaskType::Binary);
+    QCOMPARE(info.classNames, (std::vector<std::string>{"-1", "1"}));
+    QVERIFY(task.loss == LossKind::BinaryCrossEntropy);
+    QCOMPARE(task.batchSize, 32);
+    QCOMPARE(info.summary.substr(0, 34), std::string("N = 100, T = 96, F = 1; binary: -1"));
+}
+
+void TestCsvTask::airlineSeriesSplitAndScaling()
+{
+    const CsvTaskSpec spec = airlineSpec();
+    Rng rng(7);
+    CsvTaskInfo info;
+    const TaskData task = makeCsvTask(spec, rng, &info);
+    // 144 months, windows of 12 -> 132 sequences; round(0.2 * 132) = 26 for validation.
+    QCOMPARE(task.train.size() + task.validation.size(), Eigen::Index(132));
+    QCOMPARE(task.validation.size(), Eigen::Index(26));
+    QCOMPARE(task.train.steps, 12);
+    QVERIFY(info.taskType == TaskType::Regression);
+    QVERIFY(task.loss == LossKind::Mse);
+    QCOMPARE(task.model.outputs, 1);
+    QVERIFY(task.alignment == AlignmentKind::None);
+    // The split is a partition of the 132 windows.
+    std::set<int> all(info.trainRows.begin(), info.trainRows.end());
+    all.insert(info.validationRows.begin(), info.validationRows.end());
+    QCOMPARE(all.size(), std::size_t(132));
+    QCOMPARE(*all.rbegin(), 131);
+
+    // The statistics are the training rows' only: recompute them from the raw file.
+    CsvOptions o = spec.options;
+    const SequenceData raw = loadSequences(spec.file, o);
+    double sx = 0, sy = 0, vx = 0;
+    for (int r : info.trainRows) {
+        sx += raw.data.x.row(r).sum();
+        sy += raw.data.y(r, 0);
+    }
+    for (int r : info.validationRows)
+        vx += raw.data.x.row(r).sum();
+    const double trainMean = sx / (double(info.trainRows.size()) * 12);
+    const double valMean = vx / (double(info.validationRows.size()) * 12);
+    const double allMean = raw.data.x.mean();
+    QVERIFY(std::abs(info.scaling.input.mean()[0] - trainMean) < 1e-9);
+    QVERIFY(std::abs(info.scaling.target.mean()[0] - sy / double(info.trainRows.size())) < 1e-9);
+    QVERIFY(std::abs(trainMean - allMean) > 0.1); // so the check below can tell them apart
+    QVERIFY(std::abs(trainMean - valMean) > 0.1);
+    // Training rows: mean 0. Validation rows: shifted by the training statistics, not their own.
+    QVERIFY(std::abs(columnMean(task.train.x)) < 1e-12);
+    const double scale = info.scaling.input.scale()[0];
+    QVERIFY(std::abs(columnMean(task.validation.x) - (valMean - trainMean) / scale) < 1e-9);
+    QVERIFY(std::abs(columnMean(task.validation.x)) > 1e-3);
+    // Row i of the validation set is window validationRows[i] of the file, scaled.
+    const int r0 = info.validationRows[0];
+    QVERIFY(std::abs(task.validation.x(0, 3) - (raw.data.x(r0, 3) - trainMean) / scale) < 1e-9);
+    QCOMPARE(info.validationLines[0], raw.lines[std::size_t(r0)]);
+    QCOMPARE(task.probe.size(), Eigen::Index(10));
+    QVERIFY(task.probe.x == task.validation.x.topRows(10));
+}
+
+void TestCsvTask::splitIsSeeded()
+{
+    Rng a(7), b(7), c(8);
+    CsvTaskInfo ia, ib, ic;
+    const TaskData ta = makeCsvTask(airlineSpec(), a, &ia);
+    const TaskData tb = makeCsvTask(airlineSpec(), b, &ib);
+    makeCsvTask(airlineSpec(), c, &ic);
+    QCOMPARE(ia.validationRows, ib.validationRows);
+    QVERIFY(ta.train.x == tb.train.x);
+    QVERIFY(ia.validationRows != ic.validationRows);
+}
+
+void TestCsvTask::chronologicalSplit()
+{
+    CsvTaskSpec spec = airlineSpec();
+    spec.shuffle = false;
+    Rng rng(7);
+    CsvTaskInfo info;
+    const TaskData task = makeCsvTask(spec, rng, &info);
+    QCOMPARE(info.trainRows.front(), 0);
+    QCOMPARE(info.trainRows.back(), 105);
+    QCOMPARE(info.validationRows.front(), 106);
+    QCOMPARE(info.validationRows.back(), 131);
+    QCOMPARE(task.validation.size(), Eigen::Index(26));
+}
+
+void TestCsvTask::groundTruthGivesAlignment()
+{
+    QTemporaryDir dir;
+    // T = 4, the value that decides the class is at the gt_ step.
+    std::string text = "t1,t2,t3,t4,gt_1,gt_2,gt_3,gt_4,y\n";
+    for (int r = 0; r < 12; ++r) {
+        const int at = r % 4;
+        for (int t = 0; t < 4; ++t)
+            text += std::to_string(t == at ? 5 + r : r) + ",";
+        for (int t = 0; t < 4; ++t)
+            text += (t == at ? "1," : "0,");
+        text += std::to_string(r % 2) + "\n";
+    }
+    CsvTaskSpec spec;
+    spec.file = writeFile(dir, "gt.csv", text);
+    spec.validationFraction = 0.25;
+    Rng rng(3);
+    CsvTaskInfo info;
+    const TaskData task = makeCsvTask(spec, rng, &info);
+    QVERIFY(task.alignment == AlignmentKind::GroundTruthMass);
+    QCOMPARE(task.train.size(), Eigen::Index(9));
+    QCOMPARE(task.validation.size(), Eigen::Index(3));
+    QCOMPARE(task.train.features, 1);
+    QCOMPARE(task.train.steps, 4);
+    QCOMPARE(task.probe.size(), Eigen::Index(3));
+    QCOMPARE(task.probe.groundTruth.rows(), Eigen::Index(3));
+    QCOMPARE(task.probe.groundTruth.cols(), Eigen::Index(4));
+    // Ground truth is not standardised: row i is one-hot at step validationRows[i] % 4.
+    for (int i = 0; i < 3; ++i)
+        for (int t = 0; t < 4; ++t)
+            QCOMPARE(task.probe.groundTruth(i, t), t == info.validationRows[std::size_t(i)] % 4 ? 1.0 : 0.0);
+    // The alignment of attention equal to the ground truth is 1.
+    QCOMPARE(*alignment(task.alignment, task.probe.groundTruth, task.probe.groundTruth), 1.0);
+    // A file without gt_ columns: no alignment, empty probe ground truth.
+    CsvTaskSpec plain;
+    plain.file = fixture("wide_header.csv");
+    Rng rng2(3);
+    const TaskData p = makeCsvTask(plain, rng2);
+    QVERIFY(p.alignment == AlignmentKind::None);
+    QCOMPARE(p.probe.groundTruth.size(), Eigen::Index(0));
+}
+
+void TestCsvTask::tinyFileShrinksBatch()
+{
+    // 3 rows: 1 for validation (round(0.6) = 1), 2 to train, so a batch of 2.
+    Rng rng(1);
+    CsvTaskSpec spec;
+    spec.file = fixture("too_few.csv");
+    const TaskData task = makeCsvTask(spec, rng);
+    QCOMPARE(task.validation.size(), Eigen::Index(1));
+    QCOMPARE(task.train.size(), Eigen::Index(2));
+    QCOMPARE(task.batchSize, 2);
+    // And a Trainer accepts it.
+    Trainer trainer(std::make_shared<const TaskData>(task), task.model,
+                    TrainConfig{1, task.batchSize, task.learningRate, 7, OptimizerKind::Adam});
+    QVERIFY(trainer.trainEpoch().has_value());
+}
+
+void TestCsvTask::errorsKeepTheirMessages()
+{
+    QTemporaryDir dir;
+    Rng rng(1);
+    auto message = [&](const CsvTaskSpec &spec) -> std::string {
+        try {
+            makeCsvTask(spec, rng);
+        } catch (const CsvError &e) {
+            return e.what();
+        }
+        return "no CsvError";
+    };
+    CsvTaskSpec one;
+    one.file = writeFile(dir, "one.csv", "t1,t2,y\n1,2,0\n");
+    QCOMPARE(message(one), one.file + ":2:0: too few rows: 1 sequences (expected at least 2)");
+    // The caller's minimum (the app's batch size) still applies.
+    CsvTaskSpec batch;
+    batch.file = fixture("too_few.csv");
+    batch.options.minSequences = 32;
+    QCOMPARE(message(batch), batch.file + ":4:0: too few rows: 3 sequences (expected at least 32)");
+    // Errors of the reader and of the test file pass through unchanged.
+    CsvTaskSpec nonNumeric;
+    nonNumeric.file = fixture("nonnumeric.csv");
+    std::string expected;
+    try {
+        loadSequences(nonNumeric.file, nonNumeric.options);
+    } catch (const CsvError &e) {
+        expected = e.what();
+    }
+    QVERIFY(expected.starts_with(nonNumeric.file + ":"));
+    QCOMPARE(message(nonNumeric), expected);
+    CsvTaskSpec badClass;
+    badClass.file = fixture("badclass_TRAIN.csv");
+    badClass.testFile = fixture("badclass_TEST.csv");
+    badClass.options.target = CsvColumn::first();
+    const std::string m = message(badClass);
+    QVERIFY2(m.starts_with(badClass.testFile + ":") &&
+                 m.find("is not one of the training file's classes") != std::string::npos,
+             m.c_str());
+    CsvTaskSpec single;
+    single.file = fixture("single_class.csv");
+    QVERIFY(message(single).find("single class") != std::string::npos);
+    // Options that make no sense.
+    CsvTaskSpec fraction = airlineSpec();
+    fraction.validationFraction = 1.0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, makeCsvTask(fraction, rng));
+    CsvTaskSpec zeroBatch = airlineSpec();
+    zeroBatch.batchSize = 0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, makeCsvTask(zeroBatch, rng));
+}
+
+void TestCsvTask::csvTaskKind()
+{
+    QCOMPARE(toString(TaskKind::Csv), std::string("csv"));
+    QVERIFY(!taskKindFromString("csv"));
+    for (TaskKind k : allTaskKinds())
+        QVERIFY(k != TaskKind::Csv);
+    Rng rng(1);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, makeTask(TaskKind::Csv, rng));
+    QVERIFY(applicableAttention(TaskKind::Csv).front() == AttentionKind::Luong);
+    const TaskDefaults multi = csvTaskDefaults(TaskType::MultiClass, 3, 5, false);
+    QVERIFY(multi.loss == LossKind::SoftmaxCrossEntropy);
+    QCOMPARE(multi.model.outputs, 5);
+    QCOMPARE(multi.model.inputs, 3);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, csvTaskDefaults(TaskType::Auto, 1, 0, false));
+    QCOMPARE(toString(LossKind::SoftmaxCrossEntropy), std::string("softmax-ce"));
+}
+
+void TestCsvTask::softmaxCrossEntropyByHand()
+{
+    // Row 1: z = (0, 0), class 0: L = log 2, dL/dz = (1/2 - 1, 1/2) / B.
+    // Row 2: z = (1000, 0), class 1: L = 1000 (finite despite exp(1000)), dL/dz = (1, -1) / B.
+    Mat z(2, 2), y(2, 2), d(2, 2);
+    z << 0, 0, 1000, 0;
+    y << 1, 0, 0, 1;
+    Eigen::internal::set_is_malloc_allowed(false); // the training step must not allocate
+    const double loss = lossWithGradient(LossKind::SoftmaxCrossEntropy, z, y, d);
+    Eigen::internal::set_is_malloc_allowed(true);
+    QVERIFY(std::abs(loss - (std::log(2.0) + 1000.0) / 2) < 1e-12);
+    QCOMPARE(lossValue(LossKind::SoftmaxCrossEntropy, z, y), loss);
+    QVERIFY(std::abs(d(0, 0) - (-0.25)) < 1e-15);
+    QVERIFY(std::abs(d(0, 1) - 0.25) < 1e-15);
+    QVERIFY(std::abs(d(1, 0) - 0.5) < 1e-15);
+    QVERIFY(std::abs(d(1, 1) - (-0.5)) < 1e-15);
+    Mat wrong(2, 3);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, lossValue(LossKind::SoftmaxCrossEntropy, z, wrong));
+}
+
+void TestCsvTask::softmaxCrossEntropyGradient_data()
+{
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("classes");
+    QTest::addColumn<bool>("soft");
+    QTest::newRow("B1 C2 one-hot") << 1 << 2 << false;
+    QTest::newRow("B4 C3 one-hot") << 4 << 3 << false;
+    QTest::newRow("B5 C7 one-hot") << 5 << 7 << false;
+    QTest::newRow("B3 C4 soft targets") << 3 << 4 << true;
+}
+
+void TestCsvTask::softmaxCrossEntropyGradient()
+{
+    QFETCH(int, batch);
+    QFETCH(int, classes);
+    QFETCH(bool, soft);
+    Rng rng(11);
+    Mat z = test::randomMat(batch, classes, rng, 2.0);
+    Mat y = Mat::Zero(batch, classes);
+    for (int r = 0; r < batch; ++r) {
+        if (soft)
+            for (int c = 0; c < classes; ++c)
+                y(r, c) = rng.uniform();
+        else
+            y(r, Eigen::Index(rng.below(std::uint64_t(classes)))) = 1;
+    }
+    Mat d(batch, classes);
+    lossWithGradient(LossKind::SoftmaxCrossEntropy, z, y, d);
+    const Mat numeric =
+        test::numericGradient(z, [&] { return lossValue(LossKind::SoftmaxCrossEntropy, z, y); });
+    const double err = test::relativeError(d, numeric);
+    QVERIFY2(err < 1e-6, QByteArray::number(err));
+}
+
+void TestCsvTask::multiClassLossFalls()
+{
+    QTemporaryDir dir;
+    Rng data(5);
+    CsvTaskSpec spec;
+    spec.file = writeFile(dir, "three.csv", multiClassCsv(60, data));
+    spec.batchSize = 8;
+    spec.learningRate = 1e-2;
+    spec.hidden = 16;
+    spec.attentionUnits = 16;
+    Rng rng(7);
+    CsvTaskInfo info;
+    auto task = std::make_shared<const TaskData>(makeCsvTask(spec, rng, &info));
+    QVERIFY(info.taskType == TaskType::MultiClass);
+    QCOMPARE(info.classNames, (std::vector<std::string>{"a", "b", "c"}));
+    QVERIFY(task->loss == LossKind::SoftmaxCrossEntropy);
+    QCOMPARE(task->model.outputs, 3);
+    QCOMPARE(task->train.y.cols(), Eigen::Index(3));
+    QCOMPARE(task->validation.size(), Eigen::Index(12));
+    Trainer trainer(task, task->model, TrainConfig{3, task->batchSize, task->learningRate, 7, OptimizerKind::Adam});
+    const EpochSnapshot before = trainer.evaluateSnapshot();
+    QCOMPARE(before.metricName, std::string("accuracy"));
+    std::vector<double> losses{before.trainLoss};
+    EpochSnapshot last;
+    while (!trainer.finished()) {
+        last = *trainer.trainEpoch();
+        losses.push_back(last.trainLoss);
+    }
+    qInfo("multi-class: train loss %.4f -> %.4f -> %.4f -> %.4f, validation loss %.4f -> %.4f, "
+          "accuracy %.3f -> %.3f",
+          losses[0], losses[1], losses[2], losses[3], before.valLoss, last.valLoss, before.metric,
+          last.metric);
+    QVERIFY(last.trainLoss < losses[0]);
+    QVERIFY(last.valLoss < before.valLoss);
+    QVERIFY(last.metric >= 0.0 && last.metric <= 1.0);
+    // Probe predictions and targets are class indices.
+    QCOMPARE(last.probePredictions.size(), std::size_t(10));
+    for (std::size_t i = 0; i < 10; ++i) {
+        QVERIFY(last.probeTargets[i] == 0 || last.probeTargets[i] == 1 || last.probeTargets[i] == 2);
+        Eigen::Index truth = 0;
+        task->probe.y.row(Eigen::Index(i)).maxCoeff(&truth);
+        QCOMPARE(last.probeTargets[i], float(truth));
+    }
+}
+
+void TestCsvTask::gunPointBeatsChance()
+{
+    // A short seeded run with the published split: batch 10 (5 steps an epoch), 8 epochs.
+    Rng rng(7);
+    CsvTaskSpec spec = ucrSpec("ucr_gunpoint", "GunPoint");
+    spec.batchSize = 10;
+    spec.epochs = 8;
+    spec.learningRate = 3e-3;
+    auto task = std::make_shared<const TaskData>(makeCsvTask(spec, rng));
+    Trainer trainer(task, task->model,
+                    TrainConfig{task->epochs, task->batchSize, task->learningRate, 7, OptimizerKind::Adam});
+    EpochSnapshot last;
+    while (!trainer.finished())
+        last = *trainer.trainEpoch();
+    const double chance = majorityShare(task->validation.y);
+    qInfo("GunPoint, %d epochs of batch %d, seed 7: validation accuracy %.4f (majority class %.4f), "
+          "validation loss %.4f",
+          task->epochs, task->batchSize, last.metric, chance, last.valLoss);
+    QCOMPARE(last.metricName, std::string("accuracy"));
+    QVERIFY(last.metric > chance);
+}
+
+QTEST_GUILESS_MAIN(TestCsvTask)
+#include "tst_csvtask.moc"
