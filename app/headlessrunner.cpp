@@ -5,6 +5,8 @@
 #include "app/compareworker.h"
 #include "app/metricscsv.h"
 #include "app/snapshotjson.h"
+#include "core/csvparser.h"
+#include "core/sentencefile.h"
 #include "widgets/comparecurvesview.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
@@ -29,8 +31,20 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
     if (!m_compare.empty())
         return runCompare(out, err);
     std::vector<attn::EpochSnapshot> history;
+    std::unique_ptr<attn::Trainer> trainer;
     try {
-        auto trainer = makeTrainer(m_settings);
+        trainer = makeTrainer(m_settings);
+    } catch (const attn::CsvError &e) { // bad input: the file, line and column, exit 2
+        err << "attention-studio: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::SentenceFileError &e) {
+        err << "attention-studio: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception &e) {
+        err << "attention-studio: training failed: " << e.what() << '\n';
+        return 1;
+    }
+    try {
         if (!m_exportDir.isEmpty() || !m_gifPath.isEmpty())
             history.push_back(trainer->evaluateSnapshot()); // epoch 0 opens the replay
         while (!trainer->finished()) {

@@ -19,6 +19,10 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QInputDialog>
+#include <QMimeData>
 #include <QSettings>
 #include <QComboBox>
 #include <QDir>
@@ -60,6 +64,10 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
 {
     buildUi();
     buildMenus();
+    if (initial.task == TaskKind::Csv) { // --data FILE on the command line
+        m_csv = initial;
+        m_task->addItem(tr("csv: %1").arg(QFileInfo(initial.dataFile).fileName()), int(TaskKind::Csv));
+    }
     showSettings(initial);
     TrainingWorker *w = m_controller->worker();
     connect(w, &TrainingWorker::snapshotReady, this, &MainWindow::onSnapshot);
@@ -73,6 +81,7 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
     updateButtons();
     setWindowTitle(tr("Attention Studio"));
     setWindowIcon(QIcon(":/attention-studio.png"));
+    setAcceptDrops(true); // drop a CSV file on the window to open it
     resize(1400, 860);
     restoreLayout();
 }
@@ -264,8 +273,9 @@ void MainWindow::buildUi()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("Open &sentence files..."), QKeySequence::Open, this,
-                    &MainWindow::openSentenceFiles);
+    file->addAction(tr("&Open CSV sequences..."), QKeySequence::Open, this,
+                    [this] { openCsvFile(QString()); });
+    file->addAction(tr("Open &sentence files..."), this, &MainWindow::openSentenceFiles);
     file->addSeparator();
     QMenu *png = file->addMenu(tr("Export &PNG"));
     png->addAction(tr("&Heatmap..."), this, [this] { exportView("heatmap", "png"); });
@@ -436,6 +446,12 @@ RunSettings MainWindow::settings() const
     s.train.seed = m_seed->text().toULongLong();
     if (task == TaskKind::Sentiment)
         s.sentenceFiles = m_sentenceFiles;
+    if (task == TaskKind::Csv) {
+        s.dataFile = m_csv.dataFile;
+        s.testDataFile = m_csv.testDataFile;
+        s.target = m_csv.target;
+        s.window = m_csv.window;
+    }
     if (task == m_lastSettings.task)
         s.size = m_lastSettings.size; // keep sizes given on the command line
     return s;
@@ -684,6 +700,61 @@ void MainWindow::exportMetricsCsv()
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     else
         QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MainWindow::openCsvFile(const QString &chosen)
+{
+    const QString path = !chosen.isEmpty() ? chosen
+                                           : QFileDialog::getOpenFileName(
+                                                 this, tr("Open CSV sequences"), shippedDataDirectory(),
+                                                 tr("Sequences (*.csv *.tsv *.txt);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    const int window = QInputDialog::getInt(
+        this, tr("Open %1").arg(QFileInfo(path).fileName()),
+        tr("One sequence per row (target last, or first for UCR files): leave 0.\n"
+           "A single long series: the window length T to forecast the next value from."),
+        0, 0, 100000, 1, &ok);
+    if (!ok)
+        return;
+    RunSettings s = RunSettings::defaults(TaskKind::Csv);
+    s.dataFile = path;
+    s.window = window;
+    s.train.seed = m_seed->text().toULongLong();
+    try {
+        const attn::TaskData data = makeCsvTaskData(s); // the whole check, before anything changes
+        statusBar()->showMessage(tr("%1: %L2 training and %L3 validation sequences of %4 steps; press Train.")
+                                     .arg(QFileInfo(path).fileName())
+                                     .arg(data.train.size())
+                                     .arg(data.validation.size())
+                                     .arg(data.train.steps));
+    } catch (const std::exception &e) {
+        // The window keeps its previous data and settings.
+        QMessageBox::warning(this, tr("Cannot use %1").arg(QFileInfo(path).fileName()),
+                             QString::fromUtf8(e.what()));
+        return;
+    }
+    m_csv = s;
+    const int item = m_task->findData(int(TaskKind::Csv));
+    const QString label = tr("csv: %1").arg(QFileInfo(path).fileName());
+    if (item < 0)
+        m_task->addItem(label, int(TaskKind::Csv));
+    else
+        m_task->setItemText(item, label);
+    showSettings(s);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().size() == 1 &&
+        event->mimeData()->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    openCsvFile(event->mimeData()->urls().first().toLocalFile());
 }
 
 void MainWindow::openSentenceFiles()

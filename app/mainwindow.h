@@ -59,6 +59,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildUi();
@@ -68,6 +70,9 @@ private:
     void updateSettingRows();
     void setColorMap(attn::ColorMapKind kind);
     void openSentenceFiles();
+    /// Asks for the series window, checks the whole file (CsvError dialog on failure, nothing
+    /// changes) and makes it the csv task; path empty = ask with a file dialog.
+    void openCsvFile(const QString &path);
     static QString modelDescription(const RunSettings &s);
     void onSnapshot(const attn::EpochSnapshot &s);
     void onProgress(const attn::ProgressInfo &p);
@@ -100,6 +105,7 @@ private:
     QComboBox *m_truncation = nullptr;
     QFormLayout *m_form = nullptr;
     QStringList m_sentenceFiles;
+    RunSettings m_csv; // the opened CSV file's settings (dataFile empty: none)
     QSpinBox *m_hidden = nullptr;
     QSpinBox *m_units = nullptr;
     QSpinBox *m_epochs = nullptr;

@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QStringList>
 
+#include "core/csvtask.h"
+
 #include <algorithm>
 
 using namespace attn;
@@ -35,8 +37,47 @@ QString shippedDataDirectory()
     return QStringLiteral(ATTN_SOURCE_DATA_DIR);
 }
 
+TaskData makeCsvTaskData(const RunSettings &settings)
+{
+    CsvTaskSpec spec;
+    spec.file = settings.dataFile.toStdString();
+    spec.testFile = settings.testDataFile.toStdString();
+    const bool ucr = spec.testFile.empty() && !ucrTestPath(spec.file).empty() &&
+                     QFileInfo::exists(QString::fromStdString(ucrTestPath(spec.file)));
+    if (ucr) {
+        spec.testFile = ucrTestPath(spec.file);
+        spec.options = ucrOptions();
+    }
+    if (!settings.target.isEmpty())
+        spec.options.target = CsvColumn::parse(settings.target.toStdString());
+    if (settings.window > 0) {
+        spec.options.layout = CsvLayout::Series;
+        spec.options.window = settings.window;
+        spec.shuffle = false; // hold out the latest windows: shuffled overlapping ones would leak
+    }
+    spec.hidden = settings.model.hidden;
+    spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
+                                                                      : settings.model.attention;
+    spec.attentionUnits = settings.model.attentionUnits;
+    spec.batchSize = settings.train.batchSize;
+    spec.learningRate = settings.train.learningRate;
+    spec.epochs = settings.train.epochs;
+    Rng dataRng(settings.train.seed);
+    return makeCsvTask(spec, dataRng);
+}
+
 std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
 {
+    if (settings.task == TaskKind::Csv) {
+        auto task = std::make_shared<TaskData>(makeCsvTaskData(settings));
+        ModelConfig model = settings.model;
+        model.inputs = task->model.inputs;   // F and O come from the file
+        model.outputs = task->model.outputs;
+        model.baselineReference = AttentionKind::Luong;
+        TrainConfig train = settings.train;
+        train.batchSize = task->batchSize; // never more than the training rows
+        return std::make_unique<Trainer>(task, model, train);
+    }
     TaskSource source;
     if (settings.task == TaskKind::Sentiment) {
         source.directory =
@@ -87,6 +128,12 @@ void addRunOptions(QCommandLineParser &parser)
         {"max-length", "sentiment: words per sentence T after padding/truncation (default 32).", "T"},
         {"padding", "sentiment: pad with zeros pre (before) or post (after) the words (default post).", "side"},
         {"truncation", "sentiment: cut long sentences pre (at the start) or post (default post).", "side"},
+        {"data", "Train on your own CSV sequences (one per row, target last; a UCR NAME_TRAIN "
+                 "file uses NAME_TEST beside it for validation).", "file"},
+        {"test-data", "With --data: the validation file (default: 20% of --data).", "file"},
+        {"target", "With --data: target column: first, last, a number or a header name.", "column"},
+        {"series-window", "With --data: cut a single series into windows of T values to "
+                          "forecast the next one.", "T"},
         {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
                       "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
@@ -120,7 +167,19 @@ bool readPositive(const QCommandLineParser &p, const QString &name, long long ma
 
 QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
 {
-    if (p.isSet("task")) {
+    if (p.isSet("data")) {
+        if (p.isSet("task") && p.value("task") != "csv")
+            return QStringLiteral("--data: trains the csv task, not --task %1").arg(p.value("task"));
+        s = RunSettings::defaults(TaskKind::Csv);
+        s.dataFile = p.value("data");
+        s.testDataFile = p.value("test-data");
+        s.target = p.value("target");
+    } else {
+        for (const char *option : {"test-data", "target", "series-window"})
+            if (p.isSet(option))
+                return QStringLiteral("--%1 needs --data FILE").arg(option);
+    }
+    if (p.isSet("task") && !p.isSet("data")) {
         const auto kind = taskKindFromString(p.value("task").toStdString());
         if (!kind)
             return QStringLiteral("--task: expected %1, got '%2'")
@@ -178,7 +237,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                   {"window", 0, 100000, &s.model.window},
                   {"local-width", 1, 100000, &s.model.localHalfWidth},
                   {"vocabulary", 0, 10000000, &s.tokenizer.vocabularyLimit},
-                  {"max-length", 1, 10000, &s.tokenizer.maxLength}};
+                  {"max-length", 1, 10000, &s.tokenizer.maxLength},
+                  {"series-window", 1, 100000, &s.window}};
     for (const auto &o : counts) {
         if (!p.isSet(o.name))
             continue;

@@ -20,6 +20,13 @@ struct RunSettings {
     attn::TaskSize size; // 0 = published sizes
     /// sentiment: `sentence<TAB>label` files to read instead of the shipped defaults.
     QStringList sentenceFiles;
+    /// csv: the data file, an optional separate validation file (a UCR _TRAIN file finds its
+    /// _TEST beside it), the target column ("" = last; UCR files: first) and, for a single
+    /// series, the window length T (0 = one sequence per row).
+    QString dataFile;
+    QString testDataFile;
+    QString target;
+    int window = 0;
     /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
     attn::TokenizerOptions tokenizer;
 
@@ -32,10 +39,15 @@ Q_DECLARE_METATYPE(RunSettings)
 /// else <prefix>/share/attention-studio/data beside an installed binary, else the source tree's.
 QString shippedDataDirectory();
 
-/// Generates the task's data from the seed and builds the model and optimizer ("none" matches
-/// the parameter count of the task's published mechanism). Throws attn::ShapeError on an
-/// invalid combination, attn::SentenceFileError on a bad sentence file.
+/// Reads or generates the task's data (csv: makeCsvTask, standardised on the training split)
+/// and builds the model and optimizer ("none" matches the parameter count of the task's
+/// published mechanism). Throws attn::ShapeError on an invalid combination,
+/// attn::SentenceFileError on a bad sentence file, attn::CsvError on a bad CSV file.
 std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings);
+
+/// The csv task's data as makeTrainer reads it (also used to check a file when it is opened).
+/// Throws attn::CsvError naming FILE:LINE:COLUMN.
+attn::TaskData makeCsvTaskData(const RunSettings &settings);
 
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,

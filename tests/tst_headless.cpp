@@ -18,6 +18,8 @@ private slots:
     void printsOneJsonObjectPerEpoch();
     void writesTheReplayAsGif();
     void badSentenceFileNamesTheLine();
+    void trainsOnACsvFile();
+    void badCsvFileNamesLineAndColumn();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -108,6 +110,39 @@ void TestHeadless::badSentenceFileNamesTheLine()
     QVERIFY(r.out.isEmpty());
 }
 
+void TestHeadless::trainsOnACsvFile()
+{
+    // UCR GunPoint: label first, GunPoint_TEST.txt beside it validates (150 rows).
+    const Result r = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
+                             "--epochs", "2", "--hidden", "8", "--units", "8"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject o = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(o["metric_name"].toString(), QString("accuracy"));
+    QVERIFY(o["alignment"].isNull()); // no gt_ columns
+    // A single series cut into windows of 12 months forecasts the next one (regression).
+    const Result series = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
+                                  "--series-window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
+    QVERIFY2(series.exitCode == 0, series.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(series.out.trimmed()).object()["metric_name"].toString(), QString("mae"));
+}
+
+void TestHeadless::badCsvFileNamesLineAndColumn()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bad.csv");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("a,b,c\n1,2,3\n4,x,6\n");
+    file.close();
+    const Result r = runApp({"--headless", "--data", path});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(path + ":3:2: non-numeric cell \"x\" (expected a number)"),
+             r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
 void TestHeadless::rejectsBadOptions_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -125,6 +160,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("unknown cell") << QStringList{"--headless", "--cell", "rnn"} << "--cell: expected lstm or gru, got 'rnn'";
     QTest::newRow("sentences without sentiment") << QStringList{"--headless", "--task", "max", "--sentences", "a.txt"} << "--sentences: only the sentiment task reads sentence files";
     QTest::newRow("bad padding") << QStringList{"--headless", "--task", "sentiment", "--padding", "middle"} << "--padding: expected pre or post, got 'middle'";
+    QTest::newRow("target without data") << QStringList{"--headless", "--target", "first"} << "--target needs --data FILE";
     QTest::newRow("gif without headless") << QStringList{"--gif", "x.gif"} << "--gif needs --headless";
 }
 
