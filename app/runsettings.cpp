@@ -144,24 +144,29 @@ void addRunOptions(QCommandLineParser &parser)
 
 namespace {
 
-// Reads a positive integer option; returns false and sets error when it is not one.
-bool readPositive(const QCommandLineParser &p, const QString &name, long long max, long long &out,
-                  QString &error)
-{
-    if (!p.isSet(name))
-        return true;
-    bool ok = false;
-    const long long v = p.value(name).toLongLong(&ok);
-    if (!ok || v < 1 || v > max) {
-        error = QStringLiteral("--%1: expected a whole number from 1 to %2, got '%3'")
-                    .arg(name)
-                    .arg(max)
-                    .arg(p.value(name));
-        return false;
-    }
-    out = v;
-    return true;
-}
+// The whole-number settings with their bounds, shared by the command line and QSettings so the
+// two can never accept different ranges. key = nullptr: given per run only, not persisted.
+struct IntSetting {
+    const char *option; // --option
+    const char *key;    // QSettings key in the group "run"
+    int min, max;
+    int &(*field)(RunSettings &);
+};
+const IntSetting kIntSettings[] = {
+    {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
+    {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
+    {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hidden; }},
+    {"units", "units", 1, 4096, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
+    {"train-size", nullptr, 1, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
+    {"val-size", nullptr, 1, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},
+    {"heads", "heads", 1, 256, [](RunSettings &s) -> int & { return s.model.heads; }},
+    {"window", "window", 0, 100000, [](RunSettings &s) -> int & { return s.model.window; }},
+    {"local-width", "localWidth", 1, 100000, [](RunSettings &s) -> int & { return s.model.localHalfWidth; }},
+    {"vocabulary", "vocabulary", 0, 10000000,
+     [](RunSettings &s) -> int & { return s.tokenizer.vocabularyLimit; }},
+    {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
+    {"series-window", nullptr, 1, 100000, [](RunSettings &s) -> int & { return s.window; }},
+};
 
 } // namespace
 
@@ -185,22 +190,6 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
             return QStringLiteral("--task: expected %1, got '%2'")
                 .arg(choiceList(allTaskKinds()), p.value("task"));
         s = RunSettings::defaults(*kind);
-    }
-    const struct {
-        const char *name;
-        long long max;
-        int *field;
-    } positives[] = {
-        {"epochs", 100000, &s.train.epochs},          {"batch-size", 100000, &s.train.batchSize},
-        {"hidden", 4096, &s.model.hidden},            {"units", 4096, &s.model.attentionUnits},
-        {"train-size", 10000000, &s.size.train},      {"val-size", 10000000, &s.size.validation},
-    };
-    for (const auto &o : positives) {
-        long long v = *o.field;
-        QString error;
-        if (!readPositive(p, o.name, o.max, v, error))
-            return error;
-        *o.field = int(v);
     }
     if (p.isSet("seed")) {
         bool ok = false;
@@ -229,28 +218,18 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.model.cell = *cell;
     }
     s.model.causal = s.model.causal || p.isSet("causal");
-    const struct {
-        const char *name;
-        long long min, max;
-        int *field;
-    } counts[] = {{"heads", 1, 256, &s.model.heads},
-                  {"window", 0, 100000, &s.model.window},
-                  {"local-width", 1, 100000, &s.model.localHalfWidth},
-                  {"vocabulary", 0, 10000000, &s.tokenizer.vocabularyLimit},
-                  {"max-length", 1, 10000, &s.tokenizer.maxLength},
-                  {"series-window", 1, 100000, &s.window}};
-    for (const auto &o : counts) {
-        if (!p.isSet(o.name))
+    for (const IntSetting &o : kIntSettings) {
+        if (!p.isSet(o.option))
             continue;
         bool ok = false;
-        const long long v = p.value(o.name).toLongLong(&ok);
+        const long long v = p.value(o.option).toLongLong(&ok);
         if (!ok || v < o.min || v > o.max)
             return QStringLiteral("--%1: expected a whole number from %2 to %3, got '%4'")
-                .arg(o.name)
+                .arg(o.option)
                 .arg(o.min)
                 .arg(o.max)
-                .arg(p.value(o.name));
-        *o.field = int(v);
+                .arg(p.value(o.option));
+        o.field(s) = int(v);
     }
     const struct {
         const char *name;
@@ -298,21 +277,16 @@ void saveRunSettings(QSettings &store, const RunSettings &s)
     store.beginGroup("run");
     store.setValue("task", QString::fromStdString(toString(s.task)));
     store.setValue("attention", QString::fromStdString(toString(s.model.attention)));
-    store.setValue("hidden", s.model.hidden);
-    store.setValue("units", s.model.attentionUnits);
-    store.setValue("epochs", s.train.epochs);
-    store.setValue("batchSize", s.train.batchSize);
+    RunSettings copy = s; // the table hands out mutable references
+    for (const IntSetting &i : kIntSettings)
+        if (i.key)
+            store.setValue(i.key, i.field(copy));
     store.setValue("learningRate", s.train.learningRate);
     store.setValue("seed", QString::number(s.train.seed));
     store.setValue("cell", QString::fromStdString(toString(s.model.cell)));
-    store.setValue("heads", s.model.heads);
     store.setValue("causal", s.model.causal);
-    store.setValue("window", s.model.window);
-    store.setValue("localWidth", s.model.localHalfWidth);
     store.setValue("inputDropout", s.model.inputDropout);
     store.setValue("recurrentDropout", s.model.recurrentDropout);
-    store.setValue("vocabulary", s.tokenizer.vocabularyLimit);
-    store.setValue("maxLength", s.tokenizer.maxLength);
     store.setValue("padding", s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post");
     store.setValue("truncation", s.tokenizer.truncation == SequenceSide::Pre ? "pre" : "post");
     store.setValue("sentenceFiles", s.sentenceFiles);
@@ -329,24 +303,11 @@ RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
     if (const auto kind = attentionKindFromString(store.value("attention").toString().toStdString());
         kind && std::find(applicable.begin(), applicable.end(), *kind) != applicable.end())
         s.model.attention = *kind;
-    const struct {
-        const char *key;
-        int min, max;
-        int *field;
-    } ints[] = {{"hidden", 1, 4096, &s.model.hidden},
-                {"units", 1, 4096, &s.model.attentionUnits},
-                {"epochs", 1, 100000, &s.train.epochs},
-                {"batchSize", 1, 100000, &s.train.batchSize},
-                {"heads", 1, 256, &s.model.heads},
-                {"window", 0, 100000, &s.model.window},
-                {"localWidth", 1, 100000, &s.model.localHalfWidth},
-                {"vocabulary", 0, 10000000, &s.tokenizer.vocabularyLimit},
-                {"maxLength", 1, 10000, &s.tokenizer.maxLength}};
-    for (const auto &i : ints) {
+    for (const IntSetting &i : kIntSettings) {
         bool ok = false;
-        const int v = store.value(i.key).toInt(&ok);
+        const int v = i.key ? store.value(i.key).toInt(&ok) : 0;
         if (ok && v >= i.min && v <= i.max)
-            *i.field = v;
+            i.field(s) = v;
     }
     if (const auto cell = recurrentCellFromString(store.value("cell").toString().toStdString()))
         s.model.cell = *cell;
