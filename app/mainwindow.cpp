@@ -451,6 +451,11 @@ RunSettings MainWindow::settings() const
         s.testDataFile = m_csv.testDataFile;
         s.target = m_csv.target;
         s.window = m_csv.window;
+        s.layout = m_csv.layout;
+        s.features = m_csv.features;
+        s.sequenceId = m_csv.sequenceId;
+        s.taskType = m_csv.taskType;
+        s.standardize = m_csv.standardize;
     }
     if (task == m_lastSettings.task)
         s.size = m_lastSettings.size; // keep sizes given on the command line

@@ -37,7 +37,7 @@ QString shippedDataDirectory()
     return QStringLiteral(ATTN_SOURCE_DATA_DIR);
 }
 
-TaskData makeCsvTaskData(const RunSettings &settings)
+CsvTaskSpec csvTaskSpec(const RunSettings &settings)
 {
     CsvTaskSpec spec;
     spec.file = settings.dataFile.toStdString();
@@ -50,11 +50,30 @@ TaskData makeCsvTaskData(const RunSettings &settings)
     }
     if (!settings.target.isEmpty())
         spec.options.target = CsvColumn::parse(settings.target.toStdString());
-    if (settings.window > 0) {
+    if (!settings.layout.isEmpty()) {
+        const auto layout = csvLayoutFromString(settings.layout.toStdString());
+        if (!layout)
+            throw std::invalid_argument("layout: expected wide, wide-multivariate, long or series, got '" +
+                                        settings.layout.toStdString() + "'");
+        spec.options.layout = *layout;
+    } else if (settings.window > 0) {
         spec.options.layout = CsvLayout::Series;
+    }
+    if (spec.options.layout == CsvLayout::Series) {
         spec.options.window = settings.window;
         spec.shuffle = false; // hold out the latest windows: shuffled overlapping ones would leak
     }
+    spec.options.features = settings.features;
+    if (!settings.sequenceId.isEmpty())
+        spec.options.sequenceId = CsvColumn::parse(settings.sequenceId.toStdString());
+    if (!settings.taskType.isEmpty()) {
+        const auto type = taskTypeFromString(settings.taskType.toStdString());
+        if (!type)
+            throw std::invalid_argument("task type: expected auto, regression, binary or multiclass, got '" +
+                                        settings.taskType.toStdString() + "'");
+        spec.options.taskType = *type;
+    }
+    spec.standardize = settings.standardize;
     spec.hidden = settings.model.hidden;
     spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
                                                                       : settings.model.attention;
@@ -62,8 +81,13 @@ TaskData makeCsvTaskData(const RunSettings &settings)
     spec.batchSize = settings.train.batchSize;
     spec.learningRate = settings.train.learningRate;
     spec.epochs = settings.train.epochs;
+    return spec;
+}
+
+TaskData makeCsvTaskData(const RunSettings &settings, CsvTaskInfo *info)
+{
     Rng dataRng(settings.train.seed);
-    return makeCsvTask(spec, dataRng);
+    return makeCsvTask(csvTaskSpec(settings), dataRng, info);
 }
 
 std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
@@ -120,7 +144,7 @@ void addRunOptions(QCommandLineParser &parser)
         {"cell", "Recurrent cell: lstm or gru (default lstm).", "kind"},
         {"heads", "Self-attention heads K; H must be divisible by K (default 1).", "K"},
         {"causal", "Self-attention: each step sees only itself and the past."},
-        {"window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
+        {"attention-window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
         {"local-width", "Local attention window D: Gaussian sigma D/2 (default 4).", "D"},
         {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
@@ -132,8 +156,16 @@ void addRunOptions(QCommandLineParser &parser)
                  "file uses NAME_TEST beside it for validation).", "file"},
         {"test-data", "With --data: the validation file (default: 20% of --data).", "file"},
         {"target", "With --data: target column: first, last, a number or a header name.", "column"},
-        {"series-window", "With --data: cut a single series into windows of T values to "
-                          "forecast the next one.", "T"},
+        {"window", "With --data: cut a single series into windows of T values to forecast the "
+                   "next one.", "T"},
+        {"layout", "With --data: wide (default), wide-multivariate (T*F values per row, "
+                   "time-major), long (one step per row) or series.", "name"},
+        {"features", "With --layout wide-multivariate: F values per time step (default 1).", "F"},
+        {"sequence-id", "With --layout long: the sequence-id column (number or header name).", "column"},
+        {"task-type", "With --data: regression, binary or multiclass (default: detected from "
+                      "the target).", "type"},
+        {"no-standardize", "With --data: use the values as they are (default: standardise each "
+                           "feature on the training split)."},
         {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
                       "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
@@ -144,8 +176,8 @@ void addRunOptions(QCommandLineParser &parser)
 
 namespace {
 
-// The whole-number settings with their bounds, shared by the command line and QSettings so the
-// two can never accept different ranges. key = nullptr: given per run only, not persisted.
+// The whole-number settings with their bounds, shared by the command line, QSettings and session
+// files so they can never accept different ranges.
 struct IntSetting {
     const char *option; // --option
     const char *key;    // QSettings key in the group "run"
@@ -157,15 +189,16 @@ const IntSetting kIntSettings[] = {
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
     {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hidden; }},
     {"units", "units", 1, 4096, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
-    {"train-size", nullptr, 1, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
-    {"val-size", nullptr, 1, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},
+    {"train-size", "trainSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
+    {"val-size", "valSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},
     {"heads", "heads", 1, 256, [](RunSettings &s) -> int & { return s.model.heads; }},
-    {"window", "window", 0, 100000, [](RunSettings &s) -> int & { return s.model.window; }},
+    {"attention-window", "window", 0, 100000, [](RunSettings &s) -> int & { return s.model.window; }},
     {"local-width", "localWidth", 1, 100000, [](RunSettings &s) -> int & { return s.model.localHalfWidth; }},
     {"vocabulary", "vocabulary", 0, 10000000,
      [](RunSettings &s) -> int & { return s.tokenizer.vocabularyLimit; }},
     {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
-    {"series-window", nullptr, 1, 100000, [](RunSettings &s) -> int & { return s.window; }},
+    {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},
+    {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
 };
 
 } // namespace
@@ -179,10 +212,29 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.dataFile = p.value("data");
         s.testDataFile = p.value("test-data");
         s.target = p.value("target");
+        s.sequenceId = p.value("sequence-id");
+        s.standardize = !p.isSet("no-standardize");
+        if (p.isSet("layout")) {
+            if (!csvLayoutFromString(p.value("layout").toStdString()))
+                return QStringLiteral("--layout: expected wide, wide-multivariate, long or series, got '%1'")
+                    .arg(p.value("layout"));
+            s.layout = p.value("layout");
+        }
+        if (p.isSet("task-type")) {
+            const auto type = taskTypeFromString(p.value("task-type").toStdString());
+            if (!type || *type == TaskType::Auto)
+                return QStringLiteral("--task-type: expected regression, binary or multiclass, got '%1'")
+                    .arg(p.value("task-type"));
+            s.taskType = p.value("task-type");
+        }
     } else {
-        for (const char *option : {"test-data", "target", "series-window"})
+        for (const char *option : {"test-data", "target", "window", "layout", "features",
+                                   "sequence-id", "task-type", "no-standardize"})
             if (p.isSet(option))
-                return QStringLiteral("--%1 needs --data FILE").arg(option);
+                return QStringLiteral("--%1 needs --data FILE%2")
+                    .arg(option, QString(option) == "window"
+                                     ? " (the self-attention window width is --attention-window)"
+                                     : "");
     }
     if (p.isSet("task") && !p.isSet("data")) {
         const auto kind = taskKindFromString(p.value("task").toStdString());
@@ -272,65 +324,148 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     return {};
 }
 
-void saveRunSettings(QSettings &store, const RunSettings &s)
+QVariantMap runSettingsToMap(const RunSettings &s)
 {
-    store.beginGroup("run");
-    store.setValue("task", QString::fromStdString(toString(s.task)));
-    store.setValue("attention", QString::fromStdString(toString(s.model.attention)));
+    QVariantMap m;
+    m["task"] = QString::fromStdString(toString(s.task));
+    m["attention"] = QString::fromStdString(toString(s.model.attention));
     RunSettings copy = s; // the table hands out mutable references
     for (const IntSetting &i : kIntSettings)
-        if (i.key)
-            store.setValue(i.key, i.field(copy));
-    store.setValue("learningRate", s.train.learningRate);
-    store.setValue("seed", QString::number(s.train.seed));
-    store.setValue("cell", QString::fromStdString(toString(s.model.cell)));
-    store.setValue("causal", s.model.causal);
-    store.setValue("inputDropout", s.model.inputDropout);
-    store.setValue("recurrentDropout", s.model.recurrentDropout);
-    store.setValue("padding", s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post");
-    store.setValue("truncation", s.tokenizer.truncation == SequenceSide::Pre ? "pre" : "post");
-    store.setValue("sentenceFiles", s.sentenceFiles);
+        m[i.key] = i.field(copy);
+    m["learningRate"] = s.train.learningRate;
+    m["seed"] = QString::number(s.train.seed); // text: a 64-bit seed does not fit a JSON double
+    m["cell"] = QString::fromStdString(toString(s.model.cell));
+    m["causal"] = s.model.causal;
+    m["inputDropout"] = s.model.inputDropout;
+    m["recurrentDropout"] = s.model.recurrentDropout;
+    m["padding"] = s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post";
+    m["truncation"] = s.tokenizer.truncation == SequenceSide::Pre ? "pre" : "post";
+    m["sentenceFiles"] = s.sentenceFiles;
+    m["dataFile"] = s.dataFile;
+    m["testDataFile"] = s.testDataFile;
+    m["target"] = s.target;
+    m["layout"] = s.layout;
+    m["sequenceId"] = s.sequenceId;
+    m["taskType"] = s.taskType;
+    m["standardize"] = s.standardize;
+    return m;
+}
+
+RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback, QStringList *problems)
+{
+    const auto problem = [problems](const QString &key, const QString &expected) {
+        if (problems)
+            *problems << QStringLiteral("%1: expected %2").arg(key, expected);
+    };
+    RunSettings s = fallback;
+    if (const auto task = taskKindFromString(m.value("task").toString().toStdString()))
+        s = RunSettings::defaults(*task);
+    else if (m.contains("task"))
+        problem("task", QStringLiteral("%1, got '%2'")
+                            .arg(choiceList(allTaskKinds()), m.value("task").toString()));
+    const std::vector<AttentionKind> applicable = applicableAttention(s.task);
+    if (const auto kind = attentionKindFromString(m.value("attention").toString().toStdString());
+        kind && std::find(applicable.begin(), applicable.end(), *kind) != applicable.end())
+        s.model.attention = *kind;
+    else if (m.contains("attention"))
+        problem("attention", QStringLiteral("%1, got '%2'")
+                                 .arg(choiceList(applicable), m.value("attention").toString()));
+    for (const IntSetting &i : kIntSettings) {
+        if (!m.contains(i.key))
+            continue;
+        bool ok = false;
+        const int v = m.value(i.key).toInt(&ok);
+        if (ok && v >= i.min && v <= i.max)
+            i.field(s) = v;
+        else
+            problem(i.key, QStringLiteral("a whole number from %1 to %2, got '%3'")
+                               .arg(i.min)
+                               .arg(i.max)
+                               .arg(m.value(i.key).toString()));
+    }
+    if (const auto cell = recurrentCellFromString(m.value("cell").toString().toStdString()))
+        s.model.cell = *cell;
+    else if (m.contains("cell"))
+        problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
+    s.model.causal = m.value("causal", s.model.causal).toBool();
+    s.standardize = m.value("standardize", s.standardize).toBool();
+    for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
+                              std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
+        if (!m.contains(key))
+            continue;
+        bool ok = false;
+        const double v = m.value(key).toDouble(&ok);
+        if (ok && v >= 0.0 && v <= 0.9)
+            *field = v;
+        else
+            problem(key, QStringLiteral("a number from 0 to 0.9, got '%1'").arg(m.value(key).toString()));
+    }
+    for (auto [key, field] : {std::pair{"padding", &s.tokenizer.padding},
+                              std::pair{"truncation", &s.tokenizer.truncation}}) {
+        const QString v = m.value(key).toString();
+        if (v == "pre" || v == "post")
+            *field = v == "pre" ? SequenceSide::Pre : SequenceSide::Post;
+        else if (m.contains(key))
+            problem(key, QStringLiteral("pre or post, got '%1'").arg(v));
+    }
+    if (m.contains("learningRate")) {
+        bool ok = false;
+        if (const double lr = m.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
+            s.train.learningRate = lr;
+        else
+            problem("learningRate", QStringLiteral("a number in (0, 10], got '%1'")
+                                        .arg(m.value("learningRate").toString()));
+    }
+    if (m.contains("seed")) {
+        bool ok = false;
+        if (const qulonglong seed = m.value("seed").toString().toULongLong(&ok); ok)
+            s.train.seed = seed;
+        else
+            problem("seed", QStringLiteral("a non-negative whole number, got '%1'")
+                                .arg(m.value("seed").toString()));
+    }
+    s.sentenceFiles = m.value("sentenceFiles").toStringList();
+    s.dataFile = m.value("dataFile").toString();
+    s.testDataFile = m.value("testDataFile").toString();
+    s.target = m.value("target").toString();
+    s.sequenceId = m.value("sequenceId").toString();
+    const QString layout = m.value("layout").toString();
+    if (layout.isEmpty() || csvLayoutFromString(layout.toStdString()))
+        s.layout = layout;
+    else
+        problem("layout", QStringLiteral("wide, wide-multivariate, long or series, got '%1'").arg(layout));
+    const QString type = m.value("taskType").toString();
+    if (type.isEmpty() || taskTypeFromString(type.toStdString()))
+        s.taskType = type == "auto" ? QString() : type;
+    else
+        problem("taskType", QStringLiteral("regression, binary or multiclass, got '%1'").arg(type));
+    return s;
+}
+
+void saveRunSettings(QSettings &store, const RunSettings &s)
+{
+    QVariantMap m = runSettingsToMap(s);
+    // The data sizes are given per run (command line), not carried over to the next start.
+    m.remove("trainSize");
+    m.remove("valSize");
+    store.beginGroup("run");
+    for (auto it = m.cbegin(); it != m.cend(); ++it)
+        store.setValue(it.key(), it.value());
     store.endGroup();
 }
 
 RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
 {
     store.beginGroup("run");
-    RunSettings s = fallback;
-    if (const auto task = taskKindFromString(store.value("task").toString().toStdString()))
-        s = RunSettings::defaults(*task);
-    const std::vector<AttentionKind> applicable = applicableAttention(s.task);
-    if (const auto kind = attentionKindFromString(store.value("attention").toString().toStdString());
-        kind && std::find(applicable.begin(), applicable.end(), *kind) != applicable.end())
-        s.model.attention = *kind;
-    for (const IntSetting &i : kIntSettings) {
-        bool ok = false;
-        const int v = i.key ? store.value(i.key).toInt(&ok) : 0;
-        if (ok && v >= i.min && v <= i.max)
-            i.field(s) = v;
-    }
-    if (const auto cell = recurrentCellFromString(store.value("cell").toString().toStdString()))
-        s.model.cell = *cell;
-    s.model.causal = store.value("causal", s.model.causal).toBool();
-    for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
-                              std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
-        bool ok = false;
-        const double v = store.value(key).toDouble(&ok);
-        if (ok && v >= 0.0 && v <= 0.9)
-            *field = v;
-    }
-    s.sentenceFiles = store.value("sentenceFiles").toStringList();
-    for (auto [key, field] : {std::pair{"padding", &s.tokenizer.padding},
-                              std::pair{"truncation", &s.tokenizer.truncation}}) {
-        const QString v = store.value(key).toString();
-        if (v == "pre" || v == "post")
-            *field = v == "pre" ? SequenceSide::Pre : SequenceSide::Post;
-    }
-    bool ok = false;
-    if (const double lr = store.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
-        s.train.learningRate = lr;
-    if (const qulonglong seed = store.value("seed").toString().toULongLong(&ok); ok)
-        s.train.seed = seed;
+    QVariantMap m;
+    for (const QString &key : store.childKeys())
+        m[key] = store.value(key);
     store.endGroup();
+    m.remove("trainSize");
+    m.remove("valSize");
+    RunSettings s = runSettingsFromMap(m, fallback);
+    // A CSV run whose file has gone since: start from the fallback instead of a broken task.
+    if (s.task == TaskKind::Csv && !QFileInfo::exists(s.dataFile))
+        return fallback;
     return s;
 }

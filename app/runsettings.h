@@ -3,12 +3,14 @@
 // defaults per task, the command-line options that set it, and how a Trainer is built from it.
 #pragma once
 
+#include "core/csvtask.h"
 #include "core/task.h"
 #include "core/trainer.h"
 
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QMetaType>
+#include <QVariantMap>
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -27,6 +29,15 @@ struct RunSettings {
     QString testDataFile;
     QString target;
     int window = 0;
+    /// csv: the layout ("" = wide, or series when window > 0; else "wide", "wide-multivariate",
+    /// "long", "series"), F per step for wide-multivariate, the sequence-id column for long,
+    /// the task type ("" = detected from the target; "regression", "binary", "multiclass") and
+    /// whether inputs (and a regression target) are standardised on the training split.
+    QString layout;
+    int features = 1;
+    QString sequenceId;
+    QString taskType;
+    bool standardize = true;
     /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
     attn::TokenizerOptions tokenizer;
 
@@ -45,9 +56,14 @@ QString shippedDataDirectory();
 /// attn::SentenceFileError on a bad sentence file, attn::CsvError on a bad CSV file.
 std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings);
 
+/// The csv task's reading options and model defaults as makeCsvTaskData uses them (a UCR
+/// NAME_TRAIN file with NAME_TEST beside it: that pair, with ucrOptions()). Throws
+/// std::invalid_argument naming a bad layout or task type.
+attn::CsvTaskSpec csvTaskSpec(const RunSettings &settings);
 /// The csv task's data as makeTrainer reads it (also used to check a file when it is opened).
-/// Throws attn::CsvError naming FILE:LINE:COLUMN.
-attn::TaskData makeCsvTaskData(const RunSettings &settings);
+/// info (optional) receives the split, classes and scaling. Throws attn::CsvError naming
+/// FILE:LINE:COLUMN, std::invalid_argument for a bad layout or task type.
+attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *info = nullptr);
 
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
@@ -58,6 +74,14 @@ void addRunOptions(QCommandLineParser &parser);
 /// task's defaults). Returns an empty string, or a message naming the bad option and value.
 QString readRunOptions(const QCommandLineParser &parser, RunSettings &settings);
 
+/// Every setting by name (the keys of saveRunSettings, plus trainSize and valSize), as JSON-ready
+/// values: the form a session file stores.
+QVariantMap runSettingsToMap(const RunSettings &settings);
+/// The inverse: starts from the named task's defaults (or fallback if the task is missing or
+/// unknown); a missing or invalid entry keeps that value. problems (optional) receives one line
+/// per invalid entry ("hidden: expected a whole number from 1 to 4096, got 0").
+RunSettings runSettingsFromMap(const QVariantMap &map, const RunSettings &fallback,
+                               QStringList *problems = nullptr);
 /// Writes settings under the group "run" of store (QSettings: the last run persists).
 void saveRunSettings(QSettings &store, const RunSettings &settings);
 /// Reads the group "run" of store; a missing or invalid entry (unknown task, out-of-range

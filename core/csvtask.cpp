@@ -137,9 +137,11 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
         out.validationLines.push_back(valMeta.lines[std::size_t(r)]);
 
     // Statistics from the training rows only, applied unchanged to the validation rows.
-    out.scaling = fitScaling(task.train, trainFile.taskType);
-    applyScaling(out.scaling, task.train);
-    applyScaling(out.scaling, task.validation);
+    if (spec.standardize) {
+        out.scaling = fitScaling(task.train, trainFile.taskType);
+        applyScaling(out.scaling, task.train);
+        applyScaling(out.scaling, task.validation);
+    }
 
     const int probes = int(std::min<Eigen::Index>(10, task.validation.size()));
     task.probe.steps = task.validation.steps;

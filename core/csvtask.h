@@ -25,6 +25,8 @@ struct CsvTaskSpec {
     /// false: no shuffle, the last sequences are the validation set (a chronological hold-out
     /// for sliding-window forecasts, where shuffled overlapping windows leak into validation).
     bool shuffle = true;
+    /// false: the values are used as they are in the file (CsvTaskInfo::scaling stays unfitted).
+    bool standardize = true;
     // Model and training defaults; inputs (F), outputs (O) and the loss come from the data.
     int hidden = 64;            // H: LSTM units
     AttentionKind attention = AttentionKind::Luong;
@@ -39,7 +41,8 @@ struct CsvTaskInfo {
     TaskType taskType = TaskType::Regression;  // as resolved (never Auto)
     std::vector<std::string> classNames;       // C labels (class k = output k); empty for regression
     std::vector<int> trainClassCounts;         // C, over the training split
-    Scaling scaling;    // fitted on the training split; target fitted for regression only
+    Scaling scaling;    // fitted on the training split; target fitted for regression only;
+                        // nothing fitted when spec.standardize is false
     std::string summary;                       // describe() of the file (training file)
     std::vector<std::string> warnings;         // "FILE:LINE:COLUMN: ..." notes (date gaps)
     // Sequence indices (0-based, in file order) of each split: into the file, or with testFile,
@@ -62,7 +65,7 @@ TaskDefaults csvTaskDefaults(TaskType type, int features, int classes, bool hasG
 ///   round(validationFraction * N) (clamped to 1..N-1) of them become the validation set; with
 ///   testFile: the training file trains, the test file (read against it: same task type,
 ///   classes, T, F) validates, and rng is not used;
-/// - a Standardizer is fitted on the training rows only (inputs per feature; the target too for
+/// - unless spec.standardize is false, a Standardizer is fitted on the training rows only (inputs per feature; the target too for
 ///   regression) and applied unchanged to both sets;
 /// - name "csv: <file name>", probe = the first min(10, validation) validation rows with their
 ///   ground truth (gt_1..gt_T columns) or an empty groundTruth; batch size

@@ -123,7 +123,7 @@ void TestHeadless::trainsOnACsvFile()
     QVERIFY(o["alignment"].isNull()); // no gt_ columns
     // A single series cut into windows of 12 months forecasts the next one (regression).
     const Result series = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
-                                  "--series-window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
+                                  "--window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
     QVERIFY2(series.exitCode == 0, series.err.constData());
     QCOMPARE(QJsonDocument::fromJson(series.out.trimmed()).object()["metric_name"].toString(), QString("mae"));
 }
