@@ -2,10 +2,14 @@
 // Headless training loop, JSON lines and exports (widgets rendered offscreen).
 #include "app/headlessrunner.h"
 
+#include "app/attentioncsv.h"
 #include "app/compareworker.h"
 #include "app/metricscsv.h"
+#include "app/predictioncsv.h"
 #include "app/snapshotjson.h"
 #include "core/csvparser.h"
+#include "core/modelfile.h"
+#include "core/predictor.h"
 #include "core/sentencefile.h"
 #include "widgets/comparecurvesview.h"
 #include "widgets/curvesview.h"
@@ -13,6 +17,7 @@
 #include "widgets/replayexporter.h"
 
 #include <QDir>
+#include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -32,13 +37,25 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         return runCompare(out, err);
     std::vector<attn::EpochSnapshot> history;
     std::unique_ptr<attn::Trainer> trainer;
+    attn::ModelSpec spec;
     try {
-        trainer = makeTrainer(m_settings);
+        if (!m_loadModel.isEmpty() && !m_predictFile.isEmpty()) // predict only, no training
+            return predictFile(attn::loadTrainedModel(m_loadModel.toStdString()), out, err);
+        trainer = makeTrainer(m_settings, &spec);
+        if (!m_loadModel.isEmpty())
+            attn::loadModelWeights(attn::modelPaths(m_loadModel.toStdString()).weights,
+                                   trainer->model().params());
     } catch (const attn::CsvError &e) { // bad input: the file, line and column, exit 2
         err << "attention-studio: " << e.what() << '\n';
         return 2;
     } catch (const attn::SentenceFileError &e) {
         err << "attention-studio: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::SafetensorsError &e) { // a bad model file is bad input too
+        err << "attention-studio: --load-model: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::ModelFileError &e) {
+        err << "attention-studio: --load-model: " << e.what() << '\n';
         return 2;
     } catch (const std::exception &e) {
         err << "attention-studio: training failed: " << e.what() << '\n';
@@ -58,6 +75,18 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
     }
     if (!m_exportDir.isEmpty() && !exportDir(history, err))
         return 1;
+    const auto trained = attn::captureTrainedModel(trainer->model(), spec, trainer->epoch());
+    if (!m_saveModel.isEmpty()) {
+        try {
+            attn::saveTrainedModel(*trained, m_saveModel.toStdString());
+        } catch (const std::exception &e) {
+            err << "attention-studio: --save-model: " << e.what() << '\n';
+            return 1;
+        }
+    }
+    if (!m_predictFile.isEmpty())
+        if (const int status = predictFile(*trained, out, err); status != 0)
+            return status;
     if (!m_gifPath.isEmpty()) {
         attn::ReplayExporter exporter;
         exporter.setFrameSize(exporter.fittedFrameSize(history.back(), 960));
@@ -100,6 +129,13 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
         err << "attention-studio: --export-dir: " << error << '\n';
         return false;
     }
+    const bool anyAttention = std::any_of(history.begin(), history.end(),
+                                          [](const attn::EpochSnapshot &s) { return !s.attention.empty(); });
+    if (anyAttention &&
+        !writeAttentionCsv(history, m_settings.task, dir.filePath("attention_epochs.csv"), &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
+        return false;
+    }
     attn::ReplayExporter frames;
     frames.setFrameSize(frames.fittedFrameSize(history.back(), 960));
     if (!frames.writePngSeries(history, dir.filePath("frames"))) {
@@ -107,6 +143,86 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
         return false;
     }
     return true;
+}
+
+int HeadlessRunner::predictFile(const attn::TrainedModel &model, QTextStream &out, QTextStream &err)
+{
+    attn::PredictionInput input;
+    attn::Predictions predictions;
+    try {
+        input = attn::readPredictionInput(model.spec, m_predictFile.toStdString());
+        const std::unique_ptr<attn::Model> live = attn::buildModel(model);
+        predictions = attn::predict(*live, model.spec, input);
+    } catch (const attn::CsvError &e) {
+        err << "attention-studio: --predict: " << e.what() << '\n';
+        return 2;
+    } catch (const std::invalid_argument &e) {
+        err << "attention-studio: --predict: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception &e) {
+        err << "attention-studio: --predict failed: " << e.what() << '\n';
+        return 1;
+    }
+    const QString dirPath = m_exportDir.isEmpty() ? QStringLiteral(".") : m_exportDir;
+    if (!QDir().mkpath(dirPath)) {
+        err << "attention-studio: --predict: cannot create directory '" << dirPath << "'\n";
+        return 1;
+    }
+    const QDir dir(dirPath);
+    const QString predictionsPath = dir.filePath("predictions.csv");
+    const QString attentionPath = dir.filePath("prediction_attention.csv");
+    QString error;
+    if (!writePredictionCsv(model.spec, input, predictions, predictionsPath, attentionPath, &error)) {
+        err << "attention-studio: --predict: " << error << '\n';
+        return 1;
+    }
+    QJsonObject o;
+    o["predictions"] = predictionsPath;
+    o["attention"] = predictions.attention.size() > 0 ? QJsonValue(attentionPath) : QJsonValue();
+    o["rows"] = int(input.data.size());
+    if (input.hasTargets) {
+        // The same metric the trainer reports: accuracy for classes, MAE in the file's units.
+        double sum = 0.0;
+        const Eigen::Index n = input.data.size();
+        for (Eigen::Index r = 0; r < n; ++r) {
+            if (predictions.predictedClass.empty()) {
+                sum += std::abs(double(predictions.outputs(r, 0)) - double(input.data.y(r, 0)));
+                continue;
+            }
+            Eigen::Index truth = 0;
+            if (model.spec.taskType == attn::TaskType::Binary)
+                truth = input.data.y(r, 0) > 0.5 ? 1 : 0;
+            else
+                input.data.y.row(r).maxCoeff(&truth);
+            sum += predictions.predictedClass[std::size_t(r)] == int(truth) ? 1.0 : 0.0;
+        }
+        o["metric_name"] = predictions.predictedClass.empty() ? "mae" : "accuracy";
+        o["metric"] = n > 0 ? sum / double(n) : 0.0;
+    }
+    out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+    out.flush();
+    return 0;
+}
+
+void HeadlessRunner::setModelFiles(const QString &saveModel, const QString &loadModel,
+                                   const QString &predictFile)
+{
+    m_saveModel = saveModel;
+    m_loadModel = loadModel;
+    m_predictFile = predictFile;
+}
+
+void HeadlessRunner::addModelOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {"save-model", "With --headless: after training, write the model to NAME.safetensors "
+                       "(PyTorch names) and NAME.json (docs/model-format.md).", "name"},
+        {"load-model", "With --headless: start from a saved model's weights; with --predict, "
+                       "predict with it without training.", "name"},
+        {"predict", "With --headless: write the model's predictions and attention weights on "
+                    "this CSV file to predictions.csv and prediction_attention.csv in the export directory "
+                    "(default: the current one).", "file"},
+    });
 }
 
 void HeadlessRunner::setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs)

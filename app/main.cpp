@@ -46,6 +46,7 @@ int main(int argc, char *argv[])
                       "file"});
     addRunOptions(parser);
     HeadlessRunner::addCompareOptions(parser);
+    HeadlessRunner::addModelOptions(parser);
     if (!parser.parse(QApplication::arguments())) {
         err << "attention-studio: " << parser.errorText() << "\n"
             << "Try 'attention-studio --help'.\n";
@@ -69,10 +70,10 @@ int main(int argc, char *argv[])
         err << "attention-studio: " << error << "\n";
         return 2;
     }
-    for (const char *option : {"export-dir", "gif"})
+    for (const char *option : {"export-dir", "gif", "save-model", "load-model", "predict"})
         if (parser.isSet(option) && !headless) {
             err << "attention-studio: --" << option
-                << " needs --headless (use File > Export in the window)\n";
+                << " needs --headless (the window has these in its File menu)\n";
             return 2;
         }
     std::vector<attn::AttentionKind> compare;
@@ -87,6 +88,8 @@ int main(int argc, char *argv[])
         HeadlessRunner runner(settings, parser.value("export-dir"), parser.value("gif"));
         if (!compare.empty())
             runner.setCompare(compare, runs);
+        runner.setModelFiles(parser.value("save-model"), parser.value("load-model"),
+                             parser.value("predict"));
         return runner.run(out, err);
     }
 

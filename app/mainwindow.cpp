@@ -2,9 +2,15 @@
 // Main window layout, controls wiring, replay timeline, exports and persisted settings.
 #include "app/mainwindow.h"
 
+#include "app/attentioncsv.h"
 #include "app/comparewindow.h"
+#include "app/csvimportdialog.h"
 #include "app/exportsizedialog.h"
 #include "app/metricscsv.h"
+#include "app/predictioncsv.h"
+#include "app/sessionfile.h"
+#include "core/modelfile.h"
+#include "core/predictor.h"
 #include "app/timelinebar.h"
 #include "core/sentencefile.h"
 #include "widgets/colormap.h"
@@ -21,7 +27,6 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QInputDialog>
 #include <QMimeData>
 #include <QSettings>
 #include <QComboBox>
@@ -71,6 +76,8 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
     showSettings(initial);
     TrainingWorker *w = m_controller->worker();
     connect(w, &TrainingWorker::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(w, &TrainingWorker::modelReady, this,
+            [this](const TrainedModelPtr &model) { m_trainedModel = model; });
     connect(w, &TrainingWorker::progress, this, &MainWindow::onProgress);
     connect(w, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
     connect(w, &TrainingWorker::failed, this, [this](const QString &message) {
@@ -277,6 +284,43 @@ void MainWindow::buildMenus()
                     [this] { openCsvFile(QString()); });
     file->addAction(tr("Open &sentence files..."), this, &MainWindow::openSentenceFiles);
     file->addSeparator();
+    file->addAction(tr("Open sess&ion..."), QKeySequence("Ctrl+Shift+O"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open session"), QString(), tr("Sessions (*.%1);;All files (*)").arg(kSessionExtension));
+        if (!path.isEmpty())
+            openSessionFile(path);
+    });
+    file->addAction(tr("Save sessio&n..."), QKeySequence::Save, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save session"), QStringLiteral("run.%1").arg(kSessionExtension),
+            tr("Sessions (*.%1)").arg(kSessionExtension));
+        if (!path.isEmpty())
+            saveSessionFile(path);
+    });
+    file->addAction(tr("Save &model..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save model"), "model.safetensors",
+                                                          tr("Models (*.safetensors)"));
+        if (!path.isEmpty())
+            saveModelFile(path);
+    });
+    file->addAction(tr("&Load model..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load model"), QString(),
+                                                          tr("Models (*.safetensors)"));
+        if (!path.isEmpty())
+            loadModelFile(path);
+    });
+    file->addAction(tr("P&redict from CSV..."), this, [this] {
+        const QString input = QFileDialog::getOpenFileName(
+            this, tr("Predict: sequences to read"), shippedDataDirectory(),
+            tr("Sequences (*.csv *.tsv *.txt);;All files (*)"));
+        if (input.isEmpty())
+            return;
+        const QString output = QFileDialog::getSaveFileName(
+            this, tr("Predict: write the predictions to"), "predictions.csv", tr("CSV files (*.csv)"));
+        if (!output.isEmpty())
+            predictCsvFile(input, output);
+    });
+    file->addSeparator();
     QMenu *png = file->addMenu(tr("Export &PNG"));
     png->addAction(tr("&Heatmap..."), this, [this] { exportView("heatmap", "png"); });
     png->addAction(tr("&Current view tab..."), this, [this] { exportView("view", "png"); });
@@ -292,6 +336,7 @@ void MainWindow::buildMenus()
                     [this] { exportReplay(true); });
     file->addAction(tr("Export replay as PNG &series..."), this, [this] { exportReplay(false); });
     file->addAction(tr("Export &metrics CSV..."), this, &MainWindow::exportMetricsCsv);
+    file->addAction(tr("Export &attention CSV (every epoch)..."), this, &MainWindow::exportAttentionCsv);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -715,39 +760,185 @@ void MainWindow::openCsvFile(const QString &chosen)
                                                  tr("Sequences (*.csv *.tsv *.txt);;All files (*)"));
     if (path.isEmpty())
         return;
-    bool ok = false;
-    const int window = QInputDialog::getInt(
-        this, tr("Open %1").arg(QFileInfo(path).fileName()),
-        tr("One sequence per row (target last, or first for UCR files): leave 0.\n"
-           "A single long series: the window length T to forecast the next value from."),
-        0, 0, 100000, 1, &ok);
-    if (!ok)
+    RunSettings base = RunSettings::defaults(TaskKind::Csv);
+    base.train.seed = m_seed->text().toULongLong();
+    CsvImportDialog dialog(CsvImportDialog::guess(path, base), this);
+    // The dialog runs the whole check on every change and enables OK only for a usable file;
+    // cancelling keeps the window's data and settings.
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    RunSettings s = RunSettings::defaults(TaskKind::Csv);
-    s.dataFile = path;
-    s.window = window;
-    s.train.seed = m_seed->text().toULongLong();
-    try {
-        const attn::TaskData data = makeCsvTaskData(s); // the whole check, before anything changes
-        statusBar()->showMessage(tr("%1: %L2 training and %L3 validation sequences of %4 steps; press Train.")
-                                     .arg(QFileInfo(path).fileName())
-                                     .arg(data.train.size())
-                                     .arg(data.validation.size())
-                                     .arg(data.train.steps));
-    } catch (const std::exception &e) {
-        // The window keeps its previous data and settings.
-        QMessageBox::warning(this, tr("Cannot use %1").arg(QFileInfo(path).fileName()),
-                             QString::fromUtf8(e.what()));
-        return;
-    }
+    useCsvSettings(dialog.settings());
+    statusBar()->showMessage(tr("%1: %2; press Train.")
+                                 .arg(QFileInfo(path).fileName(),
+                                      dialog.shapeText().replace('\n', QStringLiteral("; "))));
+}
+
+void MainWindow::useCsvSettings(const RunSettings &s)
+{
     m_csv = s;
     const int item = m_task->findData(int(TaskKind::Csv));
-    const QString label = tr("csv: %1").arg(QFileInfo(path).fileName());
+    const QString label = tr("csv: %1").arg(QFileInfo(s.dataFile).fileName());
     if (item < 0)
         m_task->addItem(label, int(TaskKind::Csv));
     else
         m_task->setItemText(item, label);
     showSettings(s);
+}
+
+bool MainWindow::saveSessionFile(const QString &path)
+{
+    Session session;
+    session.settings = m_lastSettings;
+    session.history = m_history;
+    QString error;
+    if (m_trainedModel) {
+        const QFileInfo info(path);
+        session.model = info.dir().filePath(info.completeBaseName());
+        try {
+            attn::saveTrainedModel(*m_trainedModel, session.model.toStdString());
+        } catch (const std::exception &e) {
+            QMessageBox::warning(this, tr("Cannot save the session"), QString::fromUtf8(e.what()));
+            return false;
+        }
+    }
+    if (!saveSession(path, session, &error)) {
+        QMessageBox::warning(this, tr("Cannot save the session"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved the session (%1 epochs%2) to %3")
+                                 .arg(m_history.size())
+                                 .arg(m_trainedModel ? tr(" and the model") : QString())
+                                 .arg(path),
+                             8000);
+    return true;
+}
+
+bool MainWindow::openSessionFile(const QString &path)
+{
+    QString error;
+    std::optional<Session> session = loadSession(path, &error);
+    TrainedModelPtr model;
+    if (session && !session->model.isEmpty()) {
+        try {
+            model = std::make_shared<const attn::TrainedModel>(
+                attn::loadTrainedModel(session->model.toStdString()));
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+            session.reset();
+        }
+    }
+    if (!session) {
+        QMessageBox::warning(this, tr("Cannot open the session"), error);
+        return false;
+    }
+    m_controller->stop();
+    if (session->settings.task == TaskKind::Csv)
+        useCsvSettings(session->settings);
+    else
+        showSettings(session->settings);
+    m_lastSettings = session->settings;
+    m_trainedModel = model;
+    m_history = std::move(session->history);
+    m_timeline->pause();
+    m_timeline->setCount(0);
+    m_heatmap->clear();
+    m_featureView->clear();
+    m_sentenceView->clear();
+    m_selfView->clear();
+    m_curves->setHistory(m_history);
+    m_timeline->setCount(int(m_history.size())); // shows the newest epoch
+    if (!m_history.empty())
+        showEpoch(int(m_history.size()) - 1);
+    statusBar()->showMessage(tr("Opened %1: %2 epochs%3; drag the slider or press P to replay.")
+                                 .arg(QFileInfo(path).fileName())
+                                 .arg(m_history.size())
+                                 .arg(model ? tr(" and the model") : QString()));
+    updateButtons();
+    return true;
+}
+
+bool MainWindow::saveModelFile(const QString &path)
+{
+    if (!m_trainedModel) {
+        QMessageBox::information(this, tr("No model yet"), tr("Train (or load) a model first."));
+        return false;
+    }
+    try {
+        attn::saveTrainedModel(*m_trainedModel, path.toStdString());
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Cannot save the model"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    const attn::ModelPaths paths = attn::modelPaths(path.toStdString());
+    statusBar()->showMessage(tr("Saved the model of epoch %1 to %2 and %3")
+                                 .arg(m_trainedModel->epoch)
+                                 .arg(QString::fromStdString(paths.weights),
+                                      QString::fromStdString(paths.architecture)),
+                             8000);
+    return true;
+}
+
+bool MainWindow::loadModelFile(const QString &path)
+{
+    try {
+        m_trainedModel = std::make_shared<const attn::TrainedModel>(attn::loadTrainedModel(path.toStdString()));
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Cannot load the model"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    const attn::ModelSpec &spec = m_trainedModel->spec;
+    statusBar()->showMessage(tr("Loaded a %1 model for %2 (T = %3, F = %4): File > Predict uses it.")
+                                 .arg(QString::fromStdString(attn::toString(spec.model.attention)),
+                                      QString::fromStdString(attn::toString(spec.task)))
+                                 .arg(spec.steps)
+                                 .arg(spec.features));
+    return true;
+}
+
+bool MainWindow::predictCsvFile(const QString &input, const QString &predictionsPath)
+{
+    if (!m_trainedModel) {
+        QMessageBox::information(this, tr("No model yet"), tr("Train (or load) a model first."));
+        return false;
+    }
+    const TrainedModelPtr model = m_trainedModel; // stays valid while a new epoch replaces it
+    attn::PredictionInput in;
+    attn::Predictions out;
+    try {
+        in = attn::readPredictionInput(model->spec, input.toStdString());
+        out = attn::predict(*attn::buildModel(*model), model->spec, in);
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Cannot predict from %1").arg(QFileInfo(input).fileName()),
+                             QString::fromUtf8(e.what()));
+        return false;
+    }
+    const QFileInfo info(predictionsPath);
+    const QString attentionPath = info.dir().filePath(info.completeBaseName() + "_attention.csv");
+    QString error;
+    if (!writePredictionCsv(model->spec, in, out, predictionsPath, attentionPath, &error)) {
+        QMessageBox::warning(this, tr("Cannot write the predictions"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Predicted %L1 sequences with the model of epoch %2: %3%4")
+                                 .arg(in.data.size())
+                                 .arg(model->epoch)
+                                 .arg(predictionsPath,
+                                      out.attention.size() > 0 ? tr(" and %1").arg(attentionPath) : QString()),
+                             10000);
+    return true;
+}
+
+void MainWindow::exportAttentionCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export attention weights as CSV"),
+                                                      "attention.csv", tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (writeAttentionCsv(m_history, m_lastSettings.task, path, &error))
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), error);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

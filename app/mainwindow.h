@@ -56,6 +56,24 @@ public:
     void reset();
     /// Shows stored snapshot index (epoch) in the heatmap and marks it on the curves.
     void showEpoch(int index);
+    /// Shows the import dialog for path (its choices checked live), and on OK makes the file the
+    /// csv task; a file that cannot be used leaves everything as it was. path empty = ask.
+    void openCsvFile(const QString &path);
+    /// Saves the settings, every epoch's snapshot and the newest model (NAME.safetensors and
+    /// NAME.json beside NAME.attnsession). Returns false after showing the error.
+    bool saveSessionFile(const QString &path);
+    /// Stops any run and shows a saved session: its settings, its whole history to replay, and
+    /// its model (for Predict). A bad file shows its error and changes nothing.
+    bool openSessionFile(const QString &path);
+    /// Writes NAME.safetensors / NAME.json of the newest model (the trained or loaded one).
+    bool saveModelFile(const QString &path);
+    /// Loads a saved model for Predict. A bad file shows its error and changes nothing.
+    bool loadModelFile(const QString &path);
+    /// Runs the current model on a CSV file and writes predictionsPath and, beside it,
+    /// NAME_attention.csv. Returns false after showing the error.
+    bool predictCsvFile(const QString &input, const QString &predictionsPath);
+    /// The model File > Save model and Predict use: the newest epoch's, or one loaded.
+    const TrainedModelPtr &trainedModel() const { return m_trainedModel; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -70,9 +88,9 @@ private:
     void updateSettingRows();
     void setColorMap(attn::ColorMapKind kind);
     void openSentenceFiles();
-    /// Asks for the series window, checks the whole file (CsvError dialog on failure, nothing
-    /// changes) and makes it the csv task; path empty = ask with a file dialog.
-    void openCsvFile(const QString &path);
+    /// Makes settings (a checked csv file) the csv task shown in the panel.
+    void useCsvSettings(const RunSettings &settings);
+    void exportAttentionCsv();
     static QString modelDescription(const RunSettings &s);
     void onSnapshot(const attn::EpochSnapshot &s);
     void onProgress(const attn::ProgressInfo &p);
@@ -90,6 +108,7 @@ private:
     TrainingController *m_controller;
     RunSettings m_lastSettings;
     std::vector<attn::EpochSnapshot> m_history;
+    TrainedModelPtr m_trainedModel; // newest epoch's weights, or a loaded model; may be null
     QComboBox *m_task = nullptr;
     QComboBox *m_attention = nullptr;
     QComboBox *m_cell = nullptr;

@@ -9,6 +9,7 @@ void registerMetaTypes()
 {
     qRegisterMetaType<attn::EpochSnapshot>();
     qRegisterMetaType<attn::ProgressInfo>();
+    qRegisterMetaType<TrainedModelPtr>();
     qRegisterMetaType<RunSettings>();
     qRegisterMetaType<TrainingWorker::State>();
 }

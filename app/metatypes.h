@@ -9,5 +9,5 @@
 Q_DECLARE_METATYPE(attn::EpochSnapshot)
 Q_DECLARE_METATYPE(attn::ProgressInfo)
 
-/// Registers the types above (and RunSettings) for queued connections; call once at start-up.
+/// Registers the types above (and RunSettings, TrainedModelPtr) for queued connections; call once at start-up.
 void registerMetaTypes();

@@ -5,6 +5,19 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+std::string csvField(const std::string &text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"'; // a quote inside a quoted field is doubled
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
 bool writeMetricsCsv(const std::vector<attn::EpochSnapshot> &history, const QString &path,
                      QString *error)
 {

@@ -90,31 +90,73 @@ TaskData makeCsvTaskData(const RunSettings &settings, CsvTaskInfo *info)
     return makeCsvTask(csvTaskSpec(settings), dataRng, info);
 }
 
-std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings)
+namespace {
+
+/// Class labels that are all numbers were read as numbers (csv: "1", "2"); any word: as text.
+bool textLabels(const std::vector<std::string> &names)
 {
+    return std::any_of(names.begin(), names.end(), [](const std::string &n) {
+        return parseNumber(n).kind == CellKind::Text;
+    });
+}
+
+} // namespace
+
+std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spec)
+{
+    std::unique_ptr<Trainer> trainer;
+    CsvTaskInfo info;
     if (settings.task == TaskKind::Csv) {
-        auto task = std::make_shared<TaskData>(makeCsvTaskData(settings));
+        auto task = std::make_shared<TaskData>(makeCsvTaskData(settings, &info));
         ModelConfig model = settings.model;
         model.inputs = task->model.inputs;   // F and O come from the file
         model.outputs = task->model.outputs;
         model.baselineReference = AttentionKind::Luong;
         TrainConfig train = settings.train;
         train.batchSize = task->batchSize; // never more than the training rows
-        return std::make_unique<Trainer>(task, model, train);
+        trainer = std::make_unique<Trainer>(task, model, train);
+    } else {
+        TaskSource source;
+        if (settings.task == TaskKind::Sentiment) {
+            source.directory =
+                QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences").toStdString();
+            for (const QString &file : settings.sentenceFiles)
+                source.files.push_back(file.toStdString());
+            source.tokenizer = settings.tokenizer;
+        }
+        Rng dataRng(settings.train.seed);
+        auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
+        ModelConfig model = settings.model;
+        model.baselineReference = taskDefaults(settings.task).model.attention;
+        trainer = std::make_unique<Trainer>(task, model, settings.train);
     }
-    TaskSource source;
-    if (settings.task == TaskKind::Sentiment) {
-        source.directory =
-            QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences").toStdString();
-        for (const QString &file : settings.sentenceFiles)
-            source.files.push_back(file.toStdString());
-        source.tokenizer = settings.tokenizer;
+    if (spec) {
+        const TaskData &task = trainer->task();
+        ModelSpec s;
+        s.task = settings.task;
+        s.model = trainer->model().config();
+        s.loss = task.loss;
+        s.steps = task.train.steps;
+        s.features = task.train.features;
+        if (settings.task == TaskKind::Csv) {
+            s.taskType = info.taskType;
+            s.classNames = info.classNames;
+            s.textClasses = textLabels(info.classNames);
+            s.scaling = info.scaling;
+            s.csv = csvTaskSpec(settings).options;
+        } else if (task.loss == LossKind::BinaryCrossEntropy) {
+            s.taskType = TaskType::Binary;
+            s.classNames = {"0", "1"};
+        } else if (task.loss == LossKind::SoftmaxCrossEntropy) {
+            s.taskType = TaskType::MultiClass;
+            for (int k = 0; k < s.model.outputs; ++k)
+                s.classNames.push_back(std::to_string(k));
+        }
+        s.words = task.words;
+        s.tokenizer = settings.tokenizer;
+        *spec = std::move(s);
     }
-    Rng dataRng(settings.train.seed);
-    auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
-    ModelConfig model = settings.model;
-    model.baselineReference = taskDefaults(settings.task).model.attention;
-    return std::make_unique<Trainer>(task, model, settings.train);
+    return trainer;
 }
 
 namespace {
@@ -358,7 +400,7 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
             *problems << QStringLiteral("%1: expected %2").arg(key, expected);
     };
     RunSettings s = fallback;
-    if (const auto task = taskKindFromString(m.value("task").toString().toStdString()))
+    if (const auto task = anyTaskKindFromString(m.value("task").toString().toStdString()))
         s = RunSettings::defaults(*task);
     else if (m.contains("task"))
         problem("task", QStringLiteral("%1, got '%2'")

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/csvtask.h"
+#include "core/modelspec.h"
 #include "core/task.h"
 #include "core/trainer.h"
 
@@ -52,9 +53,11 @@ QString shippedDataDirectory();
 
 /// Reads or generates the task's data (csv: makeCsvTask, standardised on the training split)
 /// and builds the model and optimizer ("none" matches the parameter count of the task's
-/// published mechanism). Throws attn::ShapeError on an invalid combination,
-/// attn::SentenceFileError on a bad sentence file, attn::CsvError on a bad CSV file.
-std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings);
+/// published mechanism). spec (optional) receives what a saved model needs besides its
+/// weights (resolved config, loss, scaling, classes, csv options, vocabulary). Throws
+/// attn::ShapeError on an invalid combination, attn::SentenceFileError on a bad sentence file,
+/// attn::CsvError on a bad CSV file.
+std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings, attn::ModelSpec *spec = nullptr);
 
 /// The csv task's reading options and model defaults as makeCsvTaskData uses them (a UCR
 /// NAME_TRAIN file with NAME_TEST beside it: that pair, with ucrOptions()). Throws

@@ -55,8 +55,9 @@ void TrainingWorker::run(const RunSettings &settings)
     m_stop = false;
     emit runBegan();
     std::unique_ptr<attn::Trainer> trainer;
+    attn::ModelSpec spec;
     try {
-        trainer = makeTrainer(settings);
+        trainer = makeTrainer(settings, &spec);
     } catch (const std::exception &e) {
         emit failed(QString::fromUtf8(e.what()));
         emit stateChanged(State::Failed);
@@ -65,6 +66,7 @@ void TrainingWorker::run(const RunSettings &settings)
     emit runStarted(trainer->model().parameterCount(), trainer->batchesPerEpoch());
     emit stateChanged(m_pause ? State::Paused : State::Running);
     emit snapshotReady(trainer->evaluateSnapshot());
+    emit modelReady(attn::captureTrainedModel(trainer->model(), spec, 0));
 
     QElapsedTimer sinceProgress;
     sinceProgress.start();
@@ -87,6 +89,7 @@ void TrainingWorker::run(const RunSettings &settings)
         if (!snapshot)
             break;
         emit snapshotReady(*snapshot);
+        emit modelReady(attn::captureTrainedModel(trainer->model(), spec, trainer->epoch()));
         if (m_pauseAfterEpoch.exchange(false))
             m_pause = true;
     }

@@ -7,11 +7,15 @@
 
 #include "app/runsettings.h"
 #include "core/snapshot.h"
+#include "core/trainedmodel.h"
 
 #include <QMutex>
 #include <QObject>
 #include <QWaitCondition>
 #include <atomic>
+
+/// A trained model's weights, copied in the worker thread and read-only everywhere after.
+using TrainedModelPtr = std::shared_ptr<const attn::TrainedModel>;
 
 class TrainingWorker : public QObject {
     Q_OBJECT
@@ -38,6 +42,8 @@ signals:
     void runBegan(); // first thing run() does, before the data is generated
     void runStarted(long long parameterCount, int batchesPerEpoch);
     void snapshotReady(const attn::EpochSnapshot &snapshot);
+    /// A copy of the weights after each snapshot's epoch (for File > Save model and Predict).
+    void modelReady(const TrainedModelPtr &model);
     void progress(const attn::ProgressInfo &info);
     void stateChanged(TrainingWorker::State state);
     void failed(const QString &message);

@@ -164,6 +164,9 @@ public:
     /// The inverse, x = z * scale_f + mean_f (predictions back to the file's units).
     void inverseTransform(MatRef x) const;
 
+    /// Statistics fitted before (a saved model's). Throws ShapeError if the sizes differ, are 0,
+    /// or a scale is not a finite positive number.
+    void setStatistics(std::vector<double> mean, std::vector<double> scale);
     bool isFitted() const { return !m_mean.empty(); }
     int features() const { return int(m_mean.size()); }
     const std::vector<double> &mean() const { return m_mean; }

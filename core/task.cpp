@@ -36,6 +36,11 @@ std::optional<TaskKind> taskKindFromString(const std::string &name)
     return std::nullopt;
 }
 
+std::optional<TaskKind> anyTaskKindFromString(const std::string &name)
+{
+    return name == toString(TaskKind::Csv) ? std::optional(TaskKind::Csv) : taskKindFromString(name);
+}
+
 std::vector<AttentionKind> applicableAttention(TaskKind kind)
 {
     if (kind == TaskKind::Feature)

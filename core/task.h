@@ -44,6 +44,8 @@ enum class AlignmentKind {
 std::string toString(TaskKind kind);
 /// The built-in tasks only (allTaskKinds()): "csv" gives nullopt.
 std::optional<TaskKind> taskKindFromString(const std::string &name);
+/// Every task including "csv" (for files that record a run: sessions, saved models).
+std::optional<TaskKind> anyTaskKindFromString(const std::string &name);
 /// Every built-in task, in the order above (without Csv).
 std::vector<TaskKind> allTaskKinds();
 
