@@ -245,6 +245,13 @@ void CsvImportDialog::buildUi()
                             "value in the row after it. The heatmap shows which lags the model uses."));
     m_form->addRow(tr("Window (T steps)"), m_window);
 
+    m_batch = new QSpinBox;
+    m_batch->setObjectName("batchSpin");
+    m_batch->setRange(1, 100000);
+    m_batch->setToolTip(tr("Sequences per training batch. The file needs at least this many "
+                           "sequences; lower it for a small file."));
+    m_form->addRow(tr("Batch size"), m_batch);
+
     m_standardize = new QCheckBox(tr("Standardise inputs on the training split"));
     m_standardize->setObjectName("standardizeCheck");
     m_standardize->setToolTip(tr("Scale each feature (and a regression target) to mean 0 and standard "
@@ -364,6 +371,7 @@ void CsvImportDialog::buildUi()
     connect(m_features, &QSpinBox::valueChanged, this, &CsvImportDialog::refresh);
     connect(m_sequenceId, &QComboBox::currentTextChanged, this, &CsvImportDialog::refresh);
     connect(m_window, &QSpinBox::valueChanged, this, &CsvImportDialog::refresh);
+    connect(m_batch, &QSpinBox::valueChanged, this, &CsvImportDialog::refresh);
     connect(m_standardize, &QCheckBox::toggled, this, &CsvImportDialog::refresh);
     connect(m_testFile, &QLineEdit::textChanged, this, &CsvImportDialog::refresh);
 }
@@ -407,6 +415,7 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
         m_sequenceId->setCurrentText(initial.sequenceId);
     m_window->setValue(initial.window > 0 ? initial.window
                                           : std::max(1, std::min(12, m_rows > 0 ? m_rows / 4 : 12)));
+    m_batch->setValue(std::max(1, initial.train.batchSize));
     m_standardize->setChecked(initial.standardize);
 }
 
@@ -429,6 +438,7 @@ RunSettings CsvImportDialog::settings() const
     s.sequenceId = s.layout == QLatin1String("long") ? m_sequenceId->currentText().trimmed() : QString();
     s.window = s.layout == QLatin1String("series") ? m_window->value() : 0;
     s.standardize = m_standardize->isChecked();
+    s.train.batchSize = m_batch->value();
     s.testDataFile = m_testFile->text().trimmed();
     // The UCR _TEST beside the data file, chosen by hand: leave it to csvTaskSpec, which then
     // reads the pair with the UCR options (label first, no header).

@@ -93,6 +93,7 @@ private:
     QSpinBox *m_features = nullptr;
     QComboBox *m_sequenceId = nullptr;
     QSpinBox *m_window = nullptr;
+    QSpinBox *m_batch = nullptr;
     QCheckBox *m_standardize = nullptr;
     QLineEdit *m_testFile = nullptr;
     QWidget *m_testRow = nullptr;

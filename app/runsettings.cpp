@@ -74,6 +74,8 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
         spec.options.taskType = *type;
     }
     spec.standardize = settings.standardize;
+    // "Fewer rows than one batch needs" is an error the user should see, not a silent shrink.
+    spec.options.minSequences = std::max(1, settings.train.batchSize);
     spec.hidden = settings.model.hidden;
     spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
                                                                       : settings.model.attention;

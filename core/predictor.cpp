@@ -17,10 +17,10 @@ namespace attn {
 namespace {
 
 /// What toSequences needs to read a file as the model's training file was read.
-SequenceData referenceOf(const ModelSpec &spec, const std::string &file)
+SequenceData referenceOf(const ModelSpec &spec)
 {
     SequenceData ref;
-    ref.file = file + " (the model's training data)";
+    ref.file = "the model was trained on"; // reads "... like the training file the model was trained on"
     ref.taskType = spec.taskType;
     ref.classNames = spec.classNames;
     ref.textClasses = spec.textClasses;
@@ -84,7 +84,7 @@ PredictionInput readPredictionInput(const ModelSpec &spec, const std::string &fi
     PredictionInput in;
     in.file = file;
     in.hasTargets = !addMissingTarget(table, spec, o);
-    const SequenceData ref = referenceOf(spec, file);
+    const SequenceData ref = referenceOf(spec);
     SequenceData seq = toSequences(table, o, &ref);
     in.data = std::move(seq.data);
     in.lines = std::move(seq.lines);

@@ -176,7 +176,8 @@ void checkEnoughSequences(const CsvTable &t, const CsvOptions &o, int n)
 {
     if (n < std::max(1, o.minSequences))
         throw CsvError(t.file, t.lines.back(), 0,
-                       "too few rows: " + std::to_string(n) + " sequences (expected at least " +
+                       "too few rows: " + std::to_string(n) + (n == 1 ? " sequence" : " sequences") +
+                           " (expected at least " +
                            std::to_string(std::max(1, o.minSequences)) + ")");
 }
 
@@ -396,11 +397,11 @@ SequenceData wideLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
             for (const auto &[k, c] : gt)
                 out.data.groundTruth(Eigen::Index(r), k - 1) = Scalar(number(t, r, c));
     }
-    checkEnoughSequences(t, o, int(N));
     std::vector<std::size_t> rows(N);
     for (std::size_t r = 0; r < N; ++r)
         rows[r] = r;
     assignTarget(t, tc, rows, o.taskType, ref, out);
+    checkEnoughSequences(t, o, int(N)); // after the cells: a bad cell is the first thing to fix
     out.lines = t.lines;
     for (int f = 0; f < F; ++f)
         out.featureNames.push_back(F == 1 ? std::string("value")
@@ -510,8 +511,8 @@ SequenceData longLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
                                " (expected a value in this column on at least one of its rows)");
         targetRows[s] = chosen;
     }
-    checkEnoughSequences(t, o, int(N));
     assignTarget(t, tc, targetRows, o.taskType, ref, out);
+    checkEnoughSequences(t, o, int(N)); // after the cells: a bad cell is the first thing to fix
     for (std::size_t r : targetRows)
         out.lines.push_back(t.lines[r]);
     for (int c : featureCols)
@@ -642,12 +643,13 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
         for (int f = 0; f < F; ++f)
             values(Eigen::Index(r), f) = Scalar(number(t, r, valueCols[std::size_t(f)]));
     const std::size_t need = std::size_t(T) + std::size_t(std::max(1, o.minSequences));
-    if (R < need)
+    if (R < need) {
+        const std::size_t windows = R > std::size_t(T) ? R - std::size_t(T) : 0;
         throw CsvError(t.file, t.lines.back(), 0,
-                       "too few rows: " + std::to_string(R) + " rows make " +
-                           std::to_string(R > std::size_t(T) ? R - std::size_t(T) : 0) +
-                           " windows of " + std::to_string(T) + " steps (expected at least " +
-                           std::to_string(need) + " rows)");
+                       "too few rows: " + std::to_string(R) + " rows make " + std::to_string(windows) +
+                           (windows == 1 ? " window" : " windows") + " of " + std::to_string(T) +
+                           " steps (expected at least " + std::to_string(need) + " rows)");
+    }
     const std::size_t N = R - std::size_t(T);
     SequenceData out;
     out.file = t.file;

@@ -139,10 +139,13 @@ void TestCsvErrors::initTestCase()
     QApplication::setApplicationName("tst_csverrors");
 
     // One data row: a split needs one training and one validation sequence.
-    QFile oneRow(m_files.filePath("one_row.csv"));
-    QVERIFY(oneRow.open(QIODevice::WriteOnly));
-    oneRow.write("t1,t2,y\n1,2,0\n");
-    oneRow.close();
+    // Ten good sequences of two classes: fewer than one batch of 32.
+    QFile tenRows(m_files.filePath("ten_rows.csv"));
+    QVERIFY(tenRows.open(QIODevice::WriteOnly));
+    tenRows.write("t1,t2,y\n");
+    for (int i = 0; i < 10; ++i)
+        tenRows.write(QByteArray::number(i) + ",2," + QByteArray::number(i % 2) + "\n");
+    tenRows.close();
 
     // A second row of 17 MiB, over the 16 MiB limit for one row (generated, never committed).
     QFile huge(m_files.filePath("huge_line.csv"));
@@ -172,10 +175,9 @@ void TestCsvErrors::cases()
     row("empty file", fixture("empty.csv"), 1, 0, "empty file (expected a header or rows of values)");
     row("header only", fixture("header_only.csv"), 1, 0,
         "header only: no data rows after the header (expected at least one row of values)");
-    // The app asks for one training and one validation sequence; the batch size is reduced to
-    // the training rows, so it never asks for more.
-    row("too few rows", m_files.filePath("one_row.csv"), 2, 0,
-        "too few rows: 1 sequences (expected at least 2)");
+    // Fewer sequences than one batch (the csv default batch size, 32) needs.
+    row("too few rows", m_files.filePath("ten_rows.csv"), 11, 0,
+        "too few rows: 10 sequences (expected at least 32)");
     row("single class", fixture("single_class.csv"), 2, 3,
         "single class: every target is 1 (expected at least 2 classes)");
     row("binary file (NUL)", fixture("binary.bin"), 2, 2,

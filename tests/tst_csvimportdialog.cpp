@@ -267,7 +267,13 @@ void TestCsvImportDialog::wideFileIsGuessedWideWithTargetLast()
     QCOMPARE(initial.layout, QString("wide"));
     QCOMPARE(initial.target, QString());
     CsvImportDialog dialog(initial);
+    // Ten sequences are fewer than one batch of the default 32; a smaller batch makes them usable.
+    QCOMPARE(dialog.errorText(), path + ":11:0: too few rows: 10 sequences (expected at least 32)");
+    QVERIFY(!okButton(dialog)->isEnabled());
+    dialog.findChild<QSpinBox *>("batchSpin")->setValue(4);
     QCOMPARE(dialog.errorText(), QString());
+    QVERIFY(okButton(dialog)->isEnabled());
+    QCOMPARE(dialog.settings().train.batchSize, 4);
     QCOMPARE(dialog.findChild<QComboBox *>("targetCombo")->currentText(), QString("last"));
     QVERIFY(dialog.findChild<QComboBox *>("targetCombo")->findText("label") >= 0); // header names
     QVERIFY(dialog.shapeText().contains("T = 3 steps"));
@@ -359,7 +365,9 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
     for (int i = 0; i < 10; ++i)
         text += "1,2,3,4,5," + QByteArray::number(i) + "," + QByteArray::number(i % 2) + "\n";
     QVERIFY(writeFile(wide, text));
-    CsvImportDialog multi(CsvImportDialog::guess(wide, base()));
+    RunSettings small = base();
+    small.train.batchSize = 4;
+    CsvImportDialog multi(CsvImportDialog::guess(wide, small));
     QVERIFY(multi.shapeText().contains("T = 6 steps, F = 1 feature"));
     selectData(multi.findChild<QComboBox *>("layoutCombo"), "wide-multivariate");
     auto *features = multi.findChild<QSpinBox *>("featuresSpin");
@@ -378,7 +386,7 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
         for (int t = 0; t < 4; ++t)
             text += "s" + QByteArray::number(s) + "," + QByteArray::number(t) + "," + QByteArray::number(s % 2) + "\n";
     QVERIFY(writeFile(longPath, text));
-    CsvImportDialog longDialog(CsvImportDialog::guess(longPath, base()));
+    CsvImportDialog longDialog(CsvImportDialog::guess(longPath, small));
     selectData(longDialog.findChild<QComboBox *>("layoutCombo"), "long");
     auto *id = longDialog.findChild<QComboBox *>("sequenceIdCombo");
     QVERIFY(id->isVisibleTo(&longDialog));

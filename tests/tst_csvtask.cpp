@@ -305,7 +305,14 @@ void TestCsvTask::errorsKeepTheirMessages()
     };
     CsvTaskSpec one;
     one.file = writeFile(dir, "one.csv", "t1,t2,y\n1,2,0\n");
-    QCOMPARE(message(one), one.file + ":2:0: too few rows: 1 sequences (expected at least 2)");
+    // The cells are checked before the count: one row is also a single class.
+    QCOMPARE(message(one), one.file + ":2:3: single class: every target is 0 (expected at least 2 classes)");
+    CsvTaskSpec oneSeries; // a series of T + 1 rows gives one window: train or validate, not both
+    oneSeries.file = writeFile(dir, "series.csv", "v\n1\n2\n3\n");
+    oneSeries.options.layout = CsvLayout::Series;
+    oneSeries.options.window = 2;
+    QCOMPARE(message(oneSeries),
+             oneSeries.file + ":4:0: too few rows: 3 rows make 1 window of 2 steps (expected at least 4 rows)");
     // The caller's minimum (the app's batch size) still applies.
     CsvTaskSpec batch;
     batch.file = fixture("too_few.csv");
