@@ -17,6 +17,7 @@
 #include "widgets/replayexporter.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -77,6 +78,7 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         return 1;
     const auto trained = attn::captureTrainedModel(trainer->model(), spec, trainer->epoch());
     if (!m_saveModel.isEmpty()) {
+        QDir().mkpath(QFileInfo(m_saveModel).absolutePath()); // like --export-dir: create the folder
         try {
             attn::saveTrainedModel(*trained, m_saveModel.toStdString());
         } catch (const std::exception &e) {

@@ -237,6 +237,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
     j["format"] = kModelFormat;
     j["version"] = kModelFormatVersion;
     j["task"] = toString(spec.task);
+    j["epochs_trained"] = spec.epochsTrained;
     j["layers"] = layerList(spec);
     j["model"] = {
         {"architecture", m.architecture == ModelArchitecture::Feature ? "feature" : "sequence"},
@@ -297,6 +298,8 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
             r.fail("task", "unknown task \"" + name + "\"");
         s.task = *task;
     }
+    if (j.contains("epochs_trained"))
+        s.epochsTrained = r.integer(j, "epochs_trained", "");
     const Json &m = r.object(j, "model", "");
     const std::string p = "model.";
     ModelConfig &c = s.model;

@@ -39,6 +39,7 @@ struct ModelSpec {
     // sentiment: words[id] for id 0..V (words[0] = "" padding) and the tokenizer settings.
     std::vector<std::string> words;
     TokenizerOptions tokenizer;
+    int epochsTrained = 0; // epochs behind the saved weights ("epochs_trained"; 0 = untrained)
 };
 
 /// The spec as NAME.json: {"format", "version", "task", "layers" (a readable list of the layers

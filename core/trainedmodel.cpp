@@ -58,13 +58,16 @@ void saveTrainedModel(const TrainedModel &m, const std::string &path)
     std::vector<ParamRef> params;
     for (std::size_t i = 0; i < values.size(); ++i)
         params.push_back({m.names[i], &values[i], nullptr});
-    saveModel(path, params, modelSpecToJson(m.spec));
+    ModelSpec spec = m.spec;
+    spec.epochsTrained = m.epoch;
+    saveModel(path, params, modelSpecToJson(spec));
 }
 
 TrainedModel loadTrainedModel(const std::string &path)
 {
     TrainedModel m;
     m.spec = readModelSpec(path);
+    m.epoch = m.spec.epochsTrained;
     std::unique_ptr<Model> model = freshModel(m.spec);
     const std::vector<ParamRef> params = model->params();
     loadModelWeights(path, params);

@@ -2,6 +2,8 @@
 // The headless command line as a user runs it: one JSON object per epoch with the documented
 // keys, PNG, CSV and GIF exports that decode with one frame/row per epoch, and bad options
 // rejected with a message and exit status 2.
+#include <cmath>
+
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -20,6 +22,8 @@ private slots:
     void badSentenceFileNamesTheLine();
     void trainsOnACsvFile();
     void badCsvFileNamesLineAndColumn();
+    void savedModelPredictsTheValidationMetric();
+    void badModelFilesExitTwo();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -141,6 +145,90 @@ void TestHeadless::badCsvFileNamesLineAndColumn()
     QVERIFY2(QString::fromUtf8(r.err).contains(path + ":3:2: non-numeric cell \"x\" (expected a number)"),
              r.err.constData());
     QVERIFY(r.out.isEmpty());
+}
+
+void TestHeadless::savedModelPredictsTheValidationMetric()
+{
+    // Train on GunPoint (GunPoint_TEST validates), save the model, then predict the test file
+    // with the saved model alone: its accuracy is the last epoch's validation accuracy, and the
+    // attention of every row is written.
+    QTemporaryDir dir;
+    const QString model = dir.filePath("gp");
+    const Result train = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
+                                 "--epochs", "3", "--hidden", "8", "--units", "8", "--seed", "5",
+                                 "--save-model", model, "--export-dir", dir.filePath("run")});
+    QVERIFY2(train.exitCode == 0, train.err.constData());
+    QVERIFY(QFile::exists(model + ".safetensors") && QFile::exists(model + ".json"));
+    const QJsonObject last = QJsonDocument::fromJson(train.out.trimmed().split('\n').last()).object();
+    QCOMPARE(last["epoch"].toInt(), 3);
+    // The probe rows' attention of every epoch (0..3): 4 epochs x 10 rows x 150 steps + header.
+    QFile epochs(dir.filePath("run/attention_epochs.csv"));
+    QVERIFY(epochs.open(QIODevice::ReadOnly));
+    QCOMPARE(epochs.readAll().count('\n'), 4 * 10 * 150 + 1);
+
+    const Result predict = runApp({"--headless", "--load-model", model + ".safetensors", "--predict",
+                                   ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TEST.txt", "--export-dir",
+                                   dir.filePath("pred")});
+    QVERIFY2(predict.exitCode == 0, predict.err.constData());
+    const QJsonObject p = QJsonDocument::fromJson(predict.out.trimmed()).object();
+    QCOMPARE(p["rows"].toInt(), 150);
+    QCOMPARE(p["metric_name"].toString(), QString("accuracy"));
+    QCOMPARE(p["metric"].toDouble(), last["metric"].toDouble());
+    QFile predictions(dir.filePath("pred/predictions.csv"));
+    QVERIFY(predictions.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = predictions.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), 151);
+    QCOMPARE(rows.first(), QByteArray("row,line,prediction,p_1,p_2,target"));
+    QFile attention(dir.filePath("pred/prediction_attention.csv"));
+    QVERIFY(attention.open(QIODevice::ReadOnly));
+    const QList<QByteArray> weights = attention.readAll().trimmed().split('\n');
+    QCOMPARE(weights.size(), 151);
+    double sum = 0;
+    for (const QByteArray &w : weights[1].split(',').mid(2))
+        sum += w.toDouble();
+    QVERIFY(std::abs(sum - 1.0) < 1e-5); // softmax weights of one row
+}
+
+void TestHeadless::badModelFilesExitTwo()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("m");
+    const Result train = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "8",
+                                 "--units", "8", "--train-size", "256", "--val-size", "64",
+                                 "--save-model", model});
+    QVERIFY2(train.exitCode == 0, train.err.constData());
+    // Truncated weights: a clear message, exit 2, nothing trained or written.
+    QFile weights(model + ".safetensors");
+    QVERIFY(weights.open(QIODevice::ReadWrite));
+    QVERIFY(weights.resize(5));
+    weights.close();
+    const QString input = dir.filePath("rows.csv");
+    QFile rows(input);
+    QVERIFY(rows.open(QIODevice::WriteOnly));
+    rows.write("0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95\n");
+    rows.close();
+    Result r = runApp({"--headless", "--load-model", model, "--predict", input});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("m.safetensors: truncated file"), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+    // Weights of another size for this run's model: every mismatch is named before anything loads.
+    const Result wider = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "16",
+                                 "--units", "8", "--train-size", "256", "--val-size", "64",
+                                 "--save-model", model});
+    QVERIFY2(wider.exitCode == 0, wider.err.constData());
+    r = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "8", "--units", "8",
+                "--train-size", "256", "--val-size", "64", "--load-model", model});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("tensor \"lstm.weight_ih_l0\" has shape [64, 1], expected [32, 1]"),
+             r.err.constData());
+    // A file of the wrong width for the model (T = 10 values, max task): file, line, column.
+    QVERIFY(rows.open(QIODevice::WriteOnly));
+    rows.write("0.1,0.2,0.3\n");
+    rows.close();
+    r = runApp({"--headless", "--load-model", model, "--predict", input});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(input.toUtf8() + ":1:0: T = 2 steps of F = 1 features (expected T = 10"),
+             r.err.constData());
 }
 
 void TestHeadless::rejectsBadOptions_data()

@@ -9,6 +9,9 @@
 #include "widgets/selfattentionview.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
 #include <QTabWidget>
 
 #include <QApplication>
@@ -56,6 +59,7 @@ private slots:
     void selfAttentionRunFillsItsMapView();
     void settingsPersist();
     void damagedSettingsFallBack();
+    void sessionAndModelRoundTrip();
 
 private:
     QTemporaryDir m_config;
@@ -206,6 +210,62 @@ void TestMainWindow::damagedSettingsFallBack()
     QCOMPARE(loaded.train.epochs, fallback.train.epochs);
     QCOMPARE(loaded.train.learningRate, fallback.train.learningRate);
     QVERIFY(loaded.model.attention == attn::AttentionKind::LuongDot); // valid entries still apply
+}
+
+void TestMainWindow::sessionAndModelRoundTrip()
+{
+    QTemporaryDir dir;
+    const QString session = dir.filePath("run.attnsession");
+    std::vector<attn::EpochSnapshot> trained;
+    {
+        MainWindow window(smallRun(2));
+        window.startTraining();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.trainedModel() && window.trainedModel()->epoch == 2, 5000);
+        QVERIFY(window.saveSessionFile(session));
+        trained = window.history();
+    }
+    QVERIFY(QFile::exists(dir.filePath("run.safetensors")) && QFile::exists(dir.filePath("run.json")));
+
+    // A fresh window shows the saved run at its newest epoch, with the model to predict with.
+    MainWindow window(RunSettings::defaults(attn::TaskKind::Add));
+    QVERIFY(window.openSessionFile(session));
+    QVERIFY(window.settings().task == attn::TaskKind::Max);
+    QCOMPARE(window.history().size(), trained.size());
+    QCOMPARE(window.history().back().metric, trained.back().metric);
+    QCOMPARE(window.history().back().attention.values, trained.back().attention.values);
+    QVERIFY(heatmapShows(window.heatmapView(), trained.back()));
+    QVERIFY(window.trainedModel());
+    QCOMPARE(window.trainedModel()->epoch, 2);
+
+    // Predict: ten values per row (the max task's T), no target column.
+    const QString input = dir.filePath("rows.csv");
+    QFile rows(input);
+    QVERIFY(rows.open(QIODevice::WriteOnly));
+    rows.write("0.1,0.2,0.9,0.4,0.5,0.6,0.7,0.8,0.3,0.0\n0.5,0.5,0.5,0.5,0.99,0.5,0.5,0.5,0.5,0.5\n");
+    rows.close();
+    QVERIFY(window.predictCsvFile(input, dir.filePath("out.csv")));
+    QFile out(dir.filePath("out.csv"));
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll().trimmed().split('\n').size(), 3); // header + 2 rows, no target column
+    QVERIFY(QFile::exists(dir.filePath("out_attention.csv")));
+
+    // A damaged session: a dialog names the fault, and the window keeps what it showed.
+    QFile broken(dir.filePath("broken.attnsession"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"format\": \"attention-studio-session\",");
+    broken.close();
+    QString shown;
+    QTimer::singleShot(0, &window, [&shown] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            shown = box->text();
+            box->reject();
+        }
+    });
+    QVERIFY(!window.openSessionFile(broken.fileName()));
+    QVERIFY2(shown.startsWith(broken.fileName() + ":1:"), qPrintable(shown));
+    QCOMPARE(window.history().size(), trained.size());
+    QVERIFY(window.trainedModel());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Checks that a model saved by Attention Studio, loaded into PyTorch by following
-# docs/model-format.md ("Predict in PyTorch"), predicts what the app predicted: it reads the
-# weights, the JSON and the CSV file itself, runs torch.nn.LSTM + the attention in torch ops +
-# torch.nn.Linear in float64, and compares outputs and attention weights with the app's CSVs.
-# Exit status: 0 within tolerance, 1 beyond it (or rows that differ), 2 unsupported model or
-# file, 77 no torch (CTest: skipped).
+# Checks that a saved Attention Studio model, loaded into PyTorch by following
+# docs/model-format.md ("Predict in PyTorch"), predicts what the app's --predict wrote: reads the
+# weights, the JSON and the CSV file itself, runs torch.nn.LSTM + attention + torch.nn.Linear in
+# float64 and compares outputs and attention weights. Exit: 0 within tolerance, 1 beyond it or
+# rows that differ, 2 unsupported model or file, 77 no torch (CTest: skipped).
 """usage: check_pytorch.py MODEL DATA PREDICTIONS ATTENTION [--tolerance TOL]
 
 MODEL        the saved model's base path (MODEL.safetensors and MODEL.json)
@@ -170,9 +169,9 @@ def read_inputs(path, arch):
     c = arch["csv"] if arch["task"] == "csv" else {   # built-in tasks: wide rows, target last
         "layout": "wide", "target": "last", "delimiter": "auto", "header": "auto", "date": ""}
     T, F = arch["inputs"]["steps"], arch["inputs"]["features"]
-    if c["layout"] not in ("wide", "series") or F != 1 and c["layout"] == "wide":
-        raise Unsupported(f"csv layout {c['layout']!r} with F = {F}: only wide (F = 1) and "
-                          "series files are read by this check")
+    if c["layout"] not in ("wide", "wide-multivariate", "series"):
+        raise Unsupported(f"csv layout {c['layout']!r}: only the wide, wide-multivariate and "
+                          "series layouts are read by this check")
     rows = read_rows(path, c["delimiter"])
     first = rows[0][1]
     header = []
@@ -182,7 +181,7 @@ def read_inputs(path, arch):
         rows = rows[1:]
     width = len(rows[0][1])
     tc = column_index(c["target"], header, width, "target")
-    if c["layout"] == "wide":
+    if c["layout"] != "series":
         gt = {k for k, h in enumerate(header) if h.lower().startswith("gt_") and len(h) > 3}
         cols = [k for k in range(width) if k not in gt]
         has_target = len(cols) != T * F           # new data without a target column
@@ -308,4 +307,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (OSError, ValueError, KeyError) as e:   # unreadable file, bad cell, missing column
+        print(f"check_pytorch: FAIL: {type(e).__name__}: {e}")
+        sys.exit(1)
