@@ -352,12 +352,20 @@ void MainWindow::buildMenus()
         m_colorMaps->addAction(a);
         connect(a, &QAction::triggered, this, [this, kind] { setColorMap(kind); });
     }
-    QAction *inputs = view->addAction(tr("Show &inputs under the map"));
+    QAction *inputs = view->addAction(tr("Show the &inputs beside the map"));
     inputs->setObjectName("showInputs");
     inputs->setCheckable(true);
     inputs->setChecked(true);
     m_heatmap->setShowInputs(true);
     connect(inputs, &QAction::toggled, m_heatmap, &attn::HeatmapView::setShowInputs);
+    QAction *scaleToMax = view->addAction(tr("Scale colours to the &largest weight"));
+    scaleToMax->setObjectName("scaleToMax");
+    scaleToMax->setToolTip(tr("Colour the attention from 0 to its largest weight instead of 0 to 1: "
+                              "over long sequences every weight is small."));
+    scaleToMax->setCheckable(true);
+    scaleToMax->setChecked(true);
+    m_heatmap->setScaleToMax(true);
+    connect(scaleToMax, &QAction::toggled, m_heatmap, &attn::HeatmapView::setScaleToMax);
     QMenu *themes = view->addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
     for (auto [choice, name] : {std::pair{ThemeChoice::System, tr("Follow the &system")},
@@ -1014,6 +1022,8 @@ void MainWindow::restoreLayout()
     }
     if (store.contains("view/showInputs"))
         findChild<QAction *>("showInputs")->setChecked(store.value("view/showInputs").toBool());
+    if (store.contains("view/scaleToMax"))
+        findChild<QAction *>("scaleToMax")->setChecked(store.value("view/scaleToMax").toBool());
     m_timeline->setSpeed(store.value("view/replaySpeed", m_timeline->speed()).toDouble());
     setTheme(themeChoiceFromString(store.value("view/theme").toString()));
 }
@@ -1025,6 +1035,7 @@ void MainWindow::saveLayout()
     store.setValue("window/splitter", m_splitter->saveState());
     store.setValue("view/colorMap", attn::colorMapKindToString(m_heatmap->colorMapKind()));
     store.setValue("view/showInputs", findChild<QAction *>("showInputs")->isChecked());
+    store.setValue("view/scaleToMax", findChild<QAction *>("scaleToMax")->isChecked());
     store.setValue("view/replaySpeed", m_timeline->speed());
     store.setValue("view/theme", toString(m_theme));
     saveRunSettings(store, settings());

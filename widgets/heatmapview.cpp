@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// HeatmapView: the panels are QCPAxisRects in one QCustomPlot. The weight panels share a fixed
-// 0..1 colour scale (right); the optional Input panel has its own grey scale (left). Cell
+// HeatmapView: the panels are QCPAxisRects in one QCustomPlot. The weight panels share one
+// colour scale, 0..1 or 0..max (right); the optional Input panel has its own grey scale (left). Cell
 // (row, col) of a grid is data cell (key = col, value = row) centred on plot coordinate
 // (col, row); the y axis is reversed so row 0 is drawn at the top, like an image.
 // After every layout pass the panel column widths and the outer margins are adjusted so the
-// cells come out square and title, panels and colour bars stay together, centred.
+// cells come out square (rows 16 px tall for very long sequences) and title, panels and colour
+// bars stay together, centred.
 #include "widgets/heatmapview.h"
 
 #include "widgets/plottheme.h"
@@ -161,6 +162,31 @@ void HeatmapView::showSnapshot()
         rebuildPanels(specs);
     for (std::size_t i = 0; i < specs.size(); ++i)
         fillPanel(m_panels[i], *specs[i].grid);
+    double top = 1.0;
+    if (m_scaleToMax && !s.attention.empty()) {
+        top = 0.0;
+        for (float v : s.attention.values)
+            if (std::isfinite(v))
+                top = std::max(top, double(v));
+        top = std::max(top, 1e-6); // an all-zero map still needs a non-empty range
+    }
+    m_colorScale->setDataRange(QCPRange(0.0, top));
+    // 0..1 keeps its fixed 0.2 steps; a small maximum (0.0067 for T = 150) needs automatic
+    // ticks with significant digits, or every label reads "0.0".
+    QCPAxis *scaleAxis = m_colorScale->axis();
+    const bool fixed = top == 1.0;
+    if (fixed != bool(scaleAxis->ticker().dynamicCast<QCPAxisTickerFixed>())) {
+        if (fixed) {
+            auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+            ticker->setTickStep(0.2);
+            ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
+            scaleAxis->setTicker(ticker);
+        } else {
+            scaleAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        }
+        scaleAxis->setNumberFormat(fixed ? QStringLiteral("f") : QStringLiteral("g"));
+        scaleAxis->setNumberPrecision(fixed ? 1 : 2);
+    }
 
     QString title = s.totalEpochs > 0 ? tr("Epoch %1 / %2").arg(s.epoch).arg(s.totalEpochs)
                                       : tr("Epoch %1").arg(s.epoch);
@@ -207,6 +233,15 @@ QCPColorMap *HeatmapView::colorMap(int panel) const
         return nullptr;
     return m_panels[std::size_t(panel)].map;
 }
+
+void HeatmapView::setScaleToMax(bool on)
+{
+    m_scaleToMax = on;
+    if (m_hasSnapshot)
+        showSnapshot();
+}
+
+bool HeatmapView::scaleToMax() const { return m_scaleToMax; }
 
 QCPRange HeatmapView::colorRange() const
 {
@@ -593,6 +628,11 @@ void HeatmapView::fitSquareCells()
     }
     const double height = m_panels.front().rect->rect().height();
     const double cell = std::min((width - margins) / cols, height / double(rows));
+    // Square cells, except when a long sequence (T = 150) narrows them below kThinCell: their
+    // rows are then up to kMinRowHeight tall, or the map would shrink to a thin strip.
+    constexpr double kThinCell = 6.0, kMinRowHeight = 16.0;
+    const double cellHeight =
+        cell < kThinCell ? std::max(cell, std::min(height / double(rows), kMinRowHeight)) : cell;
 
     if (cell >= 1.0) {
         // 3) Give every panel column exactly the width it needs and move the slack into the
@@ -616,7 +656,7 @@ void HeatmapView::fitSquareCells()
             if (qobject_cast<QCPColorScale *>(m_panelLayout->element(0, c)))
                 m_panelLayout->setColumnStretchFactor(c, widest);
         const int slackW = std::max(0, int(std::floor(width - needed)));
-        const int slackH = std::max(0, int(std::floor(height - cell * double(rows))));
+        const int slackH = std::max(0, int(std::floor(height - cellHeight * double(rows))));
         top->setMargins(
             QMargins(slackW / 2, slackH / 2, slackW - slackW / 2, slackH - slackH / 2));
         runLayout();

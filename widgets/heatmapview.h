@@ -53,8 +53,14 @@ public:
     /// The colour map of a panel (nullptr if invalid): cell (row, col) is data cell
     /// (keyIndex = col, valueIndex = row), centred on plot coordinate (x = col, y = row).
     QCPColorMap *colorMap(int panel) const;
-    /// The data range of the shared weight colour scale: always 0..1.
+    /// The data range of the shared weight colour scale: 0..1, or with scaleToMax 0..the
+    /// largest attention weight shown.
     QCPRange colorRange() const;
+    /// Colours from 0 to the largest attention weight of the snapshot instead of 0..1: over
+    /// long sequences (T = 150: weights near 1/T) a fixed scale draws every cell the same dark
+    /// colour. Ground-truth and argmax cells (0 or 1) then clip to the top colour. Off by default.
+    void setScaleToMax(bool on);
+    bool scaleToMax() const;
 
     /// Colour map of the weight panels (attention, ground truth, argmax) and their colour
     /// bar; viridis by default. Replots.
@@ -148,6 +154,7 @@ private:
     EpochSnapshot m_snapshot; // the grids shown, for tooltips and re-showing
     bool m_hasSnapshot = false;
     bool m_showInputs = true;
+    bool m_scaleToMax = false;
     bool m_dark = false;
     bool m_fitting = false;
 };
