@@ -519,26 +519,32 @@ void MainWindow::startTraining() { beginRun(false); }
 
 void MainWindow::reset() { beginRun(true); }
 
-void MainWindow::beginRun(bool paused)
+void MainWindow::clearViews()
 {
-    m_lastSettings = settings();
-    QSettings store;
-    saveRunSettings(store, m_lastSettings);
-    m_history.clear();
-    m_timeline->pause();
-    m_timeline->setCount(0);
-    m_heatmap->clear();
-    m_featureView->clear();
-    m_sentenceView->clear();
-    m_selfView->clear();
-    m_curves->clear();
-    m_progress->setValue(0);
+    // The task's own view in front (m_lastSettings is the run about to be shown).
     QWidget *main = m_lastSettings.task == TaskKind::Feature     ? m_featureView
                     : m_lastSettings.task == TaskKind::Sentiment ? m_sentenceView
                     : m_lastSettings.model.attention == attn::AttentionKind::SelfAttention
                         ? static_cast<QWidget *>(m_selfView)
                         : m_heatmap;
     m_views->setCurrentWidget(main);
+    m_timeline->pause();
+    m_timeline->setCount(0);
+    m_heatmap->clear();
+    m_featureView->clear();
+    m_sentenceView->clear();
+    m_selfView->clear();
+}
+
+void MainWindow::beginRun(bool paused)
+{
+    m_lastSettings = settings();
+    QSettings store;
+    saveRunSettings(store, m_lastSettings);
+    m_history.clear();
+    clearViews();
+    m_curves->clear();
+    m_progress->setValue(0);
     statusBar()->showMessage(tr("Generating the %1 data set...")
                                  .arg(QString::fromStdString(attn::toString(m_lastSettings.task))));
     m_controller->start(m_lastSettings, paused);
@@ -847,12 +853,7 @@ bool MainWindow::openSessionFile(const QString &path)
     m_lastSettings = session->settings;
     m_trainedModel = model;
     m_history = std::move(session->history);
-    m_timeline->pause();
-    m_timeline->setCount(0);
-    m_heatmap->clear();
-    m_featureView->clear();
-    m_sentenceView->clear();
-    m_selfView->clear();
+    clearViews();
     m_curves->setHistory(m_history);
     m_timeline->setCount(int(m_history.size())); // shows the newest epoch
     if (!m_history.empty())

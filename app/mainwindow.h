@@ -104,6 +104,9 @@ private:
     void saveLayout();
     void updateButtons();
     void beginRun(bool paused);
+    /// Empties the timeline and the attention views (not the curves) before new history, and
+    /// brings m_lastSettings' main view to the front.
+    void clearViews();
 
     TrainingController *m_controller;
     RunSettings m_lastSettings;
