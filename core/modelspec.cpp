@@ -325,6 +325,25 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     c.recurrentDropout = r.number(m, "recurrent_dropout", p);
     c.baselineReference = r.choice(m, "baseline_reference", p, allAttentionKinds());
     c.baselineUnits = r.integer(m, "baseline_units", p);
+    // Sizes beyond what the app can train are refused before anything is allocated: a damaged
+    // file must not make the loader reserve gigabytes.
+    const struct {
+        const char *key;
+        int value, max;
+    } limits[] = {{"inputs", c.inputs, 1'000'000}, {"hidden", c.hidden, 4096},
+                  {"attention_units", c.attentionUnits, 4096}, {"outputs", c.outputs, kMaxClasses},
+                  {"steps", c.steps, 100'000}, {"heads", c.heads, 256},
+                  {"local_half_width", c.localHalfWidth, 100'000},
+                  {"vocabulary", c.vocabulary, 10'000'000}, {"embedding_dim", c.embeddingDim, 4096},
+                  {"baseline_units", c.baselineUnits, 1'000'000}};
+    for (const auto &l : limits)
+        if (l.value > l.max)
+            r.fail(p + l.key, std::to_string(l.value) + " is more than " + std::to_string(l.max));
+    constexpr long long kMaxWeights = 100'000'000; // 400 MB of floats in one matrix
+    if ((long long)c.inputs * c.hidden > kMaxWeights ||
+        ((long long)c.vocabulary + 1) * c.embeddingDim > kMaxWeights)
+        r.fail("model", "a weight matrix of more than 100000000 values (inputs x hidden or "
+                        "vocabulary x embedding_dim)");
     try {
         (void)parameterCount(c); // builds the model once: every size and combination checked
     } catch (const std::exception &e) {

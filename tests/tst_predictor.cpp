@@ -154,6 +154,11 @@ void TestPredictor::specErrors_data()
                                           "luong, luong-dot, bahdanau, feed-forward, local, self, feature, none)";
     QTest::newRow("bad size") << "\"hidden\": 4" << "\"hidden\": 0"
                               << "m.json: model: does not describe a model: ";
+    QTest::newRow("huge size") << "\"hidden\": 4" << "\"hidden\": 1000000000"
+                               << "m.json: model.hidden: 1000000000 is more than 4096";
+    QTest::newRow("huge matrix") << "\"vocabulary\": 0" << "\"vocabulary\": 9000000"
+                                 << "m.json: model: a weight matrix of more than 100000000 values (inputs x "
+                                    "hidden or vocabulary x embedding_dim)";
     QTest::newRow("statistics") << "\"scale\": [\n        0.25\n      ]" << "\"scale\": [0.25, 1]"
                                 << "m.json: inputs.standardization: 1 means and 2 scales (expected 1 of each)";
     QTest::newRow("zero scale") << "\"scale\": [\n        0.25\n      ]" << "\"scale\": [0]"
