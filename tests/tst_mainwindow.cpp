@@ -2,6 +2,7 @@
 // The main window around a real short run: scrubbing the timeline shows the stored snapshot of
 // that epoch, Reset waits at the untrained epoch 0 and Step advances exactly one epoch, and the
 // settings and view choices persist through QSettings (in a temporary directory).
+#include "app/csvimportdialog.h"
 #include "app/mainwindow.h"
 #include "app/metatypes.h"
 #include "app/timelinebar.h"
@@ -9,6 +10,10 @@
 #include "widgets/selfattentionview.h"
 
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QUrl>
 #include <QFile>
 #include <QMessageBox>
 #include <QTimer>
@@ -60,6 +65,7 @@ private slots:
     void settingsPersist();
     void damagedSettingsFallBack();
     void sessionAndModelRoundTrip();
+    void droppedUcrFileTrainsThroughTheImportDialog();
 
 private:
     QTemporaryDir m_config;
@@ -266,6 +272,43 @@ void TestMainWindow::sessionAndModelRoundTrip()
     QVERIFY2(shown.startsWith(broken.fileName() + ":1:"), qPrintable(shown));
     QCOMPARE(window.history().size(), trained.size());
     QVERIFY(window.trainedModel());
+}
+
+void TestMainWindow::droppedUcrFileTrainsThroughTheImportDialog()
+{
+    MainWindow window(smallRun(1));
+    window.show();
+    const QString path = QStringLiteral(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt");
+    QString shape;
+    // The dialog is modal: answer it from its event loop as a user would, pressing OK.
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, &window, [&shape, &answer] {
+        if (auto *dialog = qobject_cast<CsvImportDialog *>(QApplication::activeModalWidget())) {
+            answer.stop();
+            shape = dialog->shapeText();
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        }
+    });
+    answer.start(20);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    const QPointF at = QRectF(window.rect()).center();
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop); // returns once the dialog is answered
+    QVERIFY2(shape.contains("N = 50 training + 150 validation"), qPrintable(shape));
+    RunSettings s = window.settings();
+    QVERIFY(s.task == attn::TaskKind::Csv);
+    QCOMPARE(s.dataFile, path);
+    // Train one short epoch on it: the heatmap shows GunPoint's 150 steps.
+    window.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(window.history().size() >= 2, 60000);
+    QCOMPARE(window.history().back().attention.cols, 150);
+    QCOMPARE(window.history().back().metricName, std::string("accuracy"));
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isActive(), 30000);
 }
 
 QTEST_MAIN(TestMainWindow)
