@@ -183,23 +183,8 @@ int HeadlessRunner::predictFile(const attn::TrainedModel &model, QTextStream &ou
     o["attention"] = predictions.attention.size() > 0 ? QJsonValue(attentionPath) : QJsonValue();
     o["rows"] = int(input.data.size());
     if (input.hasTargets) {
-        // The same metric the trainer reports: accuracy for classes, MAE in the file's units.
-        double sum = 0.0;
-        const Eigen::Index n = input.data.size();
-        for (Eigen::Index r = 0; r < n; ++r) {
-            if (predictions.predictedClass.empty()) {
-                sum += std::abs(double(predictions.outputs(r, 0)) - double(input.data.y(r, 0)));
-                continue;
-            }
-            Eigen::Index truth = 0;
-            if (model.spec.taskType == attn::TaskType::Binary)
-                truth = input.data.y(r, 0) > 0.5 ? 1 : 0;
-            else
-                input.data.y.row(r).maxCoeff(&truth);
-            sum += predictions.predictedClass[std::size_t(r)] == int(truth) ? 1.0 : 0.0;
-        }
         o["metric_name"] = predictions.predictedClass.empty() ? "mae" : "accuracy";
-        o["metric"] = n > 0 ? sum / double(n) : 0.0;
+        o["metric"] = attn::predictionMetric(model.spec, input, predictions);
     }
     out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
     out.flush();

@@ -45,14 +45,8 @@ bool writePredictionCsv(const attn::ModelSpec &spec, const attn::PredictionInput
     const bool binary = spec.taskType == attn::TaskType::Binary;
     const Eigen::Index n = p.outputs.rows();
     const auto target = [&](Eigen::Index r) -> QString {
-        if (!classes)
-            return QString::number(double(input.data.y(r, 0)), 'g', 9);
-        Eigen::Index k = 0;
-        if (binary)
-            k = input.data.y(r, 0) > 0.5 ? 1 : 0;
-        else
-            input.data.y.row(r).maxCoeff(&k);
-        return label(spec, int(k));
+        return classes ? label(spec, attn::targetClass(spec, input, r))
+                       : QString::number(double(input.data.y(r, 0)), 'g', 9);
     };
     const bool ok = writeFile(predictionsPath, [&](QTextStream &out) {
         out << "row,line,prediction";

@@ -153,4 +153,24 @@ Predictions predict(Model &model, const ModelSpec &spec, const PredictionInput &
     return p;
 }
 
+int targetClass(const ModelSpec &spec, const PredictionInput &input, Eigen::Index row)
+{
+    if (spec.taskType == TaskType::Binary)
+        return input.data.y(row, 0) > Scalar(0.5) ? 1 : 0;
+    Eigen::Index k = 0;
+    input.data.y.row(row).maxCoeff(&k);
+    return int(k);
+}
+
+double predictionMetric(const ModelSpec &spec, const PredictionInput &input, const Predictions &p)
+{
+    const Eigen::Index n = input.data.size();
+    double sum = 0.0;
+    for (Eigen::Index r = 0; r < n; ++r)
+        sum += p.predictedClass.empty()
+                   ? std::abs(double(p.outputs(r, 0)) - double(input.data.y(r, 0)))
+                   : (p.predictedClass[std::size_t(r)] == targetClass(spec, input, r) ? 1.0 : 0.0);
+    return n > 0 ? sum / double(n) : 0.0;
+}
+
 } // namespace attn

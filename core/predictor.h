@@ -47,4 +47,12 @@ struct Predictions {
 /// the model or batch < 1.
 Predictions predict(Model &model, const ModelSpec &spec, const PredictionInput &input, int batch = 64);
 
+/// The true class 0..C-1 of row `row` of input (input.hasTargets; classification only): the
+/// 0/1 target of a binary model, the one-hot column of a multi-class one.
+int targetClass(const ModelSpec &spec, const PredictionInput &input, Eigen::Index row);
+
+/// The metric the trainer reports, over every row of input (which must have targets):
+/// accuracy for classes, MAE in the file's units for regression; 0 for no rows.
+double predictionMetric(const ModelSpec &spec, const PredictionInput &input, const Predictions &p);
+
 } // namespace attn

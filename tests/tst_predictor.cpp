@@ -72,10 +72,15 @@ std::string sixRows(const std::vector<std::string> &targets)
                                  {0.0, 0.5, 0.5, 0.1, 0.3}, {0.9, 0.7, 0.2, 0.6, 0.4}};
     std::string text;
     for (int r = 0; r < 6; ++r) {
-        for (int t = 0; t < 5; ++t)
-            text += (t ? "," : "") + std::to_string(values[r][t]);
-        if (!targets.empty())
-            text += "," + targets[std::size_t(r)];
+        for (int t = 0; t < 5; ++t) {
+            if (t > 0)
+                text += ',';
+            text += std::to_string(values[r][t]);
+        }
+        if (!targets.empty()) {
+            text += ',';
+            text += targets[std::size_t(r)];
+        }
         text += "\n";
     }
     return text;
