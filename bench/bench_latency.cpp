@@ -4,8 +4,8 @@
 // measures the GUI event loop's lateness: a 16 ms precise timer records how late each tick
 // fires (tick interval minus 16 ms), while snapshots and progress arrive and are drawn.
 // Prints the 50th/99th percentile and maximum lateness in ms and, last, one JSON line.
-#include "app/mainwindow.h"
-#include "app/metatypes.h"
+#include "app/gui/mainwindow.h"
+#include "app/session/metatypes.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

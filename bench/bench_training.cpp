@@ -4,10 +4,10 @@
 // products exactly from the shapes in core/, and compares the effective GFLOP/s with Eigen's own
 // single-thread GEMM throughput at the LSTM's shapes measured in the same run.
 // Output: human-readable lines, then (last) one JSON line for scripts.
-#include "core/sequencemodel.h"
-#include "core/task.h"
-#include "core/tensor.h"
-#include "core/trainer.h"
+#include "core/models/sequencemodel.h"
+#include "core/data/task.h"
+#include "core/tensor/tensor.h"
+#include "core/train/trainer.h"
 
 #include <Eigen/Core>
 
@@ -374,7 +374,7 @@ int main(int argc, char **argv)
     if (const int status = parseOptions(argc, argv, opt); status >= 0)
         return status;
 
-    // The run, built as app/runsettings.cpp builds it: the task's defaults, seed 7 for the data,
+    // The run, built as app/session/runsettings.cpp builds it: the task's defaults, seed 7 for the data,
     // the weights, the shuffling and the dropout masks.
     const std::uint64_t seed = 7;
     const TaskDefaults defaults = taskDefaults(opt.task);

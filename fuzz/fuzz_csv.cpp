@@ -3,8 +3,8 @@
 // under several layouts and option sets (also against a reference split) -> scaling. A CsvError
 // or std::invalid_argument (ShapeError included) is the expected outcome for bad input; anything
 // else (a crash, a sanitizer report, another exception) is a bug.
-#include "core/csvparser.h"
-#include "core/sequencecsv.h"
+#include "core/io/csvparser.h"
+#include "core/data/sequencecsv.h"
 
 #include <cstdint>
 #include <cstdlib>

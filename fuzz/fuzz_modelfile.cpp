@@ -3,8 +3,8 @@
 // small fixed model, and parseModelArchitecture on the same bytes. A clean SafetensorsError or
 // ModelFileError is the expected outcome; anything else (a crash, a sanitizer report, another
 // exception, a half-loaded model) is a bug.
-#include "core/modelfile.h"
-#include "core/safetensors.h"
+#include "core/io/modelfile.h"
+#include "core/io/safetensors.h"
 #include "fuzz/fuzzmodel.h"
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // seeds: an LSTM (F = 2, H = 2) and a Dense(2 -> 1) under their PyTorch names.
 #pragma once
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 #include <string>
 #include <vector>

@@ -2,8 +2,8 @@
 // Writes the fuzz_modelfile seed corpus with the project's own writer: usage
 // `fuzz_make_seeds DIR`. The seeds are kept in fuzz/corpus/fuzz_modelfile/; rerun this only when
 // the format or the fuzz model (fuzzmodel.h) changes.
-#include "core/modelfile.h"
-#include "core/safetensors.h"
+#include "core/io/modelfile.h"
+#include "core/io/safetensors.h"
 #include "fuzz/fuzzmodel.h"
 
 #include <cstdio>

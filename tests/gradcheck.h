@@ -4,8 +4,8 @@
 // (||analytic|| + ||numeric||), the usual norm-wise relative error.
 #pragma once
 
-#include "core/rng.h"
-#include "core/tensor.h"
+#include "core/tensor/rng.h"
+#include "core/tensor/tensor.h"
 
 #include <functional>
 

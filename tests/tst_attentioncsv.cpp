@@ -2,8 +2,8 @@
 // writeAttentionCsv on real short runs (max: weights, ground truth and inputs read back equal to
 // the snapshots; feature: the `feature` header; the no-attention baseline: an error) and on
 // hand-made sentiment snapshots (words quoted per RFC 4180, no ground truth column values).
-#include "app/attentioncsv.h"
-#include "app/runsettings.h"
+#include "app/session/attentioncsv.h"
+#include "app/session/runsettings.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -3,10 +3,10 @@
 // cases, double-precision finite-difference gradient checks over tables of shapes (masks and
 // windows included), the structure of self-attention maps, bad-shape rejection, and a proof that
 // forward + backward allocate nothing (Eigen's malloc guard plus a count of operator new).
-#include "core/featureattention.h"
-#include "core/feedforwardattention.h"
-#include "core/localattention.h"
-#include "core/selfattention.h"
+#include "core/attention/featureattention.h"
+#include "core/attention/feedforwardattention.h"
+#include "core/attention/localattention.h"
+#include "core/attention/selfattention.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

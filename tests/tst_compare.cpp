@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Compare mode (core/compare.h): the best-metric rule, the per-mechanism statistics on hand-made
+// Compare mode (core/train/compare.h): the best-metric rule, the per-mechanism statistics on hand-made
 // runs (exact max/min, mean and sample std), the grid order and seeds, the table formats, the
 // mechanism list parser's messages, a tiny real compare on the max task, and the command line
 // (`--headless --compare ... --runs N`) run through QProcess.
-#include "core/compare.h"
+#include "core/train/compare.h"
 
 #include <QDir>
 #include <QFile>

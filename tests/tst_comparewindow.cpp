@@ -2,9 +2,9 @@
 // CompareWindow on the offscreen platform: the task's mechanisms as checkboxes, a tiny real
 // compare in the worker thread whose table fills run by run and matches summarize() of the
 // results, CSV and PNG export, stop between batches, and a failing run reported in the window.
-#include "app/comparewindow.h"
+#include "app/gui/comparewindow.h"
 
-#include "core/compare.h"
+#include "core/train/compare.h"
 #include "widgets/comparecurvesview.h"
 
 #include <QApplication>

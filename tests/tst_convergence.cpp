@@ -3,7 +3,7 @@
 // the ground truth on the whole validation set (not just lower the loss), starting from an
 // untrained model that does not. Covers Luong and Bahdanau (add, max), self-attention (max) and
 // feature attention (the feature task, published settings).
-#include "core/trainer.h"
+#include "core/train/trainer.h"
 
 #include <QTest>
 #include <numeric>

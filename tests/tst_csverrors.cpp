@@ -3,9 +3,9 @@
 // FILE` prints exactly "attention-studio: FILE:LINE:COLUMN: message" on stderr and exits 2 with
 // no epoch on stdout, and dropping the same file on the main window shows that message in a
 // dialog, leaves the window's task and settings as they were, and a run still trains afterwards.
-#include "app/mainwindow.h"
-#include "app/metatypes.h"
-#include "app/runsettings.h"
+#include "app/gui/mainwindow.h"
+#include "app/session/metatypes.h"
+#include "app/session/runsettings.h"
 
 #include <QApplication>
 #include <QDialog>

@@ -4,7 +4,7 @@
 // for a single series, every option change re-runs the check, a bad file shows the exact
 // FILE:LINE:COLUMN error with OK disabled, and a binary file gets a raw preview.
 // ATTN_SCREENSHOT_DIR=dir saves the dialog on GunPoint and the airline series as PNGs there.
-#include "app/csvimportdialog.h"
+#include "app/gui/csvimportdialog.h"
 
 #include <QApplication>
 #include <QCheckBox>

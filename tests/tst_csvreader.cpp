@@ -3,8 +3,8 @@
 // on hand-written fixtures with exact values, every error with its exact "FILE:LINE:COLUMN:
 // message", the real UCR and time-series files in resources/data, and standardisation fitted on
 // the training split only.
-#include "core/csvparser.h"
-#include "core/sequencecsv.h"
+#include "core/io/csvparser.h"
+#include "core/data/sequencecsv.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The user's CSV sequences as a trainable task (core/csvtask.h): the UCR train/test pairs and the
+// The user's CSV sequences as a trainable task (core/data/csvtask.h): the UCR train/test pairs and the
 // airline series from resources/data, the seeded split and train-only standardisation, the
 // defaults per task type, ground-truth alignment, the softmax cross-entropy loss (hand values and
 // a gradient check) and short seeded training runs (multi-class loss falls, GunPoint beats chance).
-#include "core/csvtask.h"
-#include "core/loss.h"
-#include "core/trainer.h"
+#include "core/data/csvtask.h"
+#include "core/train/loss.h"
+#include "core/train/trainer.h"
 #include "gradcheck.h"
 
 #include <QTemporaryDir>

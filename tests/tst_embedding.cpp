@@ -2,7 +2,7 @@
 // Tests of the Embedding layer: lookup by hand, Keras init range, double-precision
 // finite-difference gradient check of the table (repeated ids accumulate), and rejection of bad
 // shapes and ids with their exact messages.
-#include "core/embedding.h"
+#include "core/layers/embedding.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

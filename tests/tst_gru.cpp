@@ -2,7 +2,7 @@
 // Tests of the GRU layer: a hand-computed forward case in PyTorch's gate conventions, Keras-style
 // init, double-precision finite-difference gradient checks (parameters and inputs, with and
 // without input / recurrent dropout) over a table of shapes, and bad-shape rejection.
-#include "core/gru.h"
+#include "core/layers/gru.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of every core layer: a hand-computed forward case, a double-precision finite-difference
 // gradient check (parameters and inputs) over a table of shapes, and bad-shape rejection.
-#include "core/attentionreadout.h"
-#include "core/bahdanauattention.h"
-#include "core/dense.h"
-#include "core/dropout.h"
-#include "core/lstm.h"
-#include "core/luongattention.h"
-#include "core/softmax.h"
+#include "core/attention/attentionreadout.h"
+#include "core/attention/bahdanauattention.h"
+#include "core/layers/dense.h"
+#include "core/layers/dropout.h"
+#include "core/layers/lstm.h"
+#include "core/attention/luongattention.h"
+#include "core/tensor/softmax.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

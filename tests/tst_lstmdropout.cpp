@@ -2,7 +2,7 @@
 // Tests of the LSTM's input and recurrent dropout (Gal & Ghahramani 2016): double-precision
 // finite-difference gradient checks with the masks held fixed, one mask per sequence held over
 // time, the identity in evaluation, and rejected rates.
-#include "core/lstm.h"
+#include "core/layers/lstm.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

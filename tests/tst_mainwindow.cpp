@@ -2,10 +2,10 @@
 // The main window around a real short run: scrubbing the timeline shows the stored snapshot of
 // that epoch, Reset waits at the untrained epoch 0 and Step advances exactly one epoch, and the
 // settings and view choices persist through QSettings (in a temporary directory).
-#include "app/csvimportdialog.h"
-#include "app/mainwindow.h"
-#include "app/metatypes.h"
-#include "app/timelinebar.h"
+#include "app/gui/csvimportdialog.h"
+#include "app/gui/mainwindow.h"
+#include "app/session/metatypes.h"
+#include "app/gui/timelinebar.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // writeMetricsCsv on the snapshots of a real short run: one row per epoch with the run's own
 // numbers, and a path that cannot be written gives a message naming it.
-#include "app/metricscsv.h"
-#include "app/runsettings.h"
+#include "app/session/metricscsv.h"
+#include "app/session/runsettings.h"
 
 #include <QFile>
 #include <QTemporaryDir>

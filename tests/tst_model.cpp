@@ -4,12 +4,12 @@
 // model, through the loss for every attention kind; the baseline's parameter count; config
 // rejection; losses and optimizers by hand; trainer snapshots of the new tasks; and same seed ->
 // same run, bit for bit.
-#include "core/adam.h"
-#include "core/featuremodel.h"
-#include "core/loss.h"
-#include "core/sequencemodel.h"
-#include "core/sgd.h"
-#include "core/trainer.h"
+#include "core/train/adam.h"
+#include "core/models/featuremodel.h"
+#include "core/train/loss.h"
+#include "core/models/sequencemodel.h"
+#include "core/train/sgd.h"
+#include "core/train/trainer.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>

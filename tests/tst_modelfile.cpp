@@ -2,10 +2,10 @@
 // Model files: save/load of real layers' parameters bit for bit (PyTorch names and shapes, biases
 // as 1-D tensors), F32 and F64 files, the architecture JSON, and every mismatch (missing, extra,
 // mis-shaped tensors, corrupt file) rejected with its exact message and no Mat touched.
-#include "core/dense.h"
-#include "core/lstm.h"
-#include "core/modelfile.h"
-#include "core/rng.h"
+#include "core/layers/dense.h"
+#include "core/layers/lstm.h"
+#include "core/io/modelfile.h"
+#include "core/tensor/rng.h"
 
 #include <QTemporaryDir>
 #include <QTest>

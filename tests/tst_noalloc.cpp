@@ -3,7 +3,7 @@
 // guard (EIGEN_RUNTIME_NO_MALLOC, turned into an exception in attn_core_f64) plus a count of
 // every global operator new during the step, for every task, attention kind, recurrent cell
 // and dropout option.
-#include "core/trainer.h"
+#include "core/train/trainer.h"
 
 #include <QTest>
 #include <atomic>

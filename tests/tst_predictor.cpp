@@ -2,10 +2,10 @@
 // Saved models end to end in the engine: the architecture JSON round trip and its errors, a
 // model saved and loaded predicting bit for bit the same, predictions equal to a direct forward
 // (probabilities, classes, attention, un-standardised values), files with and without targets.
-#include "core/csvparser.h"
-#include "core/modelfile.h"
-#include "core/predictor.h"
-#include "core/trainedmodel.h"
+#include "core/io/csvparser.h"
+#include "core/io/modelfile.h"
+#include "core/savedmodel/predictor.h"
+#include "core/savedmodel/trainedmodel.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -3,8 +3,8 @@
 // bit-exact round trips (special values, F32 rounding, empty and scalar tensors), every malformed
 // header with its exact message, writer and I/O errors, and the fuzzer's regression inputs and
 // seeds (fuzz/) replayed through the normal build.
-#include "core/modelfile.h"
-#include "core/safetensors.h"
+#include "core/io/modelfile.h"
+#include "core/io/safetensors.h"
 
 #include <QTemporaryDir>
 #include <QTest>

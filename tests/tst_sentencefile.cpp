@@ -2,7 +2,7 @@
 // Tests of the `sentence<TAB>label` reader: the three shipped files read completely (1,000 lines,
 // 500 / 500 labels each, no line merged by the imdb file's unbalanced quotes or its U+0085), CRLF
 // and BOM handling, and every error with its exact "FILE:LINE: message".
-#include "core/sentencefile.h"
+#include "core/data/sentencefile.h"
 
 #include <QTest>
 

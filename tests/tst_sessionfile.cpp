@@ -2,7 +2,7 @@
 // saveSession/loadSession: a history with every snapshot field filled comes back bit for bit,
 // settings paths are stored relative to the session's folder only when inside it, and each
 // kind of damaged file is rejected with its exact message, nothing loaded in part.
-#include "app/sessionfile.h"
+#include "app/session/sessionfile.h"
 
 #include <QDir>
 #include <QFile>

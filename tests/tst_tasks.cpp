@@ -2,8 +2,8 @@
 // Tests of the task generators and readers added for issue 3: the feature task (the Keras
 // feature-selection demo) and the sentiment task (the shipped sentence files), their published
 // defaults, the mechanisms each task applies, names, and the feature-task alignment measures.
-#include "core/sentencefile.h"
-#include "core/task.h"
+#include "core/data/sentencefile.h"
+#include "core/data/task.h"
 
 #include <QTest>
 #include <set>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // TimelineBar: the selection follows new epochs only while it sits on the newest one,
 // scrubbing selects exactly the asked epoch, and Play replays to the end and stops there.
-#include "app/timelinebar.h"
+#include "app/gui/timelinebar.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,8 +2,8 @@
 // Tests of the Tokenizer: word splitting on the quirky lines of the real sentiment files (C1
 // control characters between words, two spaces before the TAB, unbalanced quotes, accented
 // letters), the frequency-ranked vocabulary with its limit, and padding / truncation.
-#include "core/sentencefile.h"
-#include "core/tokenizer.h"
+#include "core/data/sentencefile.h"
+#include "core/data/tokenizer.h"
 
 #include <QTest>
 

@@ -2,9 +2,9 @@
 // The training worker and controller in their real thread: a snapshot arrives per epoch, pause
 // holds the epoch count, step advances it by exactly one, stop ends the run, and closing the
 // main window mid-epoch joins the thread cleanly.
-#include "app/mainwindow.h"
-#include "app/metatypes.h"
-#include "app/trainingcontroller.h"
+#include "app/gui/mainwindow.h"
+#include "app/session/metatypes.h"
+#include "app/session/trainingcontroller.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

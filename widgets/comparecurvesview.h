@@ -5,7 +5,7 @@
 // one legend entry per mechanism. PNG (any scale) and PDF export, light and dark chrome.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 
 #include <QColor>
 #include <QString>

@@ -6,7 +6,7 @@
 // marker can show the epoch being replayed; light and dark chrome; PNG (any scale) and PDF export.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 
 #include <QString>
 #include <QWidget>

@@ -6,7 +6,7 @@
 // share of rows whose largest weight is on it. PNG (any scale) and PDF export, light and dark.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 
 #include <QColor>
 #include <QString>

@@ -7,7 +7,7 @@
 // Hovering a cell shows its sample, time step, weight and input value as a tooltip.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
 
 #include <QImage>

@@ -5,7 +5,7 @@
 // command line. Frames are written one at a time, so long runs do not pile up in memory.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
 
 #include <QImage>

@@ -6,7 +6,7 @@
 // steps are labelled with their words. Hover for a cell's tooltip; PNG (any scale) and PDF export.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
 
 #include <QPointF>

@@ -6,7 +6,7 @@
 // exports; a tooltip per word gives its exact weight.
 #pragma once
 
-#include "core/snapshot.h"
+#include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
 
 #include <QAbstractScrollArea>

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Headless training loop, JSON lines and exports (widgets rendered offscreen).
+#include "app/cli/headlessrunner.h"
+
+#include "app/session/attentioncsv.h"
+#include "app/session/compareworker.h"
+#include "app/session/metricscsv.h"
+#include "app/session/predictioncsv.h"
+#include "app/session/snapshotjson.h"
+#include "core/io/csvparser.h"
+#include "core/io/modelfile.h"
+#include "core/savedmodel/predictor.h"
+#include "core/data/sentencefile.h"
+#include "widgets/comparecurvesview.h"
+#include "widgets/curvesview.h"
+#include "widgets/heatmapview.h"
+#include "widgets/replayexporter.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <cmath>
+#include <exception>
+#include <limits>
+
+HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &exportDir,
+                               const QString &gifPath)
+    : m_settings(settings), m_exportDir(exportDir), m_gifPath(gifPath)
+{
+}
+
+int HeadlessRunner::run(QTextStream &out, QTextStream &err)
+{
+    if (!m_compare.empty())
+        return runCompare(out, err);
+    std::vector<attn::EpochSnapshot> history;
+    std::unique_ptr<attn::Trainer> trainer;
+    attn::ModelSpec spec;
+    try {
+        if (!m_loadModel.isEmpty() && !m_predictFile.isEmpty()) // predict only, no training
+            return predictFile(attn::loadTrainedModel(m_loadModel.toStdString()), out, err);
+        trainer = makeTrainer(m_settings, &spec);
+        if (!m_loadModel.isEmpty())
+            attn::loadModelWeights(attn::modelPaths(m_loadModel.toStdString()).weights,
+                                   trainer->model().params());
+    } catch (const attn::CsvError &e) { // bad input: the file, line and column, exit 2
+        err << "attention-studio: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::SentenceFileError &e) {
+        err << "attention-studio: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::SafetensorsError &e) { // a bad model file is bad input too
+        err << "attention-studio: --load-model: " << e.what() << '\n';
+        return 2;
+    } catch (const attn::ModelFileError &e) {
+        err << "attention-studio: --load-model: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception &e) {
+        err << "attention-studio: training failed: " << e.what() << '\n';
+        return 1;
+    }
+    try {
+        if (!m_exportDir.isEmpty() || !m_gifPath.isEmpty())
+            history.push_back(trainer->evaluateSnapshot()); // epoch 0 opens the replay
+        while (!trainer->finished()) {
+            history.push_back(*trainer->trainEpoch());
+            out << snapshotToJsonLine(history.back()) << '\n';
+            out.flush();
+        }
+    } catch (const std::exception &e) {
+        err << "attention-studio: training failed: " << e.what() << '\n';
+        return 1;
+    }
+    if (!m_exportDir.isEmpty() && !exportDir(history, err))
+        return 1;
+    const auto trained = attn::captureTrainedModel(trainer->model(), spec, trainer->epoch());
+    if (!m_saveModel.isEmpty()) {
+        QDir().mkpath(QFileInfo(m_saveModel).absolutePath()); // like --export-dir: create the folder
+        try {
+            attn::saveTrainedModel(*trained, m_saveModel.toStdString());
+        } catch (const std::exception &e) {
+            err << "attention-studio: --save-model: " << e.what() << '\n';
+            return 1;
+        }
+    }
+    if (!m_predictFile.isEmpty())
+        if (const int status = predictFile(*trained, out, err); status != 0)
+            return status;
+    if (!m_gifPath.isEmpty()) {
+        attn::ReplayExporter exporter;
+        exporter.setFrameSize(exporter.fittedFrameSize(history.back(), 960));
+        if (!exporter.writeGif(history, m_gifPath)) {
+            err << "attention-studio: --gif: " << exporter.errorString() << '\n';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, QTextStream &err)
+{
+    if (!QDir().mkpath(m_exportDir)) {
+        err << "attention-studio: --export-dir: cannot create directory '" << m_exportDir << "'\n";
+        return false;
+    }
+    const QDir dir(m_exportDir);
+    attn::HeatmapView heatmap;
+    heatmap.resize(1200, 520);
+    heatmap.setSnapshot(history.back());
+    attn::CurvesView curves;
+    curves.resize(1200, 420);
+    curves.setHistory(history);
+    const struct {
+        QString name;
+        bool ok;
+    } files[] = {
+        {"heatmap.png", heatmap.savePng(dir.filePath("heatmap.png"), 1200, 520)},
+        {"loss.png", curves.saveLossPng(dir.filePath("loss.png"), 800, 450)},
+        {"alignment.png", curves.saveAlignmentPng(dir.filePath("alignment.png"), 800, 450)},
+    };
+    for (const auto &f : files)
+        if (!f.ok) {
+            err << "attention-studio: cannot write '" << dir.filePath(f.name) << "'\n";
+            return false;
+        }
+    QString error;
+    if (!writeMetricsCsv(history, dir.filePath("metrics.csv"), &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
+        return false;
+    }
+    const bool anyAttention = std::any_of(history.begin(), history.end(),
+                                          [](const attn::EpochSnapshot &s) { return !s.attention.empty(); });
+    if (anyAttention &&
+        !writeAttentionCsv(history, m_settings.task, dir.filePath("attention_epochs.csv"), &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
+        return false;
+    }
+    attn::ReplayExporter frames;
+    frames.setFrameSize(frames.fittedFrameSize(history.back(), 960));
+    if (!frames.writePngSeries(history, dir.filePath("frames"))) {
+        err << "attention-studio: --export-dir: " << frames.errorString() << '\n';
+        return false;
+    }
+    return true;
+}
+
+int HeadlessRunner::predictFile(const attn::TrainedModel &model, QTextStream &out, QTextStream &err)
+{
+    attn::PredictionInput input;
+    attn::Predictions predictions;
+    try {
+        input = attn::readPredictionInput(model.spec, m_predictFile.toStdString());
+        const std::unique_ptr<attn::Model> live = attn::buildModel(model);
+        predictions = attn::predict(*live, model.spec, input);
+    } catch (const attn::CsvError &e) {
+        err << "attention-studio: --predict: " << e.what() << '\n';
+        return 2;
+    } catch (const std::invalid_argument &e) {
+        err << "attention-studio: --predict: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception &e) {
+        err << "attention-studio: --predict failed: " << e.what() << '\n';
+        return 1;
+    }
+    const QString dirPath = m_exportDir.isEmpty() ? QStringLiteral(".") : m_exportDir;
+    if (!QDir().mkpath(dirPath)) {
+        err << "attention-studio: --predict: cannot create directory '" << dirPath << "'\n";
+        return 1;
+    }
+    const QDir dir(dirPath);
+    const QString predictionsPath = dir.filePath("predictions.csv");
+    const QString attentionPath = dir.filePath("prediction_attention.csv");
+    QString error;
+    if (!writePredictionCsv(model.spec, input, predictions, predictionsPath, attentionPath, &error)) {
+        err << "attention-studio: --predict: " << error << '\n';
+        return 1;
+    }
+    QJsonObject o;
+    o["predictions"] = predictionsPath;
+    o["attention"] = predictions.attention.size() > 0 ? QJsonValue(attentionPath) : QJsonValue();
+    o["rows"] = int(input.data.size());
+    if (input.hasTargets) {
+        o["metric_name"] = predictions.predictedClass.empty() ? "mae" : "accuracy";
+        o["metric"] = attn::predictionMetric(model.spec, input, predictions);
+    }
+    out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+    out.flush();
+    return 0;
+}
+
+void HeadlessRunner::setModelFiles(const QString &saveModel, const QString &loadModel,
+                                   const QString &predictFile)
+{
+    m_saveModel = saveModel;
+    m_loadModel = loadModel;
+    m_predictFile = predictFile;
+}
+
+void HeadlessRunner::addModelOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {"save-model", "With --headless: after training, write the model to NAME.safetensors "
+                       "(PyTorch names) and NAME.json (docs/model-format.md).", "name"},
+        {"load-model", "With --headless: start from a saved model's weights; with --predict, "
+                       "predict with it without training.", "name"},
+        {"predict", "With --headless: write the model's predictions and attention weights on "
+                    "this CSV file to predictions.csv and prediction_attention.csv in the export directory "
+                    "(default: the current one).", "file"},
+    });
+}
+
+void HeadlessRunner::setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs)
+{
+    m_compare = mechanisms;
+    m_runs = runs;
+}
+
+void HeadlessRunner::addCompareOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {"compare", "With --headless: train every listed mechanism (comma-separated, e.g. "
+                    "luong,bahdanau,none) for --runs seeds from --seed on and print one JSON object "
+                    "per run, then a table of the best validation metric per mechanism.",
+         "list"},
+        {"runs", "With --compare: runs (seeds) per mechanism, 1 to 1000 (default 10).", "N"},
+    });
+}
+
+QString HeadlessRunner::readCompareOptions(const QCommandLineParser &p, const RunSettings &settings,
+                                           bool headless, std::vector<attn::AttentionKind> &mechanisms,
+                                           int &runs)
+{
+    mechanisms.clear();
+    runs = 10;
+    if (!p.isSet("compare"))
+        return p.isSet("runs") ? QStringLiteral("--runs needs --compare") : QString();
+    if (!headless)
+        return QStringLiteral("--compare needs --headless (the window has its own compare window)");
+    for (const char *other : {"attention", "gif"})
+        if (p.isSet(other))
+            return QStringLiteral("--%1 and --compare exclude each other").arg(other);
+    if (p.isSet("runs")) {
+        bool ok = false;
+        runs = p.value("runs").toInt(&ok);
+        if (!ok || runs < 1 || runs > 1000)
+            return QStringLiteral("--runs: expected a whole number from 1 to 1000, got '%1'")
+                .arg(p.value("runs"));
+    }
+    try {
+        mechanisms = attn::parseMechanismList(p.value("compare").toStdString(), settings.task);
+    } catch (const std::invalid_argument &e) {
+        return QStringLiteral("--compare: ") + QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+namespace {
+
+QByteArray compareRunJsonLine(const attn::CompareRun &r)
+{
+    QJsonObject o;
+    o["mechanism"] = QString::fromStdString(attn::toString(r.mechanism));
+    // JSON numbers are exact integers only up to 2^53 in most readers; larger seeds as text.
+    o["seed"] = r.seed <= (std::uint64_t(1) << 53) ? QJsonValue(qint64(r.seed))
+                                                   : QJsonValue(QString::number(r.seed));
+    o["best_metric"] = std::isnan(r.bestMetric) ? QJsonValue() : QJsonValue(r.bestMetric);
+    o["best_epoch"] = r.bestEpoch;
+    o["parameters"] = qint64(r.parameters);
+    o["metric_name"] = QString::fromStdString(r.metricName);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+int HeadlessRunner::runCompare(QTextStream &out, QTextStream &err)
+{
+    const attn::CompareGrid grid{m_compare, m_runs, m_settings.train.seed};
+    const bool exporting = !m_exportDir.isEmpty();
+    attn::CompareCurvesView curves;
+    const bool hasAlignment = attn::taskDefaults(m_settings.task).alignment != attn::AlignmentKind::None;
+    curves.setQuantity(hasAlignment ? attn::CompareCurvesView::Quantity::Alignment
+                                    : attn::CompareCurvesView::Quantity::Metric);
+    std::vector<int> curveIds(std::size_t(grid.size()), -1);
+    attn::CompareCallbacks callbacks;
+    if (exporting) {
+        callbacks.runStarted = [&](int runId, attn::AttentionKind mechanism, int runIndex,
+                                   std::uint64_t, attn::Trainer &) {
+            curveIds[std::size_t(runId)] =
+                curves.addRun(QString::fromStdString(attn::toString(mechanism)), runIndex);
+        };
+        callbacks.epochDone = [&](int runId, const attn::EpochSnapshot &s) {
+            curves.appendEpoch(curveIds[std::size_t(runId)], s);
+            return attn::Trainer::Control::Continue;
+        };
+    }
+    callbacks.runFinished = [&](const attn::CompareRun &r) {
+        out << compareRunJsonLine(r) << '\n';
+        out.flush();
+    };
+    std::vector<attn::CompareRun> runs;
+    try {
+        runs = attn::runCompare(grid, CompareWorker::trainerFactory(m_settings), callbacks);
+    } catch (const std::exception &e) {
+        err << "attention-studio: compare failed: " << e.what() << '\n';
+        return 1;
+    }
+    const std::string metric = runs.front().metricName;
+    const auto rows = attn::summarize(runs, attn::higherIsBetter(metric));
+    out << '\n'
+        << "Best validation " << (metric == "accuracy" ? "accuracy (%)" : "MAE") << " per run on the "
+        << QString::fromStdString(attn::toString(m_settings.task)) << " task, " << m_runs
+        << (m_runs == 1 ? " run" : " runs") << " per mechanism ("
+        << (m_runs == 1 ? QStringLiteral("seed %1").arg(grid.seed(0))
+                        : QStringLiteral("seeds %1..%2").arg(grid.seed(0)).arg(grid.seed(m_runs - 1)))
+        << "), " << m_settings.train.epochs << " epochs each:\n\n"
+        << QString::fromStdString(attn::compareTableMarkdown(rows, metric));
+    out.flush();
+    if (!exporting)
+        return 0;
+    if (!QDir().mkpath(m_exportDir)) {
+        err << "attention-studio: --export-dir: cannot create directory '" << m_exportDir << "'\n";
+        return 1;
+    }
+    const QDir dir(m_exportDir);
+    QSaveFile csv(dir.filePath("compare.csv"));
+    const QByteArray table = QByteArray::fromStdString(attn::compareTableCsv(rows, metric));
+    if (!csv.open(QIODevice::WriteOnly) || csv.write(table) != table.size() || !csv.commit()) {
+        err << "attention-studio: --export-dir: " << csv.fileName() << ": " << csv.errorString() << '\n';
+        return 1;
+    }
+    curves.resize(1000, 560);
+    if (!curves.savePng(dir.filePath("compare.png"), 1000, 560)) {
+        err << "attention-studio: cannot write '" << dir.filePath("compare.png") << "'\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A whole session in one JSON file (.attnsession): the run settings (task or data files, seed,
+// every option), the saved model's path and every epoch's snapshot (metrics and attention), so a
+// run can be reopened, scrubbed and exported later without training again.
+#pragma once
+
+#include "app/session/runsettings.h"
+#include "core/snapshot/snapshot.h"
+
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+/// What a session file holds. Paths in memory are absolute (a relative one given to saveSession
+/// is taken from the current directory).
+struct Session {
+    RunSettings settings;
+    std::vector<attn::EpochSnapshot> history; // every stored epoch, epochs strictly increasing
+    /// The saved model's base path (NAME of NAME.safetensors / NAME.json), "" = none.
+    QString model;
+};
+
+/// The file name extension of session files, without the dot.
+inline constexpr const char *kSessionExtension = "attnsession";
+
+/// Writes session as JSON to path, replacing it only on success (QSaveFile):
+/// {"format": "attention-studio-session", "version": 1, "settings": runSettingsToMap(...),
+///  "model": "...", "history": [ snapshotToJson keys + total_epochs, attention, ground_truth,
+///  argmax_attention, probe_inputs ({"rows", "cols", "values"}), ground_truth_mass,
+///  probe_tokens, probe_predictions, probe_targets, head_maps ([probe row][head] grids) ]}.
+/// The model path is stored relative to the session file's folder; the settings' dataFile,
+/// testDataFile and sentenceFiles relative when they lie in that folder or below, else absolute.
+/// Floats are written in their shortest round-trip form and read back bit for bit; a
+/// non-finite number or minus zero, which JSON cannot hold, is written as the string "NaN",
+/// "Infinity", "-Infinity" or "-0" (null means "no value": alignment, ground_truth_mass).
+/// On failure returns false and sets *error to "PATH: reason".
+bool saveSession(const QString &path, const Session &session, QString *error);
+
+/// Reads a file written by saveSession; relative paths come back absolute (from the session
+/// file's folder). Returns nullopt and sets *error on any problem, loading nothing in part:
+///   "PATH: <reason>" when the file cannot be read;
+///   "PATH:LINE:COLUMN: <QJsonParseError text>" when it is not JSON (line and column 1-based);
+///   "PATH: not an Attention Studio session (format \"x\")";
+///   "PATH: written by a newer version (2); this one reads version 1";
+///   "PATH: settings.KEY: expected ..." for each invalid setting (runSettingsFromMap), "; "-joined;
+///   "PATH: history[I].FIELD: <what is wrong>" for a bad epoch entry, e.g.
+///   "PATH: history[3].attention: 12 values for 2 x 5",
+///   "PATH: history[2].epoch: 4 after 5 (epochs must increase)",
+///   "PATH: history[0].probe_targets[1]: expected a number, got a string".
+std::optional<Session> loadSession(const QString &path, QString *error);

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The headless JSON line of one epoch: epoch, seconds, train_loss, val_loss, metric,
+// metric_name, alignment (null without ground truth), samples_per_second.
+#pragma once
+
+#include "core/snapshot/snapshot.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+QJsonObject snapshotToJson(const attn::EpochSnapshot &s);
+/// One compact JSON object, no trailing newline.
+QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Worker-thread training loop with pause/resume/step/stop between batches.
+#include "app/session/trainingworker.h"
+
+#include <QElapsedTimer>
+#include <QMutexLocker>
+#include <exception>
+
+TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
+
+void TrainingWorker::requestPause() { m_pause = true; }
+
+void TrainingWorker::requestResume()
+{
+    m_pauseAfterEpoch = false;
+    QMutexLocker lock(&m_mutex);
+    m_pause = false;
+    m_wake.wakeAll();
+}
+
+void TrainingWorker::requestStep()
+{
+    m_pauseAfterEpoch = true;
+    QMutexLocker lock(&m_mutex);
+    m_pause = false;
+    m_wake.wakeAll();
+}
+
+void TrainingWorker::requestStop()
+{
+    QMutexLocker lock(&m_mutex);
+    m_stop = true;
+    m_wake.wakeAll();
+}
+
+void TrainingWorker::requestLearningRate(double lr) { m_pendingLearningRate = lr; }
+
+bool TrainingWorker::waitWhilePaused()
+{
+    if (!m_pause || m_stop)
+        return !m_stop;
+    emit stateChanged(State::Paused);
+    {
+        QMutexLocker lock(&m_mutex);
+        while (m_pause && !m_stop)
+            m_wake.wait(&m_mutex);
+    }
+    if (!m_stop)
+        emit stateChanged(State::Running);
+    return !m_stop;
+}
+
+void TrainingWorker::run(const RunSettings &settings)
+{
+    m_stop = false;
+    emit runBegan();
+    std::unique_ptr<attn::Trainer> trainer;
+    attn::ModelSpec spec;
+    try {
+        trainer = makeTrainer(settings, &spec);
+    } catch (const std::exception &e) {
+        emit failed(QString::fromUtf8(e.what()));
+        emit stateChanged(State::Failed);
+        return;
+    }
+    emit runStarted(trainer->model().parameterCount(), trainer->batchesPerEpoch());
+    emit stateChanged(m_pause ? State::Paused : State::Running);
+    emit snapshotReady(trainer->evaluateSnapshot());
+    emit modelReady(attn::captureTrainedModel(trainer->model(), spec, 0));
+
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    auto onBatch = [&](const attn::ProgressInfo &info) {
+        if (sinceProgress.elapsed() >= 33) { // ~30 updates per second at most
+            sinceProgress.restart();
+            emit progress(info);
+        }
+        if (!waitWhilePaused())
+            return attn::Trainer::Control::Stop;
+        return attn::Trainer::Control::Continue;
+    };
+
+    while (!trainer->finished()) {
+        if (!waitWhilePaused())
+            break;
+        if (const double lr = m_pendingLearningRate.exchange(0.0); lr > 0.0)
+            trainer->setLearningRate(lr);
+        const auto snapshot = trainer->trainEpoch(onBatch);
+        if (!snapshot)
+            break;
+        emit snapshotReady(*snapshot);
+        emit modelReady(attn::captureTrainedModel(trainer->model(), spec, trainer->epoch()));
+        if (m_pauseAfterEpoch.exchange(false))
+            m_pause = true;
+    }
+    emit stateChanged(m_stop ? State::Stopped : State::Finished);
+}

@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// safetensors reader and writer. The header is read with a SAX state machine (nlohmann::json) that
+// accepts only the format's schema and stops at the first unexpected token, so no JSON document
+// tree is ever built: memory stays proportional to what a valid header describes.
+#include "core/io/safetensors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <unordered_set>
+
+namespace attn {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
+constexpr std::size_t kMessageTextBytes = 60; // quoteForMessage keeps this many bytes of the text
+
+std::string shapeText(const std::vector<std::uint64_t> &shape)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i > 0)
+            s += ", ";
+        s += std::to_string(shape[i]);
+    }
+    return s + "]";
+}
+
+std::string rangeText(std::uint64_t begin, std::uint64_t end)
+{
+    return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
+}
+
+/// bytes = product(shape) * elementSize; false if that does not fit in 64 bits.
+/// A zero dimension makes the product 0 whatever the other dimensions are.
+bool byteCount(const std::vector<std::uint64_t> &shape, std::uint64_t elementSize,
+               std::uint64_t &bytes)
+{
+    if (std::find(shape.begin(), shape.end(), std::uint64_t(0)) != shape.end()) {
+        bytes = 0;
+        return true;
+    }
+    std::uint64_t n = elementSize;
+    for (std::uint64_t d : shape) {
+        if (n > kMaxU64 / d)
+            return false;
+        n *= d;
+    }
+    bytes = n;
+    return true;
+}
+
+struct HeaderEntry {
+    std::string name;
+    std::string dtype;
+    std::vector<std::uint64_t> shape;
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0;
+    bool hasDtype = false;
+    bool hasShape = false;
+    bool hasOffsets = false;
+    TensorDType type = TensorDType::F32; // valid once the entry is complete
+};
+
+/// The header's schema as a state machine over SAX events. Any event the schema does not allow
+/// records a message and returns false, which stops the parser at once.
+class HeaderSax final : public nlohmann::json_sax<Json> {
+public:
+    std::vector<HeaderEntry> entries;
+    std::map<std::string, std::string> metadata;
+    std::string error; // set when a callback returned false
+
+    bool null() override { return value("null"); }
+    bool boolean(bool v) override { return value(v ? "true" : "false"); }
+    bool number_integer(number_integer_t v) override
+    {
+        if (v >= 0)
+            return number_unsigned(number_unsigned_t(v)); // "-0"
+        if (m_state == State::Shape)
+            return fail(field("negative dimension " + std::to_string(v) + " in \"shape\""));
+        return value("a number " + std::to_string(v));
+    }
+    bool number_unsigned(number_unsigned_t v) override
+    {
+        if (m_state == State::Shape) {
+            if (v > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+                return fail(field("dimension " + std::to_string(v) + " in \"shape\" is too large"));
+            entries.back().shape.push_back(v);
+            return true;
+        }
+        if (m_state == State::Offsets) {
+            if (m_offsetCount < 2)
+                (m_offsetCount == 0 ? entries.back().begin : entries.back().end) = v;
+            ++m_offsetCount;
+            return true;
+        }
+        return value("a number " + std::to_string(v));
+    }
+    bool number_float(number_float_t, const string_t &text) override
+    {
+        return value("a number " + text);
+    }
+    bool string(string_t &v) override
+    {
+        if (m_state == State::MetaValue) {
+            metadata[m_key] = v;
+            m_state = State::Meta;
+            return true;
+        }
+        if (m_state == State::TensorValue && m_field == Field::Dtype) {
+            entries.back().dtype = v;
+            entries.back().hasDtype = true;
+            m_state = State::Tensor;
+            return true;
+        }
+        return value("a string " + quoteForMessage(v));
+    }
+    bool binary(binary_t &) override { return value("binary data"); }
+
+    bool start_object(std::size_t) override
+    {
+        switch (m_state) {
+        case State::Start:
+            m_state = State::Top;
+            return true;
+        case State::TopValue:
+            if (m_key == "__metadata__") {
+                m_state = State::Meta;
+            } else {
+                entries.emplace_back();
+                entries.back().name = m_key;
+                m_state = State::Tensor;
+            }
+            return true;
+        default:
+            return value("an object");
+        }
+    }
+    bool key(string_t &k) override
+    {
+        switch (m_state) {
+        case State::Top:
+            if (!m_topKeys.insert(k).second)
+                return fail(k == "__metadata__" ? std::string("duplicate \"__metadata__\"")
+                                                : "duplicate tensor name " + quoteForMessage(k));
+            m_key = k;
+            m_state = State::TopValue;
+            return true;
+        case State::Meta:
+            if (metadata.count(k))
+                return fail("\"__metadata__\": duplicate key " + quoteForMessage(k));
+            m_key = k;
+            m_state = State::MetaValue;
+            return true;
+        case State::Tensor: {
+            HeaderEntry &e = entries.back();
+            bool *seen = nullptr;
+            if (k == "dtype") {
+                m_field = Field::Dtype;
+                seen = &e.hasDtype;
+            } else if (k == "shape") {
+                m_field = Field::Shape;
+                seen = &e.hasShape;
+            } else if (k == "data_offsets") {
+                m_field = Field::Offsets;
+                seen = &e.hasOffsets;
+            } else {
+                return fail(field("unknown key " + quoteForMessage(k) +
+                                  " (expected dtype, shape, data_offsets)"));
+            }
+            if (*seen)
+                return fail(field("duplicate key \"" + k + "\""));
+            m_state = State::TensorValue;
+            return true;
+        }
+        default: // the parser only reports keys inside objects, all handled above
+            return fail("unexpected key " + quoteForMessage(k));
+        }
+    }
+    bool end_object() override
+    {
+        switch (m_state) {
+        case State::Top:
+            m_state = State::Done;
+            return true;
+        case State::Meta:
+            m_state = State::Top;
+            return true;
+        case State::Tensor: {
+            HeaderEntry &e = entries.back();
+            if (!e.hasDtype)
+                return fail(field("missing \"dtype\""));
+            if (!e.hasShape)
+                return fail(field("missing \"shape\""));
+            if (!e.hasOffsets)
+                return fail(field("missing \"data_offsets\""));
+            if (e.dtype == "F32")
+                e.type = TensorDType::F32;
+            else if (e.dtype == "F64")
+                e.type = TensorDType::F64;
+            else
+                return fail(field("unsupported dtype " + quoteForMessage(e.dtype) +
+                                  " (expected F32 or F64)"));
+            m_state = State::Top;
+            return true;
+        }
+        default:
+            return fail("unexpected end of object");
+        }
+    }
+    bool start_array(std::size_t) override
+    {
+        if (m_state == State::TensorValue && m_field == Field::Shape) {
+            entries.back().hasShape = true;
+            m_state = State::Shape;
+            return true;
+        }
+        if (m_state == State::TensorValue && m_field == Field::Offsets) {
+            entries.back().hasOffsets = true;
+            m_offsetCount = 0;
+            m_state = State::Offsets;
+            return true;
+        }
+        return value("an array");
+    }
+    bool end_array() override
+    {
+        if (m_state == State::Shape) {
+            m_state = State::Tensor;
+            return true;
+        }
+        if (m_state == State::Offsets) {
+            if (m_offsetCount != 2)
+                return fail(field("\"data_offsets\" must be [begin, end] with non-negative "
+                                  "integers (found an array of " +
+                                  std::to_string(m_offsetCount) +
+                                  (m_offsetCount == 1 ? " element)" : " elements)")));
+            m_state = State::Tensor;
+            return true;
+        }
+        return fail("unexpected end of array");
+    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &ex) override
+    {
+        return fail("header is not valid JSON: " + jsonParseErrorText(ex.what()));
+    }
+
+private:
+    enum class State { Start, Top, TopValue, Meta, MetaValue, Tensor, TensorValue, Shape, Offsets, Done };
+    enum class Field { Dtype, Shape, Offsets };
+
+    bool fail(std::string message)
+    {
+        error = std::move(message);
+        return false;
+    }
+    std::string field(const std::string &message) const
+    {
+        return "tensor " + quoteForMessage(entries.back().name) + ": " + message;
+    }
+    /// A value (described by `found`) arrived where the schema wants something else.
+    bool value(const std::string &found)
+    {
+        const std::string f = " (found " + found + ")";
+        switch (m_state) {
+        case State::Start:
+            return fail("header is not a JSON object" + f);
+        case State::TopValue:
+            if (m_key == "__metadata__")
+                return fail("\"__metadata__\" must be an object of strings" + f);
+            return fail("tensor " + quoteForMessage(m_key) +
+                        ": expected an object with dtype, shape and data_offsets" + f);
+        case State::MetaValue:
+            return fail("\"__metadata__\": value of " + quoteForMessage(m_key) +
+                        " must be a string" + f);
+        case State::TensorValue:
+            if (m_field == Field::Dtype)
+                return fail(field("\"dtype\" must be a string" + f));
+            if (m_field == Field::Shape)
+                return fail(field("\"shape\" must be an array of non-negative integers" + f));
+            return fail(field("\"data_offsets\" must be [begin, end] with non-negative integers" + f));
+        case State::Shape:
+            return fail(field("\"shape\" must be an array of non-negative integers" + f));
+        case State::Offsets:
+            return fail(field("\"data_offsets\" must be [begin, end] with non-negative integers" + f));
+        default: // Top, Meta, Tensor expect keys; Done is followed by nothing (strict parse)
+            return fail("unexpected value" + f);
+        }
+    }
+
+    State m_state = State::Start;
+    Field m_field = Field::Dtype;
+    std::string m_key;
+    std::unordered_set<std::string> m_topKeys;
+    std::uint64_t m_offsetCount = 0;
+};
+
+std::uint64_t readU64(const unsigned char *p)
+{
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+void putU64(std::string &out, std::uint64_t v)
+{
+    for (int i = 0; i < 8; ++i)
+        out.push_back(char((v >> (8 * i)) & 0xFF));
+}
+
+/// The string as a JSON string literal; throws SafetensorsError naming `what` if it is not UTF-8.
+std::string jsonString(const std::string &s, const std::string &what, const std::string &file)
+{
+    try {
+        return Json(s).dump(-1, ' ', false, Json::error_handler_t::strict);
+    } catch (const Json::type_error &) {
+        throw SafetensorsError(file, what + " is not valid UTF-8");
+    }
+}
+
+} // namespace
+
+SafetensorsError::SafetensorsError(std::string f, std::string m)
+    : std::runtime_error(f + ": " + m), file(std::move(f)), message(std::move(m))
+{
+}
+
+std::string toString(TensorDType dtype) { return dtype == TensorDType::F32 ? "F32" : "F64"; }
+
+std::size_t elementBytes(TensorDType dtype) { return dtype == TensorDType::F32 ? 4 : 8; }
+
+std::size_t NamedTensor::elements() const
+{
+    std::size_t n = 1;
+    for (std::int64_t d : shape)
+        n *= std::size_t(d);
+    return n;
+}
+
+const NamedTensor *SafetensorsFile::find(std::string_view name) const
+{
+    for (const NamedTensor &t : tensors)
+        if (t.name == name)
+            return &t;
+    return nullptr;
+}
+
+std::string toValidUtf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const std::size_t n = text.size();
+    auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+        return i < n && p[i] >= lo && p[i] <= hi;
+    };
+    for (std::size_t i = 0; i < n;) {
+        const unsigned char c = p[i];
+        std::size_t len = 0; // length of a valid sequence starting at i, 0 if invalid
+        if (c < 0x80)
+            len = 1;
+        else if (c >= 0xC2 && c <= 0xDF)
+            len = cont(i + 1) ? 2 : 0;
+        else if (c >= 0xE0 && c <= 0xEF) // no overlongs (E0) and no surrogates (ED)
+            len = cont(i + 1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(i + 2) ? 3 : 0;
+        else if (c >= 0xF0 && c <= 0xF4) // no overlongs (F0) and nothing above U+10FFFF (F4)
+            len = cont(i + 1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(i + 2) &&
+                          cont(i + 3)
+                      ? 4
+                      : 0;
+        if (len == 0) {
+            out += "\xef\xbf\xbd"; // U+FFFD
+            ++i;
+        } else {
+            out.append(text.substr(i, len));
+            i += len;
+        }
+    }
+    return out;
+}
+
+namespace {
+/// The first `bytes` bytes of text, not splitting a UTF-8 sequence.
+std::string_view cutAtCharacter(std::string_view text, std::size_t bytes)
+{
+    if (text.size() <= bytes)
+        return text;
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80)
+        --bytes;
+    return text.substr(0, bytes);
+}
+} // namespace
+
+std::string jsonParseErrorText(std::string_view what)
+{
+    if (!what.empty() && what.front() == '[') {
+        const auto close = what.find("] ");
+        if (close != std::string_view::npos)
+            what.remove_prefix(close + 2);
+    }
+    std::string text(what);
+    constexpr std::string_view lastRead = "last read: '";
+    constexpr std::size_t kTokenBytes = 40;
+    const auto start = text.find(lastRead);
+    if (start != std::string::npos) {
+        const std::size_t from = start + lastRead.size();
+        auto end = text.rfind("'; expected");
+        if (end == std::string::npos || end < from)
+            end = text.rfind('\'');
+        if (end != std::string::npos && end >= from && end - from > kTokenBytes) {
+            const std::string_view token = std::string_view(text).substr(from, end - from);
+            text = text.substr(0, from) + std::string(cutAtCharacter(token, kTokenBytes)) + "..." +
+                   text.substr(end);
+        }
+    }
+    return toValidUtf8(text);
+}
+
+std::string quoteForMessage(std::string_view text)
+{
+    const bool cut = text.size() > kMessageTextBytes;
+    text = cutAtCharacter(text, kMessageTextBytes);
+    // replace: a message must never throw on a name that is not UTF-8
+    std::string quoted = Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (cut)
+        quoted.insert(quoted.size() - 1, "...");
+    return quoted;
+}
+
+std::string encodeSafetensors(const std::vector<NamedTensor> &tensors,
+                              const std::map<std::string, std::string> &metadata,
+                              const std::string &file)
+{
+    std::string header = "{";
+    if (!metadata.empty()) {
+        header += "\"__metadata__\":{";
+        bool first = true;
+        for (const auto &[k, v] : metadata) {
+            if (!first)
+                header += ',';
+            first = false;
+            header += jsonString(k, "metadata key " + quoteForMessage(k), file) + ':' +
+                      jsonString(v, "metadata value of " + quoteForMessage(k), file);
+        }
+        header += '}';
+    }
+    std::unordered_set<std::string> names;
+    std::uint64_t offset = 0;
+    for (const NamedTensor &t : tensors) {
+        const std::string name = quoteForMessage(t.name);
+        if (t.name.empty())
+            throw SafetensorsError(file, "a tensor has an empty name");
+        if (t.name == "__metadata__")
+            throw SafetensorsError(file, "\"__metadata__\" is reserved, not a tensor name");
+        if (!names.insert(t.name).second)
+            throw SafetensorsError(file, "duplicate tensor name " + name);
+        std::vector<std::uint64_t> shape;
+        for (std::int64_t d : t.shape) {
+            if (d < 0)
+                throw SafetensorsError(file, "tensor " + name + ": negative dimension " +
+                                                 std::to_string(d) + " in its shape");
+            shape.push_back(std::uint64_t(d));
+        }
+        std::uint64_t bytes = 0;
+        const std::uint64_t size = elementBytes(t.dtype);
+        if (!byteCount(shape, size, bytes))
+            throw SafetensorsError(file, "tensor " + name + ": shape " + shapeText(shape) +
+                                             " is too large");
+        if (bytes / size != t.data.size())
+            throw SafetensorsError(file, "tensor " + name + ": shape " + shapeText(shape) +
+                                             " holds " + std::to_string(bytes / size) +
+                                             " values, data has " +
+                                             std::to_string(t.data.size()));
+        if (header.size() > 1)
+            header += ',';
+        header += jsonString(t.name, "tensor name " + name, file) + ":{\"dtype\":\"" +
+                  toString(t.dtype) + "\",\"shape\":[";
+        for (std::size_t i = 0; i < shape.size(); ++i) {
+            if (i > 0)
+                header += ',';
+            header += std::to_string(shape[i]);
+        }
+        header += "],\"data_offsets\":[" + std::to_string(offset) + "," +
+                  std::to_string(offset + bytes) + "]}";
+        offset += bytes;
+    }
+    header += '}';
+    // Spaces (allowed JSON whitespace) pad the header so the data buffer starts 8-byte aligned,
+    // which lets readers such as torch.frombuffer view F64 data in place.
+    header.append((8 - header.size() % 8) % 8, ' ');
+
+    std::string out;
+    out.reserve(8 + header.size() + std::size_t(offset));
+    putU64(out, header.size());
+    out += header;
+    for (const NamedTensor &t : tensors) {
+        for (double v : t.data) {
+            if (t.dtype == TensorDType::F32) {
+                // The IEEE default rounding: nearest float, ties to even; beyond FLT_MAX -> inf.
+                const auto bits = std::bit_cast<std::uint32_t>(static_cast<float>(v));
+                for (int i = 0; i < 4; ++i)
+                    out.push_back(char((bits >> (8 * i)) & 0xFF));
+            } else {
+                putU64(out, std::bit_cast<std::uint64_t>(v));
+            }
+        }
+    }
+    return out;
+}
+
+void writeSafetensors(const std::string &path, const std::vector<NamedTensor> &tensors,
+                      const std::map<std::string, std::string> &metadata)
+{
+    const std::string bytes = encodeSafetensors(tensors, metadata, path);
+    const std::string tmp = path + ".tmp";
+    {
+        std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(tmp.c_str(), "wb"),
+                                                            &std::fclose);
+        if (!f)
+            throw SafetensorsError(path, std::string("cannot write the file: ") +
+                                             std::strerror(errno));
+        const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f.get()) == bytes.size();
+        const int err = errno;
+        if (!ok || std::fclose(f.release()) != 0) {
+            std::remove(tmp.c_str());
+            throw SafetensorsError(path, std::string("cannot write the file: ") +
+                                             std::strerror(ok ? errno : err));
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw SafetensorsError(path, "cannot write the file: " + ec.message());
+    }
+}
+
+SafetensorsFile parseSafetensors(std::string_view bytes, const std::string &file)
+{
+    if (bytes.size() < 8)
+        throw SafetensorsError(file, "truncated file: " + std::to_string(bytes.size()) +
+                                         " bytes, expected at least 8 for the header length");
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const std::uint64_t headerBytes = readU64(p);
+    const std::uint64_t rest = bytes.size() - 8;
+    if (headerBytes > kMaxSafetensorsHeaderBytes)
+        throw SafetensorsError(file, "header length " + std::to_string(headerBytes) +
+                                         " exceeds the limit of " +
+                                         std::to_string(kMaxSafetensorsHeaderBytes) + " bytes");
+    if (headerBytes > rest)
+        throw SafetensorsError(file, "header length " + std::to_string(headerBytes) +
+                                         " exceeds the file: only " + std::to_string(rest) +
+                                         " bytes follow the 8-byte length");
+
+    const std::string_view header = bytes.substr(8, std::size_t(headerBytes));
+    HeaderSax sax;
+    const bool ok = Json::sax_parse(header.begin(), header.end(), &sax);
+    if (!ok || !sax.error.empty())
+        throw SafetensorsError(file, sax.error.empty() ? "header is not valid JSON" : sax.error);
+
+    const std::uint64_t bufferBytes = rest - headerBytes;
+    const unsigned char *buffer = p + 8 + headerBytes;
+    std::vector<HeaderEntry> &entries = sax.entries;
+    for (const HeaderEntry &e : entries) {
+        const std::string what = "tensor " + quoteForMessage(e.name) + ": data_offsets " +
+                                 rangeText(e.begin, e.end);
+        if (e.begin > e.end)
+            throw SafetensorsError(file, what + ": begin is after end");
+        if (e.end > bufferBytes)
+            throw SafetensorsError(file, what + " out of range: the data buffer has " +
+                                             std::to_string(bufferBytes) + " bytes");
+        std::uint64_t need = 0;
+        const bool fits = byteCount(e.shape, elementBytes(e.type), need);
+        if (!fits || need != e.end - e.begin)
+            throw SafetensorsError(
+                file, "tensor " + quoteForMessage(e.name) + ": shape " + shapeText(e.shape) +
+                          " of " + e.dtype + " needs " +
+                          (fits ? std::to_string(need) : "more than " + std::to_string(kMaxU64)) +
+                          " bytes, data_offsets " + rangeText(e.begin, e.end) + " cover " +
+                          std::to_string(e.end - e.begin));
+    }
+
+    // The ranges, sorted, must tile the buffer exactly: no byte unused, none shared.
+    std::vector<std::size_t> order(entries.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return entries[a].begin != entries[b].begin ? entries[a].begin < entries[b].begin
+                                                    : entries[a].end < entries[b].end;
+    });
+    auto gap = [&](std::uint64_t from, std::uint64_t to) {
+        return SafetensorsError(file, "bytes [" + std::to_string(from) + ", " + std::to_string(to) +
+                                          ") of the data buffer belong to no tensor");
+    };
+    std::uint64_t cursor = 0; // end of the ranges seen so far
+    const HeaderEntry *previous = nullptr;
+    for (std::size_t i : order) {
+        const HeaderEntry &e = entries[i];
+        if (e.begin < cursor) // previous ends at cursor > e.begin >= previous->begin
+            throw SafetensorsError(file, "tensors " + quoteForMessage(previous->name) + " " +
+                                             rangeText(previous->begin, previous->end) + " and " +
+                                             quoteForMessage(e.name) + " " +
+                                             rangeText(e.begin, e.end) + " overlap");
+        if (e.begin > cursor)
+            throw gap(cursor, e.begin);
+        cursor = e.end;
+        previous = &e;
+    }
+    if (cursor < bufferBytes)
+        throw gap(cursor, bufferBytes);
+
+    SafetensorsFile result;
+    result.file = file;
+    result.metadata = std::move(sax.metadata);
+    result.tensors.reserve(entries.size());
+    for (std::size_t i : order) {
+        HeaderEntry &e = entries[i];
+        NamedTensor t;
+        t.name = std::move(e.name);
+        t.dtype = e.type;
+        t.shape.assign(e.shape.begin(), e.shape.end());
+        const std::size_t size = elementBytes(e.type);
+        const std::size_t count = std::size_t((e.end - e.begin) / size);
+        t.data.resize(count); // bounded: count * size bytes were checked to lie in the file
+        const unsigned char *src = buffer + e.begin;
+        for (std::size_t k = 0; k < count; ++k, src += size) {
+            if (e.type == TensorDType::F32) {
+                const std::uint32_t bits = std::uint32_t(src[0]) | std::uint32_t(src[1]) << 8 |
+                                           std::uint32_t(src[2]) << 16 |
+                                           std::uint32_t(src[3]) << 24;
+                t.data[k] = double(std::bit_cast<float>(bits));
+            } else {
+                t.data[k] = std::bit_cast<double>(readU64(src));
+            }
+        }
+        result.tensors.push_back(std::move(t));
+    }
+    return result;
+}
+
+SafetensorsFile readSafetensors(const std::string &path)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw SafetensorsError(path, "is a directory (expected a safetensors file)");
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"),
+                                                        &std::fclose);
+    if (!f)
+        throw SafetensorsError(path, std::string("cannot open the file: ") + std::strerror(errno));
+    auto readError = [&] {
+        return SafetensorsError(path, std::string("cannot read the file: ") + std::strerror(errno));
+    };
+    // The first 8 bytes alone: a header length beyond the limit is rejected before the rest of
+    // a (possibly huge, unrelated) file is read.
+    std::string bytes(8, '\0');
+    bytes.resize(std::fread(bytes.data(), 1, 8, f.get()));
+    if (std::ferror(f.get()))
+        throw readError();
+    if (bytes.size() == 8 &&
+        readU64(reinterpret_cast<const unsigned char *>(bytes.data())) > kMaxSafetensorsHeaderBytes)
+        return parseSafetensors(bytes, path); // throws "exceeds the limit"
+    char buf[65536];
+    for (;;) {
+        const std::size_t got = std::fread(buf, 1, sizeof buf, f.get());
+        bytes.append(buf, got);
+        if (got < sizeof buf)
+            break;
+    }
+    if (std::ferror(f.get()))
+        throw readError();
+    return parseSafetensors(bytes, path);
+}
+
+} // namespace attn

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Names of the model enums, the model factory and the no-attention baseline's width rule.
+#include "core/models/model.h"
+
+#include "core/models/featuremodel.h"
+#include "core/models/sequencemodel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace attn {
+
+std::string toString(AttentionKind kind)
+{
+    switch (kind) {
+    case AttentionKind::Luong: return "luong";
+    case AttentionKind::LuongDot: return "luong-dot";
+    case AttentionKind::Bahdanau: return "bahdanau";
+    case AttentionKind::FeedForward: return "feed-forward";
+    case AttentionKind::Local: return "local";
+    case AttentionKind::SelfAttention: return "self";
+    case AttentionKind::Feature: return "feature";
+    case AttentionKind::None: return "none";
+    }
+    return "?";
+}
+
+std::vector<AttentionKind> allAttentionKinds()
+{
+    return {AttentionKind::Luong,       AttentionKind::LuongDot, AttentionKind::Bahdanau,
+            AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::SelfAttention,
+            AttentionKind::Feature,     AttentionKind::None};
+}
+
+std::optional<AttentionKind> attentionKindFromString(const std::string &name)
+{
+    for (AttentionKind k : allAttentionKinds())
+        if (toString(k) == name)
+            return k;
+    return std::nullopt;
+}
+
+std::string toString(RecurrentCell cell)
+{
+    return cell == RecurrentCell::Lstm ? "lstm" : "gru";
+}
+
+std::optional<RecurrentCell> recurrentCellFromString(const std::string &name)
+{
+    for (RecurrentCell c : {RecurrentCell::Lstm, RecurrentCell::Gru})
+        if (toString(c) == name)
+            return c;
+    return std::nullopt;
+}
+
+long long Model::parameterCount()
+{
+    long long n = 0;
+    for (const ParamRef &p : params())
+        n += p.value->size();
+    return n;
+}
+
+void Model::attentionHeadMap(int, int, MatRef) const
+{
+    throw ShapeError("attentionHeadMap: the model has no self-attention heads");
+}
+
+std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
+{
+    if (config.architecture == ModelArchitecture::Feature)
+        return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
+    return std::make_unique<SequenceModel>(config, initRng, dropoutSeed);
+}
+
+long long parameterCount(const ModelConfig &config)
+{
+    Rng scratch(0);
+    return makeModel(config, scratch, 0)->parameterCount();
+}
+
+int baselineWidth(const ModelConfig &config)
+{
+    if (config.baselineReference == AttentionKind::None)
+        return 0;
+    ModelConfig reference = config;
+    reference.attention = config.baselineReference;
+    const double target = double(parameterCount(reference));
+    ModelConfig bare = config;
+    bare.attention = AttentionKind::None;
+    bare.baselineUnits = 0;
+    const double withoutLayer = double(parameterCount(bare));
+    if (std::abs(withoutLayer - target) <= 0.05 * target)
+        return 0;
+    // With a hidden layer of W units the final Dense (D -> O) becomes D -> W -> O.
+    const double D = config.architecture == ModelArchitecture::Feature ? config.inputs : config.hidden;
+    const double O = config.outputs;
+    const double base = withoutLayer - (D * O + O);
+    auto count = [&](double w) { return base + (D + 1) * w + (w + 1) * O; };
+    const int guess = std::max(1, int(std::lround((target - base - O) / (D + 1 + O))));
+    int best = guess;
+    for (int w : {guess - 1, guess + 1})
+        if (w >= 1 && std::abs(count(w) - target) < std::abs(count(best) - target))
+            best = w;
+    return best;
+}
+
+} // namespace attn

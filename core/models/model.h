@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What every trainable model offers the Trainer (forward, backward, parameters, attention
+// weights), the configuration that builds one, and the no-attention baseline's width rule.
+// Two models implement it: SequenceModel (recurrent layer -> attention -> Dense, sequencemodel.h)
+// and FeatureModel (feature attention -> Dense -> Dense, featuremodel.h).
+#pragma once
+
+#include "core/tensor/rng.h"
+#include "core/tensor/tensor.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+/// The attention mechanisms (DESIGN.md, "Attention layers"), plus the no-attention baseline.
+enum class AttentionKind {
+    Luong,         // "luong": general score, luongattention.h
+    LuongDot,      // "luong-dot": dot score
+    Bahdanau,      // "bahdanau": additive score, bahdanauattention.h
+    FeedForward,   // "feed-forward": Raffel & Ellis, feedforwardattention.h
+    Local,         // "local": Luong local-p, localattention.h
+    SelfAttention, // "self": multi-head scaled dot-product, pooled; selfattention.h
+    Feature,       // "feature": softmax over the input features (FeatureModel only)
+    None,          // "none": no attention; the last state (or the input) feeds Dense layers
+};
+
+/// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "self", "feature", "none".
+std::string toString(AttentionKind kind);
+/// Inverse of toString; nullopt for an unknown name.
+std::optional<AttentionKind> attentionKindFromString(const std::string &name);
+/// Every kind, in the order above (for pickers and option messages).
+std::vector<AttentionKind> allAttentionKinds();
+
+enum class RecurrentCell { Lstm, Gru };
+/// "lstm", "gru".
+std::string toString(RecurrentCell cell);
+std::optional<RecurrentCell> recurrentCellFromString(const std::string &name);
+
+/// Which model a config builds.
+enum class ModelArchitecture {
+    Sequence, // x (T*B, F) -> [Embedding] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
+    Feature,  // x (B, F), one step per sample -> feature attention -> Dense -> Dense: FeatureModel
+};
+
+struct ModelConfig {
+    int inputs = 1;           // F (1 when the inputs are token ids)
+    int hidden = 100;         // H: recurrent units; FeatureModel: width of the Dense after attention
+    AttentionKind attention = AttentionKind::Luong;
+    int attentionUnits = 128; // U: output width of luong, bahdanau and local (feed-forward and self output H)
+    double dropout = 0.0;     // before the last Dense layer
+    int outputs = 1;          // O
+    // The fields below were appended so that aggregate initialisation of the ones above still works.
+    ModelArchitecture architecture = ModelArchitecture::Sequence;
+    RecurrentCell cell = RecurrentCell::Lstm;
+    int steps = 0;            // T; feed-forward attention needs it (one bias per step). 0 = the Trainer takes it from the task
+    int heads = 1;            // K: self-attention heads (H must be divisible by K)
+    bool causal = false;      // self-attention: each step sees only itself and the past
+    int window = 0;           // self-attention window width w: |t - s| < w (0 = no window)
+    int localHalfWidth = 4;   // D: local attention's Gaussian has sigma = D / 2
+    int vocabulary = 0;       // V > 0: x holds token ids 0..V (0 = padding) fed to Embedding(V+1, E); the Trainer takes it from the task
+    int embeddingDim = 32;    // E
+    double inputDropout = 0.0;     // recurrent layer: dropout on x_t, one mask per sequence
+    double recurrentDropout = 0.0; // recurrent layer: dropout on h_{t-1}, one mask per sequence
+    // "none" only: the mechanism whose parameter count the baseline matches (the task's published
+    // one), and the width W of the baseline's hidden Dense; < 0 = chosen by baselineWidth().
+    AttentionKind baselineReference = AttentionKind::Luong;
+    int baselineUnits = -1;
+};
+
+/// A trainable model. Layout as in tensor.h: x (T*B, F) time-major; the FeatureModel has T = 1.
+class Model {
+public:
+    virtual ~Model() = default;
+    /// Allocates every workspace for T steps of B sequences; no-op if unchanged.
+    /// Throws ShapeError for a T the model cannot take (e.g. feed-forward attention's fixed T).
+    virtual void resize(int steps, int batch) = 0;
+    /// x (T*B, F) -> predictions / logits (B, O). Valid until the next forward. training turns
+    /// dropout on. Throws ShapeError on a shape mismatch (or a bad token id).
+    virtual const Mat &forward(const ConstMatRef &x, bool training) = 0;
+    /// dOut (B, O) = dL/d(output) of the last forward (already divided by B in the loss); adds
+    /// every parameter gradient.
+    virtual void backward(const ConstMatRef &x, const ConstMatRef &dOut) = 0;
+    virtual void zeroGrad() = 0;
+    /// Every parameter with its gradient, PyTorch-style names ("lstm.weight_ih_l0", ...).
+    virtual std::vector<ParamRef> params() = 0;
+    long long parameterCount();
+    /// Attention weights of the last forward: (B, T) for sequence models, (B, F) for the
+    /// FeatureModel; an empty (0 x 0) matrix for the no-attention baseline.
+    virtual const Mat &attentionWeights() const = 0;
+    /// K for self-attention, 0 for every other model.
+    virtual int attentionHeads() const { return 0; }
+    /// Self-attention: copies the (T, T) map (row = query step, column = key step) of head
+    /// `head` (0..K-1, or -1 for the mean over heads) for sequence `sequence` of the last
+    /// forward into out. Throws ShapeError for other models or out-of-range arguments.
+    virtual void attentionHeadMap(int sequence, int head, MatRef out) const;
+    const ModelConfig &config() const { return m_config; }
+    int steps() const { return m_steps; }
+    int batch() const { return m_batch; }
+
+protected:
+    explicit Model(const ModelConfig &config) : m_config(config) {}
+    ModelConfig m_config;
+    int m_steps = 0;
+    int m_batch = 0;
+};
+
+/// Builds the model the config describes (SequenceModel or FeatureModel), weights from
+/// initRng, dropout masks from dropoutSeed. Throws ShapeError on an invalid config: sizes < 1,
+/// a mechanism the architecture cannot use ("feature" outside the FeatureModel, a sequence
+/// mechanism inside it), feed-forward attention without steps, self-attention with H not
+/// divisible by K, token inputs with inputs != 1, a dropout rate outside [0, 1).
+std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
+
+/// The number of trainable parameters of the model the config builds (built once, scratch Rng).
+/// Throws like makeModel.
+long long parameterCount(const ModelConfig &config);
+
+/// Width W of the no-attention baseline's hidden Dense, as in the keras-attention IMDB
+/// comparison (LSTM(100) -> Dense(350, relu) against LSTM(100) -> attention: "same number of
+/// parameters so fair comparison"). The target is the parameter count P of the same config with
+/// attention = config.baselineReference. If the baseline without a hidden layer (last state, or
+/// the input, straight into the final Dense) is already within 5% of P, W = 0: no layer is added
+/// (the case of feed-forward attention, whose H + T parameters are a rounding error). Otherwise W
+/// is the width >= 1 whose parameter count is closest to P (one unit changes the count by D + 1 + O,
+/// D = H or F, so the closest W is well within 5%). Returns 0 if the reference is "none".
+int baselineWidth(const ModelConfig &config);
+
+} // namespace attn

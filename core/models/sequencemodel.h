@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The many-to-one sequence model of the seed experiments (keras-attention examples):
+//   x (T*B, F) -> [Embedding(V+1, E) for token ids] -> LSTM(H) or GRU(H) -> attention(U) over
+//   all hidden states -> Dropout(p) -> Dense(O)
+// and the no-attention baseline (keras-attention's IMDB comparison):
+//   ... -> LSTM(H) or GRU(H) -> h_T -> [Dense(W) + ReLU, W = baselineWidth()] -> Dropout(p) -> Dense(O)
+// Output is linear (regression) or logits (binary classification; the loss applies sigmoid).
+// Feed-forward and self-attention output H units, so the final Dense then takes H inputs.
+#pragma once
+
+#include "core/layers/dense.h"
+#include "core/layers/dropout.h"
+#include "core/layers/embedding.h"
+#include "core/attention/manytooneattention.h"
+#include "core/models/model.h"
+#include "core/layers/recurrentlayer.h"
+
+#include <cstdint>
+#include <memory>
+
+namespace attn {
+
+class SelfAttention;
+
+class SequenceModel : public Model {
+public:
+    /// Initialises all weights from initRng (in the order embedding, recurrent layer, attention
+    /// or baseline Dense, final Dense); dropout masks come from dropoutSeed.
+    /// Throws ShapeError on an invalid config (see makeModel).
+    SequenceModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
+    ~SequenceModel() override;
+
+    void resize(int steps, int batch) override;
+    /// x (T*B, F) time-major (F = 1 token ids when config.vocabulary > 0) -> (B, O).
+    const Mat &forward(const ConstMatRef &x, bool training) override;
+    void backward(const ConstMatRef &x, const ConstMatRef &dOut) override;
+    void zeroGrad() override;
+    /// "embedding.weight", "lstm.*" or "gru.*", "attention.*" or "baseline.*", "dense.*".
+    std::vector<ParamRef> params() override;
+    /// (B, T); empty for the no-attention baseline.
+    const Mat &attentionWeights() const override;
+    int attentionHeads() const override;
+    void attentionHeadMap(int sequence, int head, MatRef out) const override;
+    /// D: the width entering the final Dense (U, H, or W / H for the baseline).
+    int featureWidth() const { return m_featureWidth; }
+    /// W of the baseline's hidden Dense (0: none, or not the baseline).
+    int baselineUnits() const { return m_baselineUnits; }
+
+private:
+    Rng m_dropoutRng;
+    std::unique_ptr<Embedding> m_embedding;          // null unless the inputs are token ids
+    std::unique_ptr<RecurrentLayer> m_recurrent;     // Lstm or Gru
+    std::unique_ptr<ManyToOneAttention> m_attention; // null for the baseline
+    const SelfAttention *m_self = nullptr;           // m_attention when it is self-attention
+    std::unique_ptr<Dense> m_baseline;               // baseline with W > 0: Dense(H -> W), ReLU
+    int m_baselineUnits = 0;                         // W
+    int m_featureWidth = 0;                          // D
+    Dropout m_dropout;
+    std::unique_ptr<Dense> m_head;                   // Dense(D -> O)
+    Mat m_embedded;  // (T*B, E) embedded tokens
+    Mat m_hs;        // (T*B, H) hidden states
+    Mat m_features;  // (B, D) attention output, or the baseline's h_T / ReLU(Dense(h_T))
+    Mat m_dropOut;   // (B, D)
+    Mat m_out;       // (B, O)
+    Mat m_dDrop;     // (B, D)
+    Mat m_dFeatures; // (B, D)
+    Mat m_dLast;     // (B, H) dL/dh_T through the baseline's hidden Dense
+    Mat m_dHs;       // (T*B, H)
+    Mat m_dEmbedded; // (T*B, E)
+    Mat m_noWeights; // (0, 0): the baseline's attention weights
+};
+
+} // namespace attn

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Compare mode: the grid loop, the per-mechanism statistics and the table formats.
+#include "core/train/compare.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <tuple>
+
+namespace attn {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// "'a', 'b'" for messages.
+std::string quotedList(const std::vector<std::string> &names)
+{
+    std::string out;
+    for (const std::string &n : names)
+        out += (out.empty() ? "'" : ", '") + n + "'";
+    return out;
+}
+
+std::string nameList(const std::vector<AttentionKind> &kinds)
+{
+    std::string out;
+    for (AttentionKind k : kinds)
+        out += (out.empty() ? "" : ", ") + toString(k);
+    return out;
+}
+
+std::string trimmed(const std::string &s)
+{
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// Shortest decimal that reads back as exactly v; "" for NaN.
+std::string exactNumber(double v)
+{
+    if (std::isnan(v))
+        return {};
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, result.ptr);
+}
+
+std::string fixed(double v, int decimals)
+{
+    if (std::isnan(v))
+        return "n/a";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+    return buffer;
+}
+
+} // namespace
+
+bool higherIsBetter(const std::string &metricName)
+{
+    return metricName == "accuracy";
+}
+
+std::pair<double, int> bestMetric(const std::vector<EpochSnapshot> &history, bool higher)
+{
+    if (history.empty())
+        throw std::invalid_argument("bestMetric: the run has no epoch");
+    double best = kNaN;
+    int bestEpoch = 0;
+    for (const EpochSnapshot &s : history) {
+        if (std::isnan(s.metric))
+            continue;
+        if (bestEpoch == 0 || (higher ? s.metric > best : s.metric < best)) {
+            best = s.metric;
+            bestEpoch = s.epoch;
+        }
+    }
+    return {best, bestEpoch};
+}
+
+std::vector<CompareRow> summarize(const std::vector<CompareRun> &runs, bool higher)
+{
+    std::vector<CompareRow> rows;
+    std::vector<std::vector<double>> values; // values[i]: bestMetric of every run of rows[i]
+    for (const CompareRun &run : runs) {
+        auto it = std::find_if(rows.begin(), rows.end(),
+                               [&](const CompareRow &r) { return r.mechanism == run.mechanism; });
+        if (it == rows.end()) {
+            rows.push_back({run.mechanism, 0, kNaN, 0.0, kNaN, run.parameters});
+            values.emplace_back();
+            it = rows.end() - 1;
+        }
+        values[std::size_t(it - rows.begin())].push_back(run.bestMetric);
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::vector<double> &v = values[i];
+        CompareRow &row = rows[i];
+        row.runs = int(v.size());
+        double sum = 0.0;
+        for (double x : v) {
+            sum += x;
+            if (!std::isnan(x) && (std::isnan(row.best) || (higher ? x > row.best : x < row.best)))
+                row.best = x;
+        }
+        row.mean = sum / double(v.size());
+        if (v.size() > 1) {
+            // Two passes (deviations from the mean) rather than sum of squares minus square of
+            // sums, which cancels catastrophically when the runs agree to many digits.
+            double squares = 0.0;
+            for (double x : v)
+                squares += (x - row.mean) * (x - row.mean);
+            row.std = std::sqrt(squares / double(v.size() - 1));
+        }
+    }
+    return rows;
+}
+
+EpochSnapshot statisticsOnly(const EpochSnapshot &s)
+{
+    EpochSnapshot out;
+    out.epoch = s.epoch;
+    out.totalEpochs = s.totalEpochs;
+    out.seconds = s.seconds;
+    out.trainLoss = s.trainLoss;
+    out.valLoss = s.valLoss;
+    out.metric = s.metric;
+    out.metricName = s.metricName;
+    out.alignment = s.alignment;
+    out.samplesPerSecond = s.samplesPerSecond;
+    out.groundTruthMass = s.groundTruthMass;
+    return out;
+}
+
+std::pair<AttentionKind, int> CompareGrid::cell(int runId) const
+{
+    if (runId < 0 || runId >= size())
+        throw std::out_of_range("CompareGrid: run " + std::to_string(runId) + " outside 0.." +
+                                std::to_string(size() - 1));
+    const int m = int(mechanisms.size());
+    return {mechanisms[std::size_t(runId % m)], runId / m};
+}
+
+std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory &factory,
+                                   const CompareCallbacks &callbacks)
+{
+    if (grid.mechanisms.empty())
+        throw std::invalid_argument("runCompare: no mechanism to compare");
+    if (grid.runs < 1)
+        throw std::invalid_argument("runCompare: runs must be >= 1, got " + std::to_string(grid.runs));
+    for (std::size_t i = 0; i < grid.mechanisms.size(); ++i)
+        if (std::count(grid.mechanisms.begin(), grid.mechanisms.end(), grid.mechanisms[i]) > 1)
+            throw std::invalid_argument("runCompare: '" + toString(grid.mechanisms[i]) +
+                                        "' is listed twice");
+
+    std::vector<CompareRun> done;
+    for (int runId = 0; runId < grid.size(); ++runId) {
+        const auto [mechanism, runIndex] = grid.cell(runId);
+        const std::uint64_t seed = grid.seed(runIndex);
+        std::unique_ptr<Trainer> trainer = factory(mechanism, seed);
+        if (!trainer)
+            throw std::invalid_argument("runCompare: the factory built no trainer");
+        if (trainer->config().seed != seed || trainer->model().config().attention != mechanism)
+            throw std::invalid_argument("runCompare: the factory built a " +
+                                        toString(trainer->model().config().attention) +
+                                        " model with seed " + std::to_string(trainer->config().seed) +
+                                        " for " + toString(mechanism) + " with seed " +
+                                        std::to_string(seed));
+        CompareRun run;
+        run.runId = runId;
+        run.mechanism = mechanism;
+        run.runIndex = runIndex;
+        run.seed = seed;
+        run.parameters = trainer->model().parameterCount();
+        if (callbacks.runStarted)
+            callbacks.runStarted(runId, mechanism, runIndex, seed, *trainer);
+        while (!trainer->finished()) {
+            const std::optional<EpochSnapshot> s = trainer->trainEpoch(callbacks.batch);
+            if (!s)
+                return done;
+            run.metricName = s->metricName;
+            run.history.push_back(statisticsOnly(*s));
+            if (callbacks.epochDone && callbacks.epochDone(runId, *s) == Trainer::Control::Stop)
+                return done;
+        }
+        std::tie(run.bestMetric, run.bestEpoch) = bestMetric(run.history, higherIsBetter(run.metricName));
+        done.push_back(std::move(run));
+        if (callbacks.runFinished)
+            callbacks.runFinished(done.back());
+    }
+    return done;
+}
+
+std::vector<AttentionKind> parseMechanismList(const std::string &list, TaskKind task)
+{
+    std::vector<AttentionKind> kinds;
+    std::vector<std::string> unknown, inapplicable, twice;
+    const std::vector<AttentionKind> applicable = applicableAttention(task);
+    std::size_t begin = 0;
+    while (begin <= list.size()) {
+        const std::size_t end = std::min(list.find(',', begin), list.size());
+        const std::string name = trimmed(list.substr(begin, end - begin));
+        begin = end + 1;
+        if (name.empty())
+            continue;
+        const std::optional<AttentionKind> kind = attentionKindFromString(name);
+        if (!kind)
+            unknown.push_back(name);
+        else if (std::find(applicable.begin(), applicable.end(), *kind) == applicable.end())
+            inapplicable.push_back(name);
+        else if (std::find(kinds.begin(), kinds.end(), *kind) != kinds.end())
+            twice.push_back(name);
+        else
+            kinds.push_back(*kind);
+    }
+    if (!unknown.empty())
+        throw std::invalid_argument((unknown.size() == 1 ? "unknown mechanism " : "unknown mechanisms ") +
+                                    quotedList(unknown) + " (expected " +
+                                    nameList(allAttentionKinds()) + ")");
+    if (!inapplicable.empty())
+        throw std::invalid_argument(quotedList(inapplicable) +
+                                    (inapplicable.size() == 1 ? " does" : " do") + " not apply to the task " +
+                                    toString(task) + " (it takes " + nameList(applicable) + ")");
+    if (!twice.empty())
+        throw std::invalid_argument(quotedList(twice) + (twice.size() == 1 ? " is" : " are") +
+                                    " listed twice");
+    if (kinds.empty())
+        throw std::invalid_argument("no mechanism given");
+    return kinds;
+}
+
+std::string compareTableMarkdown(const std::vector<CompareRow> &rows, const std::string &metricName)
+{
+    const bool accuracy = metricName == "accuracy";
+    const double scale = accuracy ? 100.0 : 1.0; // the README's table shows accuracy in percent
+    const int decimals = accuracy ? 2 : 4;
+    std::string out = std::string("| mechanism | runs | ") + (higherIsBetter(metricName) ? "max" : "min") +
+                      " | mean | std | parameters |\n|---|---:|---:|---:|---:|---:|\n";
+    for (const CompareRow &r : rows)
+        out += "| " + toString(r.mechanism) + " | " + std::to_string(r.runs) + " | " +
+               fixed(r.best * scale, decimals) + " | " + fixed(r.mean * scale, decimals) + " | " +
+               fixed(r.std * scale, decimals) + " | " + std::to_string(r.parameters) + " |\n";
+    return out;
+}
+
+std::string compareTableCsv(const std::vector<CompareRow> &rows, const std::string &metricName)
+{
+    std::string out = std::string("mechanism,runs,") + (higherIsBetter(metricName) ? "max" : "min") +
+                      ",mean,std,parameters\n";
+    for (const CompareRow &r : rows)
+        out += toString(r.mechanism) + "," + std::to_string(r.runs) + "," + exactNumber(r.best) + "," +
+               exactNumber(r.mean) + "," + exactNumber(r.std) + "," + std::to_string(r.parameters) +
+               "\n";
+    return out;
+}
+
+} // namespace attn

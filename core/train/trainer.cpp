@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Epoch loop, validation and probe snapshots of the trainer.
+#include "core/train/trainer.h"
+
+#include "core/train/adam.h"
+#include "core/train/loss.h"
+#include "core/train/sgd.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace attn {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Grid toGrid(const ConstMatRef &m)
+{
+    Grid g;
+    g.rows = int(m.rows());
+    g.cols = int(m.cols());
+    g.values.resize(std::size_t(m.size()));
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            g.values[std::size_t(r * m.cols() + c)] = float(m(r, c));
+    return g;
+}
+
+// Splits the seed into independent streams (init, shuffle, dropout) so that changing one use
+// of randomness does not shift the others.
+std::uint64_t streamSeed(std::uint64_t seed, int stream)
+{
+    Rng master(seed);
+    for (int k = 0; k < stream; ++k)
+        master.next();
+    return master.next();
+}
+
+} // namespace
+
+ModelConfig resolveModelConfig(const TaskData &task, const ModelConfig &config)
+{
+    ModelConfig c = config;
+    const int T = task.train.steps;
+    if (c.steps == 0)
+        c.steps = T;
+    else if (c.steps != T)
+        throw ShapeError("Trainer: the model is built for T = " + std::to_string(c.steps) +
+                         " steps, the task has T = " + std::to_string(T));
+    if (task.vocabulary > 0 && c.vocabulary == 0)
+        c.vocabulary = task.vocabulary;
+    else if (task.vocabulary > 0 && c.vocabulary != task.vocabulary)
+        throw ShapeError("Trainer: the model's vocabulary has V = " + std::to_string(c.vocabulary) +
+                         " words, the task's V = " + std::to_string(task.vocabulary));
+    else if (task.vocabulary == 0 && c.vocabulary > 0)
+        throw ShapeError("Trainer: the model expects token ids, the task's inputs are numbers");
+    return c;
+}
+
+Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
+                 const TrainConfig &config)
+    : m_task(std::move(task)),
+      m_config(config),
+      m_initRng(streamSeed(config.seed, 0)),
+      m_shuffleRng(streamSeed(config.seed, 1)),
+      m_model(makeModel(resolveModelConfig(*m_task, model), m_initRng, streamSeed(config.seed, 2)))
+{
+    if (config.batchSize < 1)
+        throw ShapeError("Trainer: batch size must be >= 1");
+    if (config.epochs < 1)
+        throw ShapeError("Trainer: epochs must be >= 1");
+    if (m_task->train.size() < config.batchSize)
+        throw ShapeError("Trainer: the training set has " + std::to_string(m_task->train.size()) +
+                         " samples, fewer than one batch of " + std::to_string(config.batchSize));
+    if (m_task->validation.size() < 1)
+        throw ShapeError("Trainer: the validation set is empty");
+    if (m_task->train.features != model.inputs || m_task->train.y.cols() != model.outputs)
+        throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
+    m_model->resize(m_task->train.steps, config.batchSize); // also rejects a T the model cannot take
+    m_params = m_model->params();
+    if (config.optimizer == OptimizerKind::Adam)
+        m_optimizer = std::make_unique<Adam>(m_params, config.learningRate);
+    else
+        m_optimizer = std::make_unique<Sgd>(m_params, config.learningRate);
+    m_order.resize(std::size_t(m_task->train.size()));
+    std::iota(m_order.begin(), m_order.end(), 0);
+    const int T = m_task->train.steps, B = config.batchSize;
+    m_x.resize(Eigen::Index(T) * B, m_task->train.features);
+    m_y.resize(B, model.outputs);
+    m_dPred.resize(B, model.outputs);
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::setLearningRate(double lr) { m_optimizer->setLearningRate(lr); }
+double Trainer::learningRate() const { return m_optimizer->learningRate(); }
+
+double Trainer::trainStep(const int *rows)
+{
+    const int B = m_config.batchSize;
+    m_model->resize(m_task->train.steps, B);
+    gatherBatch(m_task->train, rows, B, m_x, m_y);
+    m_model->zeroGrad();
+    const Mat &pred = m_model->forward(m_x, true);
+    const double loss = lossWithGradient(m_task->loss, pred, m_y, m_dPred);
+    m_model->backward(m_x, m_dPred);
+    m_optimizer->step(m_params, ++m_step);
+    return loss;
+}
+
+std::optional<EpochSnapshot> Trainer::trainEpoch(const BatchCallback &onBatch)
+{
+    const auto t0 = Clock::now();
+    const int B = m_config.batchSize;
+    const int batches = batchesPerEpoch();
+    // Fisher-Yates shuffle with the trainer's own stream.
+    for (std::size_t i = m_order.size() - 1; i > 0; --i)
+        std::swap(m_order[i], m_order[std::size_t(m_shuffleRng.below(i + 1))]);
+
+    double lossSum = 0.0;
+    for (int k = 0; k < batches; ++k) {
+        lossSum += trainStep(m_order.data() + std::size_t(k) * B);
+        if (onBatch) {
+            ProgressInfo p;
+            p.epoch = m_epoch + 1;
+            p.totalEpochs = m_config.epochs;
+            p.samplesDone = (long long)(k + 1) * B;
+            p.samplesPerEpoch = (long long)batches * B;
+            const double elapsed = secondsSince(t0);
+            p.samplesPerSecond = elapsed > 0 ? double(p.samplesDone) / elapsed : 0.0;
+            const double remaining = double(p.samplesPerEpoch - p.samplesDone) +
+                                     double(m_config.epochs - m_epoch - 1) * double(p.samplesPerEpoch);
+            p.etaSeconds = p.samplesPerSecond > 0 ? remaining / p.samplesPerSecond : 0.0;
+            if (onBatch(p) == Control::Stop)
+                return std::nullopt;
+        }
+    }
+    const double trainSeconds = secondsSince(t0);
+    ++m_epoch;
+    EpochSnapshot s;
+    s.trainLoss = lossSum / double(batches);
+    s.samplesPerSecond = double(batches) * B / trainSeconds;
+    fillSnapshot(s);
+    s.seconds = secondsSince(t0);
+    return s;
+}
+
+EpochSnapshot Trainer::evaluateSnapshot()
+{
+    EpochSnapshot s;
+    s.trainLoss = evaluate(m_task->train).first;
+    fillSnapshot(s);
+    return s;
+}
+
+std::pair<double, double> Trainer::evaluate(const Dataset &data)
+{
+    const int T = data.steps;
+    const Eigen::Index n = data.size();
+    const int B = int(std::min<Eigen::Index>(m_config.batchSize, n));
+    std::vector<int> rows(static_cast<std::size_t>(B));
+    double lossSum = 0.0, metricSum = 0.0;
+    Mat x, y; // evaluation buffers (outside the training step)
+    for (Eigen::Index start = 0; start < n; start += B) {
+        const int b = int(std::min<Eigen::Index>(B, n - start));
+        x.resize(Eigen::Index(T) * b, data.features);
+        y.resize(b, data.y.cols());
+        std::iota(rows.begin(), rows.begin() + b, int(start));
+        gatherBatch(data, rows.data(), b, x, y);
+        m_model->resize(T, b);
+        const Mat &pred = m_model->forward(x, false);
+        lossSum += lossValue(m_task->loss, pred, y) * b;
+        for (Eigen::Index r = 0; r < b; ++r) {
+            if (m_task->loss == LossKind::BinaryCrossEntropy) {
+                metricSum += ((pred(r, 0) > 0) == (y(r, 0) > Scalar(0.5))) ? 1.0 : 0.0;
+            } else if (m_task->loss == LossKind::SoftmaxCrossEntropy) {
+                Eigen::Index predicted = 0, truth = 0; // accuracy: argmax of the logits vs one-hot
+                pred.row(r).maxCoeff(&predicted);
+                y.row(r).maxCoeff(&truth);
+                metricSum += predicted == truth ? 1.0 : 0.0;
+            } else
+                metricSum += (pred.row(r) - y.row(r)).cwiseAbs().mean();
+        }
+    }
+    return {lossSum / double(n), metricSum / double(n)};
+}
+
+void Trainer::fillSnapshot(EpochSnapshot &s)
+{
+    s.epoch = m_epoch;
+    s.totalEpochs = m_config.epochs;
+    const auto [valLoss, metric] = evaluate(m_task->validation);
+    s.valLoss = valLoss;
+    s.metric = metric;
+    const bool classification = m_task->loss == LossKind::BinaryCrossEntropy ||
+                                m_task->loss == LossKind::SoftmaxCrossEntropy;
+    s.metricName = classification ? "accuracy" : "mae";
+
+    // Probe rows: one forward pass in evaluation mode.
+    const Dataset &probe = m_task->probe;
+    const int P = int(probe.size());
+    if (P > 0) {
+        std::vector<int> rows(static_cast<std::size_t>(P));
+        std::iota(rows.begin(), rows.end(), 0);
+        Mat x(Eigen::Index(probe.steps) * P, probe.features), y(P, probe.y.cols());
+        gatherBatch(probe, rows.data(), P, x, y);
+        m_model->resize(probe.steps, P);
+        const Mat &pred = m_model->forward(x, false);
+        const bool binary = m_task->loss == LossKind::BinaryCrossEntropy;
+        const bool multiClass = m_task->loss == LossKind::SoftmaxCrossEntropy;
+        for (int r = 0; r < P; ++r) {
+            if (multiClass) { // the predicted and the true class index
+                Eigen::Index predicted = 0, truth = 0;
+                pred.row(r).maxCoeff(&predicted);
+                y.row(r).maxCoeff(&truth);
+                s.probePredictions.push_back(float(predicted));
+                s.probeTargets.push_back(float(truth));
+                continue;
+            }
+            const double out = double(pred(r, 0));
+            s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
+            s.probeTargets.push_back(float(y(r, 0)));
+        }
+        const Mat &a = m_model->attentionWeights(); // (P, T), (P, F), or empty
+        if (a.size() > 0)
+            s.attention = toGrid(a);
+        s.alignment = alignment(m_task->alignment, a, probe.groundTruth);
+        s.groundTruthMass = groundTruthMass(a, probe.groundTruth);
+        if (probe.groundTruth.size() > 0)
+            s.groundTruth = toGrid(probe.groundTruth);
+        if (m_task->alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {
+            Mat onehot = Mat::Zero(a.rows(), a.cols());
+            for (Eigen::Index r = 0; r < a.rows(); ++r) {
+                Eigen::Index c = 0;
+                a.row(r).maxCoeff(&c);
+                onehot(r, c) = 1;
+            }
+            s.argmaxAttention = toGrid(onehot);
+        }
+        if (const int K = m_model->attentionHeads(); K > 0) {
+            Mat map(probe.steps, probe.steps); // (T, T)
+            s.headMaps.resize(std::size_t(P));
+            for (int r = 0; r < P; ++r)
+                for (int k = 0; k < K; ++k) {
+                    m_model->attentionHeadMap(r, k, map);
+                    s.headMaps[std::size_t(r)].push_back(toGrid(map));
+                }
+        }
+        if (m_model->config().architecture == ModelArchitecture::Feature) {
+            s.probeInputs = toGrid(probe.x); // (P, F)
+        } else {
+            Mat inputs(P, probe.steps); // first feature of every step
+            for (int t = 0; t < probe.steps; ++t)
+                inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
+            s.probeInputs = toGrid(inputs);
+        }
+        s.probeTokens = m_task->probeTokens;
+    }
+    m_model->resize(m_task->train.steps, m_config.batchSize); // back to the training shape
+}
+
+} // namespace attn
