@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// CsvImportDialog: opens a user's CSV sequences (../shared/DESIGN.md, "Custom CSV sequences").
+// CsvImportDialog: opens a user's CSV sequences (docs/tasks.md, "Custom CSV sequences").
 // The user picks layout, target column, task type, normalisation and validation file; a preview
 // of the first rows and the full check (shape N, T, F, task type, class counts, warnings, or the
 // FILE:LINE:COLUMN error) are refreshed on every change, and OK is enabled only for usable data.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The user's CSV sequences as a trainable task (../shared/DESIGN.md, "Custom CSV sequences"):
+// The user's CSV sequences as a trainable task (docs/tasks.md, "Custom CSV sequences"):
 // a file (or a published train/test pair such as UCR's _TRAIN/_TEST) -> TaskData with train and
 // validation sets standardised on the training split only, probe rows, and defaults chosen from
 // the task type (regression, binary, multi-class). Reading and parsing: core/data/sequencecsv.h.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A user's CSV cells -> a Dataset of sequences (../shared/DESIGN.md, "Custom CSV sequences"):
+// A user's CSV cells -> a Dataset of sequences (docs/tasks.md, "Custom CSV sequences"):
 // wide, wide multivariate, long (sequence-id column) and single-series sliding-window layouts;
 // task type detected from the target; published train/test pairs (UCR); standardisation fitted
 // on the training split only. Tokenizing is core/io/csvparser.h.

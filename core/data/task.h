@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The seed experiments' data generators and readers with their ground-truth attention, probe
-// rows and published defaults (../shared/DESIGN.md, "Tasks"), the mechanisms each task can use,
+// rows and published defaults (docs/tasks.md, "Published defaults"), the mechanisms a task can use,
 // and the alignment measure of attention against the ground truth.
 #pragma once
 
@@ -33,7 +33,7 @@ struct Dataset {
 /// Csv: the user's own sequences (core/data/csvtask.h, makeCsvTask); not a generator, so it is not in
 /// allTaskKinds() and makeTask() rejects it.
 enum class TaskKind { Add, Max, Feature, Sentiment, Csv };
-/// How attention is compared with the ground truth (DESIGN.md, "Alignment").
+/// How attention is compared with the ground truth (docs/tasks.md, "Alignment").
 enum class AlignmentKind {
     None,           // no ground truth: alignment is null
     GroundTruthMass, // mean attention mass on the ground-truth positions
@@ -54,7 +54,7 @@ std::vector<TaskKind> allTaskKinds();
 /// none (with the published one moved to the front); feature: feature, none.
 std::vector<AttentionKind> applicableAttention(TaskKind kind);
 
-/// A task's published model and training defaults (DESIGN.md, "Tasks").
+/// A task's published model and training defaults (docs/tasks.md, "Published defaults").
 struct TaskDefaults {
     ModelConfig model;
     LossKind loss = LossKind::Mse;

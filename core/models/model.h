@@ -16,7 +16,7 @@
 
 namespace attn {
 
-/// The attention mechanisms (DESIGN.md, "Attention layers"), plus the no-attention baseline.
+/// The attention mechanisms (docs/architecture.md, "Index"), plus the no-attention baseline.
 enum class AttentionKind {
     Luong,         // "luong": general score, luongattention.h
     LuongDot,      // "luong-dot": dot score
