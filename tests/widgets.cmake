@@ -36,3 +36,10 @@ foreach(t tst_featureweightsview tst_sentenceview tst_selfattentionview tst_comp
   add_test(NAME ${t} COMMAND ${t})
   set_tests_properties(${t} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 endforeach()
+
+# SentenceLayout, SentenceView's geometry without the widget.
+add_executable(tst_sentencelayout ${CMAKE_CURRENT_LIST_DIR}/tst_sentencelayout.cpp)
+target_link_libraries(tst_sentencelayout PRIVATE attn_widgets Qt6::Test attn_build_flags)
+set_target_properties(tst_sentencelayout PROPERTIES AUTOMOC ON)
+add_test(NAME tst_sentencelayout COMMAND tst_sentencelayout)
+set_tests_properties(tst_sentencelayout PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

@@ -1,20 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// HeatmapView: the panels are QCPAxisRects in one QCustomPlot. The weight panels share one
-// colour scale, 0..1 or 0..max (right); the optional Input panel has its own grey scale (left). Cell
-// (row, col) of a grid is data cell (key = col, value = row) centred on plot coordinate
-// (col, row); the y axis is reversed so row 0 is drawn at the top, like an image.
-// After every layout pass the panel column widths and the outer margins are adjusted so the
-// cells come out square (rows 16 px tall for very long sequences) and title, panels and colour
-// bars stay together, centred.
+// HeatmapView: a title row above the row of panels (HeatmapPanels: QCPAxisRects in one
+// QCustomPlot, the weight panels sharing one colour scale, 0..1 or 0..max, on the right; the
+// optional Input panel with its own grey scale on the left). The view chooses the panels of a
+// snapshot, titles them, answers for their cells (values, tooltips) and exports the plot.
 #include "widgets/heatmapview.h"
 
 #include "widgets/plottheme.h"
-#include "widgets/plotutil.h"
 
 #include <QFont>
 #include <QMargins>
 #include <QMouseEvent>
-#include <QSharedPointer>
 #include <QStringList>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -28,15 +23,6 @@ namespace attn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Rings on exact-zero inputs: orange reads on black cells, in both themes.
-const QColor kZeroMarkColor(0xff, 0x9f, 0x1c);
-
-/// Black (smallest input) to white (largest input), the Input panel's colour map.
-QCPColorGradient inputGradient()
-{
-    return colorMapGradient(ColorMapKind::Grayscale);
-}
 
 /// Value of grid cell (r, c), NaN if (r, c) is outside the grid or its value vector is short.
 double gridValue(const Grid &grid, int r, int c)
@@ -69,43 +55,14 @@ HeatmapView::HeatmapView(QWidget *parent)
     titleFont.setBold(true);
     m_title = new QCPTextElement(m_plot, QString(), titleFont);
     top->addElement(0, 0, m_title);
-    m_panelLayout = new QCPLayoutGrid;
-    top->addElement(1, 0, m_panelLayout);
+    auto *panelLayout = new QCPLayoutGrid;
+    top->addElement(1, 0, panelLayout);
     top->setRowSpacing(0);
     top->setAutoMargins(QCP::msNone); // its margins hold the slack left by fitSquareCells()
     top->setMargins(QMargins());
-    m_panelLayout->setColumnSpacing(12);
+    panelLayout->setColumnSpacing(12);
 
-    m_marginGroup = new QCPMarginGroup(m_plot);
-    m_colorScale = new QCPColorScale(m_plot);
-    m_colorScale->setType(QCPAxis::atRight);
-    m_colorScale->setGradient(m_gradient);
-    m_colorScale->setDataRange(QCPRange(0.0, 1.0));
-    m_colorScale->setRangeDrag(false);
-    m_colorScale->setRangeZoom(false);
-    m_colorScale->setBarWidth(14);
-    m_colorScale->setLabel(tr("weight"));
-    auto scaleTicker = QSharedPointer<QCPAxisTickerFixed>::create();
-    scaleTicker->setTickStep(0.2);
-    scaleTicker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
-    m_colorScale->axis()->setTicker(scaleTicker);
-    m_colorScale->axis()->setNumberFormat(QStringLiteral("f"));
-    m_colorScale->axis()->setNumberPrecision(1);
-    m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
-    m_colorScale->setVisible(false);
-
-    m_inputScale = new QCPColorScale(m_plot);
-    m_inputScale->setType(QCPAxis::atLeft);
-    m_inputScale->setGradient(inputGradient());
-    m_inputScale->setDataRange(QCPRange(0.0, 1.0));
-    m_inputScale->setRangeDrag(false);
-    m_inputScale->setRangeZoom(false);
-    m_inputScale->setBarWidth(14);
-    m_inputScale->setLabel(tr("input"));
-    m_inputScale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
-    m_inputScale->axis()->ticker()->setTickCount(5);
-    m_inputScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
-    m_inputScale->setVisible(false);
+    m_panels = std::make_unique<HeatmapPanels>(m_plot, panelLayout, m_gradient);
 
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::afterLayout, this, &HeatmapView::fitSquareCells);
@@ -127,7 +84,7 @@ void HeatmapView::clear()
 {
     m_snapshot = EpochSnapshot{};
     m_hasSnapshot = false;
-    removePanels();
+    m_panels->remove();
     m_title->setText(tr("No epoch finished yet"));
     m_title->setTextColor(PlotTheme::forDark(m_dark).muted);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -152,16 +109,10 @@ void HeatmapView::showSnapshot()
     const EpochSnapshot &s = m_snapshot;
     const std::vector<PanelSpec> specs = panelSpecs(s);
 
-    bool sameLayout = specs.size() == m_panels.size();
-    for (std::size_t i = 0; sameLayout && i < specs.size(); ++i) {
-        const Panel &p = m_panels[i];
-        sameLayout = p.kind == specs[i].kind && p.rows == specs[i].grid->rows &&
-                     p.cols == specs[i].grid->cols;
-    }
-    if (!sameLayout)
+    if (!m_panels->matches(specs))
         rebuildPanels(specs);
     for (std::size_t i = 0; i < specs.size(); ++i)
-        fillPanel(m_panels[i], *specs[i].grid);
+        m_panels->fill(i, *specs[i].grid);
     double top = 1.0;
     if (m_scaleToMax && !s.attention.empty()) {
         top = 0.0;
@@ -170,23 +121,7 @@ void HeatmapView::showSnapshot()
                 top = std::max(top, double(v));
         top = std::max(top, 1e-6); // an all-zero map still needs a non-empty range
     }
-    m_colorScale->setDataRange(QCPRange(0.0, top));
-    // 0..1 keeps its fixed 0.2 steps; a small maximum (0.0067 for T = 150) needs automatic
-    // ticks with significant digits, or every label reads "0.0".
-    QCPAxis *scaleAxis = m_colorScale->axis();
-    const bool fixed = top == 1.0;
-    if (fixed != bool(scaleAxis->ticker().dynamicCast<QCPAxisTickerFixed>())) {
-        if (fixed) {
-            auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-            ticker->setTickStep(0.2);
-            ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
-            scaleAxis->setTicker(ticker);
-        } else {
-            scaleAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        }
-        scaleAxis->setNumberFormat(fixed ? QStringLiteral("f") : QStringLiteral("g"));
-        scaleAxis->setNumberPrecision(fixed ? 1 : 2);
-    }
+    m_panels->setWeightTop(top);
 
     QString title = s.totalEpochs > 0 ? tr("Epoch %1 / %2").arg(s.epoch).arg(s.totalEpochs)
                                       : tr("Epoch %1").arg(s.epoch);
@@ -199,20 +134,20 @@ void HeatmapView::showSnapshot()
 
 int HeatmapView::panelCount() const
 {
-    return int(m_panels.size());
+    return int(m_panels->panels().size());
 }
 
 QString HeatmapView::panelTitle(int panel) const
 {
     if (panel < 0 || panel >= panelCount())
         return {};
-    return m_panels[std::size_t(panel)].title;
+    return m_panels->panels()[std::size_t(panel)].title;
 }
 
 int HeatmapView::panelIndex(const QString &title) const
 {
     for (int i = 0; i < panelCount(); ++i)
-        if (m_panels[std::size_t(i)].title == title)
+        if (m_panels->panels()[std::size_t(i)].title == title)
             return i;
     return -1;
 }
@@ -221,7 +156,7 @@ double HeatmapView::cellValue(int panel, int row, int col) const
 {
     if (panel < 0 || panel >= panelCount())
         return kNaN;
-    const Panel &p = m_panels[std::size_t(panel)];
+    const Panel &p = m_panels->panels()[std::size_t(panel)];
     if (row < 0 || row >= p.rows || col < 0 || col >= p.cols)
         return kNaN;
     return p.map->data()->cell(col, row);
@@ -231,7 +166,7 @@ QCPColorMap *HeatmapView::colorMap(int panel) const
 {
     if (panel < 0 || panel >= panelCount())
         return nullptr;
-    return m_panels[std::size_t(panel)].map;
+    return m_panels->panels()[std::size_t(panel)].map;
 }
 
 void HeatmapView::setScaleToMax(bool on)
@@ -245,17 +180,14 @@ bool HeatmapView::scaleToMax() const { return m_scaleToMax; }
 
 QCPRange HeatmapView::colorRange() const
 {
-    return m_colorScale->dataRange();
+    return m_panels->colorScale()->dataRange();
 }
 
 void HeatmapView::setColorMap(ColorMapKind kind)
 {
     m_colorMapKind = kind;
     m_gradient = colorMapGradient(kind);
-    m_colorScale->setGradient(m_gradient);
-    for (Panel &p : m_panels)
-        if (p.kind != Kind::Input)
-            p.map->setGradient(m_gradient);
+    m_panels->setGradient(m_gradient);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -291,13 +223,13 @@ bool HeatmapView::showInputs() const
 
 QCPRange HeatmapView::inputRange() const
 {
-    return m_inputScale->dataRange();
+    return m_panels->inputScale()->dataRange();
 }
 
 bool HeatmapView::cellAt(const QPointF &plotPos, int *panel, int *row, int *col) const
 {
     for (int i = 0; i < panelCount(); ++i) {
-        const Panel &p = m_panels[std::size_t(i)];
+        const Panel &p = m_panels->panels()[std::size_t(i)];
         if (!p.rect->rect().contains(plotPos.toPoint()))
             continue;
         const long c = std::lround(p.map->keyAxis()->pixelToCoord(plotPos.x()));
@@ -319,7 +251,7 @@ QString HeatmapView::cellToolTip(int panel, int row, int col) const
 {
     if (panel < 0 || panel >= panelCount())
         return {};
-    const Panel &p = m_panels[std::size_t(panel)];
+    const Panel &p = m_panels->panels()[std::size_t(panel)];
     if (row < 0 || row >= p.rows || col < 0 || col >= p.cols)
         return {};
     QStringList lines{p.title, tr("sample %1, time step %2").arg(row).arg(col)};
@@ -387,15 +319,15 @@ QImage HeatmapView::toImage(int width, int height, double scale)
 
 int HeatmapView::fittedHeight(int width)
 {
-    if (m_panels.empty() || width < 1)
+    if (m_panels->panels().empty() || width < 1)
         return 0;
     // Lay out (without drawing) in a very tall viewport: the cells are then limited by the
     // width and fitSquareCells() puts all spare height into the top and bottom margins.
     const QRect oldViewport = m_plot->viewport();
     const int tall = std::max(4 * width, 1000);
     m_plot->setViewport(QRect(0, 0, width, tall));
-    runLayout();
-    fitSquareCells();
+    m_panels->runLayout();
+    m_panels->fitSquareCells();
     const QMargins slack = m_plot->plotLayout()->margins();
     m_plot->setViewport(oldViewport);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -414,7 +346,7 @@ void HeatmapView::applyTheme()
     theme.apply(m_plot);
     // Colour scales outside the layout (no panels) are not reached by apply(); theme them too
     // so they are right when they come back.
-    for (QCPColorScale *scale : {m_colorScale, m_inputScale})
+    for (QCPColorScale *scale : {m_panels->colorScale(), m_panels->inputScale()})
         for (QCPAxis *axis : scale->axis()->axisRect()->axes()) {
             axis->setBasePen(QPen(theme.foreground, 0.0));
             axis->setTickPen(QPen(theme.foreground, 0.0));
@@ -423,154 +355,6 @@ void HeatmapView::applyTheme()
             axis->setTickLabelColor(theme.foreground);
         }
     m_title->setTextColor(m_hasSnapshot ? theme.foreground : theme.muted);
-}
-
-void HeatmapView::removePanels()
-{
-    for (const Panel &p : m_panels) {
-        // Plottables go before their axes disappear with the axis rect.
-        m_plot->removePlottable(p.map);
-        if (p.zeroMarks)
-            m_plot->removePlottable(p.zeroMarks);
-    }
-    m_panels.clear();
-    for (QCPColorScale *scale : {m_colorScale, m_inputScale}) {
-        if (scale->layout() == m_panelLayout)
-            m_panelLayout->take(scale);
-        scale->setVisible(false);
-    }
-    m_panelLayout->clear(); // deletes the axis rects (or the empty placeholder)
-    m_plot->plotLayout()->setMargins(QMargins()); // drop the slack of the square-cell fit
-    // An empty grid would cap the title's column at zero width: hold the space open.
-    m_panelLayout->addElement(0, 0, new QCPLayoutElement(m_plot));
-}
-
-void HeatmapView::rebuildPanels(const std::vector<PanelSpec> &specs)
-{
-    removePanels();
-    if (specs.empty())
-        return;
-    m_panelLayout->clear(); // the placeholder
-    QFont panelTitleFont = font();
-    panelTitleFont.setBold(true);
-
-    // Layout columns, left to right: [input scale][Input] weight panels [weight scale].
-    const bool hasInput = specs.back().kind == Kind::Input;
-    const int weightPanels = int(specs.size()) - (hasInput ? 1 : 0);
-    int nextColumn = hasInput ? 2 : 0;
-
-    for (const PanelSpec &spec : specs) {
-        Panel p;
-        p.kind = spec.kind;
-        p.title = spec.title;
-        p.rows = spec.grid->rows;
-        p.cols = spec.grid->cols;
-        p.column = spec.kind == Kind::Input ? 1 : nextColumn++;
-        p.rect = new QCPAxisRect(m_plot, true);
-        m_panelLayout->addElement(0, p.column, p.rect);
-        p.rect->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
-
-        QCPAxis *x = p.rect->axis(QCPAxis::atBottom);
-        QCPAxis *y = p.rect->axis(QCPAxis::atLeft);
-        QCPAxis *x2 = p.rect->axis(QCPAxis::atTop);
-        QCPAxis *y2 = p.rect->axis(QCPAxis::atRight);
-        x->setLabel(tr("time step"));
-        x->setTicker(integerTicker());
-        x->setSubTicks(false);
-        x->grid()->setVisible(false);
-        x->setRange(-0.5, double(p.cols) - 0.5);
-        y->setLabel(p.column == (hasInput ? 1 : 0) ? tr("sample") : QString()); // leftmost only
-        y->setTicker(integerTicker());
-        y->setSubTicks(false);
-        y->grid()->setVisible(false);
-        y->setRangeReversed(true); // row 0 at the top
-        y->setRange(-0.5, double(p.rows) - 0.5);
-        // The top axis carries the panel title; top and right axes frame the heatmap.
-        for (QCPAxis *frame : {x2, y2}) {
-            frame->setVisible(true);
-            frame->setTicks(false);
-            frame->setTickLabels(false);
-            frame->grid()->setVisible(false);
-        }
-        x2->setLabel(p.title);
-        x2->setLabelFont(panelTitleFont);
-        x2->setLabelPadding(4);
-
-        p.map = new QCPColorMap(x, y);
-        p.map->setInterpolate(false);
-        p.map->setTightBoundary(false); // cells extend +-0.5 around integer coordinates
-        if (p.kind == Kind::Input) {
-            p.map->setColorScale(m_inputScale);
-            p.map->setGradient(inputGradient());
-            p.zeroMarks = m_plot->addGraph(x, y);
-            p.zeroMarks->setLineStyle(QCPGraph::lsNone);
-            p.zeroMarks->setScatterStyle(
-                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kZeroMarkColor, 1.5), Qt::NoBrush, 6.0));
-            p.zeroMarks->setName(tr("exact zero"));
-        } else {
-            p.map->setColorScale(m_colorScale);
-            p.map->setGradient(m_gradient);
-            p.map->setDataRange(QCPRange(0.0, 1.0));
-        }
-        // A single row or column would give QCustomPlot a zero-size cell: pad to two cells,
-        // the extra one NaN (transparent) and outside the visible axis range.
-        const int keySize = std::max(p.cols, 2);
-        const int valueSize = std::max(p.rows, 2);
-        p.map->data()->setSize(keySize, valueSize);
-        p.map->data()->setRange(QCPRange(0.0, double(keySize - 1)),
-                                QCPRange(0.0, double(valueSize - 1)));
-        p.map->data()->fill(kNaN);
-        m_panels.push_back(p);
-    }
-    if (hasInput) {
-        m_panelLayout->addElement(0, 0, m_inputScale);
-        m_inputScale->setVisible(true);
-    }
-    if (weightPanels > 0) {
-        m_panelLayout->addElement(0, nextColumn, m_colorScale);
-        m_colorScale->setVisible(true);
-    }
-    applyTheme(); // the new axes start with QCustomPlot's default colours
-}
-
-void HeatmapView::fillPanel(Panel &panel, const Grid &grid)
-{
-    QCPColorMapData *data = panel.map->data();
-    for (int r = 0; r < panel.rows; ++r)
-        for (int c = 0; c < panel.cols; ++c)
-            data->setCell(c, r, gridValue(grid, r, c));
-    if (panel.kind != Kind::Input)
-        return;
-    updateInputScale(grid);
-    QVector<double> keys;
-    QVector<double> values;
-    for (int r = 0; r < panel.rows; ++r)
-        for (int c = 0; c < panel.cols; ++c)
-            if (gridValue(grid, r, c) == 0.0) {
-                keys.push_back(double(c));
-                values.push_back(double(r));
-            }
-    panel.zeroMarks->setData(keys, values);
-}
-
-void HeatmapView::updateInputScale(const Grid &inputs)
-{
-    double lo = std::numeric_limits<double>::infinity();
-    double hi = -std::numeric_limits<double>::infinity();
-    for (float v : inputs.values)
-        if (std::isfinite(v)) {
-            lo = std::min(lo, double(v));
-            hi = std::max(hi, double(v));
-        }
-    QCPRange range(0.0, 1.0);
-    if (lo < hi)
-        range = QCPRange(lo, hi);
-    else if (lo == hi)
-        range = QCPRange(lo - 0.5, hi + 0.5);
-    m_inputScale->setDataRange(range);
-    for (Panel &p : m_panels)
-        if (p.kind == Kind::Input)
-            p.map->setDataRange(range);
 }
 
 void HeatmapView::onPlotMouseMove(QMouseEvent *event)
@@ -582,7 +366,7 @@ void HeatmapView::onPlotMouseMove(QMouseEvent *event)
         QToolTip::hideText();
         return;
     }
-    const Panel &p = m_panels[std::size_t(panel)];
+    const Panel &p = m_panels->panels()[std::size_t(panel)];
     QCPAxis *x = p.map->keyAxis();
     QCPAxis *y = p.map->valueAxis();
     const QRectF cell = QRectF(QPointF(x->coordToPixel(col - 0.5), y->coordToPixel(row - 0.5)),
@@ -592,76 +376,18 @@ void HeatmapView::onPlotMouseMove(QMouseEvent *event)
                        cell.toAlignedRect());
 }
 
-void HeatmapView::runLayout()
+void HeatmapView::rebuildPanels(const std::vector<PanelSpec> &specs)
 {
-    QCPLayoutGrid *top = m_plot->plotLayout();
-    top->update(QCPLayoutElement::upPreparation);
-    top->update(QCPLayoutElement::upMargins);
-    top->update(QCPLayoutElement::upLayout);
+    QFont panelTitleFont = font();
+    panelTitleFont.setBold(true);
+    m_panels->rebuild(specs, panelTitleFont, m_gradient);
+    if (!specs.empty())
+        applyTheme(); // the new axes start with QCustomPlot's default colours
 }
 
 void HeatmapView::fitSquareCells()
 {
-    if (m_fitting || m_panels.empty())
-        return;
-    m_fitting = true;
-    QCPLayoutGrid *top = m_plot->plotLayout();
-    const int columns = m_panelLayout->columnCount();
-
-    // 1) Natural layout: no outer padding, equal panel columns.
-    top->setMargins(QMargins());
-    for (int i = 0; i < columns; ++i)
-        m_panelLayout->setColumnStretchFactor(i, 1.0);
-    runLayout();
-
-    // 2) The largest square cell for which the panels fit side by side: each panel needs its
-    //    axis margins plus cols * cell in width, and rows * cell in height.
-    double width = 0.0;   // width of the panel columns together
-    double margins = 0.0; // their horizontal axis margins together
-    double cols = 0.0;
-    int rows = 0;
-    for (const Panel &p : m_panels) {
-        width += p.rect->outerRect().width();
-        margins += p.rect->outerRect().width() - p.rect->rect().width();
-        cols += p.cols;
-        rows = std::max(rows, p.rows);
-    }
-    const double height = m_panels.front().rect->rect().height();
-    const double cell = std::min((width - margins) / cols, height / double(rows));
-    // Square cells, except when a long sequence (T = 150) narrows them below kThinCell: their
-    // rows are then up to kMinRowHeight tall, or the map would shrink to a thin strip.
-    constexpr double kThinCell = 6.0, kMinRowHeight = 16.0;
-    const double cellHeight =
-        cell < kThinCell ? std::max(cell, std::min(height / double(rows), kMinRowHeight)) : cell;
-
-    if (cell >= 1.0) {
-        // 3) Give every panel column exactly the width it needs and move the slack into the
-        //    outer margins, so title, panels and colour bars stay together, centred. The colour
-        //    bar columns are capped by their own width.
-        double needed = 0.0;
-        double widest = 0.0;
-        for (const Panel &p : m_panels) {
-            const double w = double(p.rect->outerRect().width() - p.rect->rect().width()) +
-                             cell * double(p.cols);
-            m_panelLayout->setColumnStretchFactor(p.column, w);
-            needed += w;
-            widest = std::max(widest, w);
-            if (p.zeroMarks) {
-                QCPScatterStyle style = p.zeroMarks->scatterStyle();
-                style.setSize(std::max(4.0, 0.6 * cell));
-                p.zeroMarks->setScatterStyle(style);
-            }
-        }
-        for (int c = 0; c < columns; ++c)
-            if (qobject_cast<QCPColorScale *>(m_panelLayout->element(0, c)))
-                m_panelLayout->setColumnStretchFactor(c, widest);
-        const int slackW = std::max(0, int(std::floor(width - needed)));
-        const int slackH = std::max(0, int(std::floor(height - cellHeight * double(rows))));
-        top->setMargins(
-            QMargins(slackW / 2, slackH / 2, slackW - slackW / 2, slackH - slackH / 2));
-        runLayout();
-    }
-    m_fitting = false;
+    m_panels->fitSquareCells();
 }
 
 } // namespace attn

@@ -9,6 +9,7 @@
 
 #include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
+#include "widgets/heatmappanels.h"
 
 #include <QImage>
 #include <QPointF>
@@ -17,6 +18,7 @@
 
 #include <qcustomplot.h>
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -114,49 +116,27 @@ public:
     QCustomPlot *plot();
 
 private:
-    enum class Kind { Attention, GroundTruth, Argmax, Input };
-    struct Panel {
-        Kind kind = Kind::Attention;
-        QString title;
-        int rows = 0;
-        int cols = 0;
-        int column = 0;               // column in m_panelLayout
-        QCPAxisRect *rect = nullptr;
-        QCPColorMap *map = nullptr;
-        QCPGraph *zeroMarks = nullptr; // Input panel only: rings on exact zeros
-    };
-    struct PanelSpec {
-        Kind kind = Kind::Attention;
-        QString title;
-        const Grid *grid = nullptr;
-    };
+    using Kind = HeatmapPanels::Kind;
+    using Panel = HeatmapPanels::Panel;
+    using PanelSpec = HeatmapPanels::PanelSpec;
 
     std::vector<PanelSpec> panelSpecs(const EpochSnapshot &s) const;
     void showSnapshot();
     void rebuildPanels(const std::vector<PanelSpec> &specs);
-    void removePanels();
-    void fillPanel(Panel &panel, const Grid &grid);
-    void updateInputScale(const Grid &inputs);
     void applyTheme();
     void fitSquareCells();
-    void runLayout();
     void onPlotMouseMove(QMouseEvent *event);
 
     QCustomPlot *m_plot = nullptr;
     QCPTextElement *m_title = nullptr;
-    QCPLayoutGrid *m_panelLayout = nullptr;
-    QCPColorScale *m_colorScale = nullptr;
-    QCPColorScale *m_inputScale = nullptr;
-    QCPMarginGroup *m_marginGroup = nullptr;
+    std::unique_ptr<HeatmapPanels> m_panels; // the row of panels and their colour scales
     ColorMapKind m_colorMapKind = ColorMapKind::Viridis;
     QCPColorGradient m_gradient;
-    std::vector<Panel> m_panels;
     EpochSnapshot m_snapshot; // the grids shown, for tooltips and re-showing
     bool m_hasSnapshot = false;
     bool m_showInputs = true;
     bool m_scaleToMax = false;
     bool m_dark = false;
-    bool m_fitting = false;
 };
 
 } // namespace attn

@@ -6,6 +6,7 @@
 // come out square and title, map and colour bar stay together, centred.
 #include "widgets/selfattentionview.h"
 
+#include "widgets/headmaps.h"
 #include "widgets/plottheme.h"
 #include "widgets/plotutil.h"
 
@@ -34,15 +35,6 @@ double gridValue(const Grid &g, int r, int c)
         return kNaN;
     const std::size_t i = std::size_t(r) * std::size_t(g.cols) + std::size_t(c);
     return i < g.values.size() ? double(g.values[i]) : kNaN;
-}
-
-/// Heads of probe row r, or an empty list.
-const std::vector<Grid> &headsOf(const EpochSnapshot &s, int r)
-{
-    static const std::vector<Grid> none;
-    if (r < 0 || r >= int(s.headMaps.size()))
-        return none;
-    return s.headMaps[std::size_t(r)];
 }
 
 } // namespace
@@ -178,18 +170,8 @@ void SelfAttentionView::rebuildSelectors(int rows, int heads)
     }
     // The sentence's first words (sentiment) help to find a sample; they may change without
     // a shape change (another data file), so they are refreshed every time.
-    for (int r = 0; r < rows; ++r) {
-        QString text = tr("Sample %1").arg(r);
-        if (r < int(m_snapshot.probeTokens.size())) {
-            QStringList words;
-            for (const std::string &w : m_snapshot.probeTokens[std::size_t(r)])
-                if (!w.empty() && words.size() < 5)
-                    words << QString::fromStdString(w);
-            if (!words.isEmpty())
-                text += QStringLiteral(": ") + words.join(QLatin1Char(' ')) + QStringLiteral("…");
-        }
-        m_sampleSelector->setItemText(r, text);
-    }
+    for (int r = 0; r < rows; ++r)
+        m_sampleSelector->setItemText(r, sampleLabel(m_snapshot, r));
     if (heads != m_heads) {
         m_heads = heads;
         if (m_head >= heads)
@@ -268,22 +250,7 @@ Grid SelfAttentionView::shownMap() const
 void SelfAttentionView::showMap()
 {
     // The map of the chosen head, or the element-wise mean of the heads.
-    m_shown = Grid{};
-    const std::vector<Grid> &heads = headsOf(m_snapshot, m_probeRow);
-    if (!heads.empty()) {
-        if (m_head >= 0 && m_head < int(heads.size())) {
-            m_shown = heads[std::size_t(m_head)];
-        } else {
-            m_shown.rows = heads.front().rows;
-            m_shown.cols = heads.front().cols;
-            m_shown.values.assign(std::size_t(m_shown.rows) * std::size_t(m_shown.cols), 0.0f);
-            for (const Grid &h : heads)
-                for (std::size_t i = 0; i < m_shown.values.size() && i < h.values.size(); ++i)
-                    m_shown.values[i] += h.values[i];
-            for (float &v : m_shown.values)
-                v /= float(heads.size());
-        }
-    }
+    m_shown = headMap(m_snapshot, m_probeRow, m_head);
 
     const int T = std::max(m_shown.rows, m_shown.cols);
     if (T != m_steps) {
@@ -328,12 +295,7 @@ void SelfAttentionView::showMap()
 
 QString SelfAttentionView::word(int step) const
 {
-    if (m_probeRow >= int(m_snapshot.probeTokens.size()))
-        return {};
-    const std::vector<std::string> &words = m_snapshot.probeTokens[std::size_t(m_probeRow)];
-    if (step < 0 || step >= int(words.size()))
-        return {};
-    return QString::fromStdString(words[std::size_t(step)]);
+    return stepWord(m_snapshot, m_probeRow, step);
 }
 
 void SelfAttentionView::updateTickers()

@@ -8,6 +8,7 @@
 
 #include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
+#include "widgets/sentencelayout.h"
 
 #include <QAbstractScrollArea>
 #include <QColor>
@@ -106,60 +107,14 @@ protected:
     bool viewportEvent(QEvent *event) override;
 
 private:
-    struct Word {
-        int step = 0;
-        QString text;
-        double weight = 0.0; // NaN without attention
-        double shade = 0.0;
-        QColor background;
-        QColor foreground;
-    };
-    struct Sentence {
-        int row = 0;
-        std::vector<Word> words;
-        QString prediction; // without the wrong mark
-        bool hasPrediction = false;
-        bool wrong = false;
-        double paddingWeight = 0.0; // attention on the hidden padding steps
-        int paddingSteps = 0;
-    };
-    // Geometry at one width, in logical pixels.
-    struct LegendPiece {
-        enum Kind { Text, Muted, Gradient, Wrong } kind = Text;
-        QString text;
-        QRectF rect;
-    };
-    struct Layout {
-        double width = 0.0;
-        double height = 0.0;
-        QRectF titleRect;
-        std::vector<LegendPiece> legend;
-        std::vector<std::vector<QRectF>> wordRects; // [sentence][word]
-        std::vector<QRectF> indexRects;             // the sample number
-        std::vector<QRectF> predictionRects;
-        std::vector<QRectF> paddingRects;           // "weight on padding" note
-        std::vector<double> separators;             // y of the rules between sentences
-    };
-
-    void rebuildSentences();
-    void recolour();
-    Layout computeLayout(double width, const QPaintDevice *device) const;
-    void paintLayout(QPainter &p, const Layout &l) const;
-    const Layout &currentLayout() const;
+    void paintLayout(QPainter &p, const SentenceLayout::Geometry &l) const;
+    const SentenceLayout::Geometry &currentLayout() const;
     void invalidateLayout();
     void updateScrollBar();
-    const Word *word(int row, int i) const;
-    QString paddingText(const Sentence &s) const;
 
-    EpochSnapshot m_snapshot;
-    std::vector<Sentence> m_sentences;
-    bool m_hasSnapshot = false;
-    bool m_hasAttention = false;
-    bool m_scaleToRowMax = true;
+    SentenceLayout m_content; // words, weights, colours; their geometry at a width
     bool m_dark = false;
-    ColorMapKind m_colorMapKind = ColorMapKind::Viridis;
-    QCPColorGradient m_gradient;
-    mutable Layout m_layout;
+    mutable SentenceLayout::Geometry m_layout;
     mutable bool m_layoutValid = false;
 };
 
