@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Runs a task epoch by epoch: shuffle, mini-batches, optimizer steps, validation, per-epoch
-// statistics and the attention of the probe rows as an EpochSnapshot. A callback after every
-// batch reports progress and may stop the epoch, so a worker can pause, resume and cancel
-// between batches. Single-threaded; the caller owns the thread.
+// Runs a task epoch by epoch: shuffle, mini-batches, optimizer steps, validation, and per-epoch
+// statistics and the attention of the probe rows as an EpochSnapshot (snapshotbuilder.h). A
+// callback after every batch reports progress and may stop the epoch, so a worker can pause,
+// resume and cancel between batches. Single-threaded; the caller owns the thread.
 #pragma once
 
 #include "core/models/model.h"
