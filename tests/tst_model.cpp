@@ -244,7 +244,7 @@ void TestModel::rejectsBadConfigs()
     auto message = [&](const ModelConfig &c) {
         try {
             makeModel(c, rng, 1);
-        } catch (const ShapeError &e) {
+        } catch (const ConfigError &e) {
             return std::string(e.what());
         }
         return std::string("no error");

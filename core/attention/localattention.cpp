@@ -12,7 +12,7 @@ LocalAttention::LocalAttention(int hidden, int units, int halfWidth, Rng &rng)
       m_readout(hidden, units, rng)
 {
     if (halfWidth < 1)
-        throw ShapeError("LocalAttention: window half-width D must be >= 1");
+        throw ConfigError("LocalAttention: window half-width D must be >= 1");
     m_params.wP.resize(m_inner, hidden);
     m_params.vP.resize(1, m_inner);
     m_params.wA.resize(hidden, hidden);

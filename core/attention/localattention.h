@@ -40,7 +40,7 @@ public:
     };
 
     /// hidden H, units U of the output, window half-width D (sigma = D / 2). Glorot-uniform
-    /// W_p, v_p, W_a and W_c. Throws ShapeError if hidden, units or halfWidth < 1.
+    /// W_p, v_p, W_a and W_c. Throws ConfigError if hidden, units or halfWidth < 1.
     LocalAttention(int hidden, int units, int halfWidth, Rng &rng);
 
     /// Allocates caches and workspaces for T steps of B sequences. Throws ShapeError if < 1.

@@ -26,7 +26,7 @@ public:
         Mat weights; // (B, T) a
     };
 
-    /// hidden H of the recurrent layer, units U of the output. Throws ShapeError if < 1.
+    /// hidden H of the recurrent layer, units U of the output. Throws ConfigError if < 1.
     LuongAttention(int hidden, int units, Score score, Rng &rng);
 
     void resize(int steps, int batch) override;

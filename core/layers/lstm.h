@@ -29,7 +29,7 @@ public:
     };
 
     /// inputs F, hidden H, dropout rates p_x (inputs) and p_h (recurrent state), each in [0, 1).
-    /// Throws ShapeError if inputs or hidden < 1 or a rate is outside [0, 1).
+    /// Throws ConfigError if inputs or hidden < 1 or a rate is outside [0, 1).
     Lstm(int inputs, int hidden, Rng &rng, double inputDropout = 0.0, double recurrentDropout = 0.0);
 
     const CellCache &cellCache() const { return m_cellCache; }

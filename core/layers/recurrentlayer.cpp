@@ -25,7 +25,7 @@ RecurrentLayer::RecurrentLayer(const char *name, int inputs, int hidden, int gat
       m_recurrentDropout(recurrentDropout), m_separateRecurrentGrad(separateRecurrentGrad)
 {
     if (inputs < 1 || hidden < 1)
-        throw ShapeError(m_name + ": inputs and hidden must be >= 1");
+        throw ConfigError(m_name + ": inputs and hidden must be >= 1");
     requireDropoutRate(inputDropout, name, "input dropout");
     requireDropoutRate(recurrentDropout, name, "recurrent dropout");
     const int rows = gates * hidden;

@@ -64,7 +64,7 @@ protected:
     /// rates p_x (inputs) and p_h (recurrent state), each in [0, 1). Initialises the kernels
     /// with initRecurrentKernels and zero biases. separateRecurrentGrad: the cell's
     /// dL/d(h W_hh^T + b_hh) differs from dL/d(x W_ih^T + b_ih) (GRU), else they are one (LSTM).
-    /// Throws ShapeError if inputs or hidden < 1 or a rate is outside [0, 1).
+    /// Throws ConfigError if inputs or hidden < 1 or a rate is outside [0, 1).
     RecurrentLayer(const char *name, int inputs, int hidden, int gates, Rng &rng,
                    double inputDropout, double recurrentDropout, bool separateRecurrentGrad);
 
@@ -133,11 +133,11 @@ template <typename Block> void sigmoidInPlace(Block &&z)
 /// (G*H, H) the transpose of an orthogonal (H, G*H) recurrent kernel. Draws from rng in that order.
 void initRecurrentKernels(Mat &weightIh, Mat &weightHh, int inputs, int hidden, int gates, Rng &rng);
 
-/// Throws ShapeError("<where>: <what> must be in [0, 1)") unless 0 <= rate < 1.
+/// Throws ConfigError("<where>: <what> must be in [0, 1)") unless 0 <= rate < 1.
 inline void requireDropoutRate(double rate, const char *where, const char *what)
 {
     if (!(rate >= 0.0 && rate < 1.0))
-        throw ShapeError(std::string(where) + ": " + what + " must be in [0, 1)");
+        throw ConfigError(std::string(where) + ": " + what + " must be in [0, 1)");
 }
 
 } // namespace attn

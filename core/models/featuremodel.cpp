@@ -9,14 +9,14 @@ FeatureModel::FeatureModel(const ModelConfig &config, Rng &initRng, std::uint64_
     : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
 {
     if (config.architecture != ModelArchitecture::Feature)
-        throw ShapeError("FeatureModel: the config describes a SequenceModel");
+        throw ConfigError("FeatureModel: the config describes a SequenceModel");
     if (config.attention != AttentionKind::Feature && config.attention != AttentionKind::None)
-        throw ShapeError("FeatureModel: attention must be feature or none, got " +
-                         toString(config.attention));
+        throw ConfigError("FeatureModel: attention must be feature or none, got " +
+                          toString(config.attention));
     if (config.inputs < 1 || config.hidden < 1 || config.outputs < 1)
-        throw ShapeError("FeatureModel: inputs, hidden and outputs must be >= 1");
+        throw ConfigError("FeatureModel: inputs, hidden and outputs must be >= 1");
     if (config.vocabulary > 0)
-        throw ShapeError("FeatureModel: token inputs need a SequenceModel");
+        throw ConfigError("FeatureModel: token inputs need a SequenceModel");
     if (config.attention == AttentionKind::Feature) {
         m_attention = std::make_unique<FeatureAttention>(config.inputs, initRng);
         m_hiddenUnits = config.hidden;

@@ -22,7 +22,7 @@ class FeatureModel : public Model {
 public:
     /// config.architecture must be Feature and config.attention Feature or None; F = inputs,
     /// H = hidden. Weights from initRng in the order attention, hidden Dense, final Dense.
-    /// Throws ShapeError on an invalid config.
+    /// Throws ConfigError on an invalid config.
     FeatureModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
     ~FeatureModel() override;
 

@@ -79,7 +79,7 @@ public:
     /// Throws ShapeError for a T the model cannot take (e.g. feed-forward attention's fixed T).
     virtual void resize(int steps, int batch) = 0;
     /// x (T*B, F) -> predictions / logits (B, O). Valid until the next forward. training turns
-    /// dropout on. Throws ShapeError on a shape mismatch (or a bad token id).
+    /// dropout on. Throws ShapeError on a shape mismatch, DataError on a bad token id.
     virtual const Mat &forward(const ConstMatRef &x, bool training) = 0;
     /// dOut (B, O) = dL/d(output) of the last forward (already divided by B in the loss); adds
     /// every parameter gradient.
@@ -109,7 +109,7 @@ protected:
 };
 
 /// Builds the model the config describes (SequenceModel or FeatureModel), weights from
-/// initRng, dropout masks from dropoutSeed. Throws ShapeError on an invalid config: sizes < 1,
+/// initRng, dropout masks from dropoutSeed. Throws ConfigError on an invalid config: sizes < 1,
 /// a mechanism the architecture cannot use ("feature" outside the FeatureModel, a sequence
 /// mechanism inside it), feed-forward attention without steps, self-attention with H not
 /// divisible by K, token inputs with inputs != 1, a dropout rate outside [0, 1).

@@ -28,19 +28,19 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
         return std::make_unique<BahdanauAttention>(c.hidden, c.attentionUnits, rng);
     case AttentionKind::FeedForward:
         if (c.steps < 1)
-            throw ShapeError("SequenceModel: feed-forward attention needs the number of steps T "
-                             "(ModelConfig::steps)");
+            throw ConfigError("SequenceModel: feed-forward attention needs the number of steps T "
+                              "(ModelConfig::steps)");
         return std::make_unique<FeedForwardAttention>(c.hidden, c.steps, rng);
     case AttentionKind::Local:
         return std::make_unique<LocalAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
     case AttentionKind::SelfAttention:
         return std::make_unique<SelfAttention>(c.hidden, c.heads, c.causal, c.window, rng);
     case AttentionKind::Feature:
-        throw ShapeError("SequenceModel: feature attention works on the FeatureModel only");
+        throw ConfigError("SequenceModel: feature attention works on the FeatureModel only");
     case AttentionKind::None:
         return nullptr;
     }
-    throw ShapeError("SequenceModel: unknown attention kind");
+    throw ConfigError("SequenceModel: unknown attention kind");
 }
 
 std::unique_ptr<RecurrentLayer> makeRecurrent(const ModelConfig &c, int inputs, Rng &rng)
@@ -56,14 +56,14 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
     : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
 {
     if (config.architecture != ModelArchitecture::Sequence)
-        throw ShapeError("SequenceModel: the config describes a FeatureModel");
+        throw ConfigError("SequenceModel: the config describes a FeatureModel");
     if (config.outputs < 1)
-        throw ShapeError("SequenceModel: outputs must be >= 1");
+        throw ConfigError("SequenceModel: outputs must be >= 1");
     int recurrentInputs = config.inputs;
     if (config.vocabulary > 0) {
         if (config.inputs != 1)
-            throw ShapeError("SequenceModel: token inputs need inputs = 1 (one id per step), got " +
-                             std::to_string(config.inputs));
+            throw ConfigError("SequenceModel: token inputs need inputs = 1 (one id per step), got " +
+                              std::to_string(config.inputs));
         m_embedding = std::make_unique<Embedding>(config.vocabulary, config.embeddingDim, initRng);
         recurrentInputs = config.embeddingDim;
     }

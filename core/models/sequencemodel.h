@@ -26,7 +26,7 @@ class SequenceModel : public Model {
 public:
     /// Initialises all weights from initRng (in the order embedding, recurrent layer, attention
     /// or baseline Dense, final Dense); dropout masks come from dropoutSeed.
-    /// Throws ShapeError on an invalid config (see makeModel).
+    /// Throws ConfigError on an invalid config (see makeModel).
     SequenceModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
     ~SequenceModel() override;
 

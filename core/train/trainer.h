@@ -40,7 +40,8 @@ public:
 
     /// Builds the model (weights from the seed) and every training buffer. The model config's
     /// steps (T) and vocabulary (V) are taken from the task when 0 (see resolveModelConfig).
-    /// Throws ShapeError if the task's data does not fit the model or the batch size is < 1.
+    /// Throws ConfigError if makeModel refuses the config, ShapeError if the task's data does not
+    /// fit the model or the batch size is < 1.
     Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model, const TrainConfig &config);
     ~Trainer();
 
