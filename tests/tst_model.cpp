@@ -59,12 +59,12 @@ ModelConfig variantConfig(const std::string &variant)
         c.architecture = ModelArchitecture::Feature;
         c.attention = AttentionKind::Feature;
         c.inputs = 6;
-        c.hidden = 4;
+        c.denseUnits = 4;
     } else if (variant == "feature model none W3") {
         c.architecture = ModelArchitecture::Feature;
         c.attention = AttentionKind::None;
         c.inputs = 6;
-        c.hidden = 4;
+        c.denseUnits = 4;
         c.baselineUnits = 3;
     } else {
         throw std::invalid_argument("unknown variant " + variant);

@@ -46,8 +46,8 @@ private:
     Grads m_grads;
     Cache m_cache;
     AttentionReadout m_readout;
-    Mat m_dWeights; // (B, T)
-    Mat m_dScores;  // (B, T)
+    Mat m_dWeights; // (B, T) dL/da
+    Mat m_dScores;  // (B, T) dL/de
     Mat m_dQueryW;  // (B, H)
 };
 

@@ -48,7 +48,7 @@ enum class ModelArchitecture {
 
 struct ModelConfig {
     int inputs = 1;           // F (1 when the inputs are token ids)
-    int hidden = 100;         // H: recurrent units; FeatureModel: width of the Dense after attention
+    int hidden = 100;         // H: recurrent units of the SequenceModel (unused by the FeatureModel)
     AttentionKind attention = AttentionKind::Luong;
     int attentionUnits = 128; // U: output width of luong, bahdanau and local (feed-forward and self output H)
     double dropout = 0.0;     // before the last Dense layer
@@ -69,6 +69,13 @@ struct ModelConfig {
     // one), and the width W of the baseline's hidden Dense; < 0 = chosen by baselineWidth().
     AttentionKind baselineReference = AttentionKind::Luong;
     int baselineUnits = -1;
+    int denseUnits = 64;      // FeatureModel: width of the Dense after the feature attention
+
+    /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
+    /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
+    /// the FeatureModel.
+    int &hiddenSetting() { return architecture == ModelArchitecture::Feature ? denseUnits : hidden; }
+    int hiddenSetting() const { return architecture == ModelArchitecture::Feature ? denseUnits : hidden; }
 };
 
 /// A trainable model. Layout as in tensor.h: x (T*B, F) time-major; the FeatureModel has T = 1.

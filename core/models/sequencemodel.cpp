@@ -80,7 +80,7 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
             m_baseline = std::make_unique<Dense>(config.hidden, m_baselineUnits, true, initRng);
         m_featureWidth = m_baselineUnits > 0 ? m_baselineUnits : config.hidden;
     }
-    m_head = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
+    m_outputLayer = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
 }
 
 SequenceModel::~SequenceModel() = default;
@@ -126,7 +126,7 @@ const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
         m_features = m_hs.bottomRows(m_batch); // h_T
     }
     m_dropout.forward(m_features, m_dropOut, m_dropoutRng, training);
-    m_head->forward(m_dropOut, m_out);
+    m_outputLayer->forward(m_dropOut, m_out);
     return m_out;
 }
 
@@ -134,12 +134,12 @@ void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
     // Chain rule through Dense <- Dropout <- attention (or the baseline's h_T [-> Dense -> ReLU])
     // <- LSTM/GRU <- Embedding, in reverse order of forward.
-    m_head->backward(m_dropOut, dOut, &m_dDrop);
+    m_outputLayer->backward(m_dropOut, dOut, &m_dDrop);
     m_dropout.backward(m_dDrop, m_dFeatures);
     if (m_attention) {
         m_attention->backward(m_hs, m_dFeatures, m_dHs);
     } else {
-        m_dHs.topRows(m_dHs.rows() - m_batch).setZero(); // only h_T feeds the baseline's head
+        m_dHs.topRows(m_dHs.rows() - m_batch).setZero(); // only h_T feeds the baseline's Dense
         if (m_baseline) {
             // ReLU: the gradient passes where the output is positive.
             m_dFeatures.array() *= (m_features.array() > Scalar(0)).cast<Scalar>();
@@ -164,7 +164,7 @@ void SequenceModel::zeroGrad()
         m_attention->zeroGrad();
     if (m_baseline)
         m_baseline->zeroGrad();
-    m_head->zeroGrad();
+    m_outputLayer->zeroGrad();
 }
 
 std::vector<ParamRef> SequenceModel::params()
@@ -177,7 +177,7 @@ std::vector<ParamRef> SequenceModel::params()
         m_attention->appendParams("attention", out);
     if (m_baseline)
         m_baseline->appendParams("baseline", out);
-    m_head->appendParams("dense", out);
+    m_outputLayer->appendParams("dense", out);
     return out;
 }
 
