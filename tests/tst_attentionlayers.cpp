@@ -174,8 +174,8 @@ void TestAttentionLayers::feedForwardGradients()
 void TestAttentionLayers::feedForwardRejectsBadShapes()
 {
     Rng rng(1);
-    QVERIFY_THROWS_EXCEPTION(ShapeError, FeedForwardAttention(0, 5, rng));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, FeedForwardAttention(4, 0, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, FeedForwardAttention(0, 5, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, FeedForwardAttention(4, 0, rng));
     FeedForwardAttention att(4, 5, rng);
     Mat hs(10, 4), out(2, 4), dHs(10, 4);
     QVERIFY_THROWS_EXCEPTION(ShapeError, att.forward(hs, out)); // no resize yet
@@ -289,8 +289,8 @@ void TestAttentionLayers::localGradients()
 void TestAttentionLayers::localRejectsBadShapes()
 {
     Rng rng(1);
-    QVERIFY_THROWS_EXCEPTION(ShapeError, LocalAttention(4, 3, 0, rng));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, LocalAttention(0, 3, 2, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, LocalAttention(4, 3, 0, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, LocalAttention(0, 3, 2, rng));
     LocalAttention att(4, 3, 2, rng);
     Mat hs(10, 4), out(2, 3), dHs(10, 4);
     QVERIFY_THROWS_EXCEPTION(ShapeError, att.forward(hs, out)); // no resize yet
@@ -500,8 +500,8 @@ void TestAttentionLayers::selfRejectsBadShapes()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SelfAttention(6, 4, false, 0, rng));
     QCOMPARE(errorOf([&] { SelfAttention(6, 4, false, 0, rng); }),
              std::string("SelfAttention: hidden 6 is not divisible by heads 4"));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, SelfAttention(6, 0, false, 0, rng));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, SelfAttention(6, 2, true, -1, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, SelfAttention(6, 0, false, 0, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, SelfAttention(6, 2, true, -1, rng));
     SelfAttention att(4, 2, true, 0, rng);
     Mat hs(10, 4), out(2, 4), dHs(10, 4);
     QVERIFY_THROWS_EXCEPTION(ShapeError, att.forward(hs, out)); // no resize yet
@@ -586,7 +586,7 @@ void TestAttentionLayers::featureGradients()
 void TestAttentionLayers::featureRejectsBadShapes()
 {
     Rng rng(1);
-    QVERIFY_THROWS_EXCEPTION(ShapeError, FeatureAttention(0, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, FeatureAttention(0, rng));
     FeatureAttention att(4, rng);
     Mat x(3, 4), out(3, 4), dX(3, 4);
     QVERIFY_THROWS_EXCEPTION(ShapeError, att.forward(x, out)); // no resize yet

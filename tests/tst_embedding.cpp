@@ -96,21 +96,21 @@ void TestEmbedding::rejectsBadInput()
     try {
         e.forward(ids, out);
         QFAIL("id 4 > V = 3 must be rejected");
-    } catch (const ShapeError &err) {
+    } catch (const DataError &err) {
         QCOMPARE(std::string(err.what()),
                  std::string("Embedding::forward: row 1 holds token id 4.000000, expected a whole "
                              "number in 0..3"));
     }
     ids << 1, 1.5;
-    QVERIFY_THROWS_EXCEPTION(ShapeError, e.forward(ids, out));
+    QVERIFY_THROWS_EXCEPTION(DataError, e.forward(ids, out));
     ids << -1, 1;
-    QVERIFY_THROWS_EXCEPTION(ShapeError, e.forward(ids, out));
+    QVERIFY_THROWS_EXCEPTION(DataError, e.forward(ids, out));
     Mat twoCols(2, 2), outBad(3, 2);
     QVERIFY_THROWS_EXCEPTION(ShapeError, e.forward(twoCols, out));
     ids << 1, 2;
     QVERIFY_THROWS_EXCEPTION(ShapeError, e.forward(ids, outBad));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Embedding(0, 2, rng));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Embedding(3, 0, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Embedding(0, 2, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Embedding(3, 0, rng));
 }
 
 QTEST_APPLESS_MAIN(TestEmbedding)

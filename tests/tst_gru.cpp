@@ -154,12 +154,12 @@ void TestGru::rejectsBadShapes()
     QVERIFY_THROWS_EXCEPTION(ShapeError, g.forward(xBad, h));
     Mat hBad(5, 3);
     QVERIFY_THROWS_EXCEPTION(ShapeError, g.forward(x, hBad));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Gru(0, 3, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Gru(0, 3, rng));
     QVERIFY_THROWS_EXCEPTION(ShapeError, g.resize(0, 2));
     try {
         Gru(2, 3, rng, 1.0, 0.0);
         QFAIL("a dropout rate of 1 must be rejected");
-    } catch (const ShapeError &e) {
+    } catch (const ConfigError &e) {
         QCOMPARE(std::string(e.what()), std::string("Gru: input dropout must be in [0, 1)"));
     }
 }

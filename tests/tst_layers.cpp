@@ -95,7 +95,7 @@ void TestLayers::denseRejectsBadShapes()
     QVERIFY_THROWS_EXCEPTION(ShapeError, d.forward(x, y));
     Mat x2(4, 3), y2(3, 2);
     QVERIFY_THROWS_EXCEPTION(ShapeError, d.forward(x2, y2));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Dense(0, 2, true, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Dense(0, 2, true, rng));
 }
 
 void TestLayers::lstmForwardByHand()
@@ -324,7 +324,7 @@ void TestLayers::dropoutScalesAndMasks()
     QVERIFY((dx.array() == y.array()).all());
     d.forward(x, y, rng, false);
     QVERIFY((y.array() == 1).all());
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Dropout(1.0));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Dropout(1.0));
 }
 
 QTEST_APPLESS_MAIN(TestLayers)

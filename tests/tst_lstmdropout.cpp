@@ -106,11 +106,11 @@ void TestLstmDropout::rejectsBadRates()
         try {
             Lstm(2, 3, rng, 0.0, bad);
             QFAIL("a recurrent dropout rate outside [0, 1) must be rejected");
-        } catch (const ShapeError &e) {
+        } catch (const ConfigError &e) {
             QCOMPARE(std::string(e.what()), std::string("Lstm: recurrent dropout must be in [0, 1)"));
         }
     }
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Lstm(2, 3, rng, 1.5, 0.0));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Lstm(2, 3, rng, 1.5, 0.0));
 }
 
 QTEST_APPLESS_MAIN(TestLstmDropout)

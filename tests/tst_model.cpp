@@ -59,12 +59,12 @@ ModelConfig variantConfig(const std::string &variant)
         c.architecture = ModelArchitecture::Feature;
         c.attention = AttentionKind::Feature;
         c.inputs = 6;
-        c.hidden = 4;
+        c.denseUnits = 4;
     } else if (variant == "feature model none W3") {
         c.architecture = ModelArchitecture::Feature;
         c.attention = AttentionKind::None;
         c.inputs = 6;
-        c.hidden = 4;
+        c.denseUnits = 4;
         c.baselineUnits = 3;
     } else {
         throw std::invalid_argument("unknown variant " + variant);
@@ -244,7 +244,7 @@ void TestModel::rejectsBadConfigs()
     auto message = [&](const ModelConfig &c) {
         try {
             makeModel(c, rng, 1);
-        } catch (const ShapeError &e) {
+        } catch (const ConfigError &e) {
             return std::string(e.what());
         }
         return std::string("no error");

@@ -109,7 +109,7 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
             .arg(QString::fromStdString(attn::toString(base.task)))
             .arg(base.train.epochs)
             .arg(base.train.batchSize)
-            .arg(m.hidden)
+            .arg(m.hiddenSetting())
             .arg(base.train.learningRate)
             .arg(kindName(attn::taskDefaults(base.task).model.attention)));
     m_taskLabel->setWordWrap(true);

@@ -424,7 +424,7 @@ void MainWindow::showSettings(const RunSettings &s)
         m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
     m_attention->setCurrentIndex(std::max(0, m_attention->findData(int(s.model.attention))));
     m_cell->setCurrentIndex(m_cell->findData(int(s.model.cell)));
-    m_hidden->setValue(s.model.hidden);
+    m_hidden->setValue(s.model.hiddenSetting());
     m_units->setValue(s.model.attentionUnits);
     m_heads->setValue(s.model.heads);
     m_causal->setChecked(s.model.causal);
@@ -481,7 +481,7 @@ RunSettings MainWindow::settings() const
     RunSettings s = RunSettings::defaults(task);
     s.model.attention = attn::AttentionKind(m_attention->currentData().toInt());
     s.model.cell = attn::RecurrentCell(m_cell->currentData().toInt());
-    s.model.hidden = m_hidden->value();
+    s.model.hiddenSetting() = m_hidden->value();
     s.model.attentionUnits = m_units->value();
     s.model.heads = m_heads->value();
     s.model.causal = m_causal->isChecked();
@@ -566,7 +566,7 @@ QString MainWindow::modelDescription(const RunSettings &s)
     if (s.task == TaskKind::Feature)
         return m.attention == attn::AttentionKind::None
                    ? tr("Dense → Dense(1) (no attention)")
-                   : tr("feature attention → Dense(%1) → Dense(1)").arg(m.hidden);
+                   : tr("feature attention → Dense(%1) → Dense(1)").arg(m.denseUnits);
     QStringList layers;
     if (s.task == TaskKind::Sentiment)
         layers << tr("Embedding(%1)").arg(m.embeddingDim);

@@ -231,7 +231,7 @@ struct IntSetting {
 const IntSetting kIntSettings[] = {
     {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
-    {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hidden; }},
+    {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
     {"units", "units", 1, 4096, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
     {"train-size", "trainSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
     {"val-size", "valSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},

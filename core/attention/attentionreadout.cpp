@@ -9,7 +9,7 @@ namespace attn {
 AttentionReadout::AttentionReadout(int hidden, int units, Rng &rng) : m_hidden(hidden)
 {
     if (hidden < 1 || units < 1)
-        throw ShapeError("AttentionReadout: hidden and units must be >= 1");
+        throw ConfigError("AttentionReadout: hidden and units must be >= 1");
     m_params.weightC.resize(units, 2 * hidden);
     glorotUniform(m_params.weightC, 2 * hidden, units, rng);
     m_grads.weightC = Mat::Zero(units, 2 * hidden);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Many-to-one Bahdanau (additive) attention: one GEMM for the keys of all steps, tanh, v.
+// Many-to-one Bahdanau (additive) attention: one GEMM for W1 h_s of all steps, tanh, v.
 #include "core/attention/bahdanauattention.h"
 
 #include "core/tensor/init.h"
@@ -28,13 +28,13 @@ void BahdanauAttention::resize(int steps, int batch)
     m_steps = steps;
     m_batch = batch;
     m_readout.resize(steps, batch);
-    m_cache.keys.resize(Eigen::Index(steps) * batch, m_inner);
+    m_cache.scoreTanh.resize(Eigen::Index(steps) * batch, m_inner);
     m_cache.query.resize(batch, m_inner);
     m_cache.scores.resize(batch, steps);
     m_cache.weights.resize(batch, steps);
     m_dWeights.resize(batch, steps);
     m_dScores.resize(batch, steps);
-    m_dKeys.resize(Eigen::Index(steps) * batch, m_inner);
+    m_dScorePre.resize(Eigen::Index(steps) * batch, m_inner);
     m_dQuery.resize(batch, m_inner);
 }
 
@@ -45,10 +45,10 @@ void BahdanauAttention::forward(const ConstMatRef &hs, MatRef out)
         throw ShapeError("BahdanauAttention::forward: call resize(T, B) first");
     requireShape(hs, Eigen::Index(m_steps) * B, m_hidden, "BahdanauAttention::forward hs");
     requireShape(out, B, outputs(), "BahdanauAttention::forward out");
-    m_cache.keys.noalias() = hs * m_params.w1.transpose();                 // (T*B, A), one GEMM
+    m_cache.scoreTanh.noalias() = hs * m_params.w1.transpose();            // (T*B, A), one GEMM
     m_cache.query.noalias() = hs.bottomRows(B) * m_params.w2.transpose(); // (B, A)
     for (Eigen::Index s = 0; s < m_steps; ++s) { // eq. (1)
-        MatRef k = m_cache.keys.middleRows(s * B, B);
+        MatRef k = m_cache.scoreTanh.middleRows(s * B, B); // (B, A)
         k.array() = (k.array() + m_cache.query.array()).tanh();
         m_cache.scores.col(s) =
             (k.array().rowwise() * m_params.v.row(0).array()).rowwise().sum().matrix();
@@ -67,15 +67,15 @@ void BahdanauAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut,
     softmaxRowsBackward(m_cache.weights, m_dWeights, m_dScores);
     m_dQuery.setZero();
     for (Eigen::Index s = 0; s < m_steps; ++s) {
-        const ConstMatRef k = m_cache.keys.middleRows(s * B, B); // (B, A)
-        MatRef dz = m_dKeys.middleRows(s * B, B);                // (B, A)
+        const ConstMatRef k = m_cache.scoreTanh.middleRows(s * B, B); // (B, A)
+        MatRef dz = m_dScorePre.middleRows(s * B, B);                 // (B, A)
         m_grads.v.row(0).noalias() += m_dScores.col(s).transpose() * k;
         dz.array() = (Scalar(1) - k.array().square()).rowwise() * m_params.v.row(0).array();
         dz.array().colwise() *= m_dScores.col(s).array();
         m_dQuery += dz;
     }
-    m_grads.w1.noalias() += m_dKeys.transpose() * hs; // one GEMM over all steps
-    dHs.noalias() += m_dKeys * m_params.w1;
+    m_grads.w1.noalias() += m_dScorePre.transpose() * hs; // one GEMM over all steps
+    dHs.noalias() += m_dScorePre * m_params.w1;
     m_grads.w2.noalias() += m_dQuery.transpose() * hs.bottomRows(B);
     dHs.bottomRows(B).noalias() += m_dQuery * m_params.w2;
 }

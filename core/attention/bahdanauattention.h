@@ -21,10 +21,10 @@ public:
     };
     using Grads = Params;
     struct Cache {
-        Mat keys;    // (T*B, A) tanh(W1 h_s + W2 h_T)
-        Mat query;   // (B, A) W2 h_T
-        Mat scores;  // (B, T) e
-        Mat weights; // (B, T) a
+        Mat scoreTanh; // (T*B, A) tanh(W1 h_s + W2 h_T), the inner layer of the score e_s
+        Mat query;     // (B, A) W2 h_T
+        Mat scores;    // (B, T) e
+        Mat weights;   // (B, T) a
     };
 
     /// hidden H, units U of the output; the score's inner width A equals H.
@@ -47,10 +47,10 @@ private:
     Grads m_grads;
     Cache m_cache;
     AttentionReadout m_readout;
-    Mat m_dWeights; // (B, T)
-    Mat m_dScores;  // (B, T)
-    Mat m_dKeys;    // (T*B, A) dL/d(pre-tanh)
-    Mat m_dQuery;   // (B, A)
+    Mat m_dWeights;  // (B, T) dL/da
+    Mat m_dScores;   // (B, T) dL/de
+    Mat m_dScorePre; // (T*B, A) dL/d(W1 h_s + W2 h_T), before the tanh
+    Mat m_dQuery;    // (B, A) dL/d(W2 h_T)
 };
 
 } // namespace attn

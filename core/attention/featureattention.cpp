@@ -11,7 +11,7 @@ namespace attn {
 FeatureAttention::FeatureAttention(int features, Rng &rng) : m_features(features)
 {
     if (features < 1)
-        throw ShapeError("FeatureAttention: features must be >= 1");
+        throw ConfigError("FeatureAttention: features must be >= 1");
     m_params.weight.resize(features, features);
     glorotUniform(m_params.weight, features, features, rng);
     m_params.bias = Mat::Zero(1, features);

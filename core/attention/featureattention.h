@@ -27,7 +27,7 @@ public:
         Mat weights; // (B, F) a of eq. (2)
     };
 
-    /// features F. Glorot-uniform W, zero b. Throws ShapeError if features < 1.
+    /// features F. Glorot-uniform W, zero b. Throws ConfigError if features < 1.
     FeatureAttention(int features, Rng &rng);
 
     /// Allocates the cache and workspaces for B samples (no-op if unchanged). Throws ShapeError

@@ -12,7 +12,7 @@ FeedForwardAttention::FeedForwardAttention(int hidden, int steps, Rng &rng)
     : m_hidden(hidden), m_steps(steps)
 {
     if (hidden < 1 || steps < 1)
-        throw ShapeError("FeedForwardAttention: hidden and steps must be >= 1");
+        throw ConfigError("FeedForwardAttention: hidden and steps must be >= 1");
     m_params.weight.resize(hidden, 1);
     glorotUniform(m_params.weight, hidden, 1, rng); // Keras Dense(1) kernel: fan_in H, fan_out 1
     m_params.bias = Mat::Zero(1, steps);

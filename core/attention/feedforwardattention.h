@@ -27,7 +27,7 @@ public:
     };
 
     /// hidden H of the recurrent layer, steps T (fixed: the bias has one entry per step).
-    /// Glorot-uniform w, zero b. Throws ShapeError if hidden or steps < 1.
+    /// Glorot-uniform w, zero b. Throws ConfigError if hidden or steps < 1.
     FeedForwardAttention(int hidden, int steps, Rng &rng);
 
     /// Throws ShapeError if steps differs from the T given to the constructor or batch < 1.

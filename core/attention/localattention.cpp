@@ -12,7 +12,7 @@ LocalAttention::LocalAttention(int hidden, int units, int halfWidth, Rng &rng)
       m_readout(hidden, units, rng)
 {
     if (halfWidth < 1)
-        throw ShapeError("LocalAttention: window half-width D must be >= 1");
+        throw ConfigError("LocalAttention: window half-width D must be >= 1");
     m_params.wP.resize(m_inner, hidden);
     m_params.vP.resize(1, m_inner);
     m_params.wA.resize(hidden, hidden);
@@ -35,7 +35,7 @@ void LocalAttention::resize(int steps, int batch)
     m_cache.centre.resize(batch, 1);
     m_cache.queryW.resize(batch, m_hidden);
     m_cache.scores.resize(batch, steps);
-    m_cache.align.resize(batch, steps);
+    m_cache.contentWeights.resize(batch, steps);
     m_cache.gauss.resize(batch, steps);
     m_cache.weights.resize(batch, steps);
     m_positions.resize(1, steps);
@@ -43,7 +43,7 @@ void LocalAttention::resize(int steps, int batch)
         m_positions(0, s) = Scalar(s + 1);
     m_positionLogit.resize(batch, 1);
     m_dWeights.resize(batch, steps);
-    m_dAlign.resize(batch, steps);
+    m_dContentWeights.resize(batch, steps);
     m_dScores.resize(batch, steps);
     m_dQueryW.resize(batch, m_hidden);
     m_dLogit.resize(batch, 1);
@@ -68,26 +68,26 @@ void LocalAttention::forward(const ConstMatRef &hs, MatRef out)
     c.queryW.noalias() = query * m_params.wA; // row form of h_T^T W_a
     for (Eigen::Index s = 0; s < m_steps; ++s) // eq. (2), scores
         c.scores.col(s) = (hs.middleRows(s * B, B).array() * c.queryW.array()).rowwise().sum().matrix();
-    softmaxRows(c.scores, c.align);
+    softmaxRows(c.scores, c.contentWeights);
     const Scalar inv2Var = Scalar(1) / (2 * m_sigma * m_sigma);
     for (Eigen::Index b = 0; b < B; ++b) // eq. (3)
         c.gauss.row(b) = (-(m_positions.array() - c.centre(b, 0)).square() * inv2Var).exp().matrix();
-    c.weights.array() = c.align.array() * c.gauss.array();
+    c.weights.array() = c.contentWeights.array() * c.gauss.array();
     m_readout.forward(hs, c.weights, out); // eq. (4)
 }
 
 void LocalAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, MatRef dHs)
 {
-    // Differentiates a_s = align_s g_s, g_s = exp(-(s - p)^2 / (2 sigma^2)), align = softmax(e),
+    // Differentiates a_s = w_s g_s, g_s = exp(-(s - p)^2 / (2 sigma^2)), w = softmax(e),
     // e_s = <q, h_s> with q = h_T^T W_a, p = T sigmoid(z), z = v_p^T u, u = tanh(W_p h_T):
-    //   dalign_s = da_s g_s;  dp = sum_s da_s a_s (s - p) / sigma^2
+    //   dw_s = da_s g_s;  dp = sum_s da_s a_s (s - p) / sigma^2
     //   de = softmax backward;  dq = sum_s de_s h_s;  dh_s += de_s q;  dW_a += h_T^T dq;  dh_T += dq W_a^T
     //   dz = dp T sigmoid(z) (1 - sigmoid(z));  dv_p += dz^T u;  dpre = dz v_p (1 - u^2)
     //   dW_p += dpre^T h_T;  dh_T += dpre W_p
     const Eigen::Index B = m_batch;
     const Cache &c = m_cache;
     m_readout.backward(hs, c.weights, dOut, m_dWeights, dHs); // checks the shapes, writes dHs
-    m_dAlign.array() = m_dWeights.array() * c.gauss.array();
+    m_dContentWeights.array() = m_dWeights.array() * c.gauss.array();
     const Scalar invVar = Scalar(1) / (m_sigma * m_sigma);
     for (Eigen::Index b = 0; b < B; ++b) {
         const Scalar p = c.centre(b, 0);
@@ -98,7 +98,7 @@ void LocalAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, Ma
         const Scalar sig = p / Scalar(m_steps);
         m_dLogit(b, 0) = dCentre * Scalar(m_steps) * sig * (Scalar(1) - sig);
     }
-    softmaxRowsBackward(c.align, m_dAlign, m_dScores);
+    softmaxRowsBackward(c.contentWeights, m_dContentWeights, m_dScores);
     m_dQueryW.setZero();
     for (Eigen::Index s = 0; s < m_steps; ++s) {
         m_dQueryW.array() += hs.middleRows(s * B, B).array().colwise() * m_dScores.col(s).array();

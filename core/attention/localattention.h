@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Many-to-one local attention, Luong's "local-p" variant: the layer predicts a centre position p
-// from the query h_T and multiplies the general-score alignment by a Gaussian around p
+// from the query h_T and multiplies the general-score weights by a Gaussian around p
 // (Luong, Pham & Manning 2015, "Effective Approaches to Attention-based NMT", eqs. 9-10 with the
 // general score of eq. 8):
 //   (1) p = T * sigmoid(v_p^T tanh(W_p h_T))          W_p (A, H), v_p (1, A), A = H; p (B, 1)
-//   (2) align_s = softmax_s(h_T^T W_a h_s)             W_a (H, H), align (B, T)
-//   (3) a_s = align_s * exp(-(s - p)^2 / (2 sigma^2)), sigma = D / 2, a (B, T)
+//   (2) w_s = softmax_s(h_T^T W_a h_s)                 W_a (H, H), content weights w (B, T)
+//   (3) a_s = w_s * exp(-(s - p)^2 / (2 sigma^2)), sigma = D / 2, a (B, T)
 //   (4) c = sum_s a_s h_s;  out = tanh([c; h_T] W_c^T)  (see attentionreadout.h)
 // Positions s are numbered 1..T as in the paper (time step j = 0..T-1 has s = j + 1), so the
 // centre p in (0, T) can sit on any step. The Gaussian is applied over all T steps (no hard cut
 // at p +- D): at |s - p| = D it has fallen to exp(-2); the layer stays differentiable in p.
 // NOT renormalised, exactly as in the paper: the weights of (3) are what the context of (4) uses
 // and what weights() returns, so for THIS layer the rows of weights() sum to a value in (0, 1]
-// (1 only when the Gaussian is 1 wherever align has mass), not to 1 as the interface states
+// (1 only when the Gaussian is 1 wherever w has mass), not to 1 as the interface states
 // for the other layers.
 #pragma once
 
@@ -34,13 +34,13 @@ public:
         Mat centre;         // (B, 1) p of eq. (1)
         Mat queryW;         // (B, H) h_T^T W_a
         Mat scores;         // (B, T) h_T^T W_a h_s
-        Mat align;          // (B, T) align of eq. (2)
+        Mat contentWeights; // (B, T) w of eq. (2)
         Mat gauss;          // (B, T) exp(-(s - p)^2 / (2 sigma^2))
         Mat weights;        // (B, T) a of eq. (3)
     };
 
     /// hidden H, units U of the output, window half-width D (sigma = D / 2). Glorot-uniform
-    /// W_p, v_p, W_a and W_c. Throws ShapeError if hidden, units or halfWidth < 1.
+    /// W_p, v_p, W_a and W_c. Throws ConfigError if hidden, units or halfWidth < 1.
     LocalAttention(int hidden, int units, int halfWidth, Rng &rng);
 
     /// Allocates caches and workspaces for T steps of B sequences. Throws ShapeError if < 1.
@@ -77,8 +77,8 @@ private:
     Mat m_positions;      // (1, T) 1, 2, ..., T
     Mat m_positionLogit;  // (B, 1) v_p^T tanh(W_p h_T)
     Mat m_dWeights;       // (B, T) dL/da
-    Mat m_dAlign;         // (B, T) dL/dalign
-    Mat m_dScores;        // (B, T)
+    Mat m_dContentWeights; // (B, T) dL/dw
+    Mat m_dScores;        // (B, T) dL/de
     Mat m_dQueryW;        // (B, H)
     Mat m_dLogit;         // (B, 1) dL/d(v_p^T tanh(W_p h_T))
     Mat m_dPositionPre;   // (B, A) dL/d(W_p h_T)

@@ -26,7 +26,7 @@ public:
         Mat weights; // (B, T) a
     };
 
-    /// hidden H of the recurrent layer, units U of the output. Throws ShapeError if < 1.
+    /// hidden H of the recurrent layer, units U of the output. Throws ConfigError if < 1.
     LuongAttention(int hidden, int units, Score score, Rng &rng);
 
     void resize(int steps, int batch) override;
@@ -46,8 +46,8 @@ private:
     Grads m_grads;
     Cache m_cache;
     AttentionReadout m_readout;
-    Mat m_dWeights; // (B, T)
-    Mat m_dScores;  // (B, T)
+    Mat m_dWeights; // (B, T) dL/da
+    Mat m_dScores;  // (B, T) dL/de
     Mat m_dQueryW;  // (B, H)
 };
 

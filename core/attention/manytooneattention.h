@@ -19,7 +19,7 @@ public:
     virtual void forward(const ConstMatRef &hs, MatRef out) = 0;
     /// dOut (B, U) -> writes dL/dhs (T*B, H) into dHs; adds parameter gradients.
     virtual void backward(const ConstMatRef &hs, const ConstMatRef &dOut, MatRef dHs) = 0;
-    /// Attention weights (alignment) of the last forward pass, (B, T); each row sums to 1.
+    /// Attention weights of the last forward pass, (B, T); each row sums to 1.
     virtual const Mat &weights() const = 0;
     virtual void zeroGrad() = 0;
     virtual void appendParams(const std::string &prefix, std::vector<ParamRef> &out) = 0;

@@ -41,12 +41,12 @@ SelfAttention::SelfAttention(int hidden, int heads, bool causal, int window, Rng
       m_window(window)
 {
     if (hidden < 1 || heads < 1)
-        throw ShapeError("SelfAttention: hidden and heads must be >= 1");
+        throw ConfigError("SelfAttention: hidden and heads must be >= 1");
     if (hidden % heads != 0)
-        throw ShapeError("SelfAttention: hidden " + std::to_string(hidden) +
-                         " is not divisible by heads " + std::to_string(heads));
+        throw ConfigError("SelfAttention: hidden " + std::to_string(hidden) +
+                          " is not divisible by heads " + std::to_string(heads));
     if (window < 0)
-        throw ShapeError("SelfAttention: window must be >= 0 (0 = no window)");
+        throw ConfigError("SelfAttention: window must be >= 0 (0 = no window)");
     for (Mat *w : {&m_params.wQ, &m_params.wK, &m_params.wV, &m_params.wO}) {
         w->resize(hidden, hidden);
         glorotUniform(*w, hidden, hidden, rng);

@@ -44,7 +44,7 @@ public:
     static constexpr int MeanOfHeads = -1;
 
     /// hidden H, heads K (d_k = H / K), causal mask on/off, window width w (0 = no window).
-    /// Glorot-uniform W_q, W_k, W_v, W_o. Throws ShapeError (a std::invalid_argument) if
+    /// Glorot-uniform W_q, W_k, W_v, W_o. Throws ConfigError (a std::invalid_argument) if
     /// hidden or heads < 1, window < 0, or H is not divisible by K.
     SelfAttention(int hidden, int heads, bool causal, int window, Rng &rng);
 

@@ -9,7 +9,7 @@ namespace attn {
 Dense::Dense(int inputs, int outputs, bool useBias, Rng &rng)
 {
     if (inputs < 1 || outputs < 1)
-        throw ShapeError("Dense: inputs and outputs must be >= 1");
+        throw ConfigError("Dense: inputs and outputs must be >= 1");
     m_params.weight.resize(outputs, inputs);
     glorotUniform(m_params.weight, inputs, outputs, rng);
     if (useBias)

@@ -19,7 +19,7 @@ public:
     };
     using Grads = Params;
 
-    /// Throws ShapeError if inputs or outputs < 1.
+    /// Throws ConfigError if inputs or outputs < 1.
     Dense(int inputs, int outputs, bool useBias, Rng &rng);
 
     /// x (N, I) -> y (N, O), eq. (1). Throws ShapeError on a shape mismatch.

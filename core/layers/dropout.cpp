@@ -7,7 +7,7 @@ namespace attn {
 Dropout::Dropout(double rate) : m_rate(rate)
 {
     if (!(rate >= 0.0 && rate < 1.0))
-        throw ShapeError("Dropout: rate must be in [0, 1)");
+        throw ConfigError("Dropout: rate must be in [0, 1)");
 }
 
 void Dropout::resize(Eigen::Index rows, Eigen::Index cols) { m_cache.mask.resize(rows, cols); }

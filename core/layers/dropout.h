@@ -14,7 +14,7 @@ public:
         Mat mask; // (N, D) 0 or 1/(1-p)
     };
 
-    /// rate p in [0, 1). Throws ShapeError otherwise.
+    /// rate p in [0, 1). Throws ConfigError otherwise.
     explicit Dropout(double rate);
     void resize(Eigen::Index rows, Eigen::Index cols);
 

@@ -10,14 +10,14 @@ namespace attn {
 
 namespace {
 
-// Row n's token id as an index; throws ShapeError unless it is a whole number in 0..V.
+// Row n's token id as an index; throws DataError unless it is a whole number in 0..V.
 Eigen::Index tokenId(const ConstMatRef &ids, Eigen::Index n, int vocabulary, const char *where)
 {
     const Scalar id = ids(n, 0);
     if (!(id >= 0 && id <= Scalar(vocabulary) && id == std::floor(id)))
-        throw ShapeError(std::string(where) + ": row " + std::to_string(n) + " holds token id " +
-                         std::to_string(double(id)) + ", expected a whole number in 0.." +
-                         std::to_string(vocabulary));
+        throw DataError(std::string(where) + ": row " + std::to_string(n) + " holds token id " +
+                        std::to_string(double(id)) + ", expected a whole number in 0.." +
+                        std::to_string(vocabulary));
     return Eigen::Index(id);
 }
 
@@ -26,7 +26,7 @@ Eigen::Index tokenId(const ConstMatRef &ids, Eigen::Index n, int vocabulary, con
 Embedding::Embedding(int vocabulary, int dim, Rng &rng)
 {
     if (vocabulary < 1 || dim < 1)
-        throw ShapeError("Embedding: vocabulary and dim must be >= 1");
+        throw ConfigError("Embedding: vocabulary and dim must be >= 1");
     m_params.weight.resize(Eigen::Index(vocabulary) + 1, dim);
     uniformFill(m_params.weight, -0.05, 0.05, rng); // Keras' default embeddings_initializer
     m_grads.weight = Mat::Zero(Eigen::Index(vocabulary) + 1, dim);

@@ -21,11 +21,12 @@ public:
     };
     using Grads = Params;
 
-    /// vocabulary V (ids 1..V are words, 0 is padding), dim E. Throws ShapeError if V or E < 1.
+    /// vocabulary V (ids 1..V are words, 0 is padding), dim E. Throws ConfigError if V or E < 1.
     Embedding(int vocabulary, int dim, Rng &rng);
 
     /// ids (N, 1) token ids stored as Scalars -> out (N, E), eq. (1). Throws ShapeError on a
-    /// shape mismatch or an id that is not a whole number in 0..V (naming the row and value).
+    /// shape mismatch, DataError on an id that is not a whole number in 0..V (naming the row
+    /// and value).
     void forward(const ConstMatRef &ids, MatRef out) const;
     /// dOut (N, E): adds dOut[n] into row id_n of dL/dW (only the rows that occur are touched).
     /// Token ids are not differentiable: there is no dL/dids.

@@ -18,74 +18,34 @@
 #include "core/tensor/rng.h"
 #include "core/tensor/tensor.h"
 
-#include <string>
-#include <vector>
-
 namespace attn {
 
 class Gru : public RecurrentLayer {
 public:
-    struct Params {
-        Mat weightIh; // (3H, F)
-        Mat weightHh; // (3H, H)
-        Mat biasIh;   // (1, 3H)
-        Mat biasHh;   // (1, 3H)
-    };
-    using Grads = Params;
-    struct Cache {
-        Mat gates;    // (T*B, 3H) activated r, z, n of eqs. (3)-(4)
+    /// The cell's own cache; the activated r, z, n of eqs. (3)-(4) are
+    /// cache().gateActivations (T*B, 3H).
+    struct CellCache {
         Mat recurrentN; // (T*B, H) u_n of eq. (2), needed for dL/dr
-        Mat maskX;    // (B, F) m_x of the last training forward (empty if inputDropout = 0)
-        Mat maskH;    // (B, H) m_h of the last training forward (empty if recurrentDropout = 0)
-        Mat xDropped; // (T*B, F) x_t * m_x (empty if inputDropout = 0)
-        Mat hDropped; // (T*B, H) h_t * m_h (empty if recurrentDropout = 0; the last step unused)
     };
 
     /// inputs F, hidden H, dropout rates p_x (inputs) and p_h (recurrent state), each in [0, 1).
-    /// Throws ShapeError if inputs or hidden < 1 or a rate is outside [0, 1).
+    /// Throws ConfigError if inputs or hidden < 1 or a rate is outside [0, 1).
     Gru(int inputs, int hidden, Rng &rng, double inputDropout = 0.0, double recurrentDropout = 0.0);
 
-    /// Allocates the cache and workspaces for T steps of B sequences. Throws ShapeError if < 1.
-    void resize(int steps, int batch) override;
-    /// x (T*B, F) time-major -> h (T*B, H), eqs. (1)-(5). Requires resize(T, B) first. With
-    /// dropoutRng (training) the dropout masks are drawn from it. Throws ShapeError on a mismatch.
-    void forward(const ConstMatRef &x, MatRef h, Rng *dropoutRng = nullptr) override;
-    /// x (T*B, F) and h (T*B, H) from forward; dh (T*B, H) = dL/dh_t for every t. Adds parameter
-    /// gradients; writes dL/dx (T*B, F) if dx != null.
-    void backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRef &dh,
-                  Mat *dx) override;
+    const CellCache &cellCache() const { return m_cellCache; }
 
-    void zeroGrad() override;
-    /// "<prefix>.weight_ih_l0" (3H, F), "<prefix>.weight_hh_l0" (3H, H), "<prefix>.bias_ih_l0",
-    /// "<prefix>.bias_hh_l0" (1, 3H): torch.nn.GRU's state_dict names.
-    void appendParams(const std::string &prefix, std::vector<ParamRef> &out) override;
-    int inputs() const override { return int(m_params.weightIh.cols()); }
-    int hidden() const override { return m_hidden; }
-    double inputDropout() const { return m_inputDropout; }
-    double recurrentDropout() const { return m_recurrentDropout; }
-
-    Params &params() { return m_params; }
-    const Grads &grads() const { return m_grads; }
-    const Cache &cache() const { return m_cache; }
+protected:
+    void resizeCell(Eigen::Index rows, Eigen::Index batch) override;
+    /// Eqs. (2)-(5) for step t; a_t of eq. (1) is already in the activations.
+    void stepForward(Eigen::Index t, MatRef h) override;
+    /// Differentiates eqs. (1)-(5) at step t into m_dInput (da_t) and m_dRecurrent (du_t).
+    void stepBackward(Eigen::Index t, const ConstMatRef &h, const ConstMatRef &dhStep,
+                      Mat &dhPrev) override;
 
 private:
-    int m_hidden;
-    double m_inputDropout;
-    double m_recurrentDropout;
-    bool m_maskedX = false; // the last forward applied m_x
-    bool m_maskedH = false; // the last forward applied m_h
-    int m_steps = 0;
-    int m_batch = 0;
-    Params m_params;
-    Grads m_grads;
-    Cache m_cache;
+    CellCache m_cellCache;
     Mat m_recurrentStep; // (B, 3H) u_t of eq. (2)
-    // Backward workspaces.
-    Mat m_dInput;     // (T*B, 3H) dL/da_t
-    Mat m_dRecurrent; // (T*B, 3H) dL/du_t
-    Mat m_dhNext;     // (B, H) dL/dh_t arriving from step t+1
-    Mat m_dhStep;     // (B, H) total dL/dh_t
-    Mat m_dnPre;      // (B, H) dL/d(a_n + r * u_n)
+    Mat m_dnPre;         // (B, H) backward workspace: dL/d(a_n + r * u_n)
 };
 
 } // namespace attn

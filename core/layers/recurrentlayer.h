@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Interface of the recurrent layers (LSTM, GRU): a time-major batch of inputs in, every hidden
-// state out, with optional input and recurrent dropout drawn once per sequence (Gal &
-// Ghahramani 2016). SequenceModel holds one of them without knowing which.
+// Base of the recurrent layers (LSTM, GRU): a time-major batch of inputs in, every hidden state
+// out, with optional input and recurrent dropout drawn once per sequence (Gal & Ghahramani 2016).
+// The base owns what every cell shares (parameters, the input GEMM over all steps, the dropout
+// masks, the time loop, the weight-gradient GEMMs); a cell implements one step forward and one
+// step backward. SequenceModel holds one of them without knowing which.
 #pragma once
 
 #include "core/tensor/rng.h"
@@ -14,24 +16,101 @@ namespace attn {
 
 class RecurrentLayer {
 public:
+    /// PyTorch's layout for a cell of G gates (gate blocks stacked along the rows).
+    struct Params {
+        Mat weightIh; // (G*H, F)
+        Mat weightHh; // (G*H, H)
+        Mat biasIh;   // (1, G*H)
+        Mat biasHh;   // (1, G*H)
+    };
+    using Grads = Params;
+    struct Cache {
+        Mat gateActivations; // (T*B, G*H) the input projection, activated in place by each step
+        Mat maskX;    // (B, F) m_x of the last training forward (empty if inputDropout = 0)
+        Mat maskH;    // (B, H) m_h of the last training forward (empty if recurrentDropout = 0)
+        Mat xDropped; // (T*B, F) x_t * m_x (empty if inputDropout = 0)
+        Mat hDropped; // (T*B, H) h_t * m_h (empty if recurrentDropout = 0; the last step unused)
+    };
+
     virtual ~RecurrentLayer() = default;
-    /// Allocates caches and workspaces for T steps of B sequences (no-op if unchanged).
+
+    /// Allocates caches and workspaces for T steps of B sequences.
     /// Throws ShapeError if steps or batch < 1.
-    virtual void resize(int steps, int batch) = 0;
+    void resize(int steps, int batch);
     /// x (T*B, F) time-major -> h (T*B, H), all hidden states. Requires resize(T, B) first.
     /// dropoutRng: null = evaluation (no dropout); otherwise the input/recurrent dropout masks
     /// (if their rates are > 0) are drawn from it, one (B, F) and one (B, H) mask for the whole
     /// sequence. Throws ShapeError on a shape mismatch.
-    virtual void forward(const ConstMatRef &x, MatRef h, Rng *dropoutRng = nullptr) = 0;
-    /// x (T*B, F) and h (T*B, H) from forward; dh (T*B, H) = dL/dh_t for every t. Adds the
-    /// parameter gradients; writes dL/dx (T*B, F) if dx != null. Uses the masks of the last forward.
-    virtual void backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRef &dh,
-                          Mat *dx) = 0;
-    virtual void zeroGrad() = 0;
-    /// Appends the PyTorch-named parameters "<prefix>.weight_ih_l0", ... (see each layer).
-    virtual void appendParams(const std::string &prefix, std::vector<ParamRef> &out) = 0;
-    virtual int inputs() const = 0;  // F
-    virtual int hidden() const = 0;  // H
+    void forward(const ConstMatRef &x, MatRef h, Rng *dropoutRng = nullptr);
+    /// x (T*B, F) and h (T*B, H) from forward; dh (T*B, H) = dL/dh_t for every t (including the
+    /// paths through attention). Adds the parameter gradients; writes dL/dx (T*B, F) if
+    /// dx != null. Uses the masks of the last forward.
+    void backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRef &dh, Mat *dx);
+    void zeroGrad();
+    /// "<prefix>.weight_ih_l0" (G*H, F), "<prefix>.weight_hh_l0" (G*H, H), "<prefix>.bias_ih_l0",
+    /// "<prefix>.bias_hh_l0" (1, G*H): torch.nn.LSTM's and torch.nn.GRU's state_dict names.
+    void appendParams(const std::string &prefix, std::vector<ParamRef> &out);
+
+    int inputs() const { return int(m_params.weightIh.cols()); } // F
+    int hidden() const { return m_hidden; }                       // H
+    double inputDropout() const { return m_inputDropout; }
+    double recurrentDropout() const { return m_recurrentDropout; }
+    Params &params() { return m_params; }
+    const Grads &grads() const { return m_grads; }
+    const Cache &cache() const { return m_cache; }
+
+protected:
+    /// name ("Lstm", "Gru") prefixes every error message. inputs F, hidden H, G gates, dropout
+    /// rates p_x (inputs) and p_h (recurrent state), each in [0, 1). Initialises the kernels
+    /// with initRecurrentKernels and zero biases. separateRecurrentGrad: the cell's
+    /// dL/d(h W_hh^T + b_hh) differs from dL/d(x W_ih^T + b_ih) (GRU), else they are one (LSTM).
+    /// Throws ConfigError if inputs or hidden < 1 or a rate is outside [0, 1).
+    RecurrentLayer(const char *name, int inputs, int hidden, int gates, Rng &rng,
+                   double inputDropout, double recurrentDropout, bool separateRecurrentGrad);
+
+    /// Allocates the cell's own caches and workspaces for T*B rows of B sequences.
+    virtual void resizeCell(Eigen::Index rows, Eigen::Index batch) = 0;
+    /// Step t of the cell: m_cache.gateActivations rows t*B.. hold x_t W_ih^T + b_ih; writes
+    /// h_t into h (T*B, H). Uses recurrentInput(t, h) for t > 0.
+    virtual void stepForward(Eigen::Index t, MatRef h) = 0;
+    /// Step t of the cell's backward: dhStep (B, H) = total dL/dh_t. Writes rows t*B.. of
+    /// m_dInput (and m_dRecurrent if separate); for t > 0 writes dhPrev (B, H) = dL/dh_{t-1}
+    /// through the cell, starting from recurrentBackward(t, dhPrev).
+    virtual void stepBackward(Eigen::Index t, const ConstMatRef &h, const ConstMatRef &dhStep,
+                              Mat &dhPrev) = 0;
+
+    /// h_{t-1} * m_h (B, H) as eq. (1)/(2) of the cell reads it, stored in m_cache.hDropped
+    /// when the last forward drew m_h, else h_{t-1} itself. Requires t > 0.
+    ConstMatRef recurrentInput(Eigen::Index t, MatRef h);
+    /// dhPrev (B, H) = (du_t W_hh) * m_h with du_t (B, G*H) = dL/d(h_{t-1} W_hh^T + b_hh) of step t.
+    void recurrentBackward(Eigen::Index t, Mat &dhPrev) const;
+
+    int m_hidden;
+    int m_steps = 0;
+    int m_batch = 0;
+    Params m_params;
+    Cache m_cache;
+    Mat m_dInput;     // (T*B, G*H) dL/d(x_t W_ih^T + b_ih)
+    Mat m_dRecurrent; // (T*B, G*H) dL/d(h_{t-1} W_hh^T + b_hh) (empty if not separate)
+
+private:
+    /// Like requireShape, with the message "<name><what>: ..." built only on a mismatch.
+    void requireLayerShape(const ConstMatRef &m, Eigen::Index rows, Eigen::Index cols,
+                           const char *what) const;
+    /// du of every step: m_dRecurrent if the cell keeps it apart, else m_dInput.
+    const Mat &recurrentGrad() const { return m_separateRecurrentGrad ? m_dRecurrent : m_dInput; }
+
+    std::string m_name;
+    int m_gates;
+    double m_inputDropout;
+    double m_recurrentDropout;
+    bool m_separateRecurrentGrad;
+    bool m_maskedX = false; // the last forward applied m_x
+    bool m_maskedH = false; // the last forward applied m_h
+    Grads m_grads;
+    // Backward workspaces.
+    Mat m_dhNext; // (B, H) dL/dh_t arriving from step t+1
+    Mat m_dhStep; // (B, H) total dL/dh_t
 };
 
 /// Fills mask (R x C) with inverted-dropout factors: 0 with probability rate, else 1/(1-rate).
@@ -54,11 +133,11 @@ template <typename Block> void sigmoidInPlace(Block &&z)
 /// (G*H, H) the transpose of an orthogonal (H, G*H) recurrent kernel. Draws from rng in that order.
 void initRecurrentKernels(Mat &weightIh, Mat &weightHh, int inputs, int hidden, int gates, Rng &rng);
 
-/// Throws ShapeError("<where>: <what> must be in [0, 1)") unless 0 <= rate < 1.
+/// Throws ConfigError("<where>: <what> must be in [0, 1)") unless 0 <= rate < 1.
 inline void requireDropoutRate(double rate, const char *where, const char *what)
 {
     if (!(rate >= 0.0 && rate < 1.0))
-        throw ShapeError(std::string(where) + ": " + what + " must be in [0, 1)");
+        throw ConfigError(std::string(where) + ": " + what + " must be in [0, 1)");
 }
 
 } // namespace attn

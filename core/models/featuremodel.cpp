@@ -9,17 +9,17 @@ FeatureModel::FeatureModel(const ModelConfig &config, Rng &initRng, std::uint64_
     : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
 {
     if (config.architecture != ModelArchitecture::Feature)
-        throw ShapeError("FeatureModel: the config describes a SequenceModel");
+        throw ConfigError("FeatureModel: the config describes a SequenceModel");
     if (config.attention != AttentionKind::Feature && config.attention != AttentionKind::None)
-        throw ShapeError("FeatureModel: attention must be feature or none, got " +
-                         toString(config.attention));
-    if (config.inputs < 1 || config.hidden < 1 || config.outputs < 1)
-        throw ShapeError("FeatureModel: inputs, hidden and outputs must be >= 1");
+        throw ConfigError("FeatureModel: attention must be feature or none, got " +
+                          toString(config.attention));
+    if (config.inputs < 1 || config.denseUnits < 1 || config.outputs < 1)
+        throw ConfigError("FeatureModel: inputs, dense units and outputs must be >= 1");
     if (config.vocabulary > 0)
-        throw ShapeError("FeatureModel: token inputs need a SequenceModel");
+        throw ConfigError("FeatureModel: token inputs need a SequenceModel");
     if (config.attention == AttentionKind::Feature) {
         m_attention = std::make_unique<FeatureAttention>(config.inputs, initRng);
-        m_hiddenUnits = config.hidden;
+        m_hiddenUnits = config.denseUnits;
     } else {
         m_hiddenUnits = config.baselineUnits >= 0 ? config.baselineUnits : baselineWidth(config);
         m_config.baselineUnits = m_hiddenUnits;
@@ -27,7 +27,7 @@ FeatureModel::FeatureModel(const ModelConfig &config, Rng &initRng, std::uint64_
     if (m_hiddenUnits > 0)
         m_hidden = std::make_unique<Dense>(config.inputs, m_hiddenUnits, true, initRng);
     m_featureWidth = m_hiddenUnits > 0 ? m_hiddenUnits : config.inputs;
-    m_head = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
+    m_outputLayer = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
 }
 
 FeatureModel::~FeatureModel() = default;
@@ -71,14 +71,14 @@ const Mat &FeatureModel::forward(const ConstMatRef &x, bool training)
     } else {
         m_dropout.forward(attended, m_dropOut, m_dropoutRng, training);
     }
-    m_head->forward(m_dropOut, m_out);
+    m_outputLayer->forward(m_dropOut, m_out);
     return m_out;
 }
 
 void FeatureModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
     // Chain rule through Dense <- Dropout <- hidden Dense <- feature attention, in reverse order.
-    m_head->backward(m_dropOut, dOut, &m_dDrop);
+    m_outputLayer->backward(m_dropOut, dOut, &m_dDrop);
     m_dropout.backward(m_dDrop, m_dHidden);
     const ConstMatRef attended = m_attention ? ConstMatRef(m_attended) : x;
     if (m_hidden)
@@ -95,7 +95,7 @@ void FeatureModel::zeroGrad()
         m_attention->zeroGrad();
     if (m_hidden)
         m_hidden->zeroGrad();
-    m_head->zeroGrad();
+    m_outputLayer->zeroGrad();
 }
 
 std::vector<ParamRef> FeatureModel::params()
@@ -105,7 +105,7 @@ std::vector<ParamRef> FeatureModel::params()
         m_attention->appendParams("attention", out);
     if (m_hidden)
         m_hidden->appendParams("hidden", out);
-    m_head->appendParams("dense", out);
+    m_outputLayer->appendParams("dense", out);
     return out;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The model of the Keras feature-selection demo (keras-attention-mechanism, attention_dense.py):
 // one sample is a vector of F features (T = 1), not a sequence.
-//   x (B, F) -> feature attention (x * softmax(x W^T + b)) -> Dense(H) -> Dropout(p) -> Dense(O)
+//   x (B, F) -> feature attention (x * softmax(x W^T + b)) -> Dense(D_h) -> Dropout(p) -> Dense(O)
+// with D_h = ModelConfig::denseUnits,
 // and its no-attention baseline:
 //   x (B, F) -> [Dense(W), W = baselineWidth()] -> Dropout(p) -> Dense(O)
 // The hidden Dense has no activation, exactly as in the demo (Dense(64) after the attention
@@ -21,8 +22,8 @@ namespace attn {
 class FeatureModel : public Model {
 public:
     /// config.architecture must be Feature and config.attention Feature or None; F = inputs,
-    /// H = hidden. Weights from initRng in the order attention, hidden Dense, final Dense.
-    /// Throws ShapeError on an invalid config.
+    /// the hidden Dense has config.denseUnits units. Weights from initRng in the order attention, hidden Dense, final Dense.
+    /// Throws ConfigError on an invalid config.
     FeatureModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
     ~FeatureModel() override;
 
@@ -36,19 +37,19 @@ public:
     std::vector<ParamRef> params() override;
     /// (B, F) feature weights of the last forward; empty for the baseline.
     const Mat &attentionWeights() const override;
-    /// Width of the hidden Dense (H, or the baseline's W; 0 = no hidden layer).
+    /// Width of the hidden Dense (denseUnits, or the baseline's W; 0 = no hidden layer).
     int hiddenUnits() const { return m_hiddenUnits; }
 
 private:
     Rng m_dropoutRng;
     std::unique_ptr<FeatureAttention> m_attention; // null for the baseline
-    std::unique_ptr<Dense> m_hidden;               // Dense(F -> H), null if the baseline has W = 0
+    std::unique_ptr<Dense> m_hidden;               // Dense(F -> hiddenUnits()), null if W = 0
     int m_hiddenUnits = 0;
     int m_featureWidth = 0; // D: width entering the final Dense
     Dropout m_dropout;
-    std::unique_ptr<Dense> m_head; // Dense(D -> O)
+    std::unique_ptr<Dense> m_outputLayer; // Dense(D -> O)
     Mat m_attended;   // (B, F) x * a
-    Mat m_hiddenOut;  // (B, H)
+    Mat m_hiddenOut;  // (B, D_h)
     Mat m_dropOut;    // (B, D)
     Mat m_out;        // (B, O)
     Mat m_dDrop;      // (B, D)

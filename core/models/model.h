@@ -48,7 +48,7 @@ enum class ModelArchitecture {
 
 struct ModelConfig {
     int inputs = 1;           // F (1 when the inputs are token ids)
-    int hidden = 100;         // H: recurrent units; FeatureModel: width of the Dense after attention
+    int hidden = 100;         // H: recurrent units of the SequenceModel (unused by the FeatureModel)
     AttentionKind attention = AttentionKind::Luong;
     int attentionUnits = 128; // U: output width of luong, bahdanau and local (feed-forward and self output H)
     double dropout = 0.0;     // before the last Dense layer
@@ -69,6 +69,13 @@ struct ModelConfig {
     // one), and the width W of the baseline's hidden Dense; < 0 = chosen by baselineWidth().
     AttentionKind baselineReference = AttentionKind::Luong;
     int baselineUnits = -1;
+    int denseUnits = 64;      // FeatureModel: width of the Dense after the feature attention
+
+    /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
+    /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
+    /// the FeatureModel.
+    int &hiddenSetting() { return architecture == ModelArchitecture::Feature ? denseUnits : hidden; }
+    int hiddenSetting() const { return architecture == ModelArchitecture::Feature ? denseUnits : hidden; }
 };
 
 /// A trainable model. Layout as in tensor.h: x (T*B, F) time-major; the FeatureModel has T = 1.
@@ -79,7 +86,7 @@ public:
     /// Throws ShapeError for a T the model cannot take (e.g. feed-forward attention's fixed T).
     virtual void resize(int steps, int batch) = 0;
     /// x (T*B, F) -> predictions / logits (B, O). Valid until the next forward. training turns
-    /// dropout on. Throws ShapeError on a shape mismatch (or a bad token id).
+    /// dropout on. Throws ShapeError on a shape mismatch, DataError on a bad token id.
     virtual const Mat &forward(const ConstMatRef &x, bool training) = 0;
     /// dOut (B, O) = dL/d(output) of the last forward (already divided by B in the loss); adds
     /// every parameter gradient.
@@ -109,7 +116,7 @@ protected:
 };
 
 /// Builds the model the config describes (SequenceModel or FeatureModel), weights from
-/// initRng, dropout masks from dropoutSeed. Throws ShapeError on an invalid config: sizes < 1,
+/// initRng, dropout masks from dropoutSeed. Throws ConfigError on an invalid config: sizes < 1,
 /// a mechanism the architecture cannot use ("feature" outside the FeatureModel, a sequence
 /// mechanism inside it), feed-forward attention without steps, self-attention with H not
 /// divisible by K, token inputs with inputs != 1, a dropout rate outside [0, 1).

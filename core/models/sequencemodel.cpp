@@ -28,19 +28,19 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
         return std::make_unique<BahdanauAttention>(c.hidden, c.attentionUnits, rng);
     case AttentionKind::FeedForward:
         if (c.steps < 1)
-            throw ShapeError("SequenceModel: feed-forward attention needs the number of steps T "
-                             "(ModelConfig::steps)");
+            throw ConfigError("SequenceModel: feed-forward attention needs the number of steps T "
+                              "(ModelConfig::steps)");
         return std::make_unique<FeedForwardAttention>(c.hidden, c.steps, rng);
     case AttentionKind::Local:
         return std::make_unique<LocalAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
     case AttentionKind::SelfAttention:
         return std::make_unique<SelfAttention>(c.hidden, c.heads, c.causal, c.window, rng);
     case AttentionKind::Feature:
-        throw ShapeError("SequenceModel: feature attention works on the FeatureModel only");
+        throw ConfigError("SequenceModel: feature attention works on the FeatureModel only");
     case AttentionKind::None:
         return nullptr;
     }
-    throw ShapeError("SequenceModel: unknown attention kind");
+    throw ConfigError("SequenceModel: unknown attention kind");
 }
 
 std::unique_ptr<RecurrentLayer> makeRecurrent(const ModelConfig &c, int inputs, Rng &rng)
@@ -56,14 +56,14 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
     : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
 {
     if (config.architecture != ModelArchitecture::Sequence)
-        throw ShapeError("SequenceModel: the config describes a FeatureModel");
+        throw ConfigError("SequenceModel: the config describes a FeatureModel");
     if (config.outputs < 1)
-        throw ShapeError("SequenceModel: outputs must be >= 1");
+        throw ConfigError("SequenceModel: outputs must be >= 1");
     int recurrentInputs = config.inputs;
     if (config.vocabulary > 0) {
         if (config.inputs != 1)
-            throw ShapeError("SequenceModel: token inputs need inputs = 1 (one id per step), got " +
-                             std::to_string(config.inputs));
+            throw ConfigError("SequenceModel: token inputs need inputs = 1 (one id per step), got " +
+                              std::to_string(config.inputs));
         m_embedding = std::make_unique<Embedding>(config.vocabulary, config.embeddingDim, initRng);
         recurrentInputs = config.embeddingDim;
     }
@@ -80,7 +80,7 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
             m_baseline = std::make_unique<Dense>(config.hidden, m_baselineUnits, true, initRng);
         m_featureWidth = m_baselineUnits > 0 ? m_baselineUnits : config.hidden;
     }
-    m_head = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
+    m_outputLayer = std::make_unique<Dense>(m_featureWidth, config.outputs, true, initRng);
 }
 
 SequenceModel::~SequenceModel() = default;
@@ -126,7 +126,7 @@ const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
         m_features = m_hs.bottomRows(m_batch); // h_T
     }
     m_dropout.forward(m_features, m_dropOut, m_dropoutRng, training);
-    m_head->forward(m_dropOut, m_out);
+    m_outputLayer->forward(m_dropOut, m_out);
     return m_out;
 }
 
@@ -134,12 +134,12 @@ void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
     // Chain rule through Dense <- Dropout <- attention (or the baseline's h_T [-> Dense -> ReLU])
     // <- LSTM/GRU <- Embedding, in reverse order of forward.
-    m_head->backward(m_dropOut, dOut, &m_dDrop);
+    m_outputLayer->backward(m_dropOut, dOut, &m_dDrop);
     m_dropout.backward(m_dDrop, m_dFeatures);
     if (m_attention) {
         m_attention->backward(m_hs, m_dFeatures, m_dHs);
     } else {
-        m_dHs.topRows(m_dHs.rows() - m_batch).setZero(); // only h_T feeds the baseline's head
+        m_dHs.topRows(m_dHs.rows() - m_batch).setZero(); // only h_T feeds the baseline's Dense
         if (m_baseline) {
             // ReLU: the gradient passes where the output is positive.
             m_dFeatures.array() *= (m_features.array() > Scalar(0)).cast<Scalar>();
@@ -164,7 +164,7 @@ void SequenceModel::zeroGrad()
         m_attention->zeroGrad();
     if (m_baseline)
         m_baseline->zeroGrad();
-    m_head->zeroGrad();
+    m_outputLayer->zeroGrad();
 }
 
 std::vector<ParamRef> SequenceModel::params()
@@ -177,7 +177,7 @@ std::vector<ParamRef> SequenceModel::params()
         m_attention->appendParams("attention", out);
     if (m_baseline)
         m_baseline->appendParams("baseline", out);
-    m_head->appendParams("dense", out);
+    m_outputLayer->appendParams("dense", out);
     return out;
 }
 

@@ -26,7 +26,7 @@ class SequenceModel : public Model {
 public:
     /// Initialises all weights from initRng (in the order embedding, recurrent layer, attention
     /// or baseline Dense, final Dense); dropout masks come from dropoutSeed.
-    /// Throws ShapeError on an invalid config (see makeModel).
+    /// Throws ConfigError on an invalid config (see makeModel).
     SequenceModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed);
     ~SequenceModel() override;
 
@@ -56,7 +56,7 @@ private:
     int m_baselineUnits = 0;                         // W
     int m_featureWidth = 0;                          // D
     Dropout m_dropout;
-    std::unique_ptr<Dense> m_head;                   // Dense(D -> O)
+    std::unique_ptr<Dense> m_outputLayer;            // Dense(D -> O)
     Mat m_embedded;  // (T*B, E) embedded tokens
     Mat m_hs;        // (T*B, H) hidden states
     Mat m_features;  // (B, D) attention output, or the baseline's h_T / ReLU(Dense(h_T))

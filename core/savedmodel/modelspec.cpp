@@ -55,8 +55,8 @@ Json layerList(const ModelSpec &spec)
     Json layers = Json::array();
     if (m.architecture == ModelArchitecture::Feature) {
         layers.push_back({{"name", "attention"}, {"type", "feature"}, {"features", m.inputs}});
-        layers.push_back({{"name", "hidden"}, {"type", "Linear"}, {"in", m.inputs}, {"out", m.hidden}});
-        layers.push_back({{"name", "dense"}, {"type", "Linear"}, {"in", m.hidden}, {"out", m.outputs}});
+        layers.push_back({{"name", "hidden"}, {"type", "Linear"}, {"in", m.inputs}, {"out", m.denseUnits}});
+        layers.push_back({{"name", "dense"}, {"type", "Linear"}, {"in", m.denseUnits}, {"out", m.outputs}});
         return layers;
     }
     int width = m.inputs;
@@ -241,7 +241,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
     j["layers"] = layerList(spec);
     j["model"] = {
         {"architecture", m.architecture == ModelArchitecture::Feature ? "feature" : "sequence"},
-        {"inputs", m.inputs}, {"hidden", m.hidden}, {"attention", toString(m.attention)},
+        {"inputs", m.inputs}, {"hidden", m.hiddenSetting()}, {"attention", toString(m.attention)},
         {"attention_units", m.attentionUnits}, {"dropout", m.dropout}, {"outputs", m.outputs},
         {"cell", toString(m.cell)}, {"steps", m.steps}, {"heads", m.heads}, {"causal", m.causal},
         {"window", m.window}, {"local_half_width", m.localHalfWidth},
@@ -308,7 +308,7 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
         r.fail(p + "architecture", "expected \"sequence\" or \"feature\"");
     c.architecture = arch == "feature" ? ModelArchitecture::Feature : ModelArchitecture::Sequence;
     c.inputs = r.integer(m, "inputs", p);
-    c.hidden = r.integer(m, "hidden", p);
+    c.hiddenSetting() = r.integer(m, "hidden", p); // after the architecture it depends on
     c.attention = r.choice(m, "attention", p, allAttentionKinds());
     c.attentionUnits = r.integer(m, "attention_units", p);
     c.dropout = r.number(m, "dropout", p);
@@ -330,7 +330,7 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     const struct {
         const char *key;
         int value, max;
-    } limits[] = {{"inputs", c.inputs, 1'000'000}, {"hidden", c.hidden, 4096},
+    } limits[] = {{"inputs", c.inputs, 1'000'000}, {"hidden", c.hiddenSetting(), 4096},
                   {"attention_units", c.attentionUnits, 4096}, {"outputs", c.outputs, kMaxClasses},
                   {"steps", c.steps, 100'000}, {"heads", c.heads, 256},
                   {"local_half_width", c.localHalfWidth, 100'000},
@@ -340,7 +340,7 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
         if (l.value > l.max)
             r.fail(p + l.key, std::to_string(l.value) + " is more than " + std::to_string(l.max));
     constexpr long long kMaxWeights = 100'000'000; // 400 MB of floats in one matrix
-    if ((long long)c.inputs * c.hidden > kMaxWeights ||
+    if ((long long)c.inputs * c.hiddenSetting() > kMaxWeights ||
         ((long long)c.vocabulary + 1) * c.embeddingDim > kMaxWeights)
         r.fail("model", "a weight matrix of more than 100000000 values (inputs x hidden or "
                         "vocabulary x embedding_dim)");

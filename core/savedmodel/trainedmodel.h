@@ -23,8 +23,9 @@ struct TrainedModel {
 /// Copies model's weights. spec must describe model (its config is not re-checked here).
 std::shared_ptr<const TrainedModel> captureTrainedModel(Model &model, const ModelSpec &spec, int epoch);
 
-/// Builds a model from m.spec.model and copies m's weights into it. Throws ShapeError if the
-/// config does not build a model or a weight's name or shape differs from the built model's.
+/// Builds a model from m.spec.model and copies m's weights into it. Throws ConfigError if the
+/// config does not build a model, ShapeError if a weight's name or shape differs from the
+/// built model's.
 std::unique_ptr<Model> buildModel(const TrainedModel &m);
 
 /// Writes modelPaths(path): the weights under their PyTorch names and the spec as JSON.

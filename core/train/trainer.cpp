@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Epoch loop, validation and probe snapshots of the trainer.
+// Epoch loop and validation of the trainer; the snapshots are SnapshotBuilder's.
 #include "core/train/trainer.h"
 
 #include "core/train/adam.h"
 #include "core/train/loss.h"
 #include "core/train/sgd.h"
+#include "core/train/snapshotbuilder.h"
 
 #include <chrono>
-#include <cmath>
 #include <numeric>
 
 namespace attn {
@@ -19,18 +19,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t0)
 {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-Grid toGrid(const ConstMatRef &m)
-{
-    Grid g;
-    g.rows = int(m.rows());
-    g.cols = int(m.cols());
-    g.values.resize(std::size_t(m.size()));
-    for (Eigen::Index r = 0; r < m.rows(); ++r)
-        for (Eigen::Index c = 0; c < m.cols(); ++c)
-            g.values[std::size_t(r * m.cols() + c)] = float(m(r, c));
-    return g;
 }
 
 // Splits the seed into independent streams (init, shuffle, dropout) so that changing one use
@@ -194,75 +182,8 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data)
 
 void Trainer::fillSnapshot(EpochSnapshot &s)
 {
-    s.epoch = m_epoch;
-    s.totalEpochs = m_config.epochs;
     const auto [valLoss, metric] = evaluate(m_task->validation);
-    s.valLoss = valLoss;
-    s.metric = metric;
-    const bool classification = m_task->loss == LossKind::BinaryCrossEntropy ||
-                                m_task->loss == LossKind::SoftmaxCrossEntropy;
-    s.metricName = classification ? "accuracy" : "mae";
-
-    // Probe rows: one forward pass in evaluation mode.
-    const Dataset &probe = m_task->probe;
-    const int P = int(probe.size());
-    if (P > 0) {
-        std::vector<int> rows(static_cast<std::size_t>(P));
-        std::iota(rows.begin(), rows.end(), 0);
-        Mat x(Eigen::Index(probe.steps) * P, probe.features), y(P, probe.y.cols());
-        gatherBatch(probe, rows.data(), P, x, y);
-        m_model->resize(probe.steps, P);
-        const Mat &pred = m_model->forward(x, false);
-        const bool binary = m_task->loss == LossKind::BinaryCrossEntropy;
-        const bool multiClass = m_task->loss == LossKind::SoftmaxCrossEntropy;
-        for (int r = 0; r < P; ++r) {
-            if (multiClass) { // the predicted and the true class index
-                Eigen::Index predicted = 0, truth = 0;
-                pred.row(r).maxCoeff(&predicted);
-                y.row(r).maxCoeff(&truth);
-                s.probePredictions.push_back(float(predicted));
-                s.probeTargets.push_back(float(truth));
-                continue;
-            }
-            const double out = double(pred(r, 0));
-            s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
-            s.probeTargets.push_back(float(y(r, 0)));
-        }
-        const Mat &a = m_model->attentionWeights(); // (P, T), (P, F), or empty
-        if (a.size() > 0)
-            s.attention = toGrid(a);
-        s.alignment = alignment(m_task->alignment, a, probe.groundTruth);
-        s.groundTruthMass = groundTruthMass(a, probe.groundTruth);
-        if (probe.groundTruth.size() > 0)
-            s.groundTruth = toGrid(probe.groundTruth);
-        if (m_task->alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {
-            Mat onehot = Mat::Zero(a.rows(), a.cols());
-            for (Eigen::Index r = 0; r < a.rows(); ++r) {
-                Eigen::Index c = 0;
-                a.row(r).maxCoeff(&c);
-                onehot(r, c) = 1;
-            }
-            s.argmaxAttention = toGrid(onehot);
-        }
-        if (const int K = m_model->attentionHeads(); K > 0) {
-            Mat map(probe.steps, probe.steps); // (T, T)
-            s.headMaps.resize(std::size_t(P));
-            for (int r = 0; r < P; ++r)
-                for (int k = 0; k < K; ++k) {
-                    m_model->attentionHeadMap(r, k, map);
-                    s.headMaps[std::size_t(r)].push_back(toGrid(map));
-                }
-        }
-        if (m_model->config().architecture == ModelArchitecture::Feature) {
-            s.probeInputs = toGrid(probe.x); // (P, F)
-        } else {
-            Mat inputs(P, probe.steps); // first feature of every step
-            for (int t = 0; t < probe.steps; ++t)
-                inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
-            s.probeInputs = toGrid(inputs);
-        }
-        s.probeTokens = m_task->probeTokens;
-    }
+    SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric);
     m_model->resize(m_task->train.steps, m_config.batchSize); // back to the training shape
 }
 

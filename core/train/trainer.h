@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Runs a task epoch by epoch: shuffle, mini-batches, optimizer steps, validation, per-epoch
-// statistics and the attention of the probe rows as an EpochSnapshot. A callback after every
-// batch reports progress and may stop the epoch, so a worker can pause, resume and cancel
-// between batches. Single-threaded; the caller owns the thread.
+// Runs a task epoch by epoch: shuffle, mini-batches, optimizer steps, validation, and per-epoch
+// statistics and the attention of the probe rows as an EpochSnapshot (snapshotbuilder.h). A
+// callback after every batch reports progress and may stop the epoch, so a worker can pause,
+// resume and cancel between batches. Single-threaded; the caller owns the thread.
 #pragma once
 
 #include "core/models/model.h"
@@ -40,7 +40,8 @@ public:
 
     /// Builds the model (weights from the seed) and every training buffer. The model config's
     /// steps (T) and vocabulary (V) are taken from the task when 0 (see resolveModelConfig).
-    /// Throws ShapeError if the task's data does not fit the model or the batch size is < 1.
+    /// Throws ConfigError if makeModel refuses the config, ShapeError if the task's data does not
+    /// fit the model or the batch size is < 1.
     Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model, const TrainConfig &config);
     ~Trainer();
 

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The trainer's per-epoch snapshot: statistics, and the probe rows' predictions and attention.
+#include "core/train/snapshotbuilder.h"
+
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace attn {
+
+namespace {
+
+/// m (R, C) as a row-major Grid of floats.
+Grid toGrid(const ConstMatRef &m)
+{
+    Grid g;
+    g.rows = int(m.rows());
+    g.cols = int(m.cols());
+    g.values.resize(std::size_t(m.size()));
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            g.values[std::size_t(r * m.cols() + c)] = float(m(r, c));
+    return g;
+}
+
+} // namespace
+
+SnapshotBuilder::SnapshotBuilder(const TaskData &task, Model &model) : m_task(task), m_model(model) {}
+
+void SnapshotBuilder::fill(EpochSnapshot &s, int epoch, int totalEpochs, double valLoss,
+                           double metric) const
+{
+    s.epoch = epoch;
+    s.totalEpochs = totalEpochs;
+    s.valLoss = valLoss;
+    s.metric = metric;
+    const bool classification = m_task.loss == LossKind::BinaryCrossEntropy ||
+                                m_task.loss == LossKind::SoftmaxCrossEntropy;
+    s.metricName = classification ? "accuracy" : "mae";
+    fillProbe(s);
+}
+
+void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
+{
+    // Probe rows: one forward pass in evaluation mode.
+    const Dataset &probe = m_task.probe;
+    const int P = int(probe.size());
+    if (P == 0)
+        return;
+    std::vector<int> rows(static_cast<std::size_t>(P));
+    std::iota(rows.begin(), rows.end(), 0);
+    Mat x(Eigen::Index(probe.steps) * P, probe.features), y(P, probe.y.cols());
+    gatherBatch(probe, rows.data(), P, x, y);
+    m_model.resize(probe.steps, P);
+    const Mat &pred = m_model.forward(x, false);
+    const bool binary = m_task.loss == LossKind::BinaryCrossEntropy;
+    const bool multiClass = m_task.loss == LossKind::SoftmaxCrossEntropy;
+    for (int r = 0; r < P; ++r) {
+        if (multiClass) { // the predicted and the true class index
+            Eigen::Index predicted = 0, truth = 0;
+            pred.row(r).maxCoeff(&predicted);
+            y.row(r).maxCoeff(&truth);
+            s.probePredictions.push_back(float(predicted));
+            s.probeTargets.push_back(float(truth));
+            continue;
+        }
+        const double out = double(pred(r, 0));
+        s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
+        s.probeTargets.push_back(float(y(r, 0)));
+    }
+    const Mat &a = m_model.attentionWeights(); // (P, T), (P, F), or empty
+    if (a.size() > 0)
+        s.attention = toGrid(a);
+    s.alignment = alignment(m_task.alignment, a, probe.groundTruth);
+    s.groundTruthMass = groundTruthMass(a, probe.groundTruth);
+    if (probe.groundTruth.size() > 0)
+        s.groundTruth = toGrid(probe.groundTruth);
+    if (m_task.alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {
+        Mat onehot = Mat::Zero(a.rows(), a.cols());
+        for (Eigen::Index r = 0; r < a.rows(); ++r) {
+            Eigen::Index c = 0;
+            a.row(r).maxCoeff(&c);
+            onehot(r, c) = 1;
+        }
+        s.argmaxAttention = toGrid(onehot);
+    }
+    if (const int K = m_model.attentionHeads(); K > 0) {
+        Mat map(probe.steps, probe.steps); // (T, T)
+        s.headMaps.resize(std::size_t(P));
+        for (int r = 0; r < P; ++r)
+            for (int k = 0; k < K; ++k) {
+                m_model.attentionHeadMap(r, k, map);
+                s.headMaps[std::size_t(r)].push_back(toGrid(map));
+            }
+    }
+    if (m_model.config().architecture == ModelArchitecture::Feature) {
+        s.probeInputs = toGrid(probe.x); // (P, F)
+    } else {
+        Mat inputs(P, probe.steps); // first feature of every step
+        for (int t = 0; t < probe.steps; ++t)
+            inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
+        s.probeInputs = toGrid(inputs);
+    }
+    s.probeTokens = m_task.probeTokens;
+}
+
+} // namespace attn
