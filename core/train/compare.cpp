@@ -2,6 +2,8 @@
 // Compare mode: the grid loop, the per-mechanism statistics and the table formats.
 #include "core/train/compare.h"
 
+#include "core/io/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -32,14 +34,6 @@ std::string nameList(const std::vector<AttentionKind> &kinds)
     for (AttentionKind k : kinds)
         out += (out.empty() ? "" : ", ") + toString(k);
     return out;
-}
-
-std::string trimmed(const std::string &s)
-{
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 // Shortest decimal that reads back as exactly v; "" for NaN.
