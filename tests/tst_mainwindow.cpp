@@ -250,7 +250,10 @@ void TestMainWindow::sessionAndModelRoundTrip()
     QVERIFY(rows.open(QIODevice::WriteOnly));
     rows.write("0.1,0.2,0.9,0.4,0.5,0.6,0.7,0.8,0.3,0.0\n0.5,0.5,0.5,0.5,0.99,0.5,0.5,0.5,0.5,0.5\n");
     rows.close();
+    QSignalSpy predicted(&window, &MainWindow::predictionFinished); // it runs off the GUI thread
     QVERIFY(window.predictCsvFile(input, dir.filePath("out.csv")));
+    QVERIFY(predicted.wait(30000));
+    QVERIFY(predicted.first().first().toBool());
     QFile out(dir.filePath("out.csv"));
     QVERIFY(out.open(QIODevice::ReadOnly));
     QCOMPARE(out.readAll().trimmed().split('\n').size(), 3); // header + 2 rows, no target column

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/snapshot/snapshot.h"
+#include "widgets/attentionview.h"
 
 #include <QColor>
 #include <QString>
@@ -21,7 +22,7 @@ class QComboBox;
 
 namespace attn {
 
-class FeatureWeightsView : public QWidget {
+class FeatureWeightsView : public QWidget, public AttentionView {
     Q_OBJECT
 
 public:
@@ -31,9 +32,9 @@ public:
     /// Shows s.attention, a (probe rows R, F) grid of weights over the features, against
     /// s.groundTruth ((R, F), one-hot at the true column; may be empty). The row selector
     /// follows R; a chosen row that no longer exists falls back to the mean. Queued replot.
-    void setSnapshot(const EpochSnapshot &s);
+    void setSnapshot(const EpochSnapshot &s) override;
     /// Removes the bars and shows the "no snapshot" title.
-    void clear();
+    void clear() override;
 
     /// -1 (the default): bars are the mean weight of every feature over the R probe rows;
     /// 0..R-1: the weights of that probe row. Anything else means -1. Updates the selector.
@@ -68,15 +69,19 @@ public:
     static QColor highlightColor();
 
     /// Dark (true) or light (false) plot chrome: background, axes, text; bar colours stay.
-    void setDark(bool dark);
+    void setDark(bool dark) override;
     bool isDark() const;
 
     /// Render into a PNG of exactly round(width*scale) x round(height*scale) pixels (laid out
     /// at width x height, drawn scale times larger, 96*scale dpi); 0 = the plot's current
     /// size. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0);
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) override;
     /// Render as a vector PDF of width x height units (0: current size).
-    bool savePdf(const QString &path, int width = 0, int height = 0);
+    bool savePdf(const QString &path, int width = 0, int height = 0) override;
+    /// AttentionView: this view as a widget.
+    QWidget *widget() override { return this; }
+    /// AttentionView: the bars keep their fixed colours under every colour map.
+    void setColorMap(ColorMapKind) override {}
 
     /// The plot. otherBars() holds the bars of the features that are not a true column,
     /// trueBars() those of the true columns (key = feature index, value = height).

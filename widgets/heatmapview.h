@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/snapshot/snapshot.h"
+#include "widgets/attentionview.h"
 #include "widgets/colormap.h"
 #include "widgets/heatmappanels.h"
 
@@ -26,7 +27,7 @@ class QMouseEvent;
 
 namespace attn {
 
-class HeatmapView : public QWidget {
+class HeatmapView : public QWidget, public AttentionView {
     Q_OBJECT
 
 public:
@@ -36,9 +37,9 @@ public:
     /// Shows s: the title line and one panel per non-empty grid (attention, ground truth,
     /// argmax, and the probe inputs when showInputs()). Rebuilds the panels only when their
     /// number or shapes change; schedules a queued replot.
-    void setSnapshot(const EpochSnapshot &s);
+    void setSnapshot(const EpochSnapshot &s) override;
     /// Removes every panel and shows the "no snapshot" title.
-    void clear();
+    void clear() override;
 
     /// Number of heatmap panels currently shown (0 after clear()).
     int panelCount() const;
@@ -66,7 +67,7 @@ public:
 
     /// Colour map of the weight panels (attention, ground truth, argmax) and their colour
     /// bar; viridis by default. Replots.
-    void setColorMap(ColorMapKind kind);
+    void setColorMap(ColorMapKind kind) override;
     ColorMapKind colorMapKind() const;
     /// The gradient the weight panels use now (colorMapGradient(colorMapKind())).
     QCPColorGradient gradient() const;
@@ -95,17 +96,19 @@ public:
     QString cellToolTip(int panel, const QPointF &plotPos) const;
 
     /// Dark (true) or light (false) plot chrome: background, axes, text; data colours stay.
-    void setDark(bool dark);
+    void setDark(bool dark) override;
     bool isDark() const;
 
     /// Renders the plot into a PNG file of exactly round(width*scale) x round(height*scale)
     /// pixels: the layout is computed at width x height and drawn scale times larger (sharp
     /// text and lines); the file records 96*scale dots per inch. width/height 0 mean the
     /// current widget size. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0);
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) override;
     /// Renders the plot as a vector PDF page of width x height points-sized units (0: widget
     /// size). False if the file cannot be written.
-    bool savePdf(const QString &path, int width = 0, int height = 0);
+    bool savePdf(const QString &path, int width = 0, int height = 0) override;
+    /// AttentionView: this view as a widget.
+    QWidget *widget() override { return this; }
     /// The plot as an image of round(width*scale) x round(height*scale) pixels (0: widget
     /// size), like savePng.
     QImage toImage(int width = 0, int height = 0, double scale = 1.0);

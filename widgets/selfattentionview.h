@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/snapshot/snapshot.h"
+#include "widgets/attentionview.h"
 #include "widgets/colormap.h"
 
 #include <QPointF>
@@ -21,7 +22,7 @@ class QMouseEvent;
 
 namespace attn {
 
-class SelfAttentionView : public QWidget {
+class SelfAttentionView : public QWidget, public AttentionView {
     Q_OBJECT
 
 public:
@@ -31,9 +32,9 @@ public:
     /// Shows s.headMaps ([probe row R][head K] (T, T) maps, row = query step, column = key
     /// step). The selectors are rebuilt when R or K changes; a selection that no longer exists
     /// falls back to sample 0 / the mean of heads. Queued replot.
-    void setSnapshot(const EpochSnapshot &s);
+    void setSnapshot(const EpochSnapshot &s) override;
     /// Empties the map and the selectors; shows the "no snapshot" title.
-    void clear();
+    void clear() override;
 
     /// Probe row shown, 0..R-1 (clamped into range; 0 when there is none). Updates the selector.
     void setProbeRow(int row);
@@ -59,7 +60,7 @@ public:
     bool cellAt(const QPointF &plotPos, int *query, int *key) const;
 
     /// Colour map of the weights and the colour bar; viridis by default. Replots.
-    void setColorMap(ColorMapKind kind);
+    void setColorMap(ColorMapKind kind) override;
     ColorMapKind colorMapKind() const;
     /// The colour a weight w in 0..1 is drawn with.
     QColor weightColor(double w) const;
@@ -67,15 +68,17 @@ public:
     QCPRange colorRange() const;
 
     /// Dark (true) or light (false) plot chrome; data colours stay.
-    void setDark(bool dark);
+    void setDark(bool dark) override;
     bool isDark() const;
 
     /// Render into a PNG of exactly round(width*scale) x round(height*scale) pixels (laid out
     /// at width x height, drawn scale times larger, 96*scale dpi); 0 = the plot's current
     /// size. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0);
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) override;
     /// Render as a vector PDF of width x height units (0: current size).
-    bool savePdf(const QString &path, int width = 0, int height = 0);
+    bool savePdf(const QString &path, int width = 0, int height = 0) override;
+    /// AttentionView: this view as a widget.
+    QWidget *widget() override { return this; }
 
     QCustomPlot *plot();
     /// The colour map: cell (query q, key k) is data cell (keyIndex = k, valueIndex = q),

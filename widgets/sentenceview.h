@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/snapshot/snapshot.h"
+#include "widgets/attentionview.h"
 #include "widgets/colormap.h"
 #include "widgets/sentencelayout.h"
 
@@ -20,6 +21,7 @@
 
 #include <qcustomplot.h>
 
+#include <utility>
 #include <vector>
 
 class QPaintDevice;
@@ -27,7 +29,7 @@ class QPainter;
 
 namespace attn {
 
-class SentenceView : public QAbstractScrollArea {
+class SentenceView : public QAbstractScrollArea, public AttentionView {
     Q_OBJECT
 
 public:
@@ -37,9 +39,9 @@ public:
     /// Shows s.probeTokens ((R, T) words, "" = padding) shaded by s.attention ((R, T); may be
     /// empty: the no-attention baseline, words unshaded), with s.probePredictions (R
     /// probabilities of "positive") and s.probeTargets (R labels 0/1) where present.
-    void setSnapshot(const EpochSnapshot &s);
+    void setSnapshot(const EpochSnapshot &s) override;
     /// Removes the sentences and shows the "no snapshot" title.
-    void clear();
+    void clear() override;
 
     /// true (the default): a word's shade is its weight divided by the largest weight on a
     /// word of its sentence (attention over 32 steps is small, so a fixed scale would leave
@@ -48,11 +50,11 @@ public:
     bool scaleToRowMax() const;
 
     /// Colour map of the word backgrounds; viridis by default.
-    void setColorMap(ColorMapKind kind);
+    void setColorMap(ColorMapKind kind) override;
     ColorMapKind colorMapKind() const;
 
     /// Dark (true) or light (false) page: background, text, rules; word colours stay.
-    void setDark(bool dark);
+    void setDark(bool dark) override;
     bool isDark() const;
 
     /// Number of sentences shown (probe rows with tokens).
@@ -99,6 +101,17 @@ public:
     bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) const;
     /// The content as a one-page vector PDF of width x height points (0 as for toImage).
     bool savePdf(const QString &path, int width = 0, int height = 0) const;
+    /// AttentionView: the const exports above, and this view as a widget.
+    bool savePng(const QString &path, int width, int height, double scale) override
+    {
+        return std::as_const(*this).savePng(path, width, height, scale);
+    }
+    bool savePdf(const QString &path, int width, int height) override
+    {
+        return std::as_const(*this).savePdf(path, width, height);
+    }
+    /// AttentionView: this view as a widget.
+    QWidget *widget() override { return this; }
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The attention view tabs and which task, mechanism and snapshot each view is for.
+#include "app/gui/attentionviews.h"
+
+#include "widgets/attentionview.h"
+#include "widgets/featureweightsview.h"
+#include "widgets/heatmapview.h"
+#include "widgets/selfattentionview.h"
+#include "widgets/sentenceview.h"
+
+using attn::AttentionKind;
+using attn::EpochSnapshot;
+using attn::TaskKind;
+
+AttentionViews::AttentionViews(QWidget *parent) : QTabWidget(parent), m_heatmap(new attn::HeatmapView)
+{
+    setDocumentMode(true);
+    const auto always = [](TaskKind, AttentionKind) { return true; };
+    const auto task = [](TaskKind t) {
+        return [t](const EpochSnapshot &, TaskKind run) { return run == t; };
+    };
+    m_views = {
+        {m_heatmap, always, [](const EpochSnapshot &, TaskKind) { return true; }},
+        {new attn::FeatureWeightsView, [](TaskKind t, AttentionKind) { return t == TaskKind::Feature; },
+         task(TaskKind::Feature)},
+        {new attn::SentenceView, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
+         task(TaskKind::Sentiment)},
+        {new attn::SelfAttentionView,
+         [](TaskKind, AttentionKind a) { return a == AttentionKind::SelfAttention; },
+         [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty(); }},
+    };
+    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"), tr("Self-attention maps")};
+    for (std::size_t i = 0; i < m_views.size(); ++i)
+        addTab(m_views[i].view->widget(), titles[i]);
+}
+
+attn::AttentionView *AttentionViews::currentView() const
+{
+    for (const Entry &e : m_views)
+        if (e.view->widget() == currentWidget())
+            return e.view;
+    return m_views.front().view;
+}
+
+void AttentionViews::showTabsFor(TaskKind task, AttentionKind attention)
+{
+    for (std::size_t i = 1; i < m_views.size(); ++i)
+        setTabVisible(int(i), m_views[i].applies(task, attention));
+}
+
+void AttentionViews::clearFor(const RunSettings &run)
+{
+    // The task's own view in front: the first one made for it, else the heatmap.
+    QWidget *main = m_heatmap;
+    for (std::size_t i = 1; i < m_views.size(); ++i)
+        if (m_views[i].applies(run.task, run.model.attention)) {
+            main = m_views[i].view->widget();
+            break;
+        }
+    setCurrentWidget(main);
+    for (const Entry &e : m_views)
+        e.view->clear();
+}
+
+void AttentionViews::setSnapshot(const EpochSnapshot &s, const RunSettings &run)
+{
+    for (const Entry &e : m_views)
+        if (e.shows(s, run.task))
+            e.view->setSnapshot(s);
+}
+
+void AttentionViews::setColorMap(attn::ColorMapKind kind)
+{
+    for (const Entry &e : m_views)
+        e.view->setColorMap(kind);
+}
+
+attn::ColorMapKind AttentionViews::colorMapKind() const { return m_heatmap->colorMapKind(); }
+
+void AttentionViews::setDark(bool dark)
+{
+    for (const Entry &e : m_views)
+        e.view->setDark(dark);
+}

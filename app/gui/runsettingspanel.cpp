@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The "Run" settings form: its widgets, the rows each task and mechanism use, and reading and
+// showing RunSettings.
+#include "app/gui/runsettingspanel.h"
+
+#include "core/data/sentencefile.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QRegularExpressionValidator>
+#include <QSpinBox>
+
+#include <algorithm>
+#include <utility>
+
+using attn::TaskKind;
+
+RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), parent)
+{
+    auto *form = new QFormLayout(this);
+    m_task = new QComboBox;
+    const std::pair<TaskKind, QString> tasks[] = {
+        {TaskKind::Add, tr("Sum of the two values that follow the delimiters (0)")},
+        {TaskKind::Max, tr("Largest value of the sequence")},
+        {TaskKind::Feature, tr("Which of 32 input features carries the label (feature attention)")},
+        {TaskKind::Sentiment, tr("Positive or negative review sentence (amazon_cells + yelp)")}};
+    for (const auto &[kind, tip] : tasks) {
+        m_task->addItem(QString::fromStdString(attn::toString(kind)), int(kind));
+        m_task->setItemData(m_task->count() - 1, tip, Qt::ToolTipRole);
+    }
+    m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
+    m_attention = new QComboBox;
+    m_attention->setToolTip(tr("The mechanisms that apply to the task; \"none\" is the baseline "
+                               "of about the same parameter count without attention"));
+    m_cell = new QComboBox;
+    for (auto c : {attn::RecurrentCell::Lstm, attn::RecurrentCell::Gru})
+        m_cell->addItem(QString::fromStdString(attn::toString(c)).toUpper(), int(c));
+    m_heads = new QSpinBox;
+    m_heads->setRange(1, 64);
+    m_heads->setToolTip(tr("Self-attention heads K (the hidden units must be divisible by K)"));
+    m_causal = new QCheckBox(tr("causal (history only)"));
+    m_window = new QSpinBox;
+    m_window->setRange(0, 1000);
+    m_window->setSpecialValueText(tr("all steps"));
+    m_window->setToolTip(tr("Self-attention window: each step sees steps closer than this"));
+    m_localWidth = new QSpinBox;
+    m_localWidth->setRange(1, 1000);
+    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position"));
+    m_inputDropout = new QDoubleSpinBox;
+    m_inputDropout->setRange(0.0, 0.9);
+    m_inputDropout->setSingleStep(0.05);
+    m_recurrentDropout = new QDoubleSpinBox;
+    m_recurrentDropout->setRange(0.0, 0.9);
+    m_recurrentDropout->setSingleStep(0.05);
+    m_vocabulary = new QSpinBox;
+    m_vocabulary->setRange(0, 1000000);
+    m_vocabulary->setSpecialValueText(tr("all words"));
+    m_maxLength = new QSpinBox;
+    m_maxLength->setRange(1, 1000);
+    m_maxLength->setSuffix(tr(" words"));
+    m_padding = new QComboBox;
+    m_truncation = new QComboBox;
+    for (QComboBox *box : {m_padding, m_truncation}) {
+        box->addItem(tr("post (after the words)"), int(attn::SequenceSide::Post));
+        box->addItem(tr("pre (before the words)"), int(attn::SequenceSide::Pre));
+    }
+    m_truncation->setItemText(0, tr("post (cut the end)"));
+    m_truncation->setItemText(1, tr("pre (cut the start)"));
+    connect(m_attention, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::updateSettingRows);
+    m_hidden = new QSpinBox;
+    m_hidden->setRange(1, 1024);
+    m_units = new QSpinBox;
+    m_units->setRange(1, 1024);
+    m_epochs = new QSpinBox;
+    m_epochs->setRange(1, 10000);
+    m_batch = new QSpinBox;
+    m_batch->setRange(1, 4096);
+    m_learningRate = new QDoubleSpinBox;
+    m_learningRate->setDecimals(5);
+    m_learningRate->setRange(0.00001, 1.0);
+    m_learningRate->setSingleStep(0.0005);
+    m_seed = new QLineEdit;
+    m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), m_seed));
+    m_form = form;
+    form->addRow(tr("Task"), m_task);
+    form->addRow(tr("Attention"), m_attention);
+    form->addRow(tr("Recurrent cell"), m_cell);
+    form->addRow(tr("Hidden units"), m_hidden);
+    form->addRow(tr("Attention units"), m_units);
+    form->addRow(tr("Heads"), m_heads);
+    form->addRow(tr("Mask"), m_causal);
+    form->addRow(tr("Window"), m_window);
+    form->addRow(tr("Local width D"), m_localWidth);
+    form->addRow(tr("Input dropout"), m_inputDropout);
+    form->addRow(tr("Recurrent dropout"), m_recurrentDropout);
+    form->addRow(tr("Vocabulary"), m_vocabulary);
+    form->addRow(tr("Sentence length"), m_maxLength);
+    form->addRow(tr("Padding"), m_padding);
+    form->addRow(tr("Truncation"), m_truncation);
+    form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Learning rate"), m_learningRate);
+    form->addRow(tr("Seed"), m_seed);
+    connect(m_task, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onTaskChanged);
+    connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &RunSettingsPanel::learningRateChanged);
+}
+
+void RunSettingsPanel::showSettings(const RunSettings &s)
+{
+    const QSignalBlocker blockTask(m_task);
+    const QSignalBlocker blockAttention(m_attention);
+    m_task->setCurrentIndex(m_task->findData(int(s.task)));
+    m_attention->clear();
+    for (attn::AttentionKind k : attn::applicableAttention(s.task))
+        m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
+    m_attention->setCurrentIndex(std::max(0, m_attention->findData(int(s.model.attention))));
+    m_cell->setCurrentIndex(m_cell->findData(int(s.model.cell)));
+    m_hidden->setValue(s.model.hiddenSetting());
+    m_units->setValue(s.model.attentionUnits);
+    m_heads->setValue(s.model.heads);
+    m_causal->setChecked(s.model.causal);
+    m_window->setValue(s.model.window);
+    m_localWidth->setValue(s.model.localHalfWidth);
+    m_inputDropout->setValue(s.model.inputDropout);
+    m_recurrentDropout->setValue(s.model.recurrentDropout);
+    m_vocabulary->setValue(s.tokenizer.vocabularyLimit);
+    m_maxLength->setValue(s.tokenizer.maxLength);
+    m_padding->setCurrentIndex(m_padding->findData(int(s.tokenizer.padding)));
+    m_truncation->setCurrentIndex(m_truncation->findData(int(s.tokenizer.truncation)));
+    m_epochs->setValue(s.train.epochs);
+    m_batch->setValue(s.train.batchSize);
+    m_learningRate->setValue(s.train.learningRate);
+    m_seed->setText(QString::number(s.train.seed));
+    m_sentenceFiles = s.sentenceFiles;
+    updateSettingRows();
+}
+
+void RunSettingsPanel::showCsvSettings(const RunSettings &s)
+{
+    m_csv = s;
+    const int item = m_task->findData(int(TaskKind::Csv));
+    const QString label = tr("csv: %1").arg(QFileInfo(s.dataFile).fileName());
+    if (item < 0)
+        m_task->addItem(label, int(TaskKind::Csv));
+    else
+        m_task->setItemText(item, label);
+    showSettings(s);
+}
+
+quint64 RunSettingsPanel::seed() const { return m_seed->text().toULongLong(); }
+
+void RunSettingsPanel::updateSettingRows()
+{
+    const auto task = TaskKind(m_task->currentData().toInt());
+    const auto kind = attn::AttentionKind(m_attention->currentData().toInt());
+    const bool sequence = task != TaskKind::Feature;
+    const bool self = kind == attn::AttentionKind::SelfAttention;
+    const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||
+                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local;
+    m_form->setRowVisible(m_cell, sequence);
+    m_form->setRowVisible(m_units, sequence && readout);
+    m_form->setRowVisible(m_heads, self);
+    m_form->setRowVisible(m_causal, self);
+    m_form->setRowVisible(m_window, self);
+    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local);
+    m_form->setRowVisible(m_inputDropout, sequence);
+    m_form->setRowVisible(m_recurrentDropout, sequence);
+    for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),
+                         static_cast<QWidget *>(m_padding), static_cast<QWidget *>(m_truncation)})
+        m_form->setRowVisible(row, task == TaskKind::Sentiment);
+    emit mechanismChanged(task, kind);
+}
+
+void RunSettingsPanel::onTaskChanged()
+{
+    RunSettings s = RunSettings::defaults(TaskKind(m_task->currentData().toInt()));
+    s.train.seed = seed();
+    showSettings(s);
+    emit taskChanged(s.task);
+}
+
+RunSettings RunSettingsPanel::settings() const
+{
+    const auto task = TaskKind(m_task->currentData().toInt());
+    RunSettings s = RunSettings::defaults(task);
+    s.model.attention = attn::AttentionKind(m_attention->currentData().toInt());
+    s.model.cell = attn::RecurrentCell(m_cell->currentData().toInt());
+    s.model.hiddenSetting() = m_hidden->value();
+    s.model.attentionUnits = m_units->value();
+    s.model.heads = m_heads->value();
+    s.model.causal = m_causal->isChecked();
+    s.model.window = m_window->value();
+    s.model.localHalfWidth = m_localWidth->value();
+    s.model.inputDropout = m_inputDropout->value();
+    s.model.recurrentDropout = m_recurrentDropout->value();
+    s.tokenizer.vocabularyLimit = m_vocabulary->value();
+    s.tokenizer.maxLength = m_maxLength->value();
+    s.tokenizer.padding = attn::SequenceSide(m_padding->currentData().toInt());
+    s.tokenizer.truncation = attn::SequenceSide(m_truncation->currentData().toInt());
+    s.train.epochs = m_epochs->value();
+    s.train.batchSize = m_batch->value();
+    s.train.learningRate = m_learningRate->value();
+    s.train.seed = seed();
+    if (task == TaskKind::Sentiment)
+        s.sentenceFiles = m_sentenceFiles;
+    if (task == TaskKind::Csv) {
+        s.dataFile = m_csv.dataFile;
+        s.testDataFile = m_csv.testDataFile;
+        s.target = m_csv.target;
+        s.window = m_csv.window;
+        s.layout = m_csv.layout;
+        s.features = m_csv.features;
+        s.sequenceId = m_csv.sequenceId;
+        s.taskType = m_csv.taskType;
+        s.standardize = m_csv.standardize;
+    }
+    return s;
+}
+
+QString RunSettingsPanel::openSentenceFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open sentence files (sentence<TAB>label per line)"),
+        QDir(shippedDataDirectory()).filePath("sentiment_labelled_sentences"),
+        tr("Text files (*.txt *.tsv);;All files (*)"));
+    if (files.isEmpty())
+        return QString();
+    int sentences = 0;
+    for (const QString &file : files) {
+        try {
+            sentences += int(attn::readSentenceFile(file.toStdString()).size());
+        } catch (const std::exception &e) {
+            // The previous data stays in use: nothing is changed before every file reads.
+            QMessageBox::warning(this, tr("Cannot use %1").arg(QFileInfo(file).fileName()),
+                                 QString::fromUtf8(e.what()));
+            return QString();
+        }
+    }
+    RunSettings s = settings();
+    if (s.task != TaskKind::Sentiment)
+        s = RunSettings::defaults(TaskKind::Sentiment);
+    s.sentenceFiles = files;
+    showSettings(s);
+    return tr("Sentiment data: %L1 sentences from %2 file(s); press Train.")
+        .arg(sentences)
+        .arg(files.size());
+}
+
+QString RunSettingsPanel::modelDescription(const RunSettings &s)
+{
+    const attn::ModelConfig &m = s.model;
+    const QString kind = QString::fromStdString(attn::toString(m.attention));
+    if (s.task == TaskKind::Feature)
+        return m.attention == attn::AttentionKind::None
+                   ? tr("Dense → Dense(1) (no attention)")
+                   : tr("feature attention → Dense(%1) → Dense(1)").arg(m.denseUnits);
+    QStringList layers;
+    if (s.task == TaskKind::Sentiment)
+        layers << tr("Embedding(%1)").arg(m.embeddingDim);
+    layers << QStringLiteral("%1(%2)").arg(QString::fromStdString(attn::toString(m.cell)).toUpper()).arg(m.hidden);
+    switch (m.attention) {
+    case attn::AttentionKind::None: layers << tr("last state (no attention)"); break;
+    case attn::AttentionKind::FeedForward: layers << kind; break;
+    case attn::AttentionKind::SelfAttention:
+        layers << tr("self(%1 heads%2)").arg(m.heads).arg(m.causal ? tr(", causal") : QString());
+        break;
+    default: layers << QStringLiteral("%1(%2)").arg(kind).arg(m.attentionUnits); break;
+    }
+    layers << QStringLiteral("Dense(1)");
+    return layers.join(QStringLiteral(" → "));
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RunHistory's session and model files (app/session/sessionfile.h, core/io/modelfile.h).
+#include "app/session/runhistory.h"
+
+#include "core/savedmodel/trainedmodel.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <exception>
+#include <memory>
+#include <utility>
+
+bool RunHistory::save(const QString &path, QString *error) const
+{
+    Session session;
+    session.settings = m_settings;
+    session.history = m_snapshots;
+    if (m_model) {
+        const QFileInfo info(path);
+        session.model = info.dir().filePath(info.completeBaseName());
+        try {
+            attn::saveTrainedModel(*m_model, session.model.toStdString());
+        } catch (const std::exception &e) {
+            *error = QString::fromUtf8(e.what());
+            return false;
+        }
+    }
+    return saveSession(path, session, error);
+}
+
+std::optional<RunHistory::Loaded> RunHistory::read(const QString &path, QString *error)
+{
+    std::optional<Session> session = loadSession(path, error);
+    if (!session)
+        return std::nullopt;
+    Loaded loaded{std::move(*session), nullptr};
+    if (!loaded.session.model.isEmpty()) {
+        try {
+            loaded.model = std::make_shared<const attn::TrainedModel>(
+                attn::loadTrainedModel(loaded.session.model.toStdString()));
+        } catch (const std::exception &e) {
+            *error = QString::fromUtf8(e.what());
+            return std::nullopt;
+        }
+    }
+    return loaded;
+}
+
+void RunHistory::adopt(Loaded &&loaded)
+{
+    m_settings = loaded.session.settings;
+    m_model = std::move(loaded.model);
+    m_snapshots = std::move(loaded.session.history);
+}
+
+bool RunHistory::saveModel(const QString &path, QString *error) const
+{
+    try {
+        attn::saveTrainedModel(*m_model, path.toStdString());
+    } catch (const std::exception &e) {
+        *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return true;
+}
+
+bool RunHistory::loadModel(const QString &path, QString *error)
+{
+    try {
+        m_model = std::make_shared<const attn::TrainedModel>(attn::loadTrainedModel(path.toStdString()));
+    } catch (const std::exception &e) {
+        *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return true;
+}
