@@ -356,7 +356,7 @@ void TestCsvTask::csvTaskKind()
     for (TaskKind k : allTaskKinds())
         QVERIFY(k != TaskKind::Csv);
     Rng rng(1);
-    QVERIFY_THROWS_EXCEPTION(ShapeError, makeTask(TaskKind::Csv, rng));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, makeTask(TaskKind::Csv, rng));
     QVERIFY(applicableAttention(TaskKind::Csv).front() == AttentionKind::Luong);
     const TaskDefaults multi = csvTaskDefaults(TaskType::MultiClass, 3, 5, false);
     QVERIFY(multi.loss == LossKind::SoftmaxCrossEntropy);

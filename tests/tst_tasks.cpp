@@ -217,8 +217,8 @@ void TestTasks::sentimentErrors()
     Rng rng(1);
     try {
         makeTask(TaskKind::Sentiment, rng);
-        QFAIL("expected a ShapeError");
-    } catch (const ShapeError &e) {
+        QFAIL("expected a ConfigError");
+    } catch (const ConfigError &e) {
         QCOMPARE(std::string(e.what()),
                  std::string("sentiment: no data folder given (the folder that holds "
                              "amazon_cells_labelled.txt and yelp_labelled.txt)"));
@@ -238,8 +238,8 @@ void TestTasks::sentimentErrors()
     src.files = {"amazon_cells_labelled.txt"};
     try {
         makeSentimentTask(src, rng, {0, 1000});
-        QFAIL("expected a ShapeError");
-    } catch (const ShapeError &e) {
+        QFAIL("expected a DataError");
+    } catch (const DataError &e) {
         QCOMPARE(std::string(e.what()), std::string("sentiment: 1000 sentences leave 0 for training "
                                                     "and 1000 for validation; both must be >= 1"));
     }

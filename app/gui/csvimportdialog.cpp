@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CSV import dialog: a form of reading options, the file's first rows (or its raw bytes when
-// it is not CSV at all) and the result of the complete check (makeCsvTaskData) after each change.
+// it is not CSV at all; app/gui/csvpreview.h) and the result of the complete check
+// (makeCsvTaskData; app/gui/csvcheckpanel.h) after each change.
 #include "app/gui/csvimportdialog.h"
+
+#include "app/gui/csvcheckpanel.h"
+#include "app/gui/csvpreview.h"
 
 #include "core/data/csvtask.h"
 #include "core/data/sequencecsv.h"
@@ -10,21 +14,15 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStackedWidget>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -33,52 +31,10 @@ using namespace attn;
 
 namespace {
 
-const QColor kErrorColor(0xc6, 0x28, 0x28);
-const QColor kWarningColor(0xb2, 0x6a, 0x00);
-
-bool sameFormat(const CsvFormat &a, const CsvFormat &b)
-{
-    return a.delimiter == b.delimiter && a.header == b.header && a.quoting == b.quoting;
-}
-
 // "1 feature", "3 features".
 QString count(qint64 n, const QString &one, const QString &many)
 {
     return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
-}
-
-// The first bytes of a file that is not CSV, readable: printable ASCII, tabs, line feeds and valid
-// UTF-8 letters as they are; everything else (NUL, CR, C0/C1 controls, invalid UTF-8) as \xNN.
-QString rawText(const QByteArray &bytes)
-{
-    QString out;
-    const auto escape = [&out](unsigned char b) {
-        out += QStringLiteral("\\x") + QStringLiteral("%1").arg(unsigned(b), 2, 16, QChar('0')).toUpper();
-    };
-    for (qsizetype i = 0; i < bytes.size();) {
-        const auto b = static_cast<unsigned char>(bytes[i]);
-        if (b == '\n' || b == '\t' || (b >= 0x20 && b < 0x7f)) {
-            out += QChar(b);
-            ++i;
-            continue;
-        }
-        const int n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-        if (n > 0 && i + n <= bytes.size()) {
-            bool continuation = true;
-            for (int k = 1; k < n; ++k)
-                continuation = continuation && (static_cast<unsigned char>(bytes[i + k]) & 0xc0) == 0x80;
-            const QString decoded = continuation ? QString::fromUtf8(bytes.constData() + i, n) : QString();
-            if (!decoded.isEmpty() && !decoded.contains(QChar::ReplacementCharacter) &&
-                (n == 4 || decoded.at(0).isPrint())) {
-                out += decoded;
-                i += n;
-                continue;
-            }
-        }
-        escape(b);
-        ++i;
-    }
-    return out;
 }
 
 // The 0-based column a target/sequence-id text names in a table with `columns` columns and the
@@ -277,82 +233,16 @@ void CsvImportDialog::buildUi()
     m_form->addRow(tr("Validation file"), m_testRow);
 
     // The result of the check.
-    auto *checkBox = new QGroupBox(tr("What the model will see"));
-    auto *checkLayout = new QVBoxLayout(checkBox);
-    m_shapeLabel = new QLabel;
-    m_shapeLabel->setObjectName("shapeLabel");
-    m_shapeLabel->setWordWrap(true);
-    m_shapeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont bold = m_shapeLabel->font();
-    bold.setBold(true);
-    m_shapeLabel->setFont(bold);
-    m_shapeLabel->setToolTip(tr("N sequences of T steps with F features each, after the split into "
-                                "training and validation"));
-    checkLayout->addWidget(m_shapeLabel);
-    m_detailLabel = new QLabel;
-    m_detailLabel->setObjectName("detailLabel");
-    m_detailLabel->setWordWrap(true);
-    checkLayout->addWidget(m_detailLabel);
-    m_errorLabel = new QLabel;
-    m_errorLabel->setObjectName("csvError");
-    m_errorLabel->setWordWrap(true);
-    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorLabel->setStyleSheet(QStringLiteral("color: %1;").arg(kErrorColor.name()));
-    m_errorLabel->setToolTip(tr("Why the file cannot be used as it is: FILE:LINE:COLUMN: message"));
-    checkLayout->addWidget(m_errorLabel);
-    m_warnings = new QLabel;
-    m_warnings->setObjectName("csvWarnings");
-    m_warnings->setWordWrap(true);
-    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_warnings->setStyleSheet(QStringLiteral("color: %1;").arg(kWarningColor.name()));
-    m_warnings->setToolTip(tr("Notes that do not stop the import, e.g. missing dates in a series "
-                              "(the windows treat the rows as consecutive)"));
-    checkLayout->addWidget(m_warnings);
-    m_classTable = new QTableWidget(0, 3);
-    m_classTable->setObjectName("classTable");
-    m_classTable->setHorizontalHeaderLabels({tr("Class"), tr("Training"), tr("Validation")});
-    m_classTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_classTable->setSelectionMode(QAbstractItemView::NoSelection);
-    m_classTable->verticalHeader()->hide();
-    m_classTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_classTable->setToolTip(tr("Sequences per class in each split (the labels as written in the file)"));
-    checkLayout->addWidget(m_classTable);
-    checkLayout->addStretch(1);
+    m_check = new CsvCheckPanel;
 
     auto *top = new QWidget;
     auto *topLayout = new QHBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(formBox, 4);
-    topLayout->addWidget(checkBox, 5); // room for the shape on one line
+    topLayout->addWidget(m_check, 5); // room for the shape on one line
 
     // The file itself.
-    auto *previewBox = new QGroupBox(tr("Preview"));
-    auto *previewLayout = new QVBoxLayout(previewBox);
-    m_previewCaption = new QLabel;
-    m_previewCaption->setObjectName("previewCaption");
-    m_previewCaption->setWordWrap(true);
-    previewLayout->addWidget(m_previewCaption);
-    m_previewStack = new QStackedWidget;
-    m_preview = new QTableWidget;
-    m_preview->setObjectName("previewTable");
-    m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_preview->verticalHeader()->setDefaultSectionSize(m_preview->fontMetrics().height() + 6);
-    m_preview->setToolTip(tr("The first %1 rows as read with these options; the numbers at the left are "
-                             "the file's line numbers. The target column is tinted, a cell named in an "
-                             "error is red.")
-                              .arg(kPreviewRows));
-    m_rawPreview = new QPlainTextEdit;
-    m_rawPreview->setObjectName("rawPreview");
-    m_rawPreview->setReadOnly(true);
-    m_rawPreview->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_rawPreview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_rawPreview->setToolTip(tr("The start of the file as bytes (at most %1 KiB); bytes that are not "
-                                "printable text are shown as \\xNN")
-                                 .arg(kRawPreviewBytes / 1024));
-    m_previewStack->addWidget(m_preview);
-    m_previewStack->addWidget(m_rawPreview);
-    previewLayout->addWidget(m_previewStack, 1);
-
+    m_preview = new CsvPreview;
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     m_buttons->button(QDialogButtonBox::Ok)->setToolTip(
@@ -362,7 +252,7 @@ void CsvImportDialog::buildUi()
 
     auto *main = new QVBoxLayout(this);
     main->addWidget(top, 0); // as tall as the form needs; the preview takes the rest
-    main->addWidget(previewBox, 1);
+    main->addWidget(m_preview, 1);
     main->addWidget(m_buttons);
 
     connect(m_layout, &QComboBox::currentIndexChanged, this, &CsvImportDialog::refresh);
@@ -389,20 +279,20 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
     } catch (const std::exception &) {
         // A bad layout or task type name: the check reports it; read the preview as auto.
     }
-    refreshPreview(format);
+    m_preview->load(m_initial.dataFile, format);
 
     QString layout = initial.layout;
     if (layout.isEmpty())
         layout = initial.window > 0 ? QStringLiteral("series") : QStringLiteral("wide");
     m_layout->setCurrentIndex(std::max(0, m_layout->findData(layout)));
 
-    QStringList columns = m_header;
+    QStringList columns = m_preview->header();
     if (columns.isEmpty())
-        for (int c = 1; c <= m_columns; ++c)
+        for (int c = 1; c <= m_preview->columns(); ++c)
             columns << QString::number(c);
     m_target->addItems({QStringLiteral("first"), QStringLiteral("last")});
-    if (!m_header.isEmpty())
-        m_target->addItems(m_header);
+    if (!m_preview->header().isEmpty())
+        m_target->addItems(m_preview->header());
     const QString target = !initial.target.isEmpty() ? initial.target
                            : isUcrPair()             ? QStringLiteral("first")
                                                      : QStringLiteral("last");
@@ -414,7 +304,7 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
     if (!initial.sequenceId.isEmpty())
         m_sequenceId->setCurrentText(initial.sequenceId);
     m_window->setValue(initial.window > 0 ? initial.window
-                                          : std::max(1, std::min(12, m_rows > 0 ? m_rows / 4 : 12)));
+                                          : std::max(1, std::min(12, m_preview->rows() > 0 ? m_preview->rows() / 4 : 12)));
     m_batch->setValue(std::max(1, initial.train.batchSize));
     m_standardize->setChecked(initial.standardize);
 }
@@ -469,77 +359,6 @@ void CsvImportDialog::updateVisibility()
     }
 }
 
-void CsvImportDialog::refreshPreview(const CsvFormat &format)
-{
-    if (m_previewFormat && sameFormat(*m_previewFormat, format))
-        return;
-    m_previewFormat = format;
-    m_header.clear();
-    m_columns = 0;
-    m_rows = 0;
-    m_parseError.clear();
-    const QString name = QFileInfo(m_initial.dataFile).fileName();
-    try {
-        const CsvTable table = readCsv(m_initial.dataFile.toStdString(), format);
-        m_columns = table.columns();
-        m_rows = int(table.rows.size());
-        for (const std::string &h : table.header)
-            m_header << QString::fromStdString(h);
-        const int shown = std::min(m_rows, kPreviewRows);
-        m_preview->clear();
-        m_preview->setColumnCount(m_columns);
-        m_preview->setRowCount(shown);
-        QStringList titles = m_header;
-        if (titles.isEmpty())
-            for (int c = 1; c <= m_columns; ++c)
-                titles << QString::number(c);
-        m_preview->setHorizontalHeaderLabels(titles);
-        QStringList lines;
-        for (int r = 0; r < shown; ++r) {
-            lines << QString::number(table.lines[r]);
-            for (int c = 0; c < m_columns; ++c) {
-                const QString cell = QString::fromStdString(table.rows[r][c]);
-                auto *item = new QTableWidgetItem(cell);
-                item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-                if (parseNumber(table.rows[r][c], table.decimalComma()).kind == CellKind::Number)
-                    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                if (cell.size() > 30)
-                    item->setToolTip(cell);
-                m_preview->setItem(r, c, item);
-            }
-        }
-        m_preview->setVerticalHeaderLabels(lines);
-        m_preview->resizeColumnsToContents();
-        // At least 80 px, so a narrow file still reads as a table; a long text cell must not push
-        // the rest out of view.
-        for (int c = 0; c < m_columns; ++c)
-            m_preview->setColumnWidth(c, std::clamp(m_preview->columnWidth(c), 80, 220));
-        m_previewCaption->setText(
-            tr("%1: the first %2 of %L3 rows, %4-separated, %5; %6 columns. Line numbers at the left.")
-                .arg(name)
-                .arg(shown)
-                .arg(m_rows)
-                .arg(QString::fromStdString(toString(table.delimiter)))
-                .arg(table.header.empty() ? tr("no header row")
-                                          : tr("header on line %1").arg(table.headerLine))
-                .arg(m_columns));
-        m_previewStack->setCurrentWidget(m_preview);
-    } catch (const std::exception &e) {
-        m_parseError = QString::fromUtf8(e.what());
-        QFile file(m_initial.dataFile);
-        QByteArray bytes;
-        if (file.open(QIODevice::ReadOnly))
-            bytes = file.read(kRawPreviewBytes);
-        m_rawPreview->setPlainText(rawText(bytes));
-        m_previewCaption->setText(
-            tr("%1 could not be read as CSV. Its first %L2 bytes as text (bytes that are not "
-               "printable text as \\xNN):")
-                .arg(name)
-                .arg(bytes.size()));
-        m_previewStack->setCurrentWidget(m_rawPreview);
-    }
-}
-
 void CsvImportDialog::refresh()
 {
     if (!m_ready)
@@ -552,7 +371,7 @@ void CsvImportDialog::refresh()
     } catch (const std::exception &) {
         // makeCsvTaskData below reports the bad option.
     }
-    refreshPreview(format);
+    m_preview->load(m_initial.dataFile, format);
 
     m_error.clear();
     m_shape.clear();
@@ -573,38 +392,18 @@ void CsvImportDialog::refresh()
 
     // Tint the target column; the cell (or row) an error names in the data file goes red.
     const bool errorHere = errorLine > 0 && errorFile == s.dataFile.toStdString();
-    const int targetColumn = columnIndex(s.target, m_columns, m_header);
+    const int targetColumn = columnIndex(s.target, m_preview->columns(), m_preview->header());
     // Translucent, so the text stays readable on light and dark palettes.
     QColor tint = palette().color(QPalette::Highlight);
     tint.setAlpha(50);
-    QColor red = kErrorColor;
+    QColor red = CsvCheckPanel::errorColor();
     red.setAlpha(90);
-    for (int r = 0; r < m_preview->rowCount(); ++r) {
-        const QTableWidgetItem *header = m_preview->verticalHeaderItem(r);
-        const bool errorRow = errorHere && header && header->text().toInt() == errorLine;
-        for (int c = 0; c < m_preview->columnCount(); ++c) {
-            QTableWidgetItem *item = m_preview->item(r, c);
-            if (!item)
-                continue;
-            if (errorRow && (errorColumn == 0 || errorColumn == c + 1))
-                item->setBackground(red);
-            else
-                item->setBackground(c == targetColumn ? QBrush(tint) : QBrush());
-        }
-    }
+    m_preview->highlight(targetColumn, tint, errorHere ? errorLine : 0, errorColumn, red);
 
     const bool ok = m_error.isEmpty();
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
-    m_errorLabel->setText(m_error);
-    m_errorLabel->setVisible(!ok);
     if (!ok) {
-        m_shapeLabel->clear();
-        m_shapeLabel->hide();
-        m_detailLabel->setText(tr("The file cannot be used with these options. Change them, or fix "
-                                  "the file at the line and column named below."));
-        m_warnings->clear();
-        m_warnings->hide();
-        m_classTable->hide();
+        m_check->showError(m_error);
         return;
     }
 
@@ -623,15 +422,6 @@ void CsvImportDialog::refresh()
                   .arg(count(data.train.steps, tr("step"), tr("steps")))
                   .arg(count(data.train.features, tr("feature"), tr("features")))
                   .arg(taskTypeName(info.taskType), origin);
-    // Shown as "N = ..." / "T = ..., F = ..." / task type, with no-break spaces inside "T = 12
-    // steps" etc., so a narrow window wraps only after a comma.
-    QStringList parts = m_shape.section(QLatin1Char('\n'), 0, 0).split(QStringLiteral(", "));
-    for (QString &part : parts)
-        part.replace(QLatin1Char(' '), QChar(QChar::Nbsp));
-    m_shapeLabel->setText(parts.front() + QLatin1Char('\n') + parts.mid(1).join(QStringLiteral(", ")) +
-                          QLatin1Char('\n') + m_shape.section(QLatin1Char('\n'), 1));
-    m_shapeLabel->show();
-
     QString validation;
     if (!s.testDataFile.isEmpty())
         validation = tr("Validation: %1.").arg(QFileInfo(s.testDataFile).fileName());
@@ -644,60 +434,12 @@ void CsvImportDialog::refresh()
                         "do not leak).");
     else
         validation = tr("Validation: 20% of the sequences, drawn with seed %1.").arg(s.train.seed);
-    m_detailLabel->setText(validation + QLatin1Char(' ') +
-                           (s.standardize ? tr("Inputs%1 standardised on the training split.")
-                                                .arg(info.taskType == TaskType::Regression
-                                                         ? tr(" and target")
-                                                         : QString())
-                                          : tr("Values used as they are in the file.")));
-
-    QStringList warnings;
-    const int maxWarnings = 5;
-    for (std::size_t i = 0; i < info.warnings.size() && int(i) < maxWarnings; ++i)
-        warnings << QString::fromStdString(info.warnings[i]);
-    if (int(info.warnings.size()) > maxWarnings)
-        warnings << tr("... and %1 more").arg(int(info.warnings.size()) - maxWarnings);
-    m_warnings->setText(warnings.join(QLatin1Char('\n')));
-    m_warnings->setVisible(!warnings.isEmpty());
-
-    const int classes = int(info.classNames.size());
-    if (classes == 0) {
-        m_classTable->hide();
-        return;
-    }
-    // Validation counts from the targets: one logit (0/1) for binary, one-hot rows otherwise.
-    std::vector<int> validationCounts(classes, 0);
-    const Mat &y = data.validation.y;
-    for (Eigen::Index r = 0; r < y.rows(); ++r) {
-        Eigen::Index k = 0;
-        if (y.cols() == 1)
-            k = y(r, 0) > Scalar(0.5) ? 1 : 0;
-        else
-            y.row(r).maxCoeff(&k);
-        if (k < classes)
-            ++validationCounts[k];
-    }
-    m_classTable->setRowCount(classes);
-    for (int k = 0; k < classes; ++k) {
-        const QString values[] = {QString::fromStdString(info.classNames[k]),
-                                  QString::number(k < int(info.trainClassCounts.size())
-                                                      ? info.trainClassCounts[k]
-                                                      : 0),
-                                  QString::number(validationCounts[k])};
-        for (int c = 0; c < 3; ++c) {
-            auto *item = new QTableWidgetItem(values[c]);
-            item->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
-            m_classTable->setItem(k, c, item);
-        }
-    }
-    m_classTable->resizeRowsToContents();
-    // As tall as its rows (up to 8, then it scrolls), so no empty grid is left under them.
-    const int visibleRows = std::min(classes, 8);
-    int height = m_classTable->horizontalHeader()->height() + 2 * m_classTable->frameWidth();
-    for (int k = 0; k < visibleRows; ++k)
-        height += m_classTable->rowHeight(k);
-    m_classTable->setFixedHeight(height);
-    m_classTable->show();
+    const QString detail =
+        validation + QLatin1Char(' ') +
+        (s.standardize ? tr("Inputs%1 standardised on the training split.")
+                             .arg(info.taskType == TaskType::Regression ? tr(" and target") : QString())
+                       : tr("Values used as they are in the file."));
+    m_check->showResult(m_shape, detail, info, data.validation.y);
 }
 
 void CsvImportDialog::browseTestFile()

@@ -5,6 +5,7 @@
 // FILE:LINE:COLUMN error) are refreshed on every change, and OK is enabled only for usable data.
 #pragma once
 
+#include "app/gui/csvpreview.h"
 #include "app/session/runsettings.h"
 
 #include "core/io/csvparser.h"
@@ -12,26 +13,23 @@
 #include <QDialog>
 #include <QString>
 #include <QStringList>
-#include <optional>
 
+class CsvCheckPanel;
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QSpinBox;
-class QStackedWidget;
-class QTableWidget;
 
 class CsvImportDialog : public QDialog {
     Q_OBJECT
 public:
     /// Rows of the file shown in the preview table.
-    static constexpr int kPreviewRows = 20;
+    static constexpr int kPreviewRows = CsvPreview::kRows;
     /// Bytes of the file shown as raw text when it cannot be parsed at all.
-    static constexpr qint64 kRawPreviewBytes = 64 * 1024;
+    static constexpr qint64 kRawPreviewBytes = CsvPreview::kRawBytes;
 
     /// initial.dataFile is the file to open; its csv fields (layout, target, task type, F,
     /// sequence id, window, standardize, testDataFile) preset the controls, every other field
@@ -67,20 +65,12 @@ private:
     void fillControls(const RunSettings &initial);
     void updateVisibility();
     void refresh();
-    void refreshPreview(const attn::CsvFormat &format);
     void showCheck();
     void browseTestFile();
     bool isUcrPair() const;
 
     RunSettings m_initial;
     bool m_ready = false; // false while the controls are being filled: no refresh yet
-
-    // The file as the preview last read it, and the format it was read with.
-    std::optional<attn::CsvFormat> m_previewFormat;
-    QStringList m_header;  // column names (empty: no header)
-    int m_columns = 0;     // columns of the parsed table, 0 if it did not parse
-    int m_rows = 0;        // data rows of the parsed table
-    QString m_parseError;  // readCsv's message when the file did not parse
 
     QString m_error;
     QString m_shape;
@@ -97,14 +87,7 @@ private:
     QCheckBox *m_standardize = nullptr;
     QLineEdit *m_testFile = nullptr;
     QWidget *m_testRow = nullptr;
-    QLabel *m_previewCaption = nullptr;
-    QStackedWidget *m_previewStack = nullptr;
-    QTableWidget *m_preview = nullptr;
-    QPlainTextEdit *m_rawPreview = nullptr;
-    QLabel *m_shapeLabel = nullptr;
-    QLabel *m_detailLabel = nullptr;
-    QTableWidget *m_classTable = nullptr;
-    QLabel *m_warnings = nullptr;
-    QLabel *m_errorLabel = nullptr;
+    CsvPreview *m_preview = nullptr;
+    CsvCheckPanel *m_check = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Run settings: task defaults, command-line options and the Trainer factory.
+// Run settings: task defaults, command-line options and the Trainer factory. The QVariantMap and
+// QSettings forms: runsettingsmap.cpp.
 #include "app/session/runsettings.h"
+
+#include "app/session/intsetting.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -161,20 +164,6 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
     return trainer;
 }
 
-namespace {
-
-// "a, b or c" from the names of every task / attention kind.
-template <typename Kind> QString choiceList(const std::vector<Kind> &kinds)
-{
-    QStringList names;
-    for (Kind k : kinds)
-        names << QString::fromStdString(toString(k));
-    const QString last = names.takeLast();
-    return names.isEmpty() ? last : names.join(", ") + " or " + last;
-}
-
-} // namespace
-
 void addRunOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
@@ -217,35 +206,6 @@ void addRunOptions(QCommandLineParser &parser)
         {"val-size", "Validation samples (default: the published size).", "N"},
     });
 }
-
-namespace {
-
-// The whole-number settings with their bounds, shared by the command line, QSettings and session
-// files so they can never accept different ranges.
-struct IntSetting {
-    const char *option; // --option
-    const char *key;    // QSettings key in the group "run"
-    int min, max;
-    int &(*field)(RunSettings &);
-};
-const IntSetting kIntSettings[] = {
-    {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
-    {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
-    {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
-    {"units", "units", 1, 4096, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
-    {"train-size", "trainSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
-    {"val-size", "valSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},
-    {"heads", "heads", 1, 256, [](RunSettings &s) -> int & { return s.model.heads; }},
-    {"attention-window", "window", 0, 100000, [](RunSettings &s) -> int & { return s.model.window; }},
-    {"local-width", "localWidth", 1, 100000, [](RunSettings &s) -> int & { return s.model.localHalfWidth; }},
-    {"vocabulary", "vocabulary", 0, 10000000,
-     [](RunSettings &s) -> int & { return s.tokenizer.vocabularyLimit; }},
-    {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
-    {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},
-    {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
-};
-
-} // namespace
 
 QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
 {
@@ -366,150 +326,4 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.train.learningRate = lr;
     }
     return {};
-}
-
-QVariantMap runSettingsToMap(const RunSettings &s)
-{
-    QVariantMap m;
-    m["task"] = QString::fromStdString(toString(s.task));
-    m["attention"] = QString::fromStdString(toString(s.model.attention));
-    RunSettings copy = s; // the table hands out mutable references
-    for (const IntSetting &i : kIntSettings)
-        m[i.key] = i.field(copy);
-    m["learningRate"] = s.train.learningRate;
-    m["seed"] = QString::number(s.train.seed); // text: a 64-bit seed does not fit a JSON double
-    m["cell"] = QString::fromStdString(toString(s.model.cell));
-    m["causal"] = s.model.causal;
-    m["inputDropout"] = s.model.inputDropout;
-    m["recurrentDropout"] = s.model.recurrentDropout;
-    m["padding"] = s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post";
-    m["truncation"] = s.tokenizer.truncation == SequenceSide::Pre ? "pre" : "post";
-    m["sentenceFiles"] = s.sentenceFiles;
-    m["dataFile"] = s.dataFile;
-    m["testDataFile"] = s.testDataFile;
-    m["target"] = s.target;
-    m["layout"] = s.layout;
-    m["sequenceId"] = s.sequenceId;
-    m["taskType"] = s.taskType;
-    m["standardize"] = s.standardize;
-    return m;
-}
-
-RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback, QStringList *problems)
-{
-    const auto problem = [problems](const QString &key, const QString &expected) {
-        if (problems)
-            *problems << QStringLiteral("%1: expected %2").arg(key, expected);
-    };
-    RunSettings s = fallback;
-    if (const auto task = anyTaskKindFromString(m.value("task").toString().toStdString()))
-        s = RunSettings::defaults(*task);
-    else if (m.contains("task"))
-        problem("task", QStringLiteral("%1, got '%2'")
-                            .arg(choiceList(allTaskKinds()), m.value("task").toString()));
-    const std::vector<AttentionKind> applicable = applicableAttention(s.task);
-    if (const auto kind = attentionKindFromString(m.value("attention").toString().toStdString());
-        kind && std::find(applicable.begin(), applicable.end(), *kind) != applicable.end())
-        s.model.attention = *kind;
-    else if (m.contains("attention"))
-        problem("attention", QStringLiteral("%1, got '%2'")
-                                 .arg(choiceList(applicable), m.value("attention").toString()));
-    for (const IntSetting &i : kIntSettings) {
-        if (!m.contains(i.key))
-            continue;
-        bool ok = false;
-        const int v = m.value(i.key).toInt(&ok);
-        if (ok && v >= i.min && v <= i.max)
-            i.field(s) = v;
-        else
-            problem(i.key, QStringLiteral("a whole number from %1 to %2, got '%3'")
-                               .arg(i.min)
-                               .arg(i.max)
-                               .arg(m.value(i.key).toString()));
-    }
-    if (const auto cell = recurrentCellFromString(m.value("cell").toString().toStdString()))
-        s.model.cell = *cell;
-    else if (m.contains("cell"))
-        problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
-    s.model.causal = m.value("causal", s.model.causal).toBool();
-    s.standardize = m.value("standardize", s.standardize).toBool();
-    for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
-                              std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
-        if (!m.contains(key))
-            continue;
-        bool ok = false;
-        const double v = m.value(key).toDouble(&ok);
-        if (ok && v >= 0.0 && v <= 0.9)
-            *field = v;
-        else
-            problem(key, QStringLiteral("a number from 0 to 0.9, got '%1'").arg(m.value(key).toString()));
-    }
-    for (auto [key, field] : {std::pair{"padding", &s.tokenizer.padding},
-                              std::pair{"truncation", &s.tokenizer.truncation}}) {
-        const QString v = m.value(key).toString();
-        if (v == "pre" || v == "post")
-            *field = v == "pre" ? SequenceSide::Pre : SequenceSide::Post;
-        else if (m.contains(key))
-            problem(key, QStringLiteral("pre or post, got '%1'").arg(v));
-    }
-    if (m.contains("learningRate")) {
-        bool ok = false;
-        if (const double lr = m.value("learningRate").toDouble(&ok); ok && lr > 0.0 && lr <= 10.0)
-            s.train.learningRate = lr;
-        else
-            problem("learningRate", QStringLiteral("a number in (0, 10], got '%1'")
-                                        .arg(m.value("learningRate").toString()));
-    }
-    if (m.contains("seed")) {
-        bool ok = false;
-        if (const qulonglong seed = m.value("seed").toString().toULongLong(&ok); ok)
-            s.train.seed = seed;
-        else
-            problem("seed", QStringLiteral("a non-negative whole number, got '%1'")
-                                .arg(m.value("seed").toString()));
-    }
-    s.sentenceFiles = m.value("sentenceFiles").toStringList();
-    s.dataFile = m.value("dataFile").toString();
-    s.testDataFile = m.value("testDataFile").toString();
-    s.target = m.value("target").toString();
-    s.sequenceId = m.value("sequenceId").toString();
-    const QString layout = m.value("layout").toString();
-    if (layout.isEmpty() || csvLayoutFromString(layout.toStdString()))
-        s.layout = layout;
-    else
-        problem("layout", QStringLiteral("wide, wide-multivariate, long or series, got '%1'").arg(layout));
-    const QString type = m.value("taskType").toString();
-    if (type.isEmpty() || taskTypeFromString(type.toStdString()))
-        s.taskType = type == "auto" ? QString() : type;
-    else
-        problem("taskType", QStringLiteral("regression, binary or multiclass, got '%1'").arg(type));
-    return s;
-}
-
-void saveRunSettings(QSettings &store, const RunSettings &s)
-{
-    QVariantMap m = runSettingsToMap(s);
-    // The data sizes are given per run (command line), not carried over to the next start.
-    m.remove("trainSize");
-    m.remove("valSize");
-    store.beginGroup("run");
-    for (auto it = m.cbegin(); it != m.cend(); ++it)
-        store.setValue(it.key(), it.value());
-    store.endGroup();
-}
-
-RunSettings loadRunSettings(QSettings &store, const RunSettings &fallback)
-{
-    store.beginGroup("run");
-    QVariantMap m;
-    for (const QString &key : store.childKeys())
-        m[key] = store.value(key);
-    store.endGroup();
-    m.remove("trainSize");
-    m.remove("valSize");
-    RunSettings s = runSettingsFromMap(m, fallback);
-    // A CSV run whose file has gone since: start from the fallback instead of a broken task.
-    if (s.task == TaskKind::Csv && !QFileInfo::exists(s.dataFile))
-        return fallback;
-    return s;
 }

@@ -55,8 +55,9 @@ QString shippedDataDirectory();
 /// and builds the model and optimizer ("none" matches the parameter count of the task's
 /// published mechanism). spec (optional) receives what a saved model needs besides its
 /// weights (resolved config, loss, scaling, classes, csv options, vocabulary). Throws
-/// attn::ConfigError on an invalid combination (attn::ShapeError if the data do not fit the
-/// model), attn::SentenceFileError on a bad sentence file, attn::CsvError on a bad CSV file.
+/// attn::ConfigError on an invalid combination, attn::DataError on data that cannot be trained
+/// on (attn::ShapeError if the data do not fit the model), attn::SentenceFileError on a bad
+/// sentence file, attn::CsvError on a bad CSV file.
 std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings, attn::ModelSpec *spec = nullptr);
 
 /// The csv task's reading options and model defaults as makeCsvTaskData uses them (a UCR

@@ -143,7 +143,7 @@ void checkDates(const CsvTable &t, int dc, SequenceData &out)
 SequenceData wideLayout(const CsvTable &t, const CsvOptions &o, const SequenceData *ref, int F)
 {
     if (F < 1)
-        throw std::invalid_argument("CsvOptions: features must be >= 1, got " + std::to_string(F));
+        throw ConfigError("CsvOptions: features must be >= 1, got " + std::to_string(F));
     const int n = t.columns();
     const std::vector<bool> ignored = ignoredColumns(t, o);
     const int tc = resolveColumn(t, o.target, "target");
@@ -219,7 +219,7 @@ SequenceData wideLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
 SequenceData longLayout(const CsvTable &t, const CsvOptions &o, const SequenceData *ref)
 {
     if (o.sequenceId.kind == CsvColumn::Kind::None || o.sequenceId.kind == CsvColumn::Kind::Auto)
-        throw std::invalid_argument("CsvOptions: the long layout needs a sequence-id column");
+        throw ConfigError("CsvOptions: the long layout needs a sequence-id column");
     const int n = t.columns();
     const std::vector<bool> ignored = ignoredColumns(t, o);
     const int idc = resolveColumn(t, o.sequenceId, "sequence-id");
@@ -329,8 +329,8 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
 {
     const int T = o.window;
     if (T < 1)
-        throw std::invalid_argument("CsvOptions: the series layout needs a window T >= 1, got " +
-                                    std::to_string(T));
+        throw ConfigError("CsvOptions: the series layout needs a window T >= 1, got " +
+                          std::to_string(T));
     const int n = t.columns();
     const std::vector<bool> ignored = ignoredColumns(t, o);
     const int tc = resolveColumn(t, o.target, "target");

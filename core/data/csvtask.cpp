@@ -48,11 +48,10 @@ namespace {
 void checkSpec(const CsvTaskSpec &s)
 {
     if (s.testFile.empty() && !(s.validationFraction > 0.0 && s.validationFraction < 1.0))
-        throw std::invalid_argument("CsvTaskSpec: the validation fraction must be in (0, 1), got " +
+        throw ConfigError("CsvTaskSpec: the validation fraction must be in (0, 1), got " +
                                     std::to_string(s.validationFraction));
     if (s.batchSize < 1 || s.epochs < 1 || s.hidden < 1 || s.attentionUnits < 1)
-        throw std::invalid_argument(
-            "CsvTaskSpec: batch size, epochs, hidden and attention units must be >= 1");
+        throw ConfigError("CsvTaskSpec: batch size, epochs, hidden and attention units must be >= 1");
 }
 
 /// The rows `rows` of d, in that order.

@@ -74,8 +74,8 @@ TaskDefaults csvTaskDefaults(TaskType type, int features, int classes, bool hasG
 /// info (optional) receives the classes, the scaling, the split and the file's summary.
 /// Throws CsvError ("FILE:LINE:COLUMN: message") for every problem in the files (sequencecsv.h),
 /// including "too few rows" when the file cannot give one training and one validation sequence
-/// (or spec.options.minSequences, if larger); std::invalid_argument for a validation fraction
-/// outside (0, 1), a batch size, epochs or hidden/attention units < 1, or nonsensical options.
+/// (or spec.options.minSequences, if larger); ConfigError for a validation fraction outside
+/// (0, 1), a batch size, epochs or hidden/attention units < 1, or nonsensical options.
 TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info = nullptr);
 
 } // namespace attn

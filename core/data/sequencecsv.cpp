@@ -89,7 +89,7 @@ SequenceData toSequences(const CsvTable &table, const CsvOptions &options,
     case CsvLayout::Long: return csvdetail::longLayout(table, options, reference);
     case CsvLayout::Series: return csvdetail::seriesLayout(table, options, reference);
     }
-    throw std::invalid_argument("CsvOptions: unknown layout");
+    throw ConfigError("CsvOptions: unknown layout");
 }
 
 SequenceData loadSequences(const std::string &path, const CsvOptions &options)

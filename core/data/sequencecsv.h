@@ -115,8 +115,9 @@ struct SequenceData {
 /// value count not divisible by F; ground-truth columns not gt_1..gt_T; unequal sequence lengths
 /// or targets (Long); too few rows (< options.minSequences samples); a single class; more classes
 /// than a binary target or kMaxClasses allow; a class not in the reference; a (T, F) unlike the
-/// reference. Throws std::invalid_argument on options that make no sense (F < 1, window < 1, Long
-/// without a sequence-id column) or a table that is not rectangular (parseCsv's always is).
+/// reference. Throws ConfigError on options that make no sense (F < 1, window < 1, Long without a
+/// sequence-id column), std::invalid_argument on a table that is not rectangular (parseCsv's
+/// always is).
 SequenceData toSequences(const CsvTable &table, const CsvOptions &options,
                          const SequenceData *reference = nullptr);
 
@@ -164,7 +165,7 @@ public:
     /// The inverse, x = z * scale_f + mean_f (predictions back to the file's units).
     void inverseTransform(MatRef x) const;
 
-    /// Statistics fitted before (a saved model's). Throws ShapeError if the sizes differ, are 0,
+    /// Statistics fitted before (a saved model's). Throws DataError if the sizes differ, are 0,
     /// or a scale is not a finite positive number.
     void setStatistics(std::vector<double> mean, std::vector<double> scale);
     bool isFitted() const { return !m_mean.empty(); }

@@ -44,14 +44,14 @@ void Standardizer::fit(const ConstMatRef &x, int features)
 void Standardizer::setStatistics(std::vector<double> mean, std::vector<double> scale)
 {
     if (mean.empty() || mean.size() != scale.size())
-        throw ShapeError("Standardizer::setStatistics: " + std::to_string(mean.size()) +
-                         " means and " + std::to_string(scale.size()) +
-                         " scales (expected the same number, at least 1)");
+        throw DataError("Standardizer::setStatistics: " + std::to_string(mean.size()) +
+                        " means and " + std::to_string(scale.size()) +
+                        " scales (expected the same number, at least 1)");
     for (std::size_t f = 0; f < mean.size(); ++f)
         if (!std::isfinite(mean[f]) || !std::isfinite(scale[f]) || !(scale[f] > 0.0))
-            throw ShapeError("Standardizer::setStatistics: feature " + std::to_string(f + 1) +
-                             " has mean " + shortest(mean[f]) + " and scale " +
-                             shortest(scale[f]) + " (expected finite numbers, scale > 0)");
+            throw DataError("Standardizer::setStatistics: feature " + std::to_string(f + 1) +
+                            " has mean " + shortest(mean[f]) + " and scale " + shortest(scale[f]) +
+                            " (expected finite numbers, scale > 0)");
     m_mean = std::move(mean);
     m_scale = std::move(scale);
 }

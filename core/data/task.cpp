@@ -241,8 +241,8 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     namespace fs = std::filesystem;
     std::vector<std::string> files = source.files.empty() ? sentimentDefaultFiles() : source.files;
     if (source.files.empty() && source.directory.empty())
-        throw ShapeError("sentiment: no data folder given (the folder that holds " +
-                         sentimentDefaultFiles()[0] + " and " + sentimentDefaultFiles()[1] + ")");
+        throw ConfigError("sentiment: no data folder given (the folder that holds " +
+                          sentimentDefaultFiles()[0] + " and " + sentimentDefaultFiles()[1] + ")");
     std::vector<LabelledSentence> sentences;
     for (const std::string &f : files) {
         const fs::path p(f);
@@ -259,10 +259,10 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     Tokenizer tokenizer;
     tokenizer.fit(texts, opt.vocabularyLimit);
     if (tokenizer.vocabularySize() < 1)
-        throw ShapeError("sentiment: the files hold no words");
+        throw DataError("sentiment: the files hold no words");
     const int T = opt.maxLength;
     if (T < 1)
-        throw ShapeError("sentiment: the sequence length must be >= 1");
+        throw ConfigError("sentiment: the sequence length must be >= 1");
 
     // Seeded Fisher-Yates shuffle of the sentences, then the validation split.
     const int n = int(sentences.size());
@@ -275,9 +275,9 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     const int available = n - nVal;
     const int nTrain = size.train > 0 ? std::min(size.train, available) : available;
     if (nVal < 1 || nTrain < 1)
-        throw ShapeError("sentiment: " + std::to_string(n) + " sentences leave " +
-                         std::to_string(std::max(nTrain, 0)) + " for training and " +
-                         std::to_string(nVal) + " for validation; both must be >= 1");
+        throw DataError("sentiment: " + std::to_string(n) + " sentences leave " +
+                        std::to_string(std::max(nTrain, 0)) + " for training and " +
+                        std::to_string(nVal) + " for validation; both must be >= 1");
 
     auto fill = [&](int first, int count) {
         Dataset d;
@@ -321,9 +321,9 @@ TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size, const TaskSource &sour
     case TaskKind::Max: return makeMaxTask(rng, size);
     case TaskKind::Feature: return makeFeatureTask(rng, size);
     case TaskKind::Sentiment: return makeSentimentTask(source, rng, size);
-    case TaskKind::Csv: throw ShapeError("makeTask: the csv task needs a data file (makeCsvTask)");
+    case TaskKind::Csv: throw ConfigError("makeTask: the csv task needs a data file (makeCsvTask)");
     }
-    throw ShapeError("makeTask: unknown task");
+    throw ConfigError("makeTask: unknown task");
 }
 
 std::optional<double> alignment(AlignmentKind kind, const ConstMatRef &attention,

@@ -118,10 +118,11 @@ TaskData makeFeatureTask(Rng &rng, TaskSize size = {});
 /// if > 0; size.train > 0 caps the training rows). Probes = first 10 validation rows, with their
 /// words in probeTokens. Embedding(V+1, 32) -> LSTM(100) -> feed-forward -> Dense(1) on logits;
 /// BCE, Adam 1e-3, batch 100, 10 epochs. No ground truth.
-/// Throws SentenceFileError (sentencefile.h) for a missing or malformed file, ShapeError if no
-/// directory or file is given, the vocabulary is empty or the sizes leave an empty split.
+/// Throws SentenceFileError (sentencefile.h) for a missing or malformed file, ConfigError if no
+/// directory or file is given or maxLength < 1, DataError if the vocabulary is empty or the sizes
+/// leave an empty split.
 TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size = {});
-/// Dispatches on kind; source is used by sentiment only. Throws ShapeError for TaskKind::Csv (it
+/// Dispatches on kind; source is used by sentiment only. Throws ConfigError for TaskKind::Csv (it
 /// needs a file: makeCsvTask).
 TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size = {}, const TaskSource &source = {});
 

@@ -2,6 +2,8 @@
 // Word splitting, frequency-ranked vocabulary and padded id sequences.
 #include "core/data/tokenizer.h"
 
+#include "core/tensor/errors.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -69,7 +71,7 @@ std::vector<std::string> Tokenizer::words(std::string_view text)
 void Tokenizer::fit(const std::vector<std::vector<std::string>> &texts, int limit)
 {
     if (limit < 0)
-        throw std::invalid_argument("Tokenizer::fit: the vocabulary limit must be >= 0 (0 = all words)");
+        throw ConfigError("Tokenizer::fit: the vocabulary limit must be >= 0 (0 = all words)");
     std::unordered_map<std::string, std::size_t> slot; // word -> index in order of first appearance
     std::vector<std::string> order;
     std::vector<long long> counts;
@@ -115,7 +117,7 @@ std::vector<int> Tokenizer::encode(const std::vector<std::string> &words,
                                    const TokenizerOptions &options) const
 {
     if (options.maxLength < 1)
-        throw std::invalid_argument("Tokenizer::encode: the sequence length must be >= 1");
+        throw ConfigError("Tokenizer::encode: the sequence length must be >= 1");
     std::vector<int> ids;
     for (const std::string &w : words)
         if (const int i = id(w); i > 0)

@@ -35,7 +35,7 @@ public:
 
     /// Builds the vocabulary from tokenized texts: words ranked by count (most frequent first),
     /// ties in order of first appearance; only the first `limit` are kept (0 = all). Ids are
-    /// 1..V in rank order; 0 is padding. Throws std::invalid_argument if limit < 0.
+    /// 1..V in rank order; 0 is padding. Throws ConfigError if limit < 0.
     void fit(const std::vector<std::vector<std::string>> &texts, int limit = 0);
 
     /// V, the number of words with an id.
@@ -49,7 +49,7 @@ public:
 
     /// The ids of the words that are in the vocabulary (others are dropped, as Keras'
     /// texts_to_sequences does without an oov_token), then truncated and padded to exactly
-    /// options.maxLength ids. Throws std::invalid_argument if maxLength < 1.
+    /// options.maxLength ids. Throws ConfigError if maxLength < 1.
     std::vector<int> encode(const std::vector<std::string> &words, const TokenizerOptions &options) const;
 
 private:

@@ -219,7 +219,7 @@ public:
                                  std::to_string(size) + " of each)");
         try {
             out.setStatistics(std::move(mean), std::move(scale));
-        } catch (const ShapeError &e) {
+        } catch (const DataError &e) {
             fail(path + key, e.what());
         }
     }
