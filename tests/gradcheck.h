@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Finite-difference gradient checking for the double-precision core build (attn_core_f64):
 // central differences on every entry of a tensor, compared as ||analytic - numeric|| /
-// (||analytic|| + ||numeric||), the usual norm-wise relative error.
+// (||analytic|| + ||numeric||), the usual norm-wise relative error; gradientFailure() checks
+// every parameter and the input of a layer at once; errorOf() gives the message a call throws.
 #pragma once
 
 #include "core/tensor/rng.h"
 #include "core/tensor/tensor.h"
 
 #include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace attn::test {
 
@@ -50,6 +54,39 @@ inline Mat randomMat(Eigen::Index rows, Eigen::Index cols, Rng &rng, double scal
 inline double weightedSum(const ConstMatRef &out, const ConstMatRef &weights)
 {
     return (out.array() * weights.array()).sum();
+}
+
+/// Runs loss() once, clears the gradients, runs backward() (which must write dL/dinput into
+/// dInput), then compares every parameter's and the input's gradient with central differences.
+/// Returns "" when all relative errors are < 1e-6, otherwise a description of the first failure.
+inline std::string gradientFailure(const std::vector<ParamRef> &ps, Mat &input, const Mat &dInput,
+                                   const std::function<double()> &loss,
+                                   const std::function<void()> &backward)
+{
+    loss();
+    for (const ParamRef &p : ps)
+        p.grad->setZero();
+    backward();
+    for (const ParamRef &p : ps) {
+        const double err = relativeError(*p.grad, numericGradient(*p.value, loss));
+        if (!(err < 1e-6))
+            return p.name + " relative error " + std::to_string(err);
+    }
+    const double err = relativeError(dInput, numericGradient(input, loss)); // loss() runs forward only
+    if (!(err < 1e-6))
+        return "input relative error " + std::to_string(err);
+    return {};
+}
+
+/// The message of the ShapeError (or other std::invalid_argument) f() throws, "" if none.
+inline std::string errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const std::invalid_argument &e) {
+        return e.what();
+    }
+    return {};
 }
 
 } // namespace attn::test

@@ -61,14 +61,14 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
       m_model(makeModel(resolveModelConfig(*m_task, model), m_initRng, streamSeed(config.seed, 2)))
 {
     if (config.batchSize < 1)
-        throw ShapeError("Trainer: batch size must be >= 1");
+        throw ConfigError("Trainer: batch size must be >= 1");
     if (config.epochs < 1)
-        throw ShapeError("Trainer: epochs must be >= 1");
+        throw ConfigError("Trainer: epochs must be >= 1");
     if (m_task->train.size() < config.batchSize)
-        throw ShapeError("Trainer: the training set has " + std::to_string(m_task->train.size()) +
-                         " samples, fewer than one batch of " + std::to_string(config.batchSize));
+        throw DataError("Trainer: the training set has " + std::to_string(m_task->train.size()) +
+                        " samples, fewer than one batch of " + std::to_string(config.batchSize));
     if (m_task->validation.size() < 1)
-        throw ShapeError("Trainer: the validation set is empty");
+        throw DataError("Trainer: the validation set is empty");
     if (m_task->train.features != model.inputs || m_task->train.y.cols() != model.outputs)
         throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
     m_model->resize(m_task->train.steps, config.batchSize); // also rejects a T the model cannot take

@@ -40,8 +40,9 @@ public:
 
     /// Builds the model (weights from the seed) and every training buffer. The model config's
     /// steps (T) and vocabulary (V) are taken from the task when 0 (see resolveModelConfig).
-    /// Throws ConfigError if makeModel refuses the config, ShapeError if the task's data does not
-    /// fit the model or the batch size is < 1.
+    /// Throws ConfigError if makeModel refuses the config or the batch size or epochs are < 1,
+    /// DataError if the training set is smaller than one batch or the validation set is empty,
+    /// ShapeError if the task's data does not fit the model.
     Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model, const TrainConfig &config);
     ~Trainer();
 

@@ -4,27 +4,12 @@
 // every global operator new during the step, for every task, attention kind, recurrent cell
 // and dropout option.
 #include "core/train/trainer.h"
+#include "tests/allocationcounter.h"
 
 #include <QTest>
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-void *operator new(std::size_t n)
-{
-    ++g_allocations;
-    if (void *p = std::malloc(n ? n : 1))
-        return p;
-    throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
 
 using namespace attn;
+using namespace attn::test;
 
 class TestNoAlloc : public QObject {
     Q_OBJECT
@@ -93,17 +78,7 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         rows[std::size_t(i)] = (i * 3) % 256;
     trainer.trainStep(rows.data()); // warm-up: workspaces sized here
 
-    const long before = g_allocations.load();
-    Eigen::internal::set_is_malloc_allowed(false);
-    try {
-        trainer.trainStep(rows.data());
-        trainer.trainStep(rows.data());
-    } catch (const std::exception &e) {
-        Eigen::internal::set_is_malloc_allowed(true);
-        QFAIL(e.what());
-    }
-    Eigen::internal::set_is_malloc_allowed(true);
-    QCOMPARE(g_allocations.load() - before, 0L);
+    verifyNoAllocation([&] { trainer.trainStep(rows.data()); });
 }
 
 QTEST_APPLESS_MAIN(TestNoAlloc)

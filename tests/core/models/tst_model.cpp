@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Whole-model tests in double precision: finite-difference gradient check of [Embedding ->]
-// LSTM/GRU -> attention (or the no-attention baseline) -> dropout -> dense, and of the feature
-// model, through the loss for every attention kind; the baseline's parameter count; config
-// rejection; losses and optimizers by hand; trainer snapshots of the new tasks; and same seed ->
-// same run, bit for bit.
-#include "core/train/adam.h"
+// Whole-model tests in double precision (makeModel, SequenceModel, FeatureModel): finite-
+// difference gradient check of [Embedding ->] LSTM/GRU -> attention (or the no-attention
+// baseline) -> dropout -> dense, and of the feature model, through the loss for every attention
+// kind; parameter names; the baseline's parameter count and width; config rejection.
+#include "core/data/task.h"
 #include "core/models/featuremodel.h"
-#include "core/train/loss.h"
 #include "core/models/sequencemodel.h"
-#include "core/train/sgd.h"
-#include "core/train/trainer.h"
+#include "core/train/loss.h"
 #include "tests/gradcheck.h"
 
 #include <QTest>
@@ -83,17 +80,6 @@ private slots:
     void baselineMatchesParameterCount();
     void baselineReproducesKerasImdbWidth();
     void rejectsBadConfigs();
-    void featureSnapshot();
-    void sentimentSnapshot();
-    void selfAttentionSnapshot();
-    void baselineSnapshot();
-    void lossesByHand();
-    void lossGradients_data();
-    void lossGradients();
-    void adamStepByHand();
-    void sgdStepByHand();
-    void sameSeedSameRun();
-    void trainerRejectsBadConfig();
 };
 
 void TestModel::modelGradients_data()
@@ -278,200 +264,6 @@ void TestModel::rejectsBadConfigs()
     QVERIFY_THROWS_EXCEPTION(ShapeError, m->resize(2, 3));
     Mat map(1, 1);
     QVERIFY_THROWS_EXCEPTION(ShapeError, m->attentionHeadMap(0, 0, map));
-}
-
-void TestModel::featureSnapshot()
-{
-    Rng rng(3);
-    auto task = std::make_shared<TaskData>(makeFeatureTask(rng, {256, 64}));
-    Trainer tr(task, task->model, TrainConfig{1, 64, 1e-3, 5, OptimizerKind::Adam});
-    const EpochSnapshot s = *tr.trainEpoch();
-    QCOMPARE(s.metricName, std::string("accuracy"));
-    QCOMPARE(s.attention.rows, 10);
-    QCOMPARE(s.attention.cols, 32);
-    QCOMPARE(s.groundTruth.cols, 32);
-    QCOMPARE(s.groundTruth.at(3, 1), 1.0f);
-    QCOMPARE(s.argmaxAttention.cols, 32);
-    QCOMPARE(s.probeInputs.cols, 32);
-    QCOMPARE(s.probeInputs.at(2, 5), float(task->probe.x(2, 5)));
-    QVERIFY(s.alignment.has_value());
-    double mass = 0;
-    for (int r = 0; r < 10; ++r)
-        mass += s.attention.at(r, 1);
-    QVERIFY(std::abs(*s.groundTruthMass - mass / 10) < 1e-6);
-    QCOMPARE(s.probePredictions.size(), std::size_t(10));
-    for (int r = 0; r < 10; ++r) {
-        QVERIFY(s.probePredictions[std::size_t(r)] > 0 && s.probePredictions[std::size_t(r)] < 1);
-        QCOMPARE(s.probeTargets[std::size_t(r)], float(task->probe.y(r, 0)));
-    }
-    QVERIFY(s.headMaps.empty());
-    QVERIFY(s.probeTokens.empty());
-}
-
-void TestModel::sentimentSnapshot()
-{
-    TaskSource src;
-    src.directory = ATTN_SENTIMENT_DATA;
-    Rng rng(7);
-    auto task = std::make_shared<TaskData>(makeSentimentTask(src, rng, {300, 100}));
-    ModelConfig m = task->model; // V and T come from the task
-    m.hidden = 8;
-    Trainer tr(task, m, TrainConfig{1, 50, 1e-3, 5, OptimizerKind::Adam});
-    QCOMPARE(tr.model().config().vocabulary, task->vocabulary);
-    QCOMPARE(tr.model().config().steps, 32);
-    const EpochSnapshot s = *tr.trainEpoch();
-    QCOMPARE(s.attention.rows, 10);
-    QCOMPARE(s.attention.cols, 32);
-    QVERIFY(!s.alignment.has_value());
-    QVERIFY(!s.groundTruthMass.has_value());
-    QVERIFY(s.groundTruth.empty());
-    QCOMPARE(s.probeTokens, task->probeTokens);
-    QCOMPARE(s.probeInputs.at(0, 0), float(task->probe.x(0, 0)));
-    QCOMPARE(s.probeTargets.size(), std::size_t(10));
-    // A model config with another vocabulary is rejected.
-    m.vocabulary = 12;
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, m, TrainConfig{1, 50, 1e-3, 5}));
-}
-
-void TestModel::selfAttentionSnapshot()
-{
-    Rng rng(3);
-    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {128, 32}));
-    ModelConfig m = task->model;
-    m.hidden = 8;
-    m.attention = AttentionKind::SelfAttention;
-    m.heads = 2;
-    m.causal = true;
-    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
-    const EpochSnapshot s = *tr.trainEpoch();
-    QCOMPARE(s.headMaps.size(), std::size_t(12));
-    for (const std::vector<Grid> &row : s.headMaps) {
-        QCOMPARE(row.size(), std::size_t(2));
-        for (const Grid &g : row) {
-            QCOMPARE(g.rows, 10);
-            QCOMPARE(g.cols, 10);
-            for (int t = 0; t < 10; ++t) {
-                double sum = 0;
-                for (int c = 0; c < 10; ++c) {
-                    sum += g.at(t, c);
-                    if (c > t) // causal: no weight on the future
-                        QCOMPARE(g.at(t, c), 0.0f);
-                }
-                QVERIFY(std::abs(sum - 1) < 1e-5);
-            }
-        }
-    }
-    QVERIFY(s.alignment.has_value());
-}
-
-void TestModel::baselineSnapshot()
-{
-    Rng rng(3);
-    auto task = std::make_shared<TaskData>(makeAddTask(rng, {128, 32}));
-    ModelConfig m = task->model;
-    m.hidden = 8;
-    m.attention = AttentionKind::None;
-    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
-    const EpochSnapshot s = *tr.trainEpoch();
-    QVERIFY(s.attention.empty());
-    QVERIFY(!s.alignment.has_value());
-    QVERIFY(!s.groundTruthMass.has_value());
-    QCOMPARE(s.groundTruth.rows, 10); // the ground truth is still shown
-    QVERIFY(std::isfinite(s.valLoss));
-}
-
-void TestModel::lossesByHand()
-{
-    Mat p(2, 1), y(2, 1), d(2, 1);
-    p << 1, 3;
-    y << 0, 1;
-    QCOMPARE(lossWithGradient(LossKind::Mse, p, y, d), (1.0 + 4.0) / 2);
-    QCOMPARE(d(1, 0), 2.0 * 2 / 2);
-    QCOMPARE(lossWithGradient(LossKind::Mae, p, y, d), (1.0 + 2.0) / 2);
-    QCOMPARE(d(0, 0), 0.5);
-    p << 0, 100; // BCE on logits: log 2, and a saturated logit that must not overflow
-    const double bce = lossWithGradient(LossKind::BinaryCrossEntropy, p, y, d);
-    QVERIFY(std::abs(bce - std::log(2.0) / 2) < 1e-12);
-    QVERIFY(std::isfinite(bce));
-    QVERIFY(std::abs(d(0, 0) - 0.25) < 1e-12);
-}
-
-void TestModel::lossGradients_data()
-{
-    QTest::addColumn<int>("loss");
-    QTest::newRow("mse") << int(LossKind::Mse);
-    QTest::newRow("mae") << int(LossKind::Mae);
-    QTest::newRow("bce") << int(LossKind::BinaryCrossEntropy);
-}
-
-void TestModel::lossGradients()
-{
-    QFETCH(int, loss);
-    Rng rng(2);
-    Mat p = randomMat(5, 3, rng), y = randomMat(5, 3, rng), d(5, 3);
-    if (LossKind(loss) == LossKind::BinaryCrossEntropy)
-        y = (y.array() > 0).cast<Scalar>();
-    lossWithGradient(LossKind(loss), p, y, d);
-    auto f = [&] { return lossValue(LossKind(loss), p, y); };
-    QVERIFY(relativeError(d, numericGradient(p, f)) < 1e-6);
-}
-
-void TestModel::adamStepByHand()
-{
-    Mat w(1, 1), g(1, 1);
-    w << 1.0;
-    g << 0.5;
-    std::vector<ParamRef> ps{{"w", &w, &g}};
-    Adam adam(ps, 0.1);
-    adam.step(ps, 1);
-    // First step: m_hat = g, v_hat = g^2, so w -= lr * g / (|g| + eps) = 1 - 0.1 * (0.5 / (0.5 + 1e-7)).
-    QVERIFY(std::abs(w(0, 0) - (1.0 - 0.1 * 0.5 / (0.5 + 1e-7))) < 1e-12);
-    adam.step(ps, 2);
-    QVERIFY(std::abs(w(0, 0) - (1.0 - 0.2 * 0.5 / (0.5 + 1e-7))) < 1e-9);
-}
-
-void TestModel::sgdStepByHand()
-{
-    Mat w(1, 2), g(1, 2);
-    w << 1, 2;
-    g << 0.5, -1;
-    std::vector<ParamRef> ps{{"w", &w, &g}};
-    Sgd sgd(ps, 0.1, 0.9);
-    sgd.step(ps, 1);
-    QVERIFY(std::abs(w(0, 1) - 2.1) < 1e-12);
-    sgd.step(ps, 2); // velocity 0.9 * -1 + -1 = -1.9
-    QVERIFY(std::abs(w(0, 1) - 2.29) < 1e-12);
-}
-
-void TestModel::sameSeedSameRun()
-{
-    auto run = [] {
-        Rng rng(3);
-        auto task = std::make_shared<TaskData>(makeAddTask(rng, {256, 64}));
-        ModelConfig m = task->model;
-        m.hidden = 8;
-        m.attentionUnits = 8;
-        m.inputDropout = 0.2; // the recurrent dropout masks come from the seed too
-        m.recurrentDropout = 0.3;
-        Trainer tr(task, m, TrainConfig{2, 32, 1e-3, 5, OptimizerKind::Adam});
-        tr.trainEpoch();
-        return *tr.trainEpoch();
-    };
-    const EpochSnapshot a = run(), b = run();
-    QCOMPARE(a.trainLoss, b.trainLoss);
-    QCOMPARE(a.valLoss, b.valLoss);
-    QVERIFY(a.attention.values == b.attention.values);
-}
-
-void TestModel::trainerRejectsBadConfig()
-{
-    Rng rng(3);
-    auto task = std::make_shared<TaskData>(makeAddTask(rng, {100, 20}));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, task->model, TrainConfig{1, 200, 1e-3, 1}));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, task->model, TrainConfig{0, 10, 1e-3, 1}));
-    ModelConfig wrong = task->model;
-    wrong.inputs = 3;
-    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, wrong, TrainConfig{1, 10, 1e-3, 1}));
 }
 
 QTEST_APPLESS_MAIN(TestModel)

@@ -6,7 +6,7 @@
 #include "core/data/csvtask.h"
 #include "core/train/loss.h"
 #include "core/train/trainer.h"
-#include "gradcheck.h"
+#include "tests/gradcheck.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -49,13 +49,15 @@ void TestGru::forwardByHand()
 
 void TestGru::gradients_data()
 {
+    // T >= 2 in every row: with one step h_0 = 0 and W_hh gets exactly zero gradient, which
+    // any relative-error check would pass.
     QTest::addColumn<int>("steps");
     QTest::addColumn<int>("batch");
     QTest::addColumn<int>("inputs");
     QTest::addColumn<int>("hidden");
     QTest::addColumn<double>("inputDropout");
     QTest::addColumn<double>("recurrentDropout");
-    QTest::newRow("T1 B1 F1 H1") << 1 << 1 << 1 << 1 << 0.0 << 0.0;
+    QTest::newRow("T2 B1 F1 H1") << 2 << 1 << 1 << 1 << 0.0 << 0.0;
     QTest::newRow("T3 B2 F1 H4") << 3 << 2 << 1 << 4 << 0.0 << 0.0;
     QTest::newRow("T5 B3 F4 H3") << 5 << 3 << 4 << 3 << 0.0 << 0.0;
     QTest::newRow("T2 B4 F2 H6") << 2 << 4 << 2 << 6 << 0.0 << 0.0;

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Tests of the Trainer: the epoch snapshots of the feature, sentiment, self-attention and
+// baseline runs, same seed -> same run (bit for bit), and rejected configurations.
+#include "core/train/trainer.h"
+
+#include <QTest>
+#include <cmath>
+
+using namespace attn;
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+private slots:
+    void featureSnapshot();
+    void sentimentSnapshot();
+    void selfAttentionSnapshot();
+    void baselineSnapshot();
+    void sameSeedSameRun();
+    void rejectsBadConfig();
+};
+
+void TestTrainer::featureSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeFeatureTask(rng, {256, 64}));
+    Trainer tr(task, task->model, TrainConfig{1, 64, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.metricName, std::string("accuracy"));
+    QCOMPARE(s.attention.rows, 10);
+    QCOMPARE(s.attention.cols, 32);
+    QCOMPARE(s.groundTruth.cols, 32);
+    QCOMPARE(s.groundTruth.at(3, 1), 1.0f);
+    QCOMPARE(s.argmaxAttention.cols, 32);
+    QCOMPARE(s.probeInputs.cols, 32);
+    QCOMPARE(s.probeInputs.at(2, 5), float(task->probe.x(2, 5)));
+    QVERIFY(s.alignment.has_value());
+    double mass = 0;
+    for (int r = 0; r < 10; ++r)
+        mass += s.attention.at(r, 1);
+    QVERIFY(std::abs(*s.groundTruthMass - mass / 10) < 1e-6);
+    QCOMPARE(s.probePredictions.size(), std::size_t(10));
+    for (int r = 0; r < 10; ++r) {
+        QVERIFY(s.probePredictions[std::size_t(r)] > 0 && s.probePredictions[std::size_t(r)] < 1);
+        QCOMPARE(s.probeTargets[std::size_t(r)], float(task->probe.y(r, 0)));
+    }
+    QVERIFY(s.headMaps.empty());
+    QVERIFY(s.probeTokens.empty());
+}
+
+void TestTrainer::sentimentSnapshot()
+{
+    TaskSource src;
+    src.directory = ATTN_SENTIMENT_DATA;
+    Rng rng(7);
+    auto task = std::make_shared<TaskData>(makeSentimentTask(src, rng, {300, 100}));
+    ModelConfig m = task->model; // V and T come from the task
+    m.hidden = 8;
+    Trainer tr(task, m, TrainConfig{1, 50, 1e-3, 5, OptimizerKind::Adam});
+    QCOMPARE(tr.model().config().vocabulary, task->vocabulary);
+    QCOMPARE(tr.model().config().steps, 32);
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.attention.rows, 10);
+    QCOMPARE(s.attention.cols, 32);
+    QVERIFY(!s.alignment.has_value());
+    QVERIFY(!s.groundTruthMass.has_value());
+    QVERIFY(s.groundTruth.empty());
+    QCOMPARE(s.probeTokens, task->probeTokens);
+    QCOMPARE(s.probeInputs.at(0, 0), float(task->probe.x(0, 0)));
+    QCOMPARE(s.probeTargets.size(), std::size_t(10));
+    // A model config with another vocabulary is rejected.
+    m.vocabulary = 12;
+    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, m, TrainConfig{1, 50, 1e-3, 5}));
+}
+
+void TestTrainer::selfAttentionSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {128, 32}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    m.attention = AttentionKind::SelfAttention;
+    m.heads = 2;
+    m.causal = true;
+    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QCOMPARE(s.headMaps.size(), std::size_t(12));
+    for (const std::vector<Grid> &row : s.headMaps) {
+        QCOMPARE(row.size(), std::size_t(2));
+        for (const Grid &g : row) {
+            QCOMPARE(g.rows, 10);
+            QCOMPARE(g.cols, 10);
+            for (int t = 0; t < 10; ++t) {
+                double sum = 0;
+                for (int c = 0; c < 10; ++c) {
+                    sum += g.at(t, c);
+                    if (c > t) // causal: no weight on the future
+                        QCOMPARE(g.at(t, c), 0.0f);
+                }
+                QVERIFY(std::abs(sum - 1) < 1e-5);
+            }
+        }
+    }
+    QVERIFY(s.alignment.has_value());
+}
+
+void TestTrainer::baselineSnapshot()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeAddTask(rng, {128, 32}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    m.attention = AttentionKind::None;
+    Trainer tr(task, m, TrainConfig{1, 32, 1e-3, 5, OptimizerKind::Adam});
+    const EpochSnapshot s = *tr.trainEpoch();
+    QVERIFY(s.attention.empty());
+    QVERIFY(!s.alignment.has_value());
+    QVERIFY(!s.groundTruthMass.has_value());
+    QCOMPARE(s.groundTruth.rows, 10); // the ground truth is still shown
+    QVERIFY(std::isfinite(s.valLoss));
+}
+
+void TestTrainer::sameSeedSameRun()
+{
+    auto run = [] {
+        Rng rng(3);
+        auto task = std::make_shared<TaskData>(makeAddTask(rng, {256, 64}));
+        ModelConfig m = task->model;
+        m.hidden = 8;
+        m.attentionUnits = 8;
+        m.inputDropout = 0.2; // the recurrent dropout masks come from the seed too
+        m.recurrentDropout = 0.3;
+        Trainer tr(task, m, TrainConfig{2, 32, 1e-3, 5, OptimizerKind::Adam});
+        tr.trainEpoch();
+        return *tr.trainEpoch();
+    };
+    const EpochSnapshot a = run(), b = run();
+    QCOMPARE(a.trainLoss, b.trainLoss);
+    QCOMPARE(a.valLoss, b.valLoss);
+    QVERIFY(a.attention.values == b.attention.values);
+}
+
+void TestTrainer::rejectsBadConfig()
+{
+    Rng rng(3);
+    auto task = std::make_shared<TaskData>(makeAddTask(rng, {100, 20}));
+    QVERIFY_THROWS_EXCEPTION(DataError, Trainer(task, task->model, TrainConfig{1, 200, 1e-3, 1}));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(task, task->model, TrainConfig{0, 10, 1e-3, 1}));
+    ModelConfig wrong = task->model;
+    wrong.inputs = 3;
+    QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, wrong, TrainConfig{1, 10, 1e-3, 1}));
+}
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
