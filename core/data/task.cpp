@@ -81,9 +81,10 @@ TaskDefaults taskDefaults(TaskKind kind)
         d.epochs = 5;
         break;
     case TaskKind::Feature:
-        // inputs F = 32, hidden = the Dense(64) after the attention multiply.
+        // inputs F = 32; the Dense(64) after the attention multiply; no recurrent layer.
         d.model = ModelConfig{32, 64, AttentionKind::Feature, 64, 0.0, 1};
         d.model.architecture = ModelArchitecture::Feature;
+        d.model.denseUnits = 64;
         d.loss = LossKind::BinaryCrossEntropy;
         d.alignment = AlignmentKind::ArgmaxMatch;
         d.batchSize = 64;

@@ -99,7 +99,7 @@ void TestTasks::featureTask()
     QCOMPARE(t.epochs, 20);
     QVERIFY(t.model.architecture == ModelArchitecture::Feature);
     QVERIFY(t.model.attention == AttentionKind::Feature);
-    QCOMPARE(t.model.hidden, 64);
+    QCOMPARE(t.model.denseUnits, 64);
     QCOMPARE(t.model.inputs, 32);
     Rng small(1);
     QCOMPARE(makeTask(TaskKind::Feature, small, {300, 40}).validation.size(), Eigen::Index(40));
