@@ -31,15 +31,6 @@ QCPColorGradient inputGradient()
     return colorMapGradient(ColorMapKind::Grayscale);
 }
 
-/// Value of grid cell (r, c), NaN if (r, c) is outside the grid or its value vector is short.
-double gridValue(const Grid &grid, int r, int c)
-{
-    if (r < 0 || r >= grid.rows || c < 0 || c >= grid.cols)
-        return kNaN;
-    const std::size_t i = std::size_t(r) * std::size_t(grid.cols) + std::size_t(c);
-    return i < grid.values.size() ? double(grid.values[i]) : kNaN;
-}
-
 } // namespace
 
 HeatmapPanels::HeatmapPanels(QCustomPlot *plot, QCPLayoutGrid *panelLayout,
@@ -245,7 +236,7 @@ void HeatmapPanels::fill(std::size_t i, const Grid &grid)
     QCPColorMapData *data = panel.map->data();
     for (int r = 0; r < panel.rows; ++r)
         for (int c = 0; c < panel.cols; ++c)
-            data->setCell(c, r, gridValue(grid, r, c));
+            data->setCell(c, r, grid.valueOrNaN(r, c));
     if (panel.kind != Kind::Input)
         return;
     updateInputScale(grid);
@@ -253,7 +244,7 @@ void HeatmapPanels::fill(std::size_t i, const Grid &grid)
     QVector<double> values;
     for (int r = 0; r < panel.rows; ++r)
         for (int c = 0; c < panel.cols; ++c)
-            if (gridValue(grid, r, c) == 0.0) {
+            if (grid.valueOrNaN(r, c) == 0.0) {
                 keys.push_back(double(c));
                 values.push_back(double(r));
             }
@@ -280,14 +271,6 @@ void HeatmapPanels::updateInputScale(const Grid &inputs)
             p.map->setDataRange(range);
 }
 
-void HeatmapPanels::runLayout()
-{
-    QCPLayoutGrid *top = m_plot->plotLayout();
-    top->update(QCPLayoutElement::upPreparation);
-    top->update(QCPLayoutElement::upMargins);
-    top->update(QCPLayoutElement::upLayout);
-}
-
 void HeatmapPanels::fitSquareCells()
 {
     if (m_fitting || m_panels.empty())
@@ -300,7 +283,7 @@ void HeatmapPanels::fitSquareCells()
     top->setMargins(QMargins());
     for (int i = 0; i < columns; ++i)
         m_panelLayout->setColumnStretchFactor(i, 1.0);
-    runLayout();
+    layoutNow(m_plot);
 
     // 2) The largest square cell for which the panels fit side by side: each panel needs its
     //    axis margins plus cols * cell in width, and rows * cell in height.
@@ -347,7 +330,7 @@ void HeatmapPanels::fitSquareCells()
         const int slackH = std::max(0, int(std::floor(height - cellHeight * double(rows))));
         top->setMargins(
             QMargins(slackW / 2, slackH / 2, slackW - slackW / 2, slackH - slackH / 2));
-        runLayout();
+        layoutNow(m_plot);
     }
     m_fitting = false;
 }

@@ -63,8 +63,6 @@ public:
     /// The gradient of the weight scale and of every panel but Input.
     void setGradient(const QCPColorGradient &gradient);
 
-    /// One layout pass of the plot (preparation, margins, layout), without drawing.
-    void runLayout();
     /// Column widths and outer margins for square cells (rows at least 16 px tall when a long
     /// sequence makes the cells thinner than 6 px), the slack in the outer margins so title,
     /// panels and colour bars stay together, centred. Connected to QCustomPlot::afterLayout.

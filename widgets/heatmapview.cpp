@@ -6,6 +6,7 @@
 #include "widgets/heatmapview.h"
 
 #include "widgets/plottheme.h"
+#include "widgets/plotutil.h"
 
 #include <QFont>
 #include <QMargins>
@@ -23,15 +24,6 @@ namespace attn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-/// Value of grid cell (r, c), NaN if (r, c) is outside the grid or its value vector is short.
-double gridValue(const Grid &grid, int r, int c)
-{
-    if (r < 0 || r >= grid.rows || c < 0 || c >= grid.cols)
-        return kNaN;
-    const std::size_t i = std::size_t(r) * std::size_t(grid.cols) + std::size_t(c);
-    return i < grid.values.size() ? double(grid.values[i]) : kNaN;
-}
 
 QString fixed4(double v)
 {
@@ -267,9 +259,9 @@ QString HeatmapView::cellToolTip(int panel, int row, int col) const
         break;
     }
     if (!m_snapshot.attention.empty())
-        lines << tr("attention weight %1").arg(fixed4(gridValue(m_snapshot.attention, row, col)));
+        lines << tr("attention weight %1").arg(fixed4(m_snapshot.attention.valueOrNaN(row, col)));
     if (!m_snapshot.probeInputs.empty())
-        lines << tr("input %1").arg(fixed4(gridValue(m_snapshot.probeInputs, row, col)));
+        lines << tr("input %1").arg(fixed4(m_snapshot.probeInputs.valueOrNaN(row, col)));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -326,7 +318,7 @@ int HeatmapView::fittedHeight(int width)
     const QRect oldViewport = m_plot->viewport();
     const int tall = std::max(4 * width, 1000);
     m_plot->setViewport(QRect(0, 0, width, tall));
-    m_panels->runLayout();
+    layoutNow(m_plot);
     m_panels->fitSquareCells();
     const QMargins slack = m_plot->plotLayout()->margins();
     m_plot->setViewport(oldViewport);

@@ -92,4 +92,12 @@ bool savePlotPdf(QCustomPlot *plot, const QString &path, int width, int height,
     return ok;
 }
 
+void layoutNow(QCustomPlot *plot)
+{
+    QCPLayoutGrid *top = plot->plotLayout();
+    top->update(QCPLayoutElement::upPreparation);
+    top->update(QCPLayoutElement::upMargins);
+    top->update(QCPLayoutElement::upLayout);
+}
+
 } // namespace attn

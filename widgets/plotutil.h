@@ -21,6 +21,10 @@ QSharedPointer<QCPAxisTickerFixed> integerTicker();
 /// the x axis is labelled "epoch" with integer ticks.
 void setupEpochPlot(QCustomPlot *plot, const QString &title, const QFont &baseFont);
 
+/// Runs plot's layout passes now (preparation, margins, layout) so that axis-rect and margin
+/// sizes can be read before the next replot.
+void layoutNow(QCustomPlot *plot);
+
 /// Linear range around [lo, hi] with 5% headroom (and a sensible width for a flat curve).
 QCPRange paddedRange(double lo, double hi);
 

@@ -29,14 +29,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double gridValue(const Grid &g, int r, int c)
-{
-    if (r < 0 || r >= g.rows || c < 0 || c >= g.cols)
-        return kNaN;
-    const std::size_t i = std::size_t(r) * std::size_t(g.cols) + std::size_t(c);
-    return i < g.values.size() ? double(g.values[i]) : kNaN;
-}
-
 } // namespace
 
 SelfAttentionView::SelfAttentionView(QWidget *parent)
@@ -264,7 +256,7 @@ void SelfAttentionView::showMap()
     m_map->data()->fill(kNaN);
     for (int q = 0; q < m_shown.rows; ++q)
         for (int k = 0; k < m_shown.cols; ++k)
-            m_map->data()->setCell(k, q, gridValue(m_shown, q, k));
+            m_map->data()->setCell(k, q, m_shown.valueOrNaN(q, k));
     const double extent = double(std::max(T, 1)) - 0.5;
     m_rect->axis(QCPAxis::atBottom)->setRange(-0.5, extent);
     m_rect->axis(QCPAxis::atLeft)->setRange(-0.5, extent);
@@ -346,7 +338,7 @@ QString SelfAttentionView::cellToolTip(int query, int key) const
                  .arg(m_probeRow)
                  .arg(m_head >= 0 ? tr("head %1").arg(m_head + 1) : tr("mean of heads"));
     lines << tr("query step %1").arg(step(query)) << tr("key step %1").arg(step(key));
-    lines << tr("weight %1").arg(gridValue(m_shown, query, key), 0, 'f', 4);
+    lines << tr("weight %1").arg(m_shown.valueOrNaN(query, key), 0, 'f', 4);
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -437,14 +429,6 @@ void SelfAttentionView::applyTheme()
     PlotTheme::forDark(m_dark).apply(m_plot);
 }
 
-void SelfAttentionView::runLayout()
-{
-    QCPLayoutGrid *top = m_plot->plotLayout();
-    top->update(QCPLayoutElement::upPreparation);
-    top->update(QCPLayoutElement::upMargins);
-    top->update(QCPLayoutElement::upLayout);
-}
-
 void SelfAttentionView::fitSquareCells()
 {
     if (m_fitting)
@@ -459,7 +443,7 @@ void SelfAttentionView::fitSquareCells()
     // A colour scale reports its current margins to the margin group, so the group's margin
     // would only ever grow (e.g. stay as tall as rotated word labels once were): start afresh.
     m_colorScale->setMargins(QMargins());
-    runLayout();
+    layoutNow(m_plot);
     // The largest square cell that fits. The horizontal slack goes into the margins of the
     // map's row (map and colour bar stay together, centred under the full-width title), the
     // vertical slack above the title and below the map (title stays on top of the map).
@@ -471,7 +455,7 @@ void SelfAttentionView::fitSquareCells()
         const int slackH = std::max(0, int(std::floor(inner.height() - cell * m_steps)));
         m_panelLayout->setMargins(QMargins(slackW / 2, 0, slackW - slackW / 2, 0));
         top->setMargins(QMargins(0, slackH / 2, 0, slackH - slackH / 2));
-        runLayout();
+        layoutNow(m_plot);
     }
     m_fitting = false;
 }

@@ -99,7 +99,6 @@ private:
     void applyTheme();
     void updateTickers();
     void fitSquareCells();
-    void runLayout();
     void onPlotMouseMove(QMouseEvent *event);
     QString word(int step) const;
 

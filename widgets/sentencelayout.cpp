@@ -42,14 +42,6 @@ QColor contrastingText(const QColor &background)
     return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? QColor(Qt::black) : QColor(Qt::white);
 }
 
-double gridValue(const Grid &g, int r, int c)
-{
-    if (r < 0 || r >= g.rows || c < 0 || c >= g.cols)
-        return kNaN;
-    const std::size_t i = std::size_t(r) * std::size_t(g.cols) + std::size_t(c);
-    return i < g.values.size() ? double(g.values[i]) : kNaN;
-}
-
 } // namespace
 
 SentenceLayout::SentenceLayout() : m_gradient(colorMapGradient(m_colorMapKind)) {}
@@ -128,7 +120,7 @@ void SentenceLayout::rebuildSentences()
         const std::vector<std::string> &tokens = s.probeTokens[std::size_t(r)];
         double rowMax = 0.0;
         for (int t = 0; t < int(tokens.size()); ++t) {
-            const double w = m_hasAttention ? gridValue(s.attention, r, t) : kNaN;
+            const double w = m_hasAttention ? s.attention.valueOrNaN(r, t) : kNaN;
             if (tokens[std::size_t(t)].empty()) { // padding: hidden, its weight noted
                 ++sentence.paddingSteps;
                 if (std::isfinite(w))

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,15 @@ struct Grid {
     std::vector<float> values; // (rows*cols), row-major
 
     float at(int r, int c) const { return values[std::size_t(r) * std::size_t(cols) + std::size_t(c)]; }
+    /// Cell (r, c) as a double; NaN if (r, c) is outside the grid or values is short (a damaged
+    /// session), so views can hover or draw any cell without checking first.
+    double valueOrNaN(int r, int c) const
+    {
+        if (r < 0 || r >= rows || c < 0 || c >= cols)
+            return std::numeric_limits<double>::quiet_NaN();
+        const std::size_t i = std::size_t(r) * std::size_t(cols) + std::size_t(c);
+        return i < values.size() ? double(values[i]) : std::numeric_limits<double>::quiet_NaN();
+    }
     bool empty() const { return rows == 0 || cols == 0; }
 };
 
