@@ -73,14 +73,17 @@ void SelfAttention::resize(int steps, int batch)
     m_cache.weights.resize(batch, steps);
     if (m_causal || m_window > 0) {
         m_mask.resize(steps, steps);
+        m_visible.resize(steps, steps);
         for (int t = 0; t < steps; ++t)
             for (int s = 0; s < steps; ++s) {
                 const bool visible =
                     (!m_causal || s <= t) && (m_window == 0 || std::abs(t - s) < m_window);
                 m_mask(t, s) = visible ? Scalar(0) : kMasked;
+                m_visible(t, s) = visible ? Scalar(1) : Scalar(0);
             }
     } else {
         m_mask.resize(0, 0);
+        m_visible.resize(0, 0);
     }
     m_dA.resize(steps, steps);
     m_dScores.resize(steps, steps);
@@ -112,6 +115,10 @@ void SelfAttention::forward(const ConstMatRef &hs, MatRef out)
             if (m_mask.size() > 0)
                 a += m_mask;
             softmaxRows(a, a); // eq. (2), row by row, in place
+            // exp(-1e30) underflows to exactly 0 only with some vector widths (AVX-512, not
+            // SSE2/AVX2): set masked weights to exactly 0 so every build gives the same weights.
+            if (m_visible.size() > 0)
+                a.array() *= m_visible.array();
             headView(c.concat, b, k, T, B, dk).noalias() = a * headView(c.value, b, k, T, B, dk); // eq. (3)
             c.weights.row(b) += a.colwise().sum();
         }

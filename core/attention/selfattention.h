@@ -87,6 +87,7 @@ private:
     Grads m_grads;
     Cache m_cache;
     Mat m_mask;    // (T, T) M of eq. (2): 0 or a large negative; empty when nothing is masked
+    Mat m_visible; // (T, T) 1 where M is 0, else 0: zeroes masked weights exactly; empty likewise
     Mat m_dA;      // (T, T) dL/dA for one head and sequence
     Mat m_dScores; // (T, T) dL/d(scores)
     Mat m_dPooled; // (B, H)
