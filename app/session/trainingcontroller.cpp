@@ -31,11 +31,12 @@ void TrainingController::start(const RunSettings &settings, bool paused)
 {
     if (isActive())
         m_worker->requestStop();
+    const long long runId = m_worker->nextRunId(); // after the stop: it does not stop this run
     ++m_pendingRuns;
     m_worker->requestResume();
     if (paused)
         m_worker->requestPause(); // run() checks it before its first epoch
-    emit runRequested(settings);
+    emit runRequested(settings, runId);
 }
 
 void TrainingController::pause() { m_worker->requestPause(); }

@@ -28,7 +28,7 @@ public:
     TrainingWorker *worker() const { return m_worker; }
 
 signals:
-    void runRequested(const RunSettings &settings); // queued to the worker's run()
+    void runRequested(const RunSettings &settings, long long runId); // queued to the worker's run()
     void stateChanged(TrainingWorker::State state);
 
 private:

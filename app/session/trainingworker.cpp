@@ -29,7 +29,7 @@ void TrainingWorker::requestStep()
 void TrainingWorker::requestStop()
 {
     QMutexLocker lock(&m_mutex);
-    m_stop = true;
+    m_stopUpTo = m_newestRunId.load(); // also the runs requested but not begun
     m_wake.wakeAll();
 }
 
@@ -37,22 +37,24 @@ void TrainingWorker::requestLearningRate(double lr) { m_pendingLearningRate = lr
 
 bool TrainingWorker::waitWhilePaused()
 {
-    if (!m_pause || m_stop)
-        return !m_stop;
+    if (!m_pause || stopRequested())
+        return !stopRequested();
     emit stateChanged(State::Paused);
     {
         QMutexLocker lock(&m_mutex);
-        while (m_pause && !m_stop)
+        while (m_pause && !stopRequested())
             m_wake.wait(&m_mutex);
     }
-    if (!m_stop)
+    if (!stopRequested())
         emit stateChanged(State::Running);
-    return !m_stop;
+    return !stopRequested();
 }
 
-void TrainingWorker::run(const RunSettings &settings)
+long long TrainingWorker::nextRunId() { return ++m_newestRunId; }
+
+void TrainingWorker::run(const RunSettings &settings, long long runId)
 {
-    m_stop = false;
+    m_runId = runId; // a stop requested since nextRunId() handed out runId still applies
     emit runBegan();
     std::unique_ptr<attn::Trainer> trainer;
     attn::ModelSpec spec;
@@ -93,5 +95,5 @@ void TrainingWorker::run(const RunSettings &settings)
         if (m_pauseAfterEpoch.exchange(false))
             m_pause = true;
     }
-    emit stateChanged(m_stop ? State::Stopped : State::Finished);
+    emit stateChanged(stopRequested() ? State::Stopped : State::Finished);
 }

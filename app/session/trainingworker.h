@@ -30,13 +30,17 @@ public:
     void requestResume();
     /// Trains exactly one more epoch, then pauses (also when called while running).
     void requestStep();
+    /// Stops the run in progress and every run whose id nextRunId() has handed out so far, even
+    /// one still queued (a Stop right after Train is not lost).
     void requestStop();
+    /// The id to pass to run() for a new run. Thread-safe; call it after stopping the old run.
+    long long nextRunId();
     void requestLearningRate(double lr);
 
 public slots:
     /// Trains the run described by settings in the calling (worker) thread until it finishes or
     /// is stopped. Emits epoch 0 (untrained weights) first, then one snapshot per epoch.
-    void run(const RunSettings &settings);
+    void run(const RunSettings &settings, long long runId);
 
 signals:
     void runBegan(); // first thing run() does, before the data is generated
@@ -52,7 +56,11 @@ private:
     /// Blocks while paused; returns false when a stop was requested.
     bool waitWhilePaused();
 
-    std::atomic<bool> m_stop{false};
+    bool stopRequested() const { return m_stopUpTo.load() >= m_runId.load(); }
+
+    std::atomic<long long> m_newestRunId{0}; // the newest id handed out by nextRunId()
+    std::atomic<long long> m_stopUpTo{0};    // runs with an id up to this one stop
+    std::atomic<long long> m_runId{0};       // the run in progress (set by run())
     std::atomic<bool> m_pause{false};
     std::atomic<bool> m_pauseAfterEpoch{false};
     std::atomic<double> m_pendingLearningRate{0.0}; // 0 = no change pending

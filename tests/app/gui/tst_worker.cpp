@@ -32,6 +32,7 @@ private slots:
     void snapshotPerEpoch();
     void pauseHoldsAndStepAdvancesByOne();
     void stopEndsTheRun();
+    void stopRightAfterStartStopsTheRun();
     void badSettingsReportAnError();
     void closingTheWindowMidEpochExitsCleanly();
 };
@@ -89,6 +90,20 @@ void TestWorker::stopEndsTheRun()
     const auto p = progress.last().at(0).value<attn::ProgressInfo>();
     QVERIFY(p.samplesPerSecond > 0);
     QVERIFY(p.samplesDone <= p.samplesPerEpoch);
+}
+
+void TestWorker::stopRightAfterStartStopsTheRun()
+{
+    // The stop reaches the worker before the queued run begins: it must not be forgotten.
+    TrainingController controller;
+    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    controller.start(smallRun(200));
+    controller.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Stopped, 30000);
+    QVERIFY2(snapshots.count() <= 1, "only the untrained epoch 0 may arrive");
+    // A new start after the stop trains again.
+    controller.start(smallRun(1));
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Finished, 30000);
 }
 
 void TestWorker::badSettingsReportAnError()
