@@ -38,20 +38,7 @@ HeatmapPanels::HeatmapPanels(QCustomPlot *plot, QCPLayoutGrid *panelLayout,
     : m_plot(plot), m_panelLayout(panelLayout)
 {
     m_marginGroup = new QCPMarginGroup(m_plot);
-    m_colorScale = new QCPColorScale(m_plot);
-    m_colorScale->setType(QCPAxis::atRight);
-    m_colorScale->setGradient(gradient);
-    m_colorScale->setDataRange(QCPRange(0.0, 1.0));
-    m_colorScale->setRangeDrag(false);
-    m_colorScale->setRangeZoom(false);
-    m_colorScale->setBarWidth(14);
-    m_colorScale->setLabel(tr("weight"));
-    auto scaleTicker = QSharedPointer<QCPAxisTickerFixed>::create();
-    scaleTicker->setTickStep(0.2);
-    scaleTicker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
-    m_colorScale->axis()->setTicker(scaleTicker);
-    m_colorScale->axis()->setNumberFormat(QStringLiteral("f"));
-    m_colorScale->axis()->setNumberPrecision(1);
+    m_colorScale = makeWeightColorScale(m_plot, gradient, tr("weight"));
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
     m_colorScale->setVisible(false);
 

@@ -100,4 +100,24 @@ void layoutNow(QCustomPlot *plot)
     top->update(QCPLayoutElement::upLayout);
 }
 
+QCPColorScale *makeWeightColorScale(QCustomPlot *plot, const QCPColorGradient &gradient,
+                                    const QString &label)
+{
+    auto *scale = new QCPColorScale(plot);
+    scale->setType(QCPAxis::atRight);
+    scale->setGradient(gradient);
+    scale->setDataRange(QCPRange(0.0, 1.0));
+    scale->setRangeDrag(false);
+    scale->setRangeZoom(false);
+    scale->setBarWidth(14);
+    scale->setLabel(label);
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(0.2);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
+    scale->axis()->setTicker(ticker);
+    scale->axis()->setNumberFormat(QStringLiteral("f"));
+    scale->axis()->setNumberPrecision(1);
+    return scale;
+}
+
 } // namespace attn

@@ -25,6 +25,11 @@ void setupEpochPlot(QCustomPlot *plot, const QString &title, const QFont &baseFo
 /// sizes can be read before the next replot.
 void layoutNow(QCustomPlot *plot);
 
+/// A colour scale for attention weights at the right of a panel row: gradient over 0..1, no
+/// drag or zoom, 14 px wide, labelled "weight" (label text given), ticks every 0.2 with one decimal.
+QCPColorScale *makeWeightColorScale(QCustomPlot *plot, const QCPColorGradient &gradient,
+                                    const QString &label);
+
 /// Linear range around [lo, hi] with 5% headroom (and a sensible width for a flat curve).
 QCPRange paddedRange(double lo, double hi);
 

@@ -100,20 +100,7 @@ SelfAttentionView::SelfAttentionView(QWidget *parent)
     m_map->setGradient(m_gradient);
     m_map->setDataRange(QCPRange(0.0, 1.0));
 
-    m_colorScale = new QCPColorScale(m_plot);
-    m_colorScale->setType(QCPAxis::atRight);
-    m_colorScale->setGradient(m_gradient);
-    m_colorScale->setDataRange(QCPRange(0.0, 1.0));
-    m_colorScale->setRangeDrag(false);
-    m_colorScale->setRangeZoom(false);
-    m_colorScale->setBarWidth(14);
-    m_colorScale->setLabel(tr("weight"));
-    auto scaleTicker = QSharedPointer<QCPAxisTickerFixed>::create();
-    scaleTicker->setTickStep(0.2);
-    scaleTicker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
-    m_colorScale->axis()->setTicker(scaleTicker);
-    m_colorScale->axis()->setNumberFormat(QStringLiteral("f"));
-    m_colorScale->axis()->setNumberPrecision(1);
+    m_colorScale = makeWeightColorScale(m_plot, m_gradient, tr("weight"));
     m_panelLayout->addElement(0, 1, m_colorScale);
     m_panelLayout->setColumnStretchFactor(1, 0.01);
     auto *group = new QCPMarginGroup(m_plot);
