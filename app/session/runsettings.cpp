@@ -325,5 +325,17 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                 .arg(p.value("learning-rate"));
         s.train.learningRate = lr;
     }
+    // Combinations the model or the trainer would refuse only after the data is read.
+    if (s.model.attention == AttentionKind::SelfAttention && s.model.hidden % s.model.heads != 0)
+        return QStringLiteral("--heads: self-attention splits the hidden state (H = %1) into K "
+                              "heads of H/K units; %2 heads do not divide %1")
+            .arg(s.model.hidden)
+            .arg(s.model.heads);
+    const bool generated = s.task != TaskKind::Csv && s.task != TaskKind::Sentiment;
+    if (generated && s.size.train > 0 && s.size.train < s.train.batchSize)
+        return QStringLiteral("--batch-size: a batch of %1 is more than the %2 training samples "
+                              "(--train-size)")
+            .arg(s.train.batchSize)
+            .arg(s.size.train);
     return {};
 }
