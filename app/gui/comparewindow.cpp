@@ -78,25 +78,52 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &CompareWindow::compareRequested, m_worker, &CompareWorker::run, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::compareStarted, this, &CompareWindow::onCompareStarted,
-            Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::runStarted, this, &CompareWindow::onRunStarted, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::progress, this, &CompareWindow::onProgress, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::epochDone, this, &CompareWindow::onEpochDone, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::runFinished, this, &CompareWindow::onRunFinished,
-            Qt::QueuedConnection);
+    // Queued back to this thread; signals of a compare other than the newest one are dropped.
+    const auto current = [this](long long compareId) { return compareId == m_compareId; };
+    connect(m_worker, &CompareWorker::compareStarted, this, [this, current](long long id, int totalRuns) {
+        if (current(id))
+            onCompareStarted(totalRuns);
+    }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::runStarted, this,
+            [this, current](long long id, int runId, const QString &mechanism, int runIndex,
+                            qulonglong seed, long long parameters) {
+                if (current(id))
+                    onRunStarted(runId, mechanism, runIndex, seed, parameters);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::progress, this,
+            [this, current](long long id, int runId, const attn::ProgressInfo &info) {
+                if (current(id))
+                    onProgress(runId, info);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::epochDone, this,
+            [this, current](long long id, int runId, const attn::EpochSnapshot &snapshot) {
+                if (current(id))
+                    onEpochDone(runId, snapshot);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::runFinished, this,
+            [this, current](long long id, const attn::CompareRun &run) {
+                if (current(id))
+                    onRunFinished(run);
+            }, Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::finished, this,
-            [this] {
-                onEnded(tr("Finished: %1 in %2")
-                            .arg(runsText(m_results.size()), formatDuration(m_clock.elapsed() / 1000.0)),
-                        false);
+            [this, current](long long id) {
+                if (current(id))
+                    onEnded(tr("Finished: %1 in %2")
+                                .arg(runsText(m_results.size()), formatDuration(m_clock.elapsed() / 1000.0)),
+                            false);
             },
             Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::stopped, this,
-            [this] { onEnded(tr("Stopped after %1").arg(runsText(m_results.size())), true); },
+            [this, current](long long id) {
+                if (current(id))
+                    onEnded(tr("Stopped after %1").arg(runsText(m_results.size())), true);
+            },
             Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::failed, this,
-            [this](const QString &message) { onEnded(tr("Failed: %1").arg(message), true); },
+            [this, current](long long id, const QString &message) {
+                if (current(id))
+                    onEnded(tr("Failed: %1").arg(message), true);
+            },
             Qt::QueuedConnection);
     m_thread.setObjectName("compare");
     m_thread.start();

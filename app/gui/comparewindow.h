@@ -73,7 +73,7 @@ signals:
     /// failed (stopped = true).
     void compareEnded(bool stopped);
     /// Queued to the worker's run().
-    void compareRequested(const RunSettings &base, const attn::CompareGrid &grid);
+    void compareRequested(const RunSettings &base, const attn::CompareGrid &grid, long long compareId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -42,11 +42,15 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
         m_panel->showCsvSettings(initial);
     else
         m_panel->showSettings(initial);
-    TrainingWorker *w = m_controller->worker();
-    connect(w, &TrainingWorker::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(w, &TrainingWorker::modelReady, this, [this](const TrainedModelPtr &model) { m_run.setModel(model); });
-    connect(w, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
-    connect(w, &TrainingWorker::failed, this, [this](const QString &message) {
+    // Another task, data file or mechanism in the form: the views of the run shown go.
+    connect(m_panel, &RunSettingsPanel::mechanismChanged, this, &MainWindow::onFormChanged);
+    // The controller passes on only the newest run's results (a restarted run's queued epochs
+    // never reach the history, the curves or the files).
+    TrainingController *c = m_controller;
+    connect(c, &TrainingController::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(c, &TrainingController::modelReady, this, [this](const TrainedModelPtr &model) { m_run.setModel(model); });
+    connect(c, &TrainingController::runStarted, this, &MainWindow::onRunStarted);
+    connect(c, &TrainingController::failed, this, [this](const QString &message) {
         QMessageBox::warning(this, tr("Training failed"), message);
     });
     connect(m_timeline, &TimelineBar::currentIndexChanged, this, &MainWindow::showEpoch);
@@ -71,6 +75,7 @@ void MainWindow::buildUi()
     connect(m_controls, &RunControls::trainRequested, this, &MainWindow::startTraining);
     connect(m_controls, &RunControls::resetRequested, this, &MainWindow::reset);
     connect(m_controls, &RunControls::statusMessage, statusBar(), &QStatusBar::showMessage);
+    addActions(m_controls->runActions()); // their shortcuts work wherever the focus is in the window
     connect(m_panel, &RunSettingsPanel::learningRateChanged, this, [this](double lr) {
         if (m_controller->isActive()) {
             m_controller->setLearningRate(lr); // takes effect at the next epoch

@@ -58,7 +58,7 @@ void TestWorker::snapshotPerEpoch()
 void TestWorker::pauseHoldsAndStepAdvancesByOne()
 {
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     controller.start(smallRun(50));
     controller.pause(); // takes effect at the next batch boundary
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Paused, 30000);
@@ -82,7 +82,7 @@ void TestWorker::pauseHoldsAndStepAdvancesByOne()
 void TestWorker::stopEndsTheRun()
 {
     TrainingController controller;
-    QSignalSpy progress(controller.worker(), &TrainingWorker::progress);
+    QSignalSpy progress(&controller, &TrainingController::progress);
     controller.start(smallRun(1000));
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000);
     controller.stop();
@@ -96,7 +96,7 @@ void TestWorker::stopRightAfterStartStopsTheRun()
 {
     // The stop reaches the worker before the queued run begins: it must not be forgotten.
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     controller.start(smallRun(200));
     controller.stop();
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Stopped, 30000);
@@ -109,7 +109,7 @@ void TestWorker::stopRightAfterStartStopsTheRun()
 void TestWorker::badSettingsReportAnError()
 {
     TrainingController controller;
-    QSignalSpy failed(controller.worker(), &TrainingWorker::failed);
+    QSignalSpy failed(&controller, &TrainingController::failed);
     RunSettings s = smallRun(1);
     s.train.batchSize = 100000; // more than the training set
     controller.start(s);
@@ -124,7 +124,7 @@ void TestWorker::closingTheWindowMidEpochExitsCleanly()
 {
     auto *window = new MainWindow(smallRun(1000));
     window->show();
-    QSignalSpy progress(window->controller()->worker(), &TrainingWorker::progress);
+    QSignalSpy progress(window->controller(), &TrainingController::progress);
     window->startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000); // inside an epoch
     QTRY_VERIFY_WITH_TIMEOUT(!window->history().empty(), 30000);
