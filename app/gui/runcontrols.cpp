@@ -107,13 +107,13 @@ void RunControls::onProgress(const attn::ProgressInfo &p)
     m_progress->setFormat(tr("epoch %1 / %2: %p%").arg(p.epoch).arg(p.totalEpochs));
     m_rate->setText(tr("%L1 samples/s, ETA %2").arg(p.samplesPerSecond, 0, 'f', 0)
                         .arg(formatDuration(p.etaSeconds)));
-    if (m_controller->state() == TrainingWorker::State::Running)
-        emit statusMessage(tr("Training epoch %1 of %2 (%L3 of %L4 samples)...")
+    // The epoch and its samples are on the progress bar; the status line is left to events
+    // (a saved file, a stop), which a progress line 30 times a second would overwrite.
+    m_progress->setToolTip(tr("Training epoch %1 of %2 (%3 of %L4)")
                                .arg(p.epoch)
                                .arg(p.totalEpochs)
-                               .arg(p.samplesDone)
-                               .arg(p.samplesPerEpoch),
-                           0);
+                               .arg(countText(p.samplesDone, tr("sample"), tr("samples")))
+                               .arg(p.samplesPerEpoch));
 }
 
 void RunControls::onState(TrainingWorker::State state)
@@ -127,8 +127,8 @@ void RunControls::onState(TrainingWorker::State state)
                            0);
         break;
     case TrainingWorker::State::Finished:
-        emit statusMessage(tr("Finished %1 epochs: drag the slider or press P to replay.")
-                               .arg(m_run->empty() ? 0 : m_run->back().epoch),
+        emit statusMessage(tr("Finished %1: drag the slider or press P to replay.")
+                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs"))),
                            0);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));

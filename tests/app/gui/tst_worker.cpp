@@ -8,7 +8,9 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -28,19 +30,33 @@ RunSettings smallRun(int epochs)
 class TestWorker : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { registerMetaTypes(); }
+    void initTestCase();
     void snapshotPerEpoch();
     void pauseHoldsAndStepAdvancesByOne();
     void stopEndsTheRun();
     void stopRightAfterStartStopsTheRun();
     void badSettingsReportAnError();
     void closingTheWindowMidEpochExitsCleanly();
+
+private:
+    QTemporaryDir m_config;
 };
+
+void TestWorker::initTestCase()
+{
+    registerMetaTypes();
+    QVERIFY(m_config.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
+    QApplication::setOrganizationName("attention-studio-test");
+    QApplication::setApplicationName("tst_worker");
+    QSettings().setValue(MainWindow::kAskSaveOnQuit, false); // closing mid-run must not ask
+}
 
 void TestWorker::snapshotPerEpoch()
 {
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     QSignalSpy states(&controller, &TrainingController::stateChanged);
     controller.start(smallRun(3));
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Finished, 60000);
