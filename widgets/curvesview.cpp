@@ -119,6 +119,7 @@ void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
 {
     for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
         g->data()->clear();
+    m_noAttention = false;
     for (const EpochSnapshot &s : history)
         addPoints(s);
     rescale();
@@ -133,6 +134,11 @@ void CurvesView::clear()
 int CurvesView::pointCount() const
 {
     return m_trainLoss->dataCount();
+}
+
+QString CurvesView::noAlignmentNote() const
+{
+    return m_noAlignmentNote->visible() ? m_noAlignmentNote->text() : QString();
 }
 
 void CurvesView::setMarkerEpoch(int epoch)
@@ -227,6 +233,7 @@ void CurvesView::addPoints(const EpochSnapshot &s)
     if (s.alignment)
         m_alignment->addData(key, *s.alignment);
     m_metric->addData(key, s.metric);
+    m_noAttention = m_noAttention || s.attention.empty();
 
     const QString name = QString::fromStdString(s.metricName);
     if (name != m_metricName) {
@@ -280,8 +287,11 @@ void CurvesView::rescale()
     else
         m_alignmentPlot->yAxis2->setRange(0.0, 1.0);
 
-    // A task without ground truth: say so instead of showing an empty "alignment" curve.
+    // A model without attention or a task without ground truth: say which instead of showing
+    // an empty "alignment" curve.
     const bool noAlignment = pointCount() > 0 && m_alignment->data()->isEmpty();
+    m_noAlignmentNote->setText(m_noAttention ? tr("this model has no attention")
+                                             : tr("no ground-truth attention for this task"));
     m_noAlignmentNote->setVisible(noAlignment);
     if (noAlignment)
         m_alignment->removeFromLegend();

@@ -35,6 +35,10 @@ public:
 
     /// Number of epochs shown (points of the training-loss curve).
     int pointCount() const;
+    /// The note drawn instead of an alignment curve, empty when there is none: "this model has
+    /// no attention" for epochs without attention weights (the `none` baseline), else "no
+    /// ground-truth attention for this task".
+    QString noAlignmentNote() const;
 
     /// Draws a vertical dashed line at that epoch on both plots (the epoch being replayed);
     /// 0 (or less) removes it. The axes are not changed: an epoch outside them is not drawn.
@@ -85,6 +89,7 @@ private:
     QSharedPointer<QCPAxisTicker> m_linearTicker;
     QSharedPointer<QCPAxisTickerLog> m_logTicker;
     QString m_metricName;
+    bool m_noAttention = false; // an epoch shown has no attention weights (the model has none)
 };
 
 } // namespace attn

@@ -119,9 +119,16 @@ void HeatmapView::showSnapshot()
                                       : tr("Epoch %1").arg(s.epoch);
     if (s.alignment)
         title += QStringLiteral("      ") + tr("alignment %1").arg(*s.alignment, 0, 'f', 2);
+    else if (s.attention.empty()) // the `none` baseline: its ground truth is still shown
+        title += QStringLiteral("      ") + tr("this model has no attention");
     m_title->setText(title);
     m_title->setTextColor(PlotTheme::forDark(m_dark).foreground);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString HeatmapView::title() const
+{
+    return m_title->text();
 }
 
 int HeatmapView::panelCount() const

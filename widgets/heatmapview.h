@@ -41,6 +41,8 @@ public:
     /// Removes every panel and shows the "no snapshot" title.
     void clear() override;
 
+    /// The title line shown ("Epoch 3 / 20      alignment 0.85", ...).
+    QString title() const;
     /// Number of heatmap panels currently shown (0 after clear()).
     int panelCount() const;
     /// Panels are indexed Attention, Ground truth, argmax(attention) (those present, in this

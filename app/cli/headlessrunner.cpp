@@ -5,6 +5,7 @@
 #include "app/session/attentioncsv.h"
 #include "app/session/compareworker.h"
 #include "app/session/metricscsv.h"
+#include "app/session/plural.h"
 #include "app/session/predictioncsv.h"
 #include "app/session/snapshotjson.h"
 #include "core/io/csvparser.h"
@@ -310,9 +311,8 @@ int HeadlessRunner::runCompare(QTextStream &out, QTextStream &err)
     const std::string metric = runs.front().metricName;
     const auto rows = attn::summarize(runs, attn::higherIsBetter(metric));
     out << '\n'
-        << "Best validation " << (metric == "accuracy" ? "accuracy (%)" : "MAE") << " per run on the "
-        << QString::fromStdString(attn::toString(m_settings.task)) << " task, " << m_runs
-        << (m_runs == 1 ? " run" : " runs") << " per mechanism ("
+        << "Best validation " << QString::fromStdString(attn::metricTitle(metric)) << " per run on the "
+        << QString::fromStdString(attn::toString(m_settings.task)) << " task, " << countText(m_runs, "run", "runs") << " per mechanism ("
         << (m_runs == 1 ? QStringLiteral("seed %1").arg(grid.seed(0))
                         : QStringLiteral("seeds %1..%2").arg(grid.seed(0)).arg(grid.seed(m_runs - 1)))
         << "), " << m_settings.train.epochs << " epochs each:\n\n"

@@ -3,6 +3,7 @@
 #include "app/gui/comparewindow.h"
 
 #include "app/gui/exportsizedialog.h"
+#include "app/session/plural.h"
 #include "widgets/comparecurvesview.h"
 
 #include <QCheckBox>
@@ -35,12 +36,6 @@ enum Column { MechanismColumn, RunsColumn, BestColumn, MeanColumn, StdColumn, Pa
 
 QString kindName(AttentionKind kind) { return QString::fromStdString(attn::toString(kind)); }
 
-// The metric the task's runs report (the Trainer's rule: accuracy for classification, else MAE).
-std::string taskMetricName(attn::TaskKind task)
-{
-    return attn::taskDefaults(task).loss == attn::LossKind::BinaryCrossEntropy ? "accuracy" : "mae";
-}
-
 // As in the Markdown table: accuracy in percent with 2 decimals, other metrics with 4.
 QString formatMetric(double v, const std::string &metricName)
 {
@@ -50,10 +45,7 @@ QString formatMetric(double v, const std::string &metricName)
 }
 
 // "1 run", "4 runs".
-QString runsText(std::size_t n)
-{
-    return n == 1 ? QStringLiteral("1 run") : QStringLiteral("%1 runs").arg(n);
-}
+QString runsText(std::size_t n) { return countText(static_cast<long long>(n), QStringLiteral("run"), QStringLiteral("runs")); }
 
 QString formatDuration(double seconds)
 {
@@ -69,7 +61,8 @@ QString formatDuration(double seconds)
 } // namespace
 
 CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
-    : QWidget(parent, Qt::Window), m_base(base), m_applicable(attn::applicableAttention(base.task))
+    : QWidget(parent, Qt::Window), m_base(base), m_applicable(attn::applicableAttention(base.task)),
+      m_metricName(runMetricName(base))
 {
     setWindowTitle(tr("Compare mechanisms — %1").arg(QString::fromStdString(attn::toString(base.task))));
 
@@ -78,25 +71,52 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &CompareWindow::compareRequested, m_worker, &CompareWorker::run, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::compareStarted, this, &CompareWindow::onCompareStarted,
-            Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::runStarted, this, &CompareWindow::onRunStarted, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::progress, this, &CompareWindow::onProgress, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::epochDone, this, &CompareWindow::onEpochDone, Qt::QueuedConnection);
-    connect(m_worker, &CompareWorker::runFinished, this, &CompareWindow::onRunFinished,
-            Qt::QueuedConnection);
+    // Queued back to this thread; signals of a compare other than the newest one are dropped.
+    const auto current = [this](long long compareId) { return compareId == m_compareId; };
+    connect(m_worker, &CompareWorker::compareStarted, this, [this, current](long long id, int totalRuns) {
+        if (current(id))
+            onCompareStarted(totalRuns);
+    }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::runStarted, this,
+            [this, current](long long id, int runId, const QString &mechanism, int runIndex,
+                            qulonglong seed, long long parameters) {
+                if (current(id))
+                    onRunStarted(runId, mechanism, runIndex, seed, parameters);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::progress, this,
+            [this, current](long long id, int runId, const attn::ProgressInfo &info) {
+                if (current(id))
+                    onProgress(runId, info);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::epochDone, this,
+            [this, current](long long id, int runId, const attn::EpochSnapshot &snapshot) {
+                if (current(id))
+                    onEpochDone(runId, snapshot);
+            }, Qt::QueuedConnection);
+    connect(m_worker, &CompareWorker::runFinished, this,
+            [this, current](long long id, const attn::CompareRun &run) {
+                if (current(id))
+                    onRunFinished(run);
+            }, Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::finished, this,
-            [this] {
-                onEnded(tr("Finished: %1 in %2")
-                            .arg(runsText(m_results.size()), formatDuration(m_clock.elapsed() / 1000.0)),
-                        false);
+            [this, current](long long id) {
+                if (current(id))
+                    onEnded(tr("Finished: %1 in %2")
+                                .arg(runsText(m_results.size()), formatDuration(m_clock.elapsed() / 1000.0)),
+                            false);
             },
             Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::stopped, this,
-            [this] { onEnded(tr("Stopped after %1").arg(runsText(m_results.size())), true); },
+            [this, current](long long id) {
+                if (current(id))
+                    onEnded(tr("Stopped after %1").arg(runsText(m_results.size())), true);
+            },
             Qt::QueuedConnection);
     connect(m_worker, &CompareWorker::failed, this,
-            [this](const QString &message) { onEnded(tr("Failed: %1").arg(message), true); },
+            [this, current](long long id, const QString &message) {
+                if (current(id))
+                    onEnded(tr("Failed: %1").arg(message), true);
+            },
             Qt::QueuedConnection);
     m_thread.setObjectName("compare");
     m_thread.start();
@@ -134,11 +154,11 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     connect(m_runs, &QSpinBox::valueChanged, this, &CompareWindow::updateSeedLabel);
     m_seedLabel = new QLabel;
     m_quantity = new QComboBox;
-    const std::string metricName = taskMetricName(base.task);
+    const std::string &metricName = m_metricName; // as the command line names it
     if (attn::taskDefaults(base.task).alignment != attn::AlignmentKind::None)
         m_quantity->addItem(tr("Alignment with ground truth"),
                             QVariant::fromValue(int(attn::CompareCurvesView::Quantity::Alignment)));
-    m_quantity->addItem(metricName == "accuracy" ? tr("Validation accuracy") : tr("Validation MAE"),
+    m_quantity->addItem(tr("Validation %1").arg(metricName == "accuracy" ? tr("accuracy") : tr("MAE")),
                         QVariant::fromValue(int(attn::CompareCurvesView::Quantity::Metric)));
     auto *runsRow = new QHBoxLayout;
     runsRow->addWidget(m_runs);
@@ -167,14 +187,14 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
 
     // Results: the table above the curves.
     m_caption = new QLabel(
-        tr("Best validation %1 of each run over its %2 epochs; %3, mean and sample std (n − 1) over the runs")
-            .arg(metricName == "accuracy" ? tr("accuracy (%)") : tr("MAE"))
-            .arg(base.train.epochs)
-            .arg(attn::higherIsBetter(metricName) ? tr("max") : tr("min")));
+        tr("Best validation %1 of each run over its %2; %3, mean and sample std (n − 1) over the runs")
+            .arg(QString::fromStdString(attn::metricTitle(metricName)))
+            .arg(countText(base.train.epochs, tr("epoch"), tr("epochs")))
+            .arg(QString::fromStdString(attn::bestName(metricName))));
     m_caption->setWordWrap(true);
     m_table = new QTableWidget(0, ColumnCount);
     m_table->setHorizontalHeaderLabels({tr("mechanism"), tr("runs"),
-                                        attn::higherIsBetter(metricName) ? tr("max") : tr("min"),
+                                        QString::fromStdString(attn::bestName(metricName)),
                                         tr("mean"), tr("std"), tr("parameters")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -219,12 +239,14 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     layout->addLayout(exports);
     resize(900, 760);
 
+    restoreSettings();
     updateSeedLabel();
     updateControls();
 }
 
 CompareWindow::~CompareWindow()
 {
+    saveSettings();
     m_worker->requestStop();
     m_thread.quit();
     m_thread.wait();
@@ -256,14 +278,14 @@ bool CompareWindow::start()
     m_clock.start();
     m_progress->setValue(0);
     m_progress->setFormat(tr("Starting…"));
-    m_status->setText(tr("Running %1 mechanism(s) × %2 seed(s): %3")
-                          .arg(mechanisms.size())
-                          .arg(m_grid.runs)
-                          .arg(runsText(std::size_t(m_grid.size()))));
+    m_status->setText(tr("Running %1 × %2: %3")
+                          .arg(countText(static_cast<long long>(mechanisms.size()), tr("mechanism"), tr("mechanisms")),
+                               countText(m_grid.runs, tr("seed"), tr("seeds")),
+                               runsText(std::size_t(m_grid.size()))));
     fillTable();
     updateControls();
     m_worker->clearStop();
-    emit compareRequested(m_base, m_grid);
+    emit compareRequested(m_base, m_grid, ++m_compareId);
     return true;
 }
 
@@ -383,7 +405,7 @@ void CompareWindow::onEnded(const QString &status, bool stopped)
 void CompareWindow::fillTable()
 {
     const std::string metricName =
-        m_results.empty() ? taskMetricName(m_base.task) : m_results.front().metricName;
+        m_results.empty() ? m_metricName : m_results.front().metricName;
     const std::vector<attn::CompareRow> summary = rows();
     m_table->setRowCount(int(m_grid.mechanisms.size()));
     for (std::size_t i = 0; i < m_grid.mechanisms.size(); ++i) {

@@ -3,6 +3,8 @@
 // applicable ones, "none" included) in a worker thread (CompareWorker), shows a progress bar with
 // ETA, the live table of the best validation metric per mechanism (runs, max, mean, std,
 // parameters) and the curves of every run, and exports the table as CSV and the plot as PNG.
+// The metric is named as the command line names it (runMetricName: accuracy, max; MAE, min);
+// the checked mechanisms, runs and plot persist per task (QSettings group compare/<task>).
 #pragma once
 
 #include "app/session/compareworker.h"
@@ -73,7 +75,7 @@ signals:
     /// failed (stopped = true).
     void compareEnded(bool stopped);
     /// Queued to the worker's run().
-    void compareRequested(const RunSettings &base, const attn::CompareGrid &grid);
+    void compareRequested(const RunSettings &base, const attn::CompareGrid &grid, long long compareId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -92,12 +94,17 @@ private:
     void updateSeedLabel();
     void exportCsvInteractive();
     void exportPngInteractive();
+    /// The checked mechanisms, runs, plot and geometry saved for this task (comparewindowsettings.cpp).
+    void restoreSettings();
+    void saveSettings() const;
 
     RunSettings m_base;
     std::vector<attn::AttentionKind> m_applicable;
+    std::string m_metricName; // "accuracy" or "mae": what the runs of m_base report
     QThread m_thread;
     CompareWorker *m_worker = nullptr;
     bool m_running = false;
+    long long m_compareId = 0; // the newest compare requested; the worker's other signals are dropped
 
     QLabel *m_taskLabel = nullptr;
     std::vector<QCheckBox *> m_checks; // one per m_applicable

@@ -39,9 +39,7 @@ void MainMenus::buildFileMenu(ExportActions *exports)
             emit openSessionRequested(path);
     });
     file->addAction(tr("Save sessio&n..."), QKeySequence::Save, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            m_window, tr("Save session"), QStringLiteral("run.%1").arg(kSessionExtension),
-            tr("Sessions (*.%1)").arg(kSessionExtension));
+        const QString path = askSaveSessionPath();
         if (!path.isEmpty())
             emit saveSessionRequested(path);
     });
@@ -116,17 +114,7 @@ void MainMenus::buildHelpMenu()
 {
     QMenu *help = m_window->menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        QMessageBox::information(
-            m_window, tr("Keyboard shortcuts"),
-            tr("<table><tr><td>Ctrl+Return</td><td>Train / restart</td></tr>"
-               "<tr><td>Space</td><td>Pause / resume</td></tr>"
-               "<tr><td>Ctrl+Right</td><td>Step one epoch</td></tr>"
-               "<tr><td>Ctrl+.</td><td>Stop</td></tr>"
-               "<tr><td>Ctrl+R</td><td>Reset to epoch 0</td></tr>"
-               "<tr><td>P</td><td>Replay from the slider</td></tr>"
-               "<tr><td>Ctrl+E</td><td>Export the dashboard as PNG</td></tr>"
-               "<tr><td>Ctrl+G</td><td>Export the replay as GIF</td></tr>"
-               "<tr><td>Ctrl+K</td><td>Compare mechanisms over several seeds</td></tr></table>"));
+        QMessageBox::information(m_window, tr("Keyboard shortcuts"), shortcutsHtml());
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(
@@ -138,6 +126,33 @@ void MainMenus::buildHelpMenu()
                "Eigen (MPL-2.0) and giflib (MIT).</p>")
                 .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
     });
+}
+
+QString MainMenus::askSaveSessionPath() const
+{
+    return QFileDialog::getSaveFileName(m_window, tr("Save session"),
+                                        QStringLiteral("run.%1").arg(kSessionExtension),
+                                        tr("Sessions (*.%1)").arg(kSessionExtension));
+}
+
+QString MainMenus::shortcutsHtml() const
+{
+    QString rows;
+    QStringList seen;
+    for (const QAction *a : m_window->findChildren<QAction *>()) {
+        const QString key = a->shortcut().toString(QKeySequence::NativeText);
+        if (key.isEmpty() || seen.contains(key))
+            continue;
+        seen << key;
+        QString text = a->text();
+        text.remove('&');
+        if (text.endsWith(QStringLiteral("...")))
+            text.chop(3);
+        if (const QString tip = a->toolTip(); !tip.isEmpty() && tip != a->text())
+            text = tip.section(QStringLiteral(" ("), 0, 0); // the tooltip says more than a button text
+        rows += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(key.toHtmlEscaped(), text.toHtmlEscaped());
+    }
+    return QStringLiteral("<table>%1</table>").arg(rows);
 }
 
 void MainMenus::checkColorMap(attn::ColorMapKind kind)

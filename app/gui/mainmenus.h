@@ -29,6 +29,11 @@ public:
     QAction *showInputsAction() const { return m_showInputs; }
     /// View > Scale colours to the largest weight (checkable, objectName "scaleToMax").
     QAction *scaleToMaxAction() const { return m_scaleToMax; }
+    /// Asks where to save a session (File > Save session's dialog); empty when cancelled.
+    QString askSaveSessionPath() const;
+    /// Help > Keyboard shortcuts: every action of the window that has a shortcut, as an HTML
+    /// table of shortcut and action, read from the actions themselves.
+    QString shortcutsHtml() const;
     /// Checks kind in View > Colour map (without emitting colorMapChosen).
     void checkColorMap(attn::ColorMapKind kind);
     /// Checks choice in View > Theme (without emitting themeChosen).

@@ -11,11 +11,13 @@
 #include "app/gui/runcontrols.h"
 #include "app/gui/runsettingspanel.h"
 #include "app/gui/timelinebar.h"
+#include "app/session/plural.h"
 #include "core/io/modelfile.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -32,6 +34,8 @@
 
 using attn::TaskKind;
 
+const char *const MainWindow::kAskSaveOnQuit = "ask/saveOnQuit";
+
 MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
     : QMainWindow(parent), m_controller(new TrainingController(this))
 {
@@ -42,11 +46,15 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
         m_panel->showCsvSettings(initial);
     else
         m_panel->showSettings(initial);
-    TrainingWorker *w = m_controller->worker();
-    connect(w, &TrainingWorker::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(w, &TrainingWorker::modelReady, this, [this](const TrainedModelPtr &model) { m_run.setModel(model); });
-    connect(w, &TrainingWorker::runStarted, this, &MainWindow::onRunStarted);
-    connect(w, &TrainingWorker::failed, this, [this](const QString &message) {
+    // Another task, data file or mechanism in the form: the views of the run shown go.
+    connect(m_panel, &RunSettingsPanel::mechanismChanged, this, &MainWindow::onFormChanged);
+    // The controller passes on only the newest run's results (a restarted run's queued epochs
+    // never reach the history, the curves or the files).
+    TrainingController *c = m_controller;
+    connect(c, &TrainingController::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(c, &TrainingController::modelReady, this, [this](const TrainedModelPtr &model) { m_run.setModel(model); });
+    connect(c, &TrainingController::runStarted, this, &MainWindow::onRunStarted);
+    connect(c, &TrainingController::failed, this, [this](const QString &message) {
         QMessageBox::warning(this, tr("Training failed"), message);
     });
     connect(m_timeline, &TimelineBar::currentIndexChanged, this, &MainWindow::showEpoch);
@@ -71,6 +79,7 @@ void MainWindow::buildUi()
     connect(m_controls, &RunControls::trainRequested, this, &MainWindow::startTraining);
     connect(m_controls, &RunControls::resetRequested, this, &MainWindow::reset);
     connect(m_controls, &RunControls::statusMessage, statusBar(), &QStatusBar::showMessage);
+    addActions(m_controls->runActions()); // their shortcuts work wherever the focus is in the window
     connect(m_panel, &RunSettingsPanel::learningRateChanged, this, [this](double lr) {
         if (m_controller->isActive()) {
             m_controller->setLearningRate(lr); // takes effect at the next epoch
@@ -78,17 +87,21 @@ void MainWindow::buildUi()
         }
     });
     m_epochLabel = new QLabel;
+    m_epochLabel->setObjectName("epochLabel");
     m_epochLabel->setWordWrap(true);
     m_modelLabel = new QLabel;
+    m_modelLabel->setObjectName("modelLabel");
     m_modelLabel->setWordWrap(true);
     auto *side = new QWidget;
     auto *sideLayout = new QVBoxLayout(side);
-    sideLayout->addWidget(m_panel);
+    // The run buttons first: rows of the form below them appear and disappear with the task
+    // and mechanism, and must not move the buttons.
     sideLayout->addWidget(m_controls);
+    sideLayout->addWidget(m_panel);
     sideLayout->addWidget(m_epochLabel);
     sideLayout->addWidget(m_modelLabel);
     sideLayout->addStretch(1);
-    side->setMaximumWidth(320);
+    side->setFixedWidth(320); // a column of constant width: rows coming and going do not move the buttons
 
     m_curves = new attn::CurvesView;
     m_splitter = new QSplitter(Qt::Vertical);
@@ -164,6 +177,40 @@ void MainWindow::clearViews()
     m_views->clearFor(m_run.settings()); // the run about to be shown
 }
 
+namespace {
+
+// The run was trained on other data or with another mechanism than the form shows.
+bool isOtherRun(const RunSettings &form, const RunSettings &run)
+{
+    return form.task != run.task || form.model.attention != run.model.attention ||
+           form.dataFile != run.dataFile || form.testDataFile != run.testDataFile ||
+           form.sentenceFiles != run.sentenceFiles;
+}
+
+} // namespace
+
+void MainWindow::onFormChanged()
+{
+    if (!isOtherRun(settings(), m_run.settings()))
+        return;
+    const bool hadRun = !m_run.empty() || m_controller->isActive();
+    if (m_controller->isActive())
+        m_controller->abandon(); // its epochs would land under the new settings
+    // The epochs stay in m_run (File > Save session still saves them) but leave the screen.
+    m_timeline->pause();
+    m_timeline->setCount(0);
+    m_views->clearFor(settings());
+    m_curves->clear();
+    m_modelLabel->clear();
+    m_epochLabel->clear();
+    m_controls->progressBar()->setValue(0);
+    if (hadRun)
+        statusBar()->showMessage(tr("The views of the previous run (%1, %2) are cleared: press Train.")
+                                     .arg(QString::fromStdString(attn::toString(m_run.settings().task)),
+                                          QString::fromStdString(attn::toString(m_run.settings().model.attention))));
+    m_controls->updateButtons();
+}
+
 void MainWindow::beginRun(bool paused)
 {
     m_run.setSettings(settings());
@@ -181,15 +228,16 @@ void MainWindow::beginRun(bool paused)
 
 void MainWindow::onRunStarted(long long parameterCount, int batchesPerEpoch)
 {
-    m_modelLabel->setText(tr("%1\n%L2 parameters, %L3 batches per epoch")
-                              .arg(RunSettingsPanel::modelDescription(m_run.settings()))
-                              .arg(parameterCount)
-                              .arg(batchesPerEpoch));
+    m_modelLabel->setText(tr("%1\n%2, %3 per epoch")
+                              .arg(RunSettingsPanel::modelDescription(m_run.settings()),
+                                   countText(parameterCount, tr("parameter"), tr("parameters")),
+                                   countText(batchesPerEpoch, tr("batch"), tr("batches"))));
 }
 
 void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
 {
     m_run.append(s);
+    m_runSaved = false;
     if (s.epoch > 0)
         m_curves->appendEpoch(s);
     m_timeline->setCount(m_run.size()); // shows it if the slider follows training
@@ -245,11 +293,12 @@ bool MainWindow::saveSessionFile(const QString &path)
         QMessageBox::warning(this, tr("Cannot save the session"), error);
         return false;
     }
-    statusBar()->showMessage(tr("Saved the session (%1 epochs%2) to %3")
-                                 .arg(m_run.size())
+    statusBar()->showMessage(tr("Saved the session (%1%2) to %3")
+                                 .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
                                  .arg(m_run.model() ? tr(" and the model") : QString())
                                  .arg(path),
                              8000);
+    m_runSaved = true;
     return true;
 }
 
@@ -273,9 +322,10 @@ bool MainWindow::openSessionFile(const QString &path)
     m_timeline->setCount(m_run.size()); // shows the newest epoch
     if (!m_run.empty())
         showEpoch(m_run.size() - 1);
-    statusBar()->showMessage(tr("Opened %1: %2 epochs%3; drag the slider or press P to replay.")
+    m_runSaved = true; // as on disk
+    statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.")
                                  .arg(QFileInfo(path).fileName())
-                                 .arg(m_run.size())
+                                 .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
                                  .arg(model ? tr(" and the model") : QString()));
     m_controls->updateButtons();
     return true;
@@ -392,8 +442,42 @@ void MainWindow::saveLayout()
     saveRunSettings(store, settings());
 }
 
+bool MainWindow::hasUnsavedRun() const { return m_run.trainedEpochs() > 0 && !m_runSaved; }
+
+bool MainWindow::confirmQuit()
+{
+    QSettings store;
+    if (!hasUnsavedRun() || !store.value(kAskSaveOnQuit, true).toBool())
+        return true;
+    const QString epochs = countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs"));
+    QMessageBox box(QMessageBox::Question, tr("Save the session?"),
+                    m_controller->isActive()
+                        ? tr("The run still training (%1 so far) has not been saved.").arg(epochs)
+                        : tr("The run of %1 has not been saved.").arg(epochs),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Save it as a session to replay it later?"));
+    box.setDefaultButton(QMessageBox::Save);
+    auto *dontAsk = new QCheckBox(tr("Don't ask again"));
+    dontAsk->setObjectName("dontAskAgain");
+    box.setCheckBox(dontAsk); // the box owns it
+    const int answer = box.exec();
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (dontAsk->isChecked())
+        store.setValue(kAskSaveOnQuit, false);
+    if (answer != QMessageBox::Save)
+        return true;
+    const QString path = m_menus->askSaveSessionPath();
+    return !path.isEmpty() && saveSessionFile(path);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!confirmQuit()) {
+        event->ignore();
+        return;
+    }
     saveLayout();
     QMainWindow::closeEvent(event);
 }
+

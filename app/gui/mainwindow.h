@@ -74,6 +74,11 @@ public:
     /// The model File > Save model and Predict use: the newest epoch's, or one loaded.
     const TrainedModelPtr &trainedModel() const { return m_run.model(); }
 
+    /// A run with trained epochs that was never saved (nor opened from a session) is shown.
+    bool hasUnsavedRun() const;
+    /// QSettings key: false = quitting with an unsaved run does not ask to save it.
+    static const char *const kAskSaveOnQuit;
+
 signals:
     /// A prediction started by predictCsvFile is written (ok) or failed.
     void predictionFinished(bool ok);
@@ -93,6 +98,12 @@ private:
     void restoreLayout();
     void saveLayout();
     void beginRun(bool paused);
+    /// The form shows another task, data file or mechanism than the run shown: stops that run
+    /// and clears its views, curves and labels (no stale picture beside other settings).
+    void onFormChanged();
+    /// With an unsaved run (and the question not switched off): asks whether to save the
+    /// session first. False when the user cancels (or cancels choosing the file).
+    bool confirmQuit();
     /// Empties the timeline and the attention views (not the curves) before new history, and
     /// brings the run's main view to the front.
     void clearViews();
@@ -111,4 +122,5 @@ private:
     MainMenus *m_menus = nullptr;
     PredictionJob *m_prediction = nullptr;
     ThemeChoice m_theme = ThemeChoice::System;
+    bool m_runSaved = true; // m_run has no epoch since the last save (or open)
 };

@@ -2,13 +2,17 @@
 // The run buttons, the progress bar and the status lines of the training controller's states.
 #include "app/gui/runcontrols.h"
 
+#include "app/session/plural.h"
 #include "app/session/runhistory.h"
 
+#include <QAction>
 #include <QGridLayout>
 #include <QKeySequence>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+
+#include <utility>
 
 namespace {
 
@@ -24,21 +28,17 @@ QString formatDuration(double seconds)
 RunControls::RunControls(TrainingController *controller, const RunHistory *run, QWidget *parent)
     : QWidget(parent), m_controller(controller), m_run(run)
 {
-    m_train = new QPushButton(tr("Train"));
-    m_train->setShortcut(QKeySequence("Ctrl+Return"));
-    m_pause = new QPushButton(tr("Pause"));
-    m_pause->setShortcut(QKeySequence("Space"));
-    m_step = new QPushButton(tr("Step epoch"));
-    m_step->setShortcut(QKeySequence("Ctrl+Right"));
-    m_stop = new QPushButton(tr("Stop"));
-    m_stop->setShortcut(QKeySequence("Ctrl+."));
-    m_reset = new QPushButton(tr("Reset"));
-    m_reset->setShortcut(QKeySequence("Ctrl+R"));
-    m_train->setToolTip(tr("Train with the settings shown (Ctrl+Return)"));
-    m_pause->setToolTip(tr("Pause or resume between batches (Space)"));
-    m_step->setToolTip(tr("Train exactly one more epoch, then pause (Ctrl+Right)"));
-    m_stop->setToolTip(tr("Stop the run; its epochs stay available for replay (Ctrl+.)"));
-    m_reset->setToolTip(tr("Re-initialise the model with the seed shown and wait at epoch 0 (Ctrl+R)"));
+    m_trainAction = addRunAction("train", tr("Train"), QKeySequence("Ctrl+Return"),
+                                 tr("Train with the settings shown"), &m_train);
+    m_pauseAction = addRunAction("pause", tr("Pause"), QKeySequence("Space"),
+                                 tr("Pause or resume between batches"), &m_pause);
+    m_stepAction = addRunAction("step", tr("Step epoch"), QKeySequence("Ctrl+Right"),
+                                tr("Train exactly one more epoch, then pause"), &m_step);
+    m_stopAction = addRunAction("stop", tr("Stop"), QKeySequence("Ctrl+."),
+                                tr("Stop the run; its epochs stay available for replay"), &m_stop);
+    m_resetAction = addRunAction("reset", tr("Reset"), QKeySequence("Ctrl+R"),
+                                 tr("Re-initialise the model with the seed shown and wait at epoch 0"),
+                                 &m_reset);
     auto *buttons = new QGridLayout(this);
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_train, 0, 0);
@@ -46,26 +46,58 @@ RunControls::RunControls(TrainingController *controller, const RunHistory *run, 
     buttons->addWidget(m_step, 1, 0);
     buttons->addWidget(m_stop, 1, 1);
     buttons->addWidget(m_reset, 2, 0, 1, 2);
-    connect(m_train, &QPushButton::clicked, this, &RunControls::trainRequested);
-    connect(m_reset, &QPushButton::clicked, this, &RunControls::resetRequested);
-    connect(m_pause, &QPushButton::clicked, this, [this] {
-        if (m_controller->state() == TrainingWorker::State::Paused)
-            m_controller->resume();
-        else
-            m_controller->pause();
-    });
-    connect(m_step, &QPushButton::clicked, this, [this] {
-        if (m_controller->isActive())
+    connect(m_trainAction, &QAction::triggered, this, &RunControls::trainRequested);
+    connect(m_resetAction, &QAction::triggered, this, &RunControls::resetRequested);
+    connect(m_pauseAction, &QAction::triggered, this, &RunControls::togglePause);
+    connect(m_stepAction, &QAction::triggered, this, [this] {
+        if (m_controller->isActive()) {
             m_controller->step();
+            updateButtons();
+        }
     });
-    connect(m_stop, &QPushButton::clicked, m_controller, &TrainingController::stop);
+    connect(m_stopAction, &QAction::triggered, m_controller, &TrainingController::stop);
     m_progress = new QProgressBar;
     m_progress->setMinimumWidth(320);
     m_progress->setMaximumWidth(420);
     m_progress->setFormat(tr("epoch %p%"));
     m_rate = new QLabel;
-    connect(controller->worker(), &TrainingWorker::progress, this, &RunControls::onProgress);
+    connect(controller, &TrainingController::progress, this, &RunControls::onProgress);
     connect(controller, &TrainingController::stateChanged, this, &RunControls::onState);
+}
+
+QAction *RunControls::addRunAction(const QString &name, const QString &text, const QKeySequence &key,
+                                   const QString &toolTip, QPushButton **button)
+{
+    auto *action = new QAction(text, this);
+    action->setObjectName(name + "Action");
+    action->setShortcut(key);
+    action->setShortcutContext(Qt::WindowShortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(toolTip, key.toString(QKeySequence::NativeText)));
+    *button = new QPushButton(text);
+    (*button)->setObjectName(name + "Button");
+    (*button)->setToolTip(action->toolTip());
+    // Clicking does not take the focus, so the keyboard stays with the window's shortcuts.
+    (*button)->setFocusPolicy(Qt::TabFocus);
+    connect(*button, &QPushButton::clicked, action, &QAction::trigger);
+    return action;
+}
+
+QList<QAction *> RunControls::runActions() const
+{
+    return {m_trainAction, m_pauseAction, m_stepAction, m_stopAction, m_resetAction};
+}
+
+void RunControls::togglePause()
+{
+    if (!m_controller->isActive())
+        return;
+    // What was asked last decides, not the worker's report still on its way: a second Space
+    // right after the first resumes the run where it paused.
+    if (m_controller->isHolding())
+        m_controller->resume();
+    else
+        m_controller->pause();
+    updateButtons();
 }
 
 void RunControls::onProgress(const attn::ProgressInfo &p)
@@ -75,13 +107,13 @@ void RunControls::onProgress(const attn::ProgressInfo &p)
     m_progress->setFormat(tr("epoch %1 / %2: %p%").arg(p.epoch).arg(p.totalEpochs));
     m_rate->setText(tr("%L1 samples/s, ETA %2").arg(p.samplesPerSecond, 0, 'f', 0)
                         .arg(formatDuration(p.etaSeconds)));
-    if (m_controller->state() == TrainingWorker::State::Running)
-        emit statusMessage(tr("Training epoch %1 of %2 (%L3 of %L4 samples)...")
+    // The epoch and its samples are on the progress bar; the status line is left to events
+    // (a saved file, a stop), which a progress line 30 times a second would overwrite.
+    m_progress->setToolTip(tr("Training epoch %1 of %2 (%3 of %L4)")
                                .arg(p.epoch)
                                .arg(p.totalEpochs)
-                               .arg(p.samplesDone)
-                               .arg(p.samplesPerEpoch),
-                           0);
+                               .arg(countText(p.samplesDone, tr("sample"), tr("samples")))
+                               .arg(p.samplesPerEpoch));
 }
 
 void RunControls::onState(TrainingWorker::State state)
@@ -95,8 +127,8 @@ void RunControls::onState(TrainingWorker::State state)
                            0);
         break;
     case TrainingWorker::State::Finished:
-        emit statusMessage(tr("Finished %1 epochs: drag the slider or press P to replay.")
-                               .arg(m_run->empty() ? 0 : m_run->back().epoch),
+        emit statusMessage(tr("Finished %1: drag the slider or press P to replay.")
+                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs"))),
                            0);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));
@@ -111,10 +143,16 @@ void RunControls::onState(TrainingWorker::State state)
 void RunControls::updateButtons()
 {
     const bool active = m_controller->isActive();
-    const bool paused = m_controller->state() == TrainingWorker::State::Paused;
-    m_pause->setEnabled(active);
-    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
-    m_step->setEnabled(active);
-    m_stop->setEnabled(active);
-    m_train->setText(active ? tr("Restart") : tr("Train"));
+    m_pauseAction->setEnabled(active);
+    m_pauseAction->setText(active && m_controller->isHolding() ? tr("Resume") : tr("Pause"));
+    m_stepAction->setEnabled(active);
+    m_stopAction->setEnabled(active);
+    m_trainAction->setText(active ? tr("Restart") : tr("Train"));
+    // The buttons follow their actions (their texts carry no shortcut).
+    for (auto [action, button] : {std::pair{m_trainAction, m_train}, std::pair{m_pauseAction, m_pause},
+                                  std::pair{m_stepAction, m_step}, std::pair{m_stopAction, m_stop},
+                                  std::pair{m_resetAction, m_reset}}) {
+        button->setText(action->text());
+        button->setEnabled(action->isEnabled());
+    }
 }

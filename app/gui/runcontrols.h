@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// RunControls: Train / Pause / Step epoch / Stop / Reset with their shortcuts, enabled and named
-// after the training controller's state, and the run's progress: a progress bar and a
-// samples/s + ETA label for the status bar, and status lines for each state.
+// RunControls: Train / Pause / Step epoch / Stop / Reset as actions with their shortcuts (the
+// window adds them, so they work wherever the focus is and whatever the buttons say), the buttons
+// that trigger them, enabled and named after the training controller's state, and the run's
+// progress: a progress bar and a samples/s + ETA label for the status bar, and status lines.
 #pragma once
 
 #include "app/session/trainingcontroller.h"
 
 #include <QWidget>
 
+class QAction;
+class QKeySequence;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -22,6 +25,10 @@ public:
     /// The epoch progress bar and the samples/s + ETA label, for the status bar.
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *rateLabel() const { return m_rate; }
+    /// Train/Restart (Ctrl+Return), Pause/Resume (Space), Step epoch (Ctrl+Right), Stop (Ctrl+.)
+    /// and Reset (Ctrl+R), for the window to add (Qt::WindowShortcut). The buttons do not own
+    /// shortcuts: changing a button's text would clear it.
+    QList<QAction *> runActions() const;
     /// Enables and names the buttons after the controller's state.
     void updateButtons();
 
@@ -36,6 +43,10 @@ signals:
 private:
     void onProgress(const attn::ProgressInfo &p);
     void onState(TrainingWorker::State state);
+    void togglePause();
+    /// A shortcut-carrying action and the button that triggers it (objectName name + "Button").
+    QAction *addRunAction(const QString &name, const QString &text, const QKeySequence &key,
+                          const QString &toolTip, QPushButton **button);
 
     TrainingController *m_controller;
     const RunHistory *m_run;
@@ -44,6 +55,11 @@ private:
     QPushButton *m_step = nullptr;
     QPushButton *m_stop = nullptr;
     QPushButton *m_reset = nullptr;
+    QAction *m_trainAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_stepAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_resetAction = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_rate = nullptr;
 };

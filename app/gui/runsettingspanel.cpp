@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QRegularExpressionValidator>
@@ -26,17 +27,19 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
 {
     auto *form = new QFormLayout(this);
     m_task = new QComboBox;
-    const std::pair<TaskKind, QString> tasks[] = {
-        {TaskKind::Add, tr("Sum of the two values that follow the delimiters (0)")},
-        {TaskKind::Max, tr("Largest value of the sequence")},
-        {TaskKind::Feature, tr("Which of 32 input features carries the label (feature attention)")},
-        {TaskKind::Sentiment, tr("Positive or negative review sentence (amazon_cells + yelp)")}};
-    for (const auto &[kind, tip] : tasks) {
+    m_task->setObjectName("taskBox");
+    for (TaskKind kind : attn::allTaskKinds()) {
         m_task->addItem(QString::fromStdString(attn::toString(kind)), int(kind));
-        m_task->setItemData(m_task->count() - 1, tip, Qt::ToolTipRole);
+        m_task->setItemData(m_task->count() - 1, QString::fromStdString(attn::taskDescription(kind)),
+                            Qt::ToolTipRole);
     }
+    // What the task shown is: inputs, output, where the attention should go.
+    m_taskNote = new QLabel;
+    m_taskNote->setObjectName("taskDescription");
+    m_taskNote->setWordWrap(true);
     m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
     m_attention = new QComboBox;
+    m_attention->setObjectName("attentionBox");
     m_attention->setToolTip(tr("The mechanisms that apply to the task; \"none\" is the baseline "
                                "of about the same parameter count without attention"));
     m_cell = new QComboBox;
@@ -90,6 +93,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), m_seed));
     m_form = form;
     form->addRow(tr("Task"), m_task);
+    form->addRow(m_taskNote);
     form->addRow(tr("Attention"), m_attention);
     form->addRow(tr("Recurrent cell"), m_cell);
     form->addRow(tr("Hidden units"), m_hidden);
@@ -147,9 +151,11 @@ void RunSettingsPanel::showCsvSettings(const RunSettings &s)
     m_csv = s;
     const int item = m_task->findData(int(TaskKind::Csv));
     const QString label = tr("csv: %1").arg(QFileInfo(s.dataFile).fileName());
-    if (item < 0)
+    if (item < 0) {
         m_task->addItem(label, int(TaskKind::Csv));
-    else
+        m_task->setItemData(m_task->count() - 1,
+                            QString::fromStdString(attn::taskDescription(TaskKind::Csv)), Qt::ToolTipRole);
+    } else
         m_task->setItemText(item, label);
     showSettings(s);
 }
@@ -160,6 +166,7 @@ void RunSettingsPanel::updateSettingRows()
 {
     const auto task = TaskKind(m_task->currentData().toInt());
     const auto kind = attn::AttentionKind(m_attention->currentData().toInt());
+    m_taskNote->setText(QString::fromStdString(attn::taskDescription(task)));
     const bool sequence = task != TaskKind::Feature;
     const bool self = kind == attn::AttentionKind::SelfAttention;
     const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||

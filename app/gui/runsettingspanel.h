@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunSettingsPanel: the "Run" form of the main window: task, mechanism, cell, heads, sizes,
-// dropouts, tokenizer, epochs, batch size, learning rate and seed. It shows a RunSettings, reads
+// dropouts, tokenizer, epochs, batch size, learning rate and seed, with a line saying what the task
+// is (attn::taskDescription). It shows a RunSettings, reads
 // one back, shows only the rows that apply to the task and mechanism, and loads a task's
 // published defaults when another task is picked.
 #pragma once
@@ -14,6 +15,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -51,6 +53,7 @@ private:
 
     QFormLayout *m_form = nullptr;
     QComboBox *m_task = nullptr;
+    QLabel *m_taskNote = nullptr; // taskDescription() of the task shown
     QComboBox *m_attention = nullptr;
     QComboBox *m_cell = nullptr;
     QSpinBox *m_heads = nullptr;

@@ -2,6 +2,7 @@
 // Replay slider, Play/Pause and speed: drives which stored epoch snapshot the views show.
 #include "app/gui/timelinebar.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,10 +15,13 @@
 
 TimelineBar::TimelineBar(QWidget *parent) : QWidget(parent)
 {
+    // An action carries the shortcut (Help lists it); the button shows it.
+    m_playAction = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Replay"), this);
+    m_playAction->setObjectName("replayAction");
+    m_playAction->setShortcut(QKeySequence("P"));
+    m_playAction->setToolTip(tr("Replay the run from the selected epoch (P)"));
     m_play = new QToolButton;
-    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    m_play->setToolTip(tr("Replay the run from the selected epoch (P)"));
-    m_play->setShortcut(QKeySequence("P"));
+    m_play->setDefaultAction(m_playAction);
     m_slider = new QSlider(Qt::Horizontal);
     m_slider->setRange(0, 0);
     m_slider->setEnabled(false);
@@ -42,7 +46,7 @@ TimelineBar::TimelineBar(QWidget *parent) : QWidget(parent)
         updateLabel();
         emit currentIndexChanged(v);
     });
-    connect(m_play, &QToolButton::clicked, this, [this] { isPlaying() ? pause() : play(); });
+    connect(m_playAction, &QAction::triggered, this, [this] { isPlaying() ? pause() : play(); });
     connect(m_timer, &QTimer::timeout, this, &TimelineBar::advance);
     connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
         m_timer->setInterval(int(std::lround(1000.0 / speed())));
@@ -89,13 +93,13 @@ void TimelineBar::play()
     if (isFollowing())
         setCurrentIndex(0); // replay from the start when already at the end
     m_timer->start();
-    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    m_playAction->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
 }
 
 void TimelineBar::pause()
 {
     m_timer->stop();
-    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_playAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
 }
 
 bool TimelineBar::isPlaying() const { return m_timer->isActive(); }

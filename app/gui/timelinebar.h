@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QSlider;
@@ -45,6 +46,7 @@ private:
 
     int m_count = 0;
     QToolButton *m_play = nullptr;
+    QAction *m_playAction = nullptr; // Replay / pause the replay (P)
     QSlider *m_slider = nullptr;
     QLabel *m_label = nullptr;
     QComboBox *m_speed = nullptr;

@@ -30,9 +30,9 @@ attn::TrainerFactory CompareWorker::trainerFactory(const RunSettings &base)
     };
 }
 
-void CompareWorker::run(const RunSettings &base, const attn::CompareGrid &grid)
+void CompareWorker::run(const RunSettings &base, const attn::CompareGrid &grid, long long compareId)
 {
-    emit compareStarted(grid.size());
+    emit compareStarted(compareId, grid.size());
     QElapsedTimer sinceProgress;
     sinceProgress.start();
     int current = 0;
@@ -40,30 +40,30 @@ void CompareWorker::run(const RunSettings &base, const attn::CompareGrid &grid)
     callbacks.runStarted = [&](int runId, attn::AttentionKind mechanism, int runIndex,
                                std::uint64_t seed, attn::Trainer &trainer) {
         current = runId;
-        emit runStarted(runId, QString::fromStdString(attn::toString(mechanism)), runIndex,
+        emit runStarted(compareId, runId, QString::fromStdString(attn::toString(mechanism)), runIndex,
                         qulonglong(seed), trainer.model().parameterCount());
     };
     callbacks.batch = [&](const attn::ProgressInfo &info) {
         if (sinceProgress.elapsed() >= 33) { // ~30 updates per second at most
             sinceProgress.restart();
-            emit progress(current, info);
+            emit progress(compareId, current, info);
         }
         return m_stop ? attn::Trainer::Control::Stop : attn::Trainer::Control::Continue;
     };
     callbacks.epochDone = [&](int runId, const attn::EpochSnapshot &s) {
-        emit epochDone(runId, s);
+        emit epochDone(compareId, runId, s);
         return m_stop ? attn::Trainer::Control::Stop : attn::Trainer::Control::Continue;
     };
-    callbacks.runFinished = [&](const attn::CompareRun &r) { emit runFinished(r); };
+    callbacks.runFinished = [&](const attn::CompareRun &r) { emit runFinished(compareId, r); };
     std::size_t done = 0;
     try {
         done = attn::runCompare(grid, trainerFactory(base), callbacks).size();
     } catch (const std::exception &e) {
-        emit failed(QString::fromUtf8(e.what()));
+        emit failed(compareId, QString::fromUtf8(e.what()));
         return;
     }
     if (int(done) < grid.size()) // a stop dropped the rest
-        emit stopped();
+        emit stopped(compareId);
     else
-        emit finished();
+        emit finished(compareId);
 }

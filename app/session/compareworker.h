@@ -2,7 +2,8 @@
 // The compare worker: lives in its own QThread (Qt's worker-object pattern, as TrainingWorker)
 // and trains a compare grid (mechanisms x seeds, core/train/compare.h) run after run. A stop request
 // arrives through an atomic checked between batches; results leave as value types in queued
-// signals, progress at most ~30 times per second.
+// signals, progress at most ~30 times per second. Every signal carries the id of the compare it
+// belongs to (the one passed to run()), so a receiver can drop those of a replaced compare.
 #pragma once
 
 #include "app/session/runsettings.h"
@@ -44,20 +45,21 @@ public slots:
     /// calling (worker) thread until all are done or a stop is requested. Emits compareStarted,
     /// then per run runStarted, epochDone per epoch (progress in between) and runFinished; ends
     /// with exactly one of finished, stopped or failed.
-    void run(const RunSettings &base, const attn::CompareGrid &grid);
+    /// compareId: the caller's id of this compare, repeated by every signal it emits.
+    void run(const RunSettings &base, const attn::CompareGrid &grid, long long compareId);
 
 signals:
-    void compareStarted(int totalRuns);
+    void compareStarted(long long compareId, int totalRuns);
     /// Run runId (0-based, CompareGrid::cell order) of mechanism (toString name) with seed
     /// index runIndex (seed = base seed + runIndex) is built; parameters = its model's count.
-    void runStarted(int runId, const QString &mechanism, int runIndex, qulonglong seed,
-                    long long parameters);
-    void progress(int runId, const attn::ProgressInfo &info);
-    void epochDone(int runId, const attn::EpochSnapshot &snapshot);
-    void runFinished(const attn::CompareRun &run);
-    void finished();
-    void stopped();
-    void failed(const QString &message);
+    void runStarted(long long compareId, int runId, const QString &mechanism, int runIndex,
+                    qulonglong seed, long long parameters);
+    void progress(long long compareId, int runId, const attn::ProgressInfo &info);
+    void epochDone(long long compareId, int runId, const attn::EpochSnapshot &snapshot);
+    void runFinished(long long compareId, const attn::CompareRun &run);
+    void finished(long long compareId);
+    void stopped(long long compareId);
+    void failed(long long compareId, const QString &message);
 
 private:
     std::atomic<bool> m_stop{false};

@@ -31,6 +31,9 @@ public:
     int size() const { return int(m_snapshots.size()); }
     const attn::EpochSnapshot &at(int index) const { return m_snapshots[std::size_t(index)]; }
     const attn::EpochSnapshot &back() const { return m_snapshots.back(); }
+    /// The epochs trained: the newest snapshot's epoch (epoch 0, the untrained one, does not
+    /// count); 0 when empty. Live and reopened runs both count this way.
+    int trainedEpochs() const { return m_snapshots.empty() ? 0 : m_snapshots.back().epoch; }
     /// Stores the next epoch's snapshot.
     void append(const attn::EpochSnapshot &s) { m_snapshots.push_back(s); }
     /// Forgets every snapshot (a new run); the model stays until the run sends a new one.

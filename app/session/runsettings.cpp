@@ -95,6 +95,18 @@ TaskData makeCsvTaskData(const RunSettings &settings, CsvTaskInfo *info)
     return makeCsvTask(csvTaskSpec(settings), dataRng, info);
 }
 
+std::string runMetricName(const RunSettings &settings)
+{
+    if (settings.task == TaskKind::Csv) {
+        try {
+            return metricName(makeCsvTaskData(settings).loss);
+        } catch (const std::exception &) {
+            // a file that cannot be read: makeTrainer will say why when the run starts
+        }
+    }
+    return metricName(taskDefaults(settings.task).loss);
+}
+
 namespace {
 
 /// Class labels that are all numbers were read as numbers (csv: "1", "2"); any word: as text.

@@ -69,6 +69,10 @@ attn::CsvTaskSpec csvTaskSpec(const RunSettings &settings);
 /// FILE:LINE:COLUMN, std::invalid_argument for a bad layout or task type.
 attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *info = nullptr);
 
+/// The validation metric a run of settings reports ("accuracy" or "mae", attn::metricName of
+/// its loss), for naming it before any epoch is trained: the task's loss; csv: the loss the
+/// file's target calls for (the file is read; the csv defaults' if it cannot be).
+std::string runMetricName(const RunSettings &settings);
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
 /// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size).

@@ -400,6 +400,10 @@ std::optional<Session> loadSession(const QString &path, QString *error)
         return std::nullopt;
     }
     const QByteArray bytes = file.readAll();
+    if (bytes.trimmed().isEmpty()) {
+        *error = QStringLiteral("%1: the file is empty").arg(path);
+        return std::nullopt;
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -407,7 +411,7 @@ std::optional<Session> loadSession(const QString &path, QString *error)
         const qsizetype lineStart = before.lastIndexOf('\n') + 1;
         const qsizetype line = before.count('\n') + 1;
         const qsizetype column = QString::fromUtf8(before.mid(lineStart)).size() + 1; // characters
-        *error = QStringLiteral("%1:%2:%3: %4")
+        *error = QStringLiteral("%1: the file is damaged at line %2, column %3: %4")
                      .arg(path, QString::number(line), QString::number(column),
                           parseError.errorString());
         return std::nullopt;

@@ -40,7 +40,9 @@ bool saveSession(const QString &path, const Session &session, QString *error);
 /// Reads a file written by saveSession; relative paths come back absolute (from the session
 /// file's folder). Returns nullopt and sets *error on any problem, loading nothing in part:
 ///   "PATH: <reason>" when the file cannot be read;
-///   "PATH:LINE:COLUMN: <QJsonParseError text>" when it is not JSON (line and column 1-based);
+///   "PATH: the file is empty";
+///   "PATH: the file is damaged at line L, column C: <QJsonParseError text>" when it is not
+///   JSON (QJsonParseError's byte offset as a 1-based line and column in characters);
 ///   "PATH: not an Attention Studio session (format \"x\")";
 ///   "PATH: written by a newer version (2); this one reads version 1";
 ///   "PATH: settings.KEY: expected ..." for each invalid setting (runSettingsFromMap), "; "-joined;

@@ -35,18 +35,18 @@ void TrainingWorker::requestStop()
 
 void TrainingWorker::requestLearningRate(double lr) { m_pendingLearningRate = lr; }
 
-bool TrainingWorker::waitWhilePaused()
+bool TrainingWorker::waitWhilePaused(long long runId)
 {
     if (!m_pause || stopRequested())
         return !stopRequested();
-    emit stateChanged(State::Paused);
+    emit stateChanged(runId, State::Paused);
     {
         QMutexLocker lock(&m_mutex);
         while (m_pause && !stopRequested())
             m_wake.wait(&m_mutex);
     }
     if (!stopRequested())
-        emit stateChanged(State::Running);
+        emit stateChanged(runId, State::Running);
     return !stopRequested();
 }
 
@@ -55,45 +55,45 @@ long long TrainingWorker::nextRunId() { return ++m_newestRunId; }
 void TrainingWorker::run(const RunSettings &settings, long long runId)
 {
     m_runId = runId; // a stop requested since nextRunId() handed out runId still applies
-    emit runBegan();
+    emit runBegan(runId);
     std::unique_ptr<attn::Trainer> trainer;
     attn::ModelSpec spec;
     try {
         trainer = makeTrainer(settings, &spec);
     } catch (const std::exception &e) {
-        emit failed(QString::fromUtf8(e.what()));
-        emit stateChanged(State::Failed);
+        emit failed(runId, QString::fromUtf8(e.what()));
+        emit stateChanged(runId, State::Failed);
         return;
     }
-    emit runStarted(trainer->model().parameterCount(), trainer->batchesPerEpoch());
-    emit stateChanged(m_pause ? State::Paused : State::Running);
-    emit snapshotReady(trainer->evaluateSnapshot());
-    emit modelReady(attn::captureTrainedModel(trainer->model(), spec, 0));
+    emit runStarted(runId, trainer->model().parameterCount(), trainer->batchesPerEpoch());
+    emit stateChanged(runId, m_pause ? State::Paused : State::Running);
+    emit snapshotReady(runId, trainer->evaluateSnapshot());
+    emit modelReady(runId, attn::captureTrainedModel(trainer->model(), spec, 0));
 
     QElapsedTimer sinceProgress;
     sinceProgress.start();
     auto onBatch = [&](const attn::ProgressInfo &info) {
         if (sinceProgress.elapsed() >= 33) { // ~30 updates per second at most
             sinceProgress.restart();
-            emit progress(info);
+            emit progress(runId, info);
         }
-        if (!waitWhilePaused())
+        if (!waitWhilePaused(runId))
             return attn::Trainer::Control::Stop;
         return attn::Trainer::Control::Continue;
     };
 
     while (!trainer->finished()) {
-        if (!waitWhilePaused())
+        if (!waitWhilePaused(runId))
             break;
         if (const double lr = m_pendingLearningRate.exchange(0.0); lr > 0.0)
             trainer->setLearningRate(lr);
         const auto snapshot = trainer->trainEpoch(onBatch);
         if (!snapshot)
             break;
-        emit snapshotReady(*snapshot);
-        emit modelReady(attn::captureTrainedModel(trainer->model(), spec, trainer->epoch()));
+        emit snapshotReady(runId, *snapshot);
+        emit modelReady(runId, attn::captureTrainedModel(trainer->model(), spec, trainer->epoch()));
         if (m_pauseAfterEpoch.exchange(false))
             m_pause = true;
     }
-    emit stateChanged(stopRequested() ? State::Stopped : State::Finished);
+    emit stateChanged(runId, stopRequested() ? State::Stopped : State::Finished);
 }

@@ -2,7 +2,8 @@
 // The training worker: lives in its own QThread and owns the model. run() trains epoch by epoch;
 // pause, resume, step-one-epoch, stop and learning-rate changes arrive through atomics (checked
 // between batches, since run() keeps the worker's event loop busy). Results leave as immutable
-// value snapshots in queued signals; progress at most ~30 times per second.
+// value snapshots in queued signals; progress at most ~30 times per second. Every signal carries
+// the id of the run it belongs to, so a receiver can drop what a replaced run still had queued.
 #pragma once
 
 #include "app/session/runsettings.h"
@@ -43,18 +44,19 @@ public slots:
     void run(const RunSettings &settings, long long runId);
 
 signals:
-    void runBegan(); // first thing run() does, before the data is generated
-    void runStarted(long long parameterCount, int batchesPerEpoch);
-    void snapshotReady(const attn::EpochSnapshot &snapshot);
+    // runId: the id run() was called with (from nextRunId()).
+    void runBegan(long long runId); // first thing run() does, before the data is generated
+    void runStarted(long long runId, long long parameterCount, int batchesPerEpoch);
+    void snapshotReady(long long runId, const attn::EpochSnapshot &snapshot);
     /// A copy of the weights after each snapshot's epoch (for File > Save model and Predict).
-    void modelReady(const TrainedModelPtr &model);
-    void progress(const attn::ProgressInfo &info);
-    void stateChanged(TrainingWorker::State state);
-    void failed(const QString &message);
+    void modelReady(long long runId, const TrainedModelPtr &model);
+    void progress(long long runId, const attn::ProgressInfo &info);
+    void stateChanged(long long runId, TrainingWorker::State state);
+    void failed(long long runId, const QString &message);
 
 private:
     /// Blocks while paused; returns false when a stop was requested.
-    bool waitWhilePaused();
+    bool waitWhilePaused(long long runId);
 
     bool stopRequested() const { return m_stopUpTo.load() >= m_runId.load(); }
 

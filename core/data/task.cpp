@@ -60,6 +60,29 @@ std::vector<std::string> sentimentDefaultFiles()
     return {"amazon_cells_labelled.txt", "yelp_labelled.txt"};
 }
 
+std::string taskDescription(TaskKind kind)
+{
+    switch (kind) {
+    case TaskKind::Add:
+        return "Inputs: 20 random values in 0..1; two of them follow a 0 (the delimiters). Output: "
+               "half their sum. Attention should go to the two steps right after the zeros.";
+    case TaskKind::Max:
+        return "Inputs: 10 values, mostly near 0, a few large. Output: the largest value. "
+               "Attention should go to the step that holds it.";
+    case TaskKind::Feature:
+        return "Inputs: 32 random features; the label is copied into feature 1. Output: the label "
+               "(0 or 1). Attention should go to feature 1, the only one that carries information.";
+    case TaskKind::Sentiment:
+        return "Inputs: a review sentence as word ids (amazon_cells + yelp). Output: positive or "
+               "negative. No ground truth: the opinion words (\"great\", \"bad\") should draw the "
+               "attention, not the padding.";
+    case TaskKind::Csv:
+        return "Inputs: the sequences of your CSV file. Output: its target column (a value or a "
+               "class). Ground truth only from gt columns: attention should go where they say.";
+    }
+    return {};
+}
+
 TaskDefaults taskDefaults(TaskKind kind)
 {
     TaskDefaults d;

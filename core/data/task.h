@@ -54,6 +54,10 @@ std::vector<TaskKind> allTaskKinds();
 /// none (with the published one moved to the front); feature: feature, none.
 std::vector<AttentionKind> applicableAttention(TaskKind kind);
 
+/// One line for a new user saying what the task is: its inputs, its output and where the
+/// attention should go (a summary of the task's section in docs/tasks.md).
+std::string taskDescription(TaskKind kind);
+
 /// A task's published model and training defaults (docs/tasks.md, "Published defaults").
 struct TaskDefaults {
     ModelConfig model;

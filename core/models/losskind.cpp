@@ -15,4 +15,9 @@ std::string toString(LossKind kind)
     return "?";
 }
 
+std::string metricName(LossKind kind)
+{
+    return kind == LossKind::BinaryCrossEntropy || kind == LossKind::SoftmaxCrossEntropy ? "accuracy" : "mae";
+}
+
 } // namespace attn

@@ -12,4 +12,8 @@ enum class LossKind { Mse, Mae, BinaryCrossEntropy, SoftmaxCrossEntropy };
 
 std::string toString(LossKind kind); // "mse", "mae", "bce", "softmax-ce"
 
+/// The validation metric a model trained with this loss reports: "accuracy" for the
+/// classification losses (BCE, softmax cross-entropy), else "mae" (the Trainer's rule).
+std::string metricName(LossKind kind);
+
 } // namespace attn

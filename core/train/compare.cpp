@@ -62,6 +62,16 @@ bool higherIsBetter(const std::string &metricName)
     return metricName == "accuracy";
 }
 
+std::string metricTitle(const std::string &metricName)
+{
+    return metricName == "accuracy" ? "accuracy (%)" : "MAE";
+}
+
+std::string bestName(const std::string &metricName)
+{
+    return higherIsBetter(metricName) ? "max" : "min";
+}
+
 std::pair<double, int> bestMetric(const std::vector<EpochSnapshot> &history, bool higher)
 {
     if (history.empty())
@@ -234,7 +244,7 @@ std::string compareTableMarkdown(const std::vector<CompareRow> &rows, const std:
     const bool accuracy = metricName == "accuracy";
     const double scale = accuracy ? 100.0 : 1.0; // the README's table shows accuracy in percent
     const int decimals = accuracy ? 2 : 4;
-    std::string out = std::string("| mechanism | runs | ") + (higherIsBetter(metricName) ? "max" : "min") +
+    std::string out = std::string("| mechanism | runs | ") + bestName(metricName) +
                       " | mean | std | parameters |\n|---|---:|---:|---:|---:|---:|\n";
     for (const CompareRow &r : rows)
         out += "| " + toString(r.mechanism) + " | " + std::to_string(r.runs) + " | " +
@@ -245,7 +255,7 @@ std::string compareTableMarkdown(const std::vector<CompareRow> &rows, const std:
 
 std::string compareTableCsv(const std::vector<CompareRow> &rows, const std::string &metricName)
 {
-    std::string out = std::string("mechanism,runs,") + (higherIsBetter(metricName) ? "max" : "min") +
+    std::string out = std::string("mechanism,runs,") + bestName(metricName) +
                       ",mean,std,parameters\n";
     for (const CompareRow &r : rows)
         out += toString(r.mechanism) + "," + std::to_string(r.runs) + "," + exactNumber(r.best) + "," +

@@ -46,6 +46,10 @@ struct CompareRow {
 /// True for "accuracy" (higher is better), false for "mae" and every other metric (a loss-like
 /// error: lower is better).
 bool higherIsBetter(const std::string &metricName);
+/// How a table names a metric: "accuracy (%)" (shown in percent) or "MAE".
+std::string metricTitle(const std::string &metricName);
+/// "max" when higherIsBetter(metricName), else "min": the best run of a mechanism.
+std::string bestName(const std::string &metricName);
 
 /// The best validation metric of a run and its 1-based epoch: the maximum of the metric over the
 /// epochs for classification (accuracy), the minimum for regression (MAE). The first epoch wins a

@@ -34,9 +34,7 @@ void SnapshotBuilder::fill(EpochSnapshot &s, int epoch, int totalEpochs, double 
     s.totalEpochs = totalEpochs;
     s.valLoss = valLoss;
     s.metric = metric;
-    const bool classification = m_task.loss == LossKind::BinaryCrossEntropy ||
-                                m_task.loss == LossKind::SoftmaxCrossEntropy;
-    s.metricName = classification ? "accuracy" : "mae";
+    s.metricName = metricName(m_task.loss);
     fillProbe(s);
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // CompareWindow on the offscreen platform: the task's mechanisms as checkboxes, a tiny real
 // compare in the worker thread whose table fills run by run and matches summarize() of the
-// results, CSV and PNG export, stop between batches, and a failing run reported in the window.
+// results, CSV and PNG export, stop between batches, a failing run reported in the window, the
+// metric named from the task as the command line names it (a CSV classification file: accuracy,
+// max), and the choices persisting per task (QSettings in a temporary directory).
 #include "app/gui/comparewindow.h"
 
 #include "core/train/compare.h"
@@ -11,6 +13,8 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
+#include <QSettings>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -55,12 +59,28 @@ QStringList column(const QTableWidget *table, int c)
 class TestCompareWindow : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void offersTheTasksMechanisms();
     void tinyCompareFillsTheTableAndExports();
     void stopEndsTheCompareBetweenBatches();
     void reportsAFailedRun();
     void refusesToStartWithoutMechanisms();
+    void namesTheMetricFromTheTask();
+    void choicesPersistPerTask();
+
+private:
+    QTemporaryDir m_config;
 };
+
+void TestCompareWindow::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    // Keep the user's real settings out of the test.
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
+    QApplication::setOrganizationName("attention-studio-test");
+    QApplication::setApplicationName("tst_comparewindow");
+}
 
 void TestCompareWindow::offersTheTasksMechanisms()
 {
@@ -183,6 +203,42 @@ void TestCompareWindow::refusesToStartWithoutMechanisms()
     QVERIFY(!window.start());
     QCOMPARE(window.statusText(), QString("Check at least one mechanism."));
     QVERIFY(!window.isRunning());
+}
+
+void TestCompareWindow::namesTheMetricFromTheTask()
+{
+    // GunPoint is a two-class file: accuracy, higher is better, as the command line says.
+    RunSettings csv = RunSettings::defaults(attn::TaskKind::Csv);
+    csv.dataFile = QStringLiteral(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt");
+    CompareWindow gunPoint(csv);
+    QCOMPARE(gunPoint.table()->horizontalHeaderItem(2)->text(), QString("max"));
+    QString caption;
+    for (QLabel *label : gunPoint.findChildren<QLabel *>())
+        if (label->text().startsWith("Best validation"))
+            caption = label->text();
+    QVERIFY2(caption.startsWith("Best validation accuracy (%) of each run over its 20 epochs; max,"),
+             qPrintable(caption));
+    // A regression task: MAE, lower is better.
+    CompareWindow add(RunSettings::defaults(attn::TaskKind::Add));
+    QCOMPARE(add.table()->horizontalHeaderItem(2)->text(), QString("min"));
+}
+
+void TestCompareWindow::choicesPersistPerTask()
+{
+    QSettings().remove("compare");
+    {
+        CompareWindow window(tinyMax());
+        window.setRuns(4);
+        window.setCheckedMechanisms({AttentionKind::Bahdanau, AttentionKind::Local});
+    }
+    CompareWindow again(tinyMax());
+    QCOMPARE(again.runs(), 4);
+    QCOMPARE(names(again.checkedMechanisms()), QString("bahdanau,local"));
+    // Another task keeps its own (here: the defaults).
+    CompareWindow add(RunSettings::defaults(attn::TaskKind::Add));
+    QCOMPARE(add.runs(), 10);
+    QCOMPARE(names(add.checkedMechanisms()), names({attn::taskDefaults(attn::TaskKind::Add).model.attention,
+                                                    AttentionKind::None}));
 }
 
 QTEST_MAIN(TestCompareWindow)

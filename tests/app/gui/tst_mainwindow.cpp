@@ -3,19 +3,25 @@
 // that epoch, Reset waits at the untrained epoch 0 and Step advances exactly one epoch, and the
 // settings and view choices persist through QSettings (in a temporary directory).
 #include "app/gui/csvimportdialog.h"
+#include "app/gui/mainmenus.h"
 #include "app/gui/mainwindow.h"
 #include "app/session/metatypes.h"
 #include "app/gui/timelinebar.h"
+#include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
 
+#include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QDialogButtonBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QUrl>
 #include <QFile>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QTimer>
 #include <QTabWidget>
 
@@ -66,6 +72,12 @@ private slots:
     void damagedSettingsFallBack();
     void sessionAndModelRoundTrip();
     void droppedUcrFileTrainsThroughTheImportDialog();
+    void anotherMechanismClearsTheViewsAndNoneShowsTheGroundTruth();
+    void anotherTaskDuringTrainingStopsAndClears();
+    void countsInWordsAndTheSameLiveAndReopened();
+    void helpListsEveryShortcut();
+    void eachTaskSaysWhatItIs();
+    void quittingWithAnUnsavedRunAsks();
 
 private:
     QTemporaryDir m_config;
@@ -272,7 +284,7 @@ void TestMainWindow::sessionAndModelRoundTrip()
         }
     });
     QVERIFY(!window.openSessionFile(broken.fileName()));
-    QVERIFY2(shown.startsWith(broken.fileName() + ":1:"), qPrintable(shown));
+    QVERIFY2(shown.startsWith(broken.fileName() + ": the file is damaged at line 1, column "), qPrintable(shown));
     QCOMPARE(window.history().size(), trained.size());
     QVERIFY(window.trainedModel());
 }
@@ -312,6 +324,174 @@ void TestMainWindow::droppedUcrFileTrainsThroughTheImportDialog()
     QCOMPARE(window.history().back().metricName, std::string("accuracy"));
     window.controller()->stop();
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isActive(), 30000);
+}
+
+void TestMainWindow::anotherMechanismClearsTheViewsAndNoneShowsTheGroundTruth()
+{
+    MainWindow window(smallRun(2));
+    window.show();
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    auto *model = window.findChild<QLabel *>("modelLabel");
+    auto *attention = window.findChild<QComboBox *>("attentionBox");
+    QVERIFY(model && attention);
+    QVERIFY(model->text().contains("luong"));
+    QCOMPARE(window.curvesView()->pointCount(), 2);
+    QVERIFY(window.heatmapView()->panelIndex("Attention") >= 0);
+
+    // Picking `none` leaves nothing of the luong run on screen.
+    attention->setCurrentIndex(attention->findText("none"));
+    QCOMPARE(window.heatmapView()->panelCount(), 0);
+    QCOMPARE(window.curvesView()->pointCount(), 0);
+    QCOMPARE(window.timeline()->count(), 0);
+    QVERIFY(model->text().isEmpty());
+    QVERIFY(window.findChild<QLabel *>("epochLabel")->text().isEmpty());
+
+    // `none` trained: the window says the model has no attention and still shows the truth.
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    QVERIFY(model->text().contains("no attention"));
+    QCOMPARE(window.curvesView()->noAlignmentNote(), QStringLiteral("this model has no attention"));
+    QVERIFY(window.heatmapView()->title().contains("this model has no attention"));
+    QCOMPARE(window.heatmapView()->panelIndex("Attention"), -1);
+    const int truth = window.heatmapView()->panelIndex("Ground truth");
+    QVERIFY(truth >= 0);
+    QCOMPARE(window.heatmapView()->cellValue(truth, 0, 0),
+             double(window.history().back().groundTruth.at(0, 0)));
+}
+
+void TestMainWindow::anotherTaskDuringTrainingStopsAndClears()
+{
+    MainWindow window(smallRun(100000));
+    window.show();
+    window.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(window.curvesView()->pointCount() >= 1, 60000);
+    auto *task = window.findChild<QComboBox *>("taskBox");
+    QVERIFY(task);
+    task->setCurrentIndex(task->findText("add"));
+    QCOMPARE(window.controller()->state(), TrainingWorker::State::Stopped);
+    QVERIFY(!window.controller()->isActive());
+    QCOMPARE(window.curvesView()->pointCount(), 0);
+    QCOMPARE(window.heatmapView()->panelCount(), 0);
+    // Whatever the stopped run still had on its way does not come back on screen.
+    const std::size_t kept = window.history().size();
+    QTest::qWait(500);
+    QCOMPARE(window.history().size(), kept);
+    QCOMPARE(window.curvesView()->pointCount(), 0);
+    QCOMPARE(window.timeline()->count(), 0);
+    QCOMPARE(window.controller()->state(), TrainingWorker::State::Stopped);
+}
+
+void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
+{
+    RunSettings s = smallRun(1);
+    s.size = {32, 32}; // one batch of 32
+    MainWindow window(s);
+    window.show();
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    QVERIFY2(window.findChild<QLabel *>("modelLabel")->text().endsWith("parameters, 1 batch per epoch"),
+             qPrintable(window.findChild<QLabel *>("modelLabel")->text()));
+    QCOMPARE(window.statusBar()->currentMessage(),
+             QStringLiteral("Finished 1 epoch: drag the slider or press P to replay."));
+    QTemporaryDir dir;
+    const QString path = dir.filePath("one.attnsession");
+    QVERIFY(window.saveSessionFile(path));
+    QVERIFY2(window.statusBar()->currentMessage().startsWith("Saved the session (1 epoch and the model)"),
+             qPrintable(window.statusBar()->currentMessage()));
+    MainWindow reopened(smallRun(1));
+    QVERIFY(reopened.openSessionFile(path));
+    QVERIFY2(reopened.statusBar()->currentMessage().startsWith("Opened one.attnsession: 1 epoch and the model;"),
+             qPrintable(reopened.statusBar()->currentMessage()));
+}
+
+void TestMainWindow::helpListsEveryShortcut()
+{
+    MainWindow window(smallRun(1));
+    const QString help = window.menus()->shortcutsHtml();
+    int shortcuts = 0;
+    for (const QAction *a : window.findChildren<QAction *>()) {
+        const QString key = a->shortcut().toString(QKeySequence::NativeText);
+        if (key.isEmpty())
+            continue;
+        ++shortcuts;
+        QVERIFY2(help.contains("<td>" + key.toHtmlEscaped() + "</td>"), qPrintable(key + " missing in " + help));
+    }
+    QVERIFY(shortcuts >= 12); // run controls, replay, files, exports, compare, quit
+    for (const char *key : {"Space", "Ctrl+Return", "Ctrl+.", "Ctrl+Right", "Ctrl+R", "P", "Ctrl+K"})
+        QVERIFY2(help.contains(QStringLiteral("<td>%1</td>").arg(QKeySequence(key).toString(QKeySequence::NativeText))),
+                 key);
+    QVERIFY(help.contains("Pause or resume between batches"));
+}
+
+void TestMainWindow::eachTaskSaysWhatItIs()
+{
+    MainWindow window(smallRun(1));
+    auto *task = window.findChild<QComboBox *>("taskBox");
+    auto *note = window.findChild<QLabel *>("taskDescription");
+    QVERIFY(task && note);
+    QStringList seen;
+    for (attn::TaskKind kind : attn::allTaskKinds()) {
+        task->setCurrentIndex(task->findText(QString::fromStdString(attn::toString(kind))));
+        QCOMPARE(note->text(), QString::fromStdString(attn::taskDescription(kind)));
+        QVERIFY(note->text().contains("Inputs:") && note->text().contains("Output:"));
+        QVERIFY(!seen.contains(note->text()));
+        seen << note->text();
+    }
+}
+
+void TestMainWindow::quittingWithAnUnsavedRunAsks()
+{
+    QSettings().remove(MainWindow::kAskSaveOnQuit);
+    // Answers the question box (if one comes up) as the user would; records that it came.
+    QString asked;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    bool dontAsk = false;
+    QTimer answerer;
+    connect(&answerer, &QTimer::timeout, this, [&] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            asked = box->text();
+            box->checkBox()->setChecked(dontAsk);
+            box->button(answer)->click();
+        }
+    });
+    answerer.start(20);
+
+    MainWindow window(smallRun(1));
+    window.show();
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    QVERIFY(window.hasUnsavedRun());
+    // Cancel: the window stays.
+    QVERIFY(!window.close());
+    QCOMPARE(asked, QStringLiteral("The run of 1 epoch has not been saved."));
+    QVERIFY(window.isVisible());
+    // Discard and do not ask again: it closes and the choice is stored.
+    asked.clear();
+    answer = QMessageBox::Discard;
+    dontAsk = true;
+    QVERIFY(window.close());
+    QVERIFY(!asked.isEmpty());
+    QCOMPARE(QSettings().value(MainWindow::kAskSaveOnQuit).toBool(), false);
+    // The next window with an unsaved run closes without asking.
+    MainWindow next(smallRun(1));
+    next.show();
+    next.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(next.controller()->state(), TrainingWorker::State::Finished, 60000);
+    asked.clear();
+    QVERIFY(next.close());
+    QVERIFY(asked.isEmpty());
+    // A saved run does not ask either.
+    QSettings().remove(MainWindow::kAskSaveOnQuit);
+    MainWindow saved(smallRun(1));
+    saved.show();
+    saved.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(saved.controller()->state(), TrainingWorker::State::Finished, 60000);
+    QTemporaryDir dir;
+    QVERIFY(saved.saveSessionFile(dir.filePath("saved.attnsession")));
+    QVERIFY(!saved.hasUnsavedRun());
+    QVERIFY(saved.close());
+    QVERIFY(asked.isEmpty());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -8,7 +8,9 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -28,19 +30,33 @@ RunSettings smallRun(int epochs)
 class TestWorker : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { registerMetaTypes(); }
+    void initTestCase();
     void snapshotPerEpoch();
     void pauseHoldsAndStepAdvancesByOne();
     void stopEndsTheRun();
     void stopRightAfterStartStopsTheRun();
     void badSettingsReportAnError();
     void closingTheWindowMidEpochExitsCleanly();
+
+private:
+    QTemporaryDir m_config;
 };
+
+void TestWorker::initTestCase()
+{
+    registerMetaTypes();
+    QVERIFY(m_config.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
+    QApplication::setOrganizationName("attention-studio-test");
+    QApplication::setApplicationName("tst_worker");
+    QSettings().setValue(MainWindow::kAskSaveOnQuit, false); // closing mid-run must not ask
+}
 
 void TestWorker::snapshotPerEpoch()
 {
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     QSignalSpy states(&controller, &TrainingController::stateChanged);
     controller.start(smallRun(3));
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Finished, 60000);
@@ -58,7 +74,7 @@ void TestWorker::snapshotPerEpoch()
 void TestWorker::pauseHoldsAndStepAdvancesByOne()
 {
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     controller.start(smallRun(50));
     controller.pause(); // takes effect at the next batch boundary
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Paused, 30000);
@@ -82,7 +98,7 @@ void TestWorker::pauseHoldsAndStepAdvancesByOne()
 void TestWorker::stopEndsTheRun()
 {
     TrainingController controller;
-    QSignalSpy progress(controller.worker(), &TrainingWorker::progress);
+    QSignalSpy progress(&controller, &TrainingController::progress);
     controller.start(smallRun(1000));
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000);
     controller.stop();
@@ -96,7 +112,7 @@ void TestWorker::stopRightAfterStartStopsTheRun()
 {
     // The stop reaches the worker before the queued run begins: it must not be forgotten.
     TrainingController controller;
-    QSignalSpy snapshots(controller.worker(), &TrainingWorker::snapshotReady);
+    QSignalSpy snapshots(&controller, &TrainingController::snapshotReady);
     controller.start(smallRun(200));
     controller.stop();
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Stopped, 30000);
@@ -109,7 +125,7 @@ void TestWorker::stopRightAfterStartStopsTheRun()
 void TestWorker::badSettingsReportAnError()
 {
     TrainingController controller;
-    QSignalSpy failed(controller.worker(), &TrainingWorker::failed);
+    QSignalSpy failed(&controller, &TrainingController::failed);
     RunSettings s = smallRun(1);
     s.train.batchSize = 100000; // more than the training set
     controller.start(s);
@@ -124,7 +140,7 @@ void TestWorker::closingTheWindowMidEpochExitsCleanly()
 {
     auto *window = new MainWindow(smallRun(1000));
     window->show();
-    QSignalSpy progress(window->controller()->worker(), &TrainingWorker::progress);
+    QSignalSpy progress(window->controller(), &TrainingController::progress);
     window->startTraining();
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000); // inside an epoch
     QTRY_VERIFY_WITH_TIMEOUT(!window->history().empty(), 30000);

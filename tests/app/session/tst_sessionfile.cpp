@@ -442,16 +442,16 @@ void TestSessionFile::unreadableAndNonJsonFiles()
     writeText(broken, "{\n  \"format\": \"attention-studio-session\",\n  \"version\": 1\n"
                       "  \"model\": \"x\"\n}\n");
     QVERIFY(!loadSession(broken, &error));
-    QCOMPARE(error, broken + ":4:4: unterminated object");
+    QCOMPARE(error, broken + ": the file is damaged at line 4, column 4: unterminated object");
 
     // Columns count characters, not UTF-8 bytes.
     writeText(broken, "{\"format\": \"é\" x}");
     QVERIFY(!loadSession(broken, &error));
-    QCOMPARE(error, broken + ":1:17: unterminated object"); // x is column 16; 18 in bytes
+    QCOMPARE(error, broken + ": the file is damaged at line 1, column 17: unterminated object"); // x is column 16; 18 in bytes
 
     writeText(broken, "");
     QVERIFY(!loadSession(broken, &error));
-    QCOMPARE(error, broken + ":1:1: illegal value");
+    QCOMPARE(error, broken + ": the file is empty");
 
     writeText(broken, "[1, 2]");
     QVERIFY(!loadSession(broken, &error));
