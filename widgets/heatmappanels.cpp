@@ -41,6 +41,9 @@ HeatmapPanels::HeatmapPanels(QCustomPlot *plot, QCPLayoutGrid *panelLayout,
     m_colorScale = makeWeightColorScale(m_plot, gradient, tr("weight"));
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
     m_colorScale->setVisible(false);
+    m_truthScale = makeWeightColorScale(m_plot, gradient, tr("ground truth (0 \u2013 1)"));
+    m_truthScale->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
+    m_truthScale->setVisible(false);
 
     m_inputScale = new QCPColorScale(m_plot);
     m_inputScale->setType(QCPAxis::atLeft);
@@ -66,14 +69,19 @@ QCPColorScale *HeatmapPanels::colorScale() const
     return m_colorScale;
 }
 
+QCPColorScale *HeatmapPanels::truthScale() const
+{
+    return m_truthScale;
+}
+
 QCPColorScale *HeatmapPanels::inputScale() const
 {
     return m_inputScale;
 }
 
-bool HeatmapPanels::matches(const std::vector<PanelSpec> &specs) const
+bool HeatmapPanels::matches(const std::vector<PanelSpec> &specs, bool separateTruthScale) const
 {
-    bool sameLayout = specs.size() == m_panels.size();
+    bool sameLayout = specs.size() == m_panels.size() && separateTruthScale == m_separateTruthScale;
     for (std::size_t i = 0; sameLayout && i < specs.size(); ++i) {
         const Panel &p = m_panels[i];
         sameLayout = p.kind == specs[i].kind && p.rows == specs[i].grid->rows &&
@@ -82,9 +90,10 @@ bool HeatmapPanels::matches(const std::vector<PanelSpec> &specs) const
     return sameLayout;
 }
 
-void HeatmapPanels::setWeightTop(double top)
+void HeatmapPanels::setWeightTop(double top, const QString &label)
 {
     m_colorScale->setDataRange(QCPRange(0.0, top));
+    m_colorScale->setLabel(label);
     // 0..1 keeps its fixed 0.2 steps; a small maximum (0.0067 for T = 150) needs automatic
     // ticks with significant digits, or every label reads "0.0".
     QCPAxis *scaleAxis = m_colorScale->axis();
@@ -106,6 +115,7 @@ void HeatmapPanels::setWeightTop(double top)
 void HeatmapPanels::setGradient(const QCPColorGradient &gradient)
 {
     m_colorScale->setGradient(gradient);
+    m_truthScale->setGradient(gradient);
     for (Panel &p : m_panels)
         if (p.kind != Kind::Input)
             p.map->setGradient(gradient);
@@ -120,7 +130,7 @@ void HeatmapPanels::remove()
             m_plot->removePlottable(p.zeroMarks);
     }
     m_panels.clear();
-    for (QCPColorScale *scale : {m_colorScale, m_inputScale}) {
+    for (QCPColorScale *scale : {m_colorScale, m_truthScale, m_inputScale}) {
         if (scale->layout() == m_panelLayout)
             m_panelLayout->take(scale);
         scale->setVisible(false);
@@ -132,17 +142,21 @@ void HeatmapPanels::remove()
 }
 
 void HeatmapPanels::rebuild(const std::vector<PanelSpec> &specs, const QFont &panelTitleFont,
-                            const QCPColorGradient &gradient)
+                            const QCPColorGradient &gradient, bool separateTruthScale)
 {
     remove();
+    m_separateTruthScale = separateTruthScale;
     if (specs.empty())
         return;
     m_panelLayout->clear(); // the placeholder
 
-    // Layout columns, left to right: [input scale][Input] weight panels [weight scale].
+    // Layout columns, left to right: [input scale][Input] weight panels [weight scale]; with a
+    // separate truth scale: [input scale][Input] Attention [weight scale] truth panels [truth scale].
     const bool hasInput = specs.back().kind == Kind::Input;
     const int weightPanels = int(specs.size()) - (hasInput ? 1 : 0);
     int nextColumn = hasInput ? 2 : 0;
+    int weightScaleColumn = -1;
+    bool anyTruthPanel = false;
 
     for (const PanelSpec &spec : specs) {
         Panel p;
@@ -151,6 +165,10 @@ void HeatmapPanels::rebuild(const std::vector<PanelSpec> &specs, const QFont &pa
         p.rows = spec.grid->rows;
         p.cols = spec.grid->cols;
         p.column = spec.kind == Kind::Input ? 1 : nextColumn++;
+        if (separateTruthScale && spec.kind == Kind::Attention)
+            weightScaleColumn = nextColumn++;
+        const bool truthPanel = spec.kind == Kind::GroundTruth || spec.kind == Kind::Argmax;
+        anyTruthPanel = anyTruthPanel || truthPanel;
         p.rect = new QCPAxisRect(m_plot, true);
         m_panelLayout->addElement(0, p.column, p.rect);
         p.rect->setMarginGroup(QCP::msTop | QCP::msBottom, m_marginGroup);
@@ -193,7 +211,7 @@ void HeatmapPanels::rebuild(const std::vector<PanelSpec> &specs, const QFont &pa
                 QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kZeroMarkColor, 1.5), Qt::NoBrush, 6.0));
             p.zeroMarks->setName(tr("exact zero"));
         } else {
-            p.map->setColorScale(m_colorScale);
+            p.map->setColorScale(separateTruthScale && truthPanel ? m_truthScale : m_colorScale);
             p.map->setGradient(gradient);
             p.map->setDataRange(QCPRange(0.0, 1.0));
         }
@@ -211,7 +229,17 @@ void HeatmapPanels::rebuild(const std::vector<PanelSpec> &specs, const QFont &pa
         m_panelLayout->addElement(0, 0, m_inputScale);
         m_inputScale->setVisible(true);
     }
-    if (weightPanels > 0) {
+    if (separateTruthScale && weightScaleColumn < 0 && weightPanels > 0) // no Attention panel
+        weightScaleColumn = nextColumn++;
+    if (weightScaleColumn >= 0) {
+        m_panelLayout->addElement(0, weightScaleColumn, m_colorScale);
+        m_colorScale->setVisible(true);
+        if (anyTruthPanel) {
+            m_truthScale->setDataRange(QCPRange(0.0, 1.0));
+            m_panelLayout->addElement(0, nextColumn, m_truthScale);
+            m_truthScale->setVisible(true);
+        }
+    } else if (weightPanels > 0) {
         m_panelLayout->addElement(0, nextColumn, m_colorScale);
         m_colorScale->setVisible(true);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // HeatmapView: a title row above the row of panels (HeatmapPanels: QCPAxisRects in one
-// QCustomPlot, the weight panels sharing one colour scale, 0..1 or 0..max, on the right; the
+// QCustomPlot, the weight panels sharing one colour scale, 0..1 (or the attention 0..max beside
+// it and the ground truth's own 0..1 bar), on the right; the
 // optional Input panel with its own grey scale on the left). The view chooses the panels of a
 // snapshot, titles them, answers for their cells (values, tooltips) and exports the plot.
 #include "widgets/heatmapview.h"
@@ -101,19 +102,14 @@ void HeatmapView::showSnapshot()
     const EpochSnapshot &s = m_snapshot;
     const std::vector<PanelSpec> specs = panelSpecs(s);
 
-    if (!m_panels->matches(specs))
+    // Scaled attention gets its own bar; the ground truth and argmax keep theirs at 0..1.
+    const bool scaled = m_weightScale.scaled() && !s.attention.empty();
+    if (!m_panels->matches(specs, scaled))
         rebuildPanels(specs);
     for (std::size_t i = 0; i < specs.size(); ++i)
         m_panels->fill(i, *specs[i].grid);
-    double top = 1.0;
-    if (m_scaleToMax && !s.attention.empty()) {
-        top = 0.0;
-        for (float v : s.attention.values)
-            if (std::isfinite(v))
-                top = std::max(top, double(v));
-        top = std::max(top, 1e-6); // an all-zero map still needs a non-empty range
-    }
-    m_panels->setWeightTop(top);
+    const double top = scaled ? m_weightScale.top(s.attention) : 1.0;
+    m_panels->setWeightTop(top, scaled ? m_weightScale.label(top) : WeightScale{}.label(1.0));
 
     QString title = s.totalEpochs > 0 ? tr("Epoch %1 / %2").arg(s.epoch).arg(s.totalEpochs)
                                       : tr("Epoch %1").arg(s.epoch);
@@ -168,14 +164,31 @@ QCPColorMap *HeatmapView::colorMap(int panel) const
     return m_panels->panels()[std::size_t(panel)].map;
 }
 
-void HeatmapView::setScaleToMax(bool on)
+void HeatmapView::setWeightScale(const WeightScale &scale)
 {
-    m_scaleToMax = on;
+    m_weightScale = scale;
     if (m_hasSnapshot)
         showSnapshot();
 }
 
-bool HeatmapView::scaleToMax() const { return m_scaleToMax; }
+const WeightScale &HeatmapView::weightScale() const { return m_weightScale; }
+
+void HeatmapView::setScaleToMax(bool on)
+{
+    setWeightScale({on ? WeightScale::Mode::LargestWeight : WeightScale::Mode::Fixed});
+}
+
+bool HeatmapView::scaleToMax() const { return m_weightScale.scaled(); }
+
+QString HeatmapView::colorScaleLabel() const
+{
+    return m_panels->colorScale()->label();
+}
+
+const QCPColorScale *HeatmapView::truthScale() const
+{
+    return m_panels->truthScale();
+}
 
 QCPRange HeatmapView::colorRange() const
 {
@@ -345,7 +358,7 @@ void HeatmapView::applyTheme()
     theme.apply(m_plot);
     // Colour scales outside the layout (no panels) are not reached by apply(); theme them too
     // so they are right when they come back.
-    for (QCPColorScale *scale : {m_panels->colorScale(), m_panels->inputScale()})
+    for (QCPColorScale *scale : {m_panels->colorScale(), m_panels->truthScale(), m_panels->inputScale()})
         for (QCPAxis *axis : scale->axis()->axisRect()->axes()) {
             axis->setBasePen(QPen(theme.foreground, 0.0));
             axis->setTickPen(QPen(theme.foreground, 0.0));
@@ -379,7 +392,8 @@ void HeatmapView::rebuildPanels(const std::vector<PanelSpec> &specs)
 {
     QFont panelTitleFont = font();
     panelTitleFont.setBold(true);
-    m_panels->rebuild(specs, panelTitleFont, m_gradient);
+    m_panels->rebuild(specs, panelTitleFont, m_gradient,
+                      m_weightScale.scaled() && !m_snapshot.attention.empty());
     if (!specs.empty())
         applyTheme(); // the new axes start with QCustomPlot's default colours
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // HeatmapView: one epoch's attention of the probe rows drawn as side-by-side heatmaps
-// ("Attention", "Ground truth", "argmax(attention)") on a fixed 0..1 colour scale, so that
-// consecutive snapshots animate how the attention converges onto the ground truth, optionally
+// ("Attention", "Ground truth", "argmax(attention)") on a fixed 0..1 colour scale (or, opted
+// in, the attention scaled to its largest weight, said on its colour bar, with the ground truth
+// on its own 0..1 bar), so that consecutive snapshots animate how the attention converges onto
+// the ground truth, optionally
 // with the probe rows' input values ("Input", own grey scale, exact zeros ringed) on the left.
 // Rows are probe samples (row 0 at the top), columns are time steps; cells are kept square.
 // Hovering a cell shows its sample, time step, weight and input value as a tooltip.
@@ -11,6 +13,7 @@
 #include "widgets/attentionview.h"
 #include "widgets/colormap.h"
 #include "widgets/heatmappanels.h"
+#include "widgets/weightscale.h"
 
 #include <QImage>
 #include <QPointF>
@@ -58,12 +61,21 @@ public:
     /// The colour map of a panel (nullptr if invalid): cell (row, col) is data cell
     /// (keyIndex = col, valueIndex = row), centred on plot coordinate (x = col, y = row).
     QCPColorMap *colorMap(int panel) const;
-    /// The data range of the shared weight colour scale: 0..1, or with scaleToMax 0..the
-    /// largest attention weight shown.
+    /// The data range of the attention's colour scale: 0..1, or with a scaled WeightScale
+    /// 0..the largest attention weight shown.
     QCPRange colorRange() const;
-    /// Colours from 0 to the largest attention weight of the snapshot instead of 0..1: over
-    /// long sequences (T = 150: weights near 1/T) a fixed scale draws every cell the same dark
-    /// colour. Ground-truth and argmax cells (0 or 1) then clip to the top colour. Off by default.
+    /// The label of the attention's colour bar (WeightScale::label: "weight", or "scaled: 0 –
+    /// 0.083 (largest weight)").
+    QString colorScaleLabel() const;
+    /// The ground truth's own colour bar (0..1), shown beside the ground truth and argmax
+    /// panels while the attention is scaled; hidden otherwise (they share the 0..1 bar).
+    const QCPColorScale *truthScale() const;
+    /// The colour scale of the attention: fixed 0..1 (the default) or 0..the largest weight of
+    /// the snapshot (over long sequences, T = 150, weights near 1/T all draw the same dark
+    /// colour on 0..1). Exports (ReplayExporter::copyStyle) take it from here. Replots.
+    void setWeightScale(const WeightScale &scale);
+    const WeightScale &weightScale() const;
+    /// setWeightScale with LargestWeight (on) or Fixed (off), for a checkable action.
     void setScaleToMax(bool on);
     bool scaleToMax() const;
 
@@ -140,7 +152,7 @@ private:
     EpochSnapshot m_snapshot; // the grids shown, for tooltips and re-showing
     bool m_hasSnapshot = false;
     bool m_showInputs = true;
-    bool m_scaleToMax = false;
+    WeightScale m_weightScale; // fixed 0..1 by default
     bool m_dark = false;
 };
 

@@ -95,9 +95,20 @@ bool ReplayExporter::showInputs() const
     return m_view->showInputs();
 }
 
+void ReplayExporter::setWeightScale(const WeightScale &scale)
+{
+    m_view->setWeightScale(scale);
+}
+
+WeightScale ReplayExporter::weightScale() const
+{
+    return m_view->weightScale();
+}
+
 void ReplayExporter::copyStyle(const HeatmapView &view)
 {
     setColorMap(view.colorMapKind());
+    setWeightScale(view.weightScale());
     setDark(view.isDark());
     setShowInputs(view.showInputs());
 }

@@ -7,6 +7,7 @@
 
 #include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
+#include "widgets/weightscale.h"
 
 #include <QImage>
 #include <QList>
@@ -46,14 +47,18 @@ public:
     /// pass it to setFrameSize() to export without wasted space.
     QSize fittedFrameSize(const EpochSnapshot &s, int width);
 
-    /// Look of the frames (defaults: viridis, light, inputs shown).
+    /// Look of the frames (defaults: viridis, fixed 0..1 scale, light, inputs shown).
     void setColorMap(ColorMapKind kind);
     ColorMapKind colorMap() const;
     void setDark(bool dark);
     bool isDark() const;
     void setShowInputs(bool show);
     bool showInputs() const;
-    /// Takes colour map, theme and input panel from a view, so exports look like the window.
+    /// The attention's colour scale (default fixed 0..1), as HeatmapView::setWeightScale.
+    void setWeightScale(const WeightScale &scale);
+    WeightScale weightScale() const;
+    /// Takes colour map, colour scale, theme and input panel from a view, so exports are drawn
+    /// exactly as the window shows them.
     void copyStyle(const HeatmapView &view);
 
     /// GIF timing in centiseconds: every frame (default 25 = 4 frames/s) and the last one,

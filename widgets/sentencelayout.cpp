@@ -60,15 +60,20 @@ void SentenceLayout::clear()
     rebuildSentences();
 }
 
-void SentenceLayout::setScaleToRowMax(bool rowMax)
+void SentenceLayout::setWeightScale(const WeightScale &scale)
 {
-    m_scaleToRowMax = rowMax;
+    m_weightScale = scale;
     rebuildSentences();
 }
 
-bool SentenceLayout::scaleToRowMax() const
+const WeightScale &SentenceLayout::weightScale() const
 {
-    return m_scaleToRowMax;
+    return m_weightScale;
+}
+
+double SentenceLayout::scaleTop() const
+{
+    return m_top;
 }
 
 void SentenceLayout::setColorMap(ColorMapKind kind)
@@ -118,7 +123,6 @@ void SentenceLayout::rebuildSentences()
         Sentence sentence;
         sentence.row = r;
         const std::vector<std::string> &tokens = s.probeTokens[std::size_t(r)];
-        double rowMax = 0.0;
         for (int t = 0; t < int(tokens.size()); ++t) {
             const double w = m_hasAttention ? s.attention.valueOrNaN(r, t) : kNaN;
             if (tokens[std::size_t(t)].empty()) { // padding: hidden, its weight noted
@@ -131,18 +135,9 @@ void SentenceLayout::rebuildSentences()
             word.step = t;
             word.text = QString::fromStdString(tokens[std::size_t(t)]);
             word.weight = w;
-            if (std::isfinite(w))
-                rowMax = std::max(rowMax, w);
             sentence.words.push_back(word);
         }
-        for (Word &word : sentence.words) {
-            if (!std::isfinite(word.weight))
-                word.shade = kNaN;
-            else if (m_scaleToRowMax)
-                word.shade = rowMax > 0.0 ? word.weight / rowMax : 0.0;
-            else
-                word.shade = std::clamp(word.weight, 0.0, 1.0);
-        }
+        sentence.uniformWeight = sentence.words.empty() ? kNaN : 1.0 / double(sentence.words.size());
         if (r < int(s.probePredictions.size())) {
             const double p = s.probePredictions[std::size_t(r)];
             const bool positive = p >= 0.5;
@@ -159,6 +154,16 @@ void SentenceLayout::rebuildSentences()
         }
         m_sentences.push_back(std::move(sentence));
     }
+    // One scale for all sentences: the largest word weight of any sentence (padding aside).
+    double largest = 0.0;
+    for (const Sentence &sentence : m_sentences)
+        for (const Word &word : sentence.words)
+            if (std::isfinite(word.weight))
+                largest = std::max(largest, word.weight);
+    m_top = m_weightScale.top(largest);
+    for (Sentence &sentence : m_sentences)
+        for (Word &word : sentence.words)
+            word.shade = std::isfinite(word.weight) ? WeightScale::shade(word.weight, m_top) : kNaN;
     recolour();
 }
 
@@ -211,11 +216,14 @@ SentenceLayout::Geometry SentenceLayout::compute(double width, const QFont &base
             pieces.push_back({LegendPiece::Text, QStringLiteral("0"), {}});
             pieces.push_back({LegendPiece::Gradient, QString(), {}});
             pieces.push_back({LegendPiece::Text,
-                              m_scaleToRowMax ? tr("sentence max") : QStringLiteral("1"), {}});
+                              m_weightScale.scaled() ? QString::number(m_top, 'g', 2)
+                                                     : QStringLiteral("1"),
+                              {}});
             pieces.push_back({LegendPiece::Muted,
-                              m_scaleToRowMax
-                                  ? tr("(shading scaled to each sentence's largest word weight)")
-                                  : tr("(shading on the fixed 0..1 scale)"),
+                              m_weightScale.scaled()
+                                  ? tr("(scaled: 0 \u2013 %1, the largest word weight of all "
+                                       "sentences)").arg(QString::number(m_top, 'g', 2))
+                                  : tr("(shading on the fixed 0..1 scale, shared by all sentences)"),
                               {}});
         } else {
             pieces.push_back(
@@ -258,6 +266,8 @@ SentenceLayout::Geometry SentenceLayout::compute(double width, const QFont &base
                                                          s.prediction));
         if (s.paddingSteps > 0 && m_hasAttention)
             predW = std::max(predW, fm.horizontalAdvance(paddingText(s)));
+        if (!s.words.empty() && m_hasAttention)
+            predW = std::max(predW, fm.horizontalAdvance(uniformText(s)));
     }
     const double wordsLeft = kMargin + indexW + 10.0;
     double wordsRight = predW > 0.0 ? right - predW - kColumnGap : right;
@@ -289,15 +299,21 @@ SentenceLayout::Geometry SentenceLayout::compute(double width, const QFont &base
         const double predWidth = stacked ? right - wordsLeft : predW;
         QRectF predRect;
         QRectF padRect;
+        QRectF uniformRect;
         if (s.hasPrediction) {
             predRect = QRectF(predLeft, predTop, predWidth, lineH);
             predTop += lineH;
         }
-        if (s.paddingSteps > 0 && m_hasAttention)
+        if (s.paddingSteps > 0 && m_hasAttention) {
             padRect = QRectF(predLeft, predTop, predWidth, fm.height());
+            predTop += fm.height();
+        }
+        if (!s.words.empty() && m_hasAttention)
+            uniformRect = QRectF(predLeft, predTop, predWidth, fm.height());
         l.predictionRects.push_back(predRect);
         l.paddingRects.push_back(padRect);
-        for (const QRectF &r : {predRect, padRect})
+        l.uniformRects.push_back(uniformRect);
+        for (const QRectF &r : {predRect, padRect, uniformRect})
             if (!r.isNull())
                 bottom = std::max(bottom, r.bottom());
         y = bottom;
@@ -313,6 +329,11 @@ SentenceLayout::Geometry SentenceLayout::compute(double width, const QFont &base
 QString SentenceLayout::paddingText(const Sentence &s)
 {
     return tr("weight %1 on %2 hidden padding steps").arg(s.paddingWeight, 0, 'f', 2).arg(s.paddingSteps);
+}
+
+QString SentenceLayout::uniformText(const Sentence &s)
+{
+    return tr("uniform 1/%1 = %2").arg(s.words.size()).arg(s.uniformWeight, 0, 'f', 3);
 }
 
 QFont SentenceLayout::titleFont(const QFont &base)

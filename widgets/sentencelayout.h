@@ -8,6 +8,7 @@
 
 #include "core/snapshot/snapshot.h"
 #include "widgets/colormap.h"
+#include "widgets/weightscale.h"
 
 #include <QColor>
 #include <QCoreApplication>
@@ -43,6 +44,7 @@ public:
         bool wrong = false;
         double paddingWeight = 0.0; // attention on the hidden padding steps
         int paddingSteps = 0;
+        double uniformWeight = 0.0; // 1 / (words shown): the weight of uniform attention
     };
     struct LegendPiece {
         enum Kind { Text, Muted, Gradient, Wrong } kind = Text;
@@ -59,6 +61,7 @@ public:
         std::vector<QRectF> indexRects;             // the sample number
         std::vector<QRectF> predictionRects;
         std::vector<QRectF> paddingRects;           // "weight on padding" note
+        std::vector<QRectF> uniformRects;           // "uniform 1/L = ..." note (null: none)
         std::vector<double> separators;             // y of the rules between sentences
     };
 
@@ -73,10 +76,14 @@ public:
     void setSnapshot(const EpochSnapshot &s);
     /// No snapshot: no sentences, the "no epoch finished yet" title.
     void clear();
-    /// true: a word's shade is its weight over the largest word weight of its sentence;
-    /// false: the weight itself, clamped to 0..1. Rebuilds the sentences.
-    void setScaleToRowMax(bool rowMax);
-    bool scaleToRowMax() const;
+    /// One colour scale shared by all sentences: a word's shade is its weight on 0..1 (Fixed,
+    /// the default) or its weight over the largest word weight of all sentences shown
+    /// (LargestWeight), never over its own sentence's maximum, so a weight w has the same shade
+    /// in every sentence. Rebuilds the sentences.
+    void setWeightScale(const WeightScale &scale);
+    const WeightScale &weightScale() const;
+    /// The top of the shared scale for the sentences shown: 1, or their largest word weight.
+    double scaleTop() const;
     /// Colour map of the word backgrounds (and of the legend's gradient); recolours the words.
     void setColorMap(ColorMapKind kind);
     ColorMapKind colorMapKind() const;
@@ -99,6 +106,8 @@ public:
     static QString wrongMark();
     /// "weight 0.12 on 3 hidden padding steps".
     static QString paddingText(const Sentence &s);
+    /// "uniform 1/7 = 0.143": the weight each word would have under uniform attention.
+    static QString uniformText(const Sentence &s);
 
 private:
     void rebuildSentences();
@@ -108,7 +117,8 @@ private:
     std::vector<Sentence> m_sentences;
     bool m_hasSnapshot = false;
     bool m_hasAttention = false;
-    bool m_scaleToRowMax = true;
+    WeightScale m_weightScale; // fixed 0..1 by default
+    double m_top = 1.0;        // top of the shared scale (m_weightScale.top of all word weights)
     ColorMapKind m_colorMapKind = ColorMapKind::Viridis;
     QCPColorGradient m_gradient;
 };

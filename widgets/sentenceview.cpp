@@ -64,17 +64,29 @@ void SentenceView::clear()
     invalidateLayout();
 }
 
-void SentenceView::setScaleToRowMax(bool rowMax)
+void SentenceView::setWeightScale(const WeightScale &scale)
 {
-    if (rowMax == m_content.scaleToRowMax())
+    if (scale == m_content.weightScale())
         return;
-    m_content.setScaleToRowMax(rowMax);
+    m_content.setWeightScale(scale);
     invalidateLayout();
 }
 
-bool SentenceView::scaleToRowMax() const
+const WeightScale &SentenceView::weightScale() const
 {
-    return m_content.scaleToRowMax();
+    return m_content.weightScale();
+}
+
+double SentenceView::scaleTop() const
+{
+    return m_content.scaleTop();
+}
+
+double SentenceView::uniformWeight(int row) const
+{
+    if (row < 0 || row >= int(m_content.sentences().size()))
+        return std::numeric_limits<double>::quiet_NaN();
+    return m_content.sentences()[std::size_t(row)].uniformWeight;
 }
 
 void SentenceView::setColorMap(ColorMapKind kind)
@@ -193,6 +205,11 @@ void SentenceView::paintLayout(QPainter &p, const Layout &l) const
         if (!pad.isNull()) {
             p.setPen(theme.muted);
             p.drawText(pad, Qt::AlignLeft | Qt::AlignVCenter, SentenceLayout::paddingText(s));
+        }
+        if (si < l.uniformRects.size() && !l.uniformRects[si].isNull()) {
+            p.setPen(theme.muted);
+            p.drawText(l.uniformRects[si], Qt::AlignLeft | Qt::AlignVCenter,
+                       SentenceLayout::uniformText(s));
         }
     }
 }

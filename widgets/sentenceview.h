@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SentenceView: the sentiment task's probe sentences, each word on a colour-map background at its
-// attention weight (scaled to the sentence's largest word weight, or fixed 0..1; the legend says
-// which), text black or white for contrast, padding hidden; beside each sentence the predicted
+// attention weight on one colour scale shared by all sentences (fixed 0..1, or the largest word
+// weight of all sentences; the legend says which), the uniform weight 1/L noted per sentence, text black or white for contrast, padding hidden; beside each sentence the predicted
 // and true label, marked when wrong. Custom painted, so the same painting gives the PNG and PDF
 // exports; a tooltip per word gives its exact weight.
 #pragma once
@@ -43,11 +43,15 @@ public:
     /// Removes the sentences and shows the "no snapshot" title.
     void clear() override;
 
-    /// true (the default): a word's shade is its weight divided by the largest weight on a
-    /// word of its sentence (attention over 32 steps is small, so a fixed scale would leave
-    /// every word dark); false: the weight itself on the fixed 0..1 scale. The legend says which.
-    void setScaleToRowMax(bool rowMax);
-    bool scaleToRowMax() const;
+    /// The colour scale shared by all sentences (SentenceLayout::setWeightScale): fixed 0..1
+    /// (the default) or 0..the largest word weight of all sentences shown, never a sentence's
+    /// own maximum. The legend says which.
+    void setWeightScale(const WeightScale &scale);
+    const WeightScale &weightScale() const;
+    /// The top of the shared scale now: 1, or the largest word weight of all sentences.
+    double scaleTop() const;
+    /// 1 / (words shown) of a sentence, noted beside it ("uniform 1/7 = 0.143"); NaN if invalid.
+    double uniformWeight(int row) const;
 
     /// Colour map of the word backgrounds; viridis by default.
     void setColorMap(ColorMapKind kind) override;
@@ -65,7 +69,7 @@ public:
     int wordStep(int row, int i) const;
     /// Attention weight of the i-th word shown (NaN without attention or if invalid).
     double wordWeight(int row, int i) const;
-    /// The shade 0..1 the word is coloured with (weight, or weight / sentence maximum).
+    /// The shade 0..1 the word is coloured with (weight / scaleTop(), clamped).
     double wordShade(int row, int i) const;
     /// Background and text colour of the i-th word shown (invalid QColor if invalid; the
     /// background is transparent without attention).
@@ -85,8 +89,8 @@ public:
     QString predictionText(int row) const;
     /// The prediction (probability >= 0.5 means positive) differs from the true label.
     bool isWrong(int row) const;
-    /// The legend line, e.g. "attention weight 0 … sentence max · shading scaled to each
-    /// sentence's largest word weight · ✗ wrong prediction".
+    /// The legend line, e.g. "attention weight 0 … 1 (shading on the fixed 0..1 scale, shared
+    /// by all sentences) ✗ wrong prediction".
     QString legendText() const;
     /// The title line, e.g. "Sentiment: attention over the words · epoch 7 / 10".
     QString titleText() const;

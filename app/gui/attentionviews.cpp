@@ -12,7 +12,8 @@ using attn::AttentionKind;
 using attn::EpochSnapshot;
 using attn::TaskKind;
 
-AttentionViews::AttentionViews(QWidget *parent) : QTabWidget(parent), m_heatmap(new attn::HeatmapView)
+AttentionViews::AttentionViews(QWidget *parent)
+    : QTabWidget(parent), m_heatmap(new attn::HeatmapView), m_sentences(new attn::SentenceView)
 {
     setDocumentMode(true);
     const auto always = [](TaskKind, AttentionKind) { return true; };
@@ -23,7 +24,7 @@ AttentionViews::AttentionViews(QWidget *parent) : QTabWidget(parent), m_heatmap(
         {m_heatmap, always, [](const EpochSnapshot &, TaskKind) { return true; }},
         {new attn::FeatureWeightsView, [](TaskKind t, AttentionKind) { return t == TaskKind::Feature; },
          task(TaskKind::Feature)},
-        {new attn::SentenceView, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
+        {m_sentences, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
          task(TaskKind::Sentiment)},
         {new attn::SelfAttentionView,
          [](TaskKind, AttentionKind a) { return a == AttentionKind::SelfAttention; },
@@ -73,6 +74,13 @@ void AttentionViews::setColorMap(attn::ColorMapKind kind)
 {
     for (const Entry &e : m_views)
         e.view->setColorMap(kind);
+}
+
+void AttentionViews::setScaleToLargestWeight(bool on)
+{
+    const attn::WeightScale scale{on ? attn::WeightScale::Mode::LargestWeight : attn::WeightScale::Mode::Fixed};
+    m_heatmap->setWeightScale(scale);
+    m_sentences->setWeightScale(scale);
 }
 
 attn::ColorMapKind AttentionViews::colorMapKind() const { return m_heatmap->colorMapKind(); }

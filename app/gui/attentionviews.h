@@ -28,6 +28,7 @@ public:
     explicit AttentionViews(QWidget *parent = nullptr);
 
     attn::HeatmapView *heatmap() const { return m_heatmap; }
+    attn::SentenceView *sentences() const { return m_sentences; }
     /// The view of the tab in front.
     attn::AttentionView *currentView() const;
     /// Shows the tabs of the views that apply to task and attention (the heatmap always).
@@ -37,6 +38,9 @@ public:
     /// Shows s in every view that can show a snapshot of run.
     void setSnapshot(const attn::EpochSnapshot &s, const RunSettings &run);
     void setColorMap(attn::ColorMapKind kind);
+    /// The attention's colour scale in the heatmap (and so its exports) and the sentence view:
+    /// 0..the largest weight shown (on) or the fixed 0..1 scale (off, the default).
+    void setScaleToLargestWeight(bool on);
     /// The heatmap's colour map (every view that has one uses the same).
     attn::ColorMapKind colorMapKind() const;
     void setDark(bool dark);
@@ -51,5 +55,6 @@ private:
     };
 
     attn::HeatmapView *m_heatmap = nullptr;
+    attn::SentenceView *m_sentences = nullptr;
     std::vector<Entry> m_views; // in tab order; the heatmap first
 };

@@ -92,10 +92,11 @@ void MainMenus::buildViewMenu()
     m_showInputs->setChecked(true);
     m_scaleToMax = view->addAction(tr("Scale colours to the &largest weight"));
     m_scaleToMax->setObjectName("scaleToMax");
-    m_scaleToMax->setToolTip(tr("Colour the attention from 0 to its largest weight instead of 0 to 1: "
+    m_scaleToMax->setToolTip(tr("Colour the attention from 0 to its largest weight instead of 0 to 1 "
+                                "(the colour bar says so; the ground truth keeps its own 0..1 bar): "
                                 "over long sequences every weight is small."));
     m_scaleToMax->setCheckable(true);
-    m_scaleToMax->setChecked(true);
+    m_scaleToMax->setChecked(false); // one fixed 0..1 scale by default, as keras-attention's figures
     QMenu *themes = view->addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
     for (auto [choice, name] : {std::pair{ThemeChoice::System, tr("Follow the &system")},

@@ -27,7 +27,8 @@ public:
     QAction *compareAction() const { return m_compare; }
     /// View > Show the inputs beside the map (checkable, objectName "showInputs").
     QAction *showInputsAction() const { return m_showInputs; }
-    /// View > Scale colours to the largest weight (checkable, objectName "scaleToMax").
+    /// View > Scale colours to the largest weight (checkable, objectName "scaleToMax"; off by
+    /// default: heatmap and sentences on the fixed 0..1 scale).
     QAction *scaleToMaxAction() const { return m_scaleToMax; }
     /// Asks where to save a session (File > Save session's dialog); empty when cancelled.
     QString askSaveSessionPath() const;

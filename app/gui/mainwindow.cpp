@@ -147,8 +147,7 @@ void MainWindow::buildMenus()
     connect(m_menus, &MainMenus::themeChosen, this, &MainWindow::setTheme);
     heatmapView()->setShowInputs(true);
     connect(m_menus->showInputsAction(), &QAction::toggled, heatmapView(), &attn::HeatmapView::setShowInputs);
-    heatmapView()->setScaleToMax(true);
-    connect(m_menus->scaleToMaxAction(), &QAction::toggled, heatmapView(), &attn::HeatmapView::setScaleToMax);
+    connect(m_menus->scaleToMaxAction(), &QAction::toggled, m_views, &AttentionViews::setScaleToLargestWeight);
     connect(m_menus->compareAction(), &QAction::triggered, this, [this] {
         // N seeds x the chosen mechanisms of the task shown, in a window of its own.
         auto *window = new CompareWindow(settings(), this);
@@ -423,8 +422,8 @@ void MainWindow::restoreLayout()
     }
     if (store.contains("view/showInputs"))
         m_menus->showInputsAction()->setChecked(store.value("view/showInputs").toBool());
-    if (store.contains("view/scaleToMax"))
-        m_menus->scaleToMaxAction()->setChecked(store.value("view/scaleToMax").toBool());
+    // A new key: the old "view/scaleToMax" was saved "on" by the old default, so it is not read.
+    m_menus->scaleToMaxAction()->setChecked(store.value("view/scaleToLargestWeight", false).toBool());
     m_timeline->setSpeed(store.value("view/replaySpeed", m_timeline->speed()).toDouble());
     setTheme(themeChoiceFromString(store.value("view/theme").toString()));
 }
@@ -436,7 +435,8 @@ void MainWindow::saveLayout()
     store.setValue("window/splitter", m_splitter->saveState());
     store.setValue("view/colorMap", attn::colorMapKindToString(m_views->colorMapKind()));
     store.setValue("view/showInputs", m_menus->showInputsAction()->isChecked());
-    store.setValue("view/scaleToMax", m_menus->scaleToMaxAction()->isChecked());
+    store.remove("view/scaleToMax");
+    store.setValue("view/scaleToLargestWeight", m_menus->scaleToMaxAction()->isChecked());
     store.setValue("view/replaySpeed", m_timeline->speed());
     store.setValue("view/theme", toString(m_theme));
     saveRunSettings(store, settings());

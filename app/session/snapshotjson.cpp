@@ -15,7 +15,10 @@ QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
     o["val_loss"] = s.valLoss;
     o["metric"] = s.metric;
     o["metric_name"] = QString::fromStdString(s.metricName);
+    // Alignment and ground-truth mass over the whole validation set (docs/tasks.md, "Alignment").
     o["alignment"] = s.alignment ? QJsonValue(*s.alignment) : QJsonValue(QJsonValue::Null);
+    o["ground_truth_mass"] = s.groundTruthMass ? QJsonValue(*s.groundTruthMass) : QJsonValue(QJsonValue::Null);
+    o["alignment_rows"] = s.alignmentRows;
     o["samples_per_second"] = s.samplesPerSecond;
     return o;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The headless JSON line of one epoch: epoch, seconds, train_loss, val_loss, metric,
-// metric_name, alignment (null without ground truth), samples_per_second.
+// metric_name, alignment and ground_truth_mass over the whole validation set (null without
+// ground truth), alignment_rows (validation rows counted), samples_per_second.
 #pragma once
 
 #include "core/snapshot/snapshot.h"

@@ -40,7 +40,10 @@ struct EpochSnapshot {
     double valLoss = 0.0;           // validation loss
     double metric = 0.0;            // validation metric (see metricName)
     std::string metricName;         // "mae" for regression, "accuracy" for classification
-    std::optional<double> alignment; // attention vs ground truth on the probe rows, in [0, 1]
+    std::optional<double> alignment; // attention vs ground truth over the whole validation set,
+                                    // in [0, 1] (docs/tasks.md, "Alignment")
+    int alignmentRows = 0;          // validation rows counted in alignment (feature: rows whose
+                                    // true column is not 0)
     double samplesPerSecond = 0.0;  // training samples per second of this epoch
     Grid attention;                 // (probe rows, T) attention weights; feature task (probe
                                     // rows, F); empty for the no-attention baseline
@@ -51,7 +54,8 @@ struct EpochSnapshot {
                                     // (sentiment: token ids); feature task (probe rows, F) inputs
     // Added for the feature, sentiment and self-attention views (empty / null where n/a):
     std::optional<double> groundTruthMass; // mean attention on the ground-truth positions over
-                                    // the probe rows (feature: the mean weight on the true column)
+                                    // the validation rows counted in alignment (feature: the mean
+                                    // weight on the true column)
     std::vector<std::vector<std::string>> probeTokens; // (probe rows, T) word at each step, "" =
                                     // padding (sentiment)
     std::vector<float> probePredictions; // (probe rows) model output: probability for binary

@@ -28,13 +28,16 @@ Grid toGrid(const ConstMatRef &m)
 SnapshotBuilder::SnapshotBuilder(const TaskData &task, Model &model) : m_task(task), m_model(model) {}
 
 void SnapshotBuilder::fill(EpochSnapshot &s, int epoch, int totalEpochs, double valLoss,
-                           double metric) const
+                           double metric, const AlignmentSums &validationSums) const
 {
     s.epoch = epoch;
     s.totalEpochs = totalEpochs;
     s.valLoss = valLoss;
     s.metric = metric;
     s.metricName = metricName(m_task.loss);
+    s.alignment = validationSums.alignment();
+    s.groundTruthMass = validationSums.groundTruthMass();
+    s.alignmentRows = int(validationSums.rows());
     fillProbe(s);
 }
 
@@ -69,8 +72,6 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
     const Mat &a = m_model.attentionWeights(); // (P, T), (P, F), or empty
     if (a.size() > 0)
         s.attention = toGrid(a);
-    s.alignment = alignment(m_task.alignment, a, probe.groundTruth);
-    s.groundTruthMass = groundTruthMass(a, probe.groundTruth);
     if (probe.groundTruth.size() > 0)
         s.groundTruth = toGrid(probe.groundTruth);
     if (m_task.alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Builds the EpochSnapshot values the trainer hands out: the epoch's statistics, then one
 // evaluation forward pass over the task's probe rows for their predictions, attention weights,
-// ground truth, argmax attention, self-attention head maps and inputs (core/snapshot/snapshot.h).
+// ground truth (the alignment comes from the whole validation set: AlignmentSums), argmax attention, self-attention head maps and inputs (core/snapshot/snapshot.h).
 #pragma once
 
+#include "core/data/alignmentsums.h"
 #include "core/data/task.h"
 #include "core/models/model.h"
 #include "core/snapshot/snapshot.h"
@@ -16,12 +17,14 @@ public:
     SnapshotBuilder(const TaskData &task, Model &model);
 
     /// Sets s's epoch, totalEpochs, validation loss and metric (with its name: "accuracy" for
-    /// BCE and softmax cross-entropy, else "mae"), then the probe fields: predictions
+    /// BCE and softmax cross-entropy, else "mae"), the alignment and ground-truth mass of the
+    /// whole validation set (validationSums), then the probe fields: predictions
     /// (sigmoid(logit) for BCE, the argmax class index for softmax cross-entropy, else the
     /// output), targets (the true class index for softmax cross-entropy), attention weights
-    /// (P, T) or (P, F), alignment with the ground truth, ground-truth mass, argmax attention,
-    /// head maps, inputs and tokens. Leaves the model resized to (T, P) of the probe rows.
-    void fill(EpochSnapshot &s, int epoch, int totalEpochs, double valLoss, double metric) const;
+    /// (P, T) or (P, F), ground truth, argmax attention, head maps, inputs and tokens. Leaves
+    /// the model resized to (T, P) of the probe rows.
+    void fill(EpochSnapshot &s, int epoch, int totalEpochs, double valLoss, double metric,
+              const AlignmentSums &validationSums) const;
 
 private:
     /// The probe fields of fill(), from one forward pass in evaluation mode.

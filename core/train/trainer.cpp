@@ -148,7 +148,7 @@ EpochSnapshot Trainer::evaluateSnapshot()
     return s;
 }
 
-std::pair<double, double> Trainer::evaluate(const Dataset &data)
+std::pair<double, double> Trainer::evaluate(const Dataset &data, AlignmentSums *sums)
 {
     const int T = data.steps;
     const Eigen::Index n = data.size();
@@ -165,6 +165,8 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data)
         m_model->resize(T, b);
         const Mat &pred = m_model->forward(x, false);
         lossSum += lossValue(m_task->loss, pred, y) * b;
+        if (sums)
+            sums->add(m_model->attentionWeights(), data, start); // (b, T) or (b, F)
         for (Eigen::Index r = 0; r < b; ++r) {
             if (m_task->loss == LossKind::BinaryCrossEntropy) {
                 metricSum += ((pred(r, 0) > 0) == (y(r, 0) > Scalar(0.5))) ? 1.0 : 0.0;
@@ -182,8 +184,12 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data)
 
 void Trainer::fillSnapshot(EpochSnapshot &s)
 {
-    const auto [valLoss, metric] = evaluate(m_task->validation);
-    SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric);
+    // Alignment over the whole validation set (docs/tasks.md, "Alignment"); feature attention
+    // multiplies the inputs, so rows whose true column is 0 carry no information and are skipped.
+    AlignmentSums sums(m_task->alignment,
+                       m_model->config().architecture == ModelArchitecture::Feature);
+    const auto [valLoss, metric] = evaluate(m_task->validation, &sums);
+    SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric, sums);
     m_model->resize(m_task->train.steps, m_config.batchSize); // back to the training shape
 }
 

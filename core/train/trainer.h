@@ -8,6 +8,7 @@
 #include "core/models/model.h"
 #include "core/train/optimizer.h"
 #include "core/snapshot/snapshot.h"
+#include "core/data/alignmentsums.h"
 #include "core/data/task.h"
 
 #include <cstdint>
@@ -71,8 +72,9 @@ public:
 
 private:
     void fillSnapshot(EpochSnapshot &s);
-    /// Mean loss and metric over a data set, in batches of the training batch size.
-    std::pair<double, double> evaluate(const Dataset &data);
+    /// Mean loss and metric over a data set, in batches of the training batch size; with
+    /// sums, also the alignment of every row's attention (the same forward passes).
+    std::pair<double, double> evaluate(const Dataset &data, AlignmentSums *sums = nullptr);
 
     std::shared_ptr<const TaskData> m_task;
     TrainConfig m_config;

@@ -88,6 +88,7 @@ private slots:
     void cellsHoldTheGridValues();
     void rowZeroIsDrawnAtTheTop();
     void colorRangeStaysZeroToOne();
+    void scaledColoursSayTheirRange();
     void panelsFollowTheSnapshot();
     void titleShowsEpochAndAlignment();
     void cellsAreSquare();
@@ -170,6 +171,52 @@ void TestHeatmapView::rowZeroIsDrawnAtTheTop()
     // And the top-left and bottom-right cells really differ (yellowish vs purple).
     QVERIFY(colorDistance(image.pixel(int(x->coordToPixel(0)), int(y->coordToPixel(0))),
                           image.pixel(int(x->coordToPixel(4)), int(y->coordToPixel(2)))) > 100);
+}
+
+void TestHeatmapView::scaledColoursSayTheirRange()
+{
+    HeatmapView view;
+    view.resize(900, 300);
+    EpochSnapshot s = makeSnapshot(true);
+    s.attention = makeGrid(3, 5, narrowValue); // 0.2..0.3
+    view.setSnapshot(s);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    // Default: one fixed 0..1 bar labelled "weight" for attention, ground truth and argmax.
+    QVERIFY(!view.scaleToMax());
+    QCOMPARE(view.colorRange().upper, 1.0);
+    QCOMPARE(view.colorScaleLabel(), QStringLiteral("weight"));
+    QVERIFY(!view.truthScale()->visible());
+    const int truth = view.panelIndex(QStringLiteral("Ground truth"));
+    const int argmax = view.panelIndex(QStringLiteral("argmax(attention)"));
+    QCOMPARE(view.colorMap(truth)->colorScale(), view.colorMap(0)->colorScale());
+
+    // Scaled: the attention's bar ends at its largest weight and says so; the ground truth and
+    // argmax keep their own 0..1 bar.
+    view.setScaleToMax(true);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    const double largest = double(float(narrowValue(2, 4)));
+    QCOMPARE(view.colorRange().upper, largest);
+    QCOMPARE(view.colorMap(0)->dataRange().upper, largest);
+    QCOMPARE(view.colorScaleLabel(), QStringLiteral("scaled: 0 \u2013 0.3 (largest weight)"));
+    QVERIFY(view.truthScale()->visible());
+    QCOMPARE(view.truthScale()->dataRange().lower, 0.0);
+    QCOMPARE(view.truthScale()->dataRange().upper, 1.0);
+    for (int p : {truth, argmax}) {
+        QCOMPARE(view.colorMap(p)->colorScale(), view.truthScale());
+        QCOMPARE(view.colorMap(p)->dataRange().upper, 1.0);
+    }
+    // The ground truth's bar is drawn right of the ground-truth panels, the attention's beside
+    // the attention panel.
+    QVERIFY(view.truthScale()->outerRect().left() >
+            view.colorMap(argmax)->keyAxis()->axisRect()->rect().right());
+
+    // Off again: back to one shared 0..1 bar.
+    view.setScaleToMax(false);
+    view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    QCOMPARE(view.colorRange().upper, 1.0);
+    QCOMPARE(view.colorScaleLabel(), QStringLiteral("weight"));
+    QVERIFY(!view.truthScale()->visible());
+    QCOMPARE(view.colorMap(truth)->colorScale(), view.colorMap(0)->colorScale());
 }
 
 void TestHeatmapView::colorRangeStaysZeroToOne()

@@ -100,6 +100,8 @@ private slots:
     void gifFramesShowConvergence();
     void errors();
     void styleIsCopied();
+    void gifAndPngUseTheWindowScale_data();
+    void gifAndPngUseTheWindowScale();
 };
 
 void TestReplayExporter::framesHaveThePixelSize()
@@ -243,6 +245,59 @@ void TestReplayExporter::styleIsCopied()
     exporter.setFrameSize(QSize(400, 200));
     const QImage frame = exporter.renderFrame(convergingRun(2).back());
     QCOMPARE(QColor(frame.pixel(2, 2)), attn::PlotTheme::dark().background);
+}
+
+void TestReplayExporter::gifAndPngUseTheWindowScale_data()
+{
+    QTest::addColumn<bool>("scaled");
+    QTest::newRow("fixed 0..1") << false;
+    QTest::newRow("scaled to the largest weight") << true;
+}
+
+void TestReplayExporter::gifAndPngUseTheWindowScale()
+{
+    // The window's heatmap, its PNG and the GIF made with the window's style draw the same
+    // weight in the same colour, whichever scale the window shows.
+    QFETCH(bool, scaled);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QSize size(720, 300);
+    const std::vector<EpochSnapshot> history{convergingRun(5)[1]}; // weights 0.34375 (true) and 0.09375
+    HeatmapView window;
+    window.resize(size);
+    window.setScaleToMax(scaled);
+    window.setSnapshot(history.front());
+    const QString png = dir.filePath(QStringLiteral("heatmap.png"));
+    QVERIFY(window.savePng(png, size.width(), size.height()));
+    window.toImage(size.width(), size.height()); // lay out at the export size to find the cell
+    QCPColorMap *map = window.colorMap(0);
+    const QPoint on(int(std::lround(map->keyAxis()->coordToPixel(3))),
+                    int(std::lround(map->valueAxis()->coordToPixel(1))));
+    const QPoint off(int(std::lround(map->keyAxis()->coordToPixel(6))),
+                     int(std::lround(map->valueAxis()->coordToPixel(1))));
+
+    ReplayExporter exporter;
+    exporter.copyStyle(window);
+    QCOMPARE(exporter.weightScale(), window.weightScale());
+    exporter.setFrameSize(size);
+    const QString path = dir.filePath(QStringLiteral("replay.gif"));
+    QVERIFY2(exporter.writeGif(history, path), qPrintable(exporter.errorString()));
+    int error = 0;
+    std::unique_ptr<GifFileType, GifCloser> gif(
+        DGifOpenFileName(QFile::encodeName(path).constData(), &error));
+    QVERIFY2(gif, GifErrorString(error));
+    QCOMPARE(DGifSlurp(gif.get()), GIF_OK);
+    QImage image;
+    QVERIFY(image.load(png));
+    QCOMPARE(image.size(), size);
+    const double top = scaled ? double(history.front().attention.at(1, 3)) : 1.0; // the largest
+    for (const QPoint &cell : {on, off}) {
+        const double w = double(history.front().attention.at(1, cell == on ? 3 : 6));
+        const QRgb expected = window.weightColor(w / top).rgb();
+        QVERIFY2(colorDistance(image.pixel(cell), expected) <= 6, "PNG: the window's colour");
+        QVERIFY2(colorDistance(gifPixel(gif.get(), 0, cell), image.pixel(cell)) <= 12,
+                 "GIF: the PNG's colour");
+    }
 }
 
 QTEST_MAIN(TestReplayExporter)

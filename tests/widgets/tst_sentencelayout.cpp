@@ -42,6 +42,7 @@ private slots:
     void wordsShadesAndPredictions();
     void wideLayoutOneLinePerSentence();
     void narrowLayoutWrapsAndStacks();
+    void sameWeightSameShadeInEverySentence();
 };
 
 void TestSentenceLayout::wordsShadesAndPredictions()
@@ -57,16 +58,26 @@ void TestSentenceLayout::wordsShadesAndPredictions()
     QCOMPARE(sentences[1].words[2].step, 2);
     QCOMPARE(sentences[0].paddingSteps, 3);
     QVERIFY(std::abs(sentences[1].paddingWeight - 0.6) < 1e-6);
-    QVERIFY(std::abs(sentences[0].words[0].shade - 0.4) < 1e-6); // 0.2 / 0.5
-    QCOMPARE(sentences[0].words[1].shade, 1.0);
+    // The fixed 0..1 scale by default: the shade is the weight.
+    QVERIFY(std::abs(sentences[0].words[0].shade - 0.2) < 1e-6);
+    QVERIFY(std::abs(sentences[0].words[1].shade - 0.5) < 1e-6);
+    QCOMPARE(layout.scaleTop(), 1.0);
+    // The uniform weight 1/L of each sentence.
+    QCOMPARE(sentences[0].uniformWeight, 1.0 / 3.0);
+    QCOMPARE(sentences[1].uniformWeight, 1.0 / 4.0);
+    QCOMPARE(SentenceLayout::uniformText(sentences[0]), QStringLiteral("uniform 1/3 = 0.333"));
     QVERIFY(!sentences[0].wrong);
     QVERIFY(sentences[1].wrong);
     QCOMPARE(sentences[1].prediction, QStringLiteral("pred 0.80 \u2192 positive \u00b7 true: negative"));
     QVERIFY(layout.word(1, 4) == nullptr);
     QCOMPARE(layout.word(0, 1)->text, QStringLiteral("food"));
 
-    layout.setScaleToRowMax(false);
-    QVERIFY(std::abs(layout.sentences()[0].words[0].shade - 0.2) < 1e-6);
+    // Scaled: one top for both sentences, the largest word weight of all (0.5), not each
+    // sentence's own maximum (0.5 and 0.1).
+    layout.setWeightScale({attn::WeightScale::Mode::LargestWeight});
+    QVERIFY(std::abs(layout.scaleTop() - 0.5) < 1e-6);
+    QVERIFY(std::abs(layout.sentences()[0].words[0].shade - 0.4) < 1e-6); // 0.2 / 0.5
+    QCOMPARE(layout.sentences()[0].words[1].shade, 1.0);
     QCOMPARE(layout.titleText(), QStringLiteral("Sentiment: attention over the words \u00b7 epoch 2 / 5"));
     layout.clear();
     QVERIFY(layout.sentences().empty());
@@ -96,6 +107,10 @@ void TestSentenceLayout::wideLayoutOneLinePerSentence()
         QVERIFY(g.predictionRects[si].left() > rects.back().right());
         QVERIFY(g.predictionRects[si].right() <= width - SentenceLayout::kMargin + 1e-9);
         QCOMPARE(g.predictionRects[si].top(), rects.front().top());
+        // The uniform weight 1/L is noted in the same column, under the prediction.
+        QVERIFY(!g.uniformRects[si].isNull());
+        QVERIFY(g.uniformRects[si].top() >= g.predictionRects[si].bottom());
+        QCOMPARE(g.uniformRects[si].left(), g.predictionRects[si].left());
     }
     QVERIFY(g.separators[0] > g.wordRects[0].front().bottom());
     QVERIFY(g.separators[0] < g.wordRects[1].front().top());
@@ -118,6 +133,22 @@ void TestSentenceLayout::narrowLayoutWrapsAndStacks()
     // Too narrow for a prediction column: the prediction goes under the words.
     QVERIFY(g.predictionRects[1].top() >= rects.back().bottom());
     QCOMPARE(g.predictionRects[1].left(), rects.front().left());
+}
+
+void TestSentenceLayout::sameWeightSameShadeInEverySentence()
+{
+    // "here" (sentence 0, maximum 0.5) and "very" (sentence 1, maximum 0.1) both weigh 0.1.
+    SentenceLayout layout;
+    layout.setSnapshot(snapshot());
+    for (auto mode : {attn::WeightScale::Mode::Fixed, attn::WeightScale::Mode::LargestWeight}) {
+        layout.setWeightScale({mode});
+        const SentenceLayout::Word *here = layout.word(0, 2);
+        const SentenceLayout::Word *very = layout.word(1, 0);
+        QVERIFY(std::abs(here->weight - 0.1) < 1e-6 && std::abs(very->weight - 0.1) < 1e-6);
+        QCOMPARE(here->shade, very->shade);
+        QCOMPARE(here->background, very->background);
+        QVERIFY(very->shade < 0.5); // not its own sentence's maximum (it would be 1)
+    }
 }
 
 QTEST_MAIN(TestSentenceLayout)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Qt Test of SentenceView: words in order with padding hidden, shaded by weight (sentence max or
-// fixed scale), the heaviest word brightest (also in the rendered pixels), text contrasting with
+// Qt Test of SentenceView: words in order with padding hidden, shaded by weight on one scale shared
+// by all sentences (fixed 0..1 or the largest word weight of all), the uniform weight 1/L noted, the heaviest word brightest (also in the rendered pixels), text contrasting with
 // its background, prediction text and wrong mark right, tooltips with the exact weight, and PNG
 // exports of the asked pixel size at a scale. Runs headless (QT_QPA_PLATFORM=offscreen).
 #include "widgets/sentenceview.h"
@@ -167,31 +167,42 @@ void TestSentenceView::wordsInOrderPaddingHidden()
 
 void TestSentenceView::shadesAreWeightsOverTheSentenceMax()
 {
+    // Named for what it replaced: the shades now share ONE scale, never a sentence's maximum.
     SentenceView view;
     const EpochSnapshot s = sentimentSnapshot();
     view.setSnapshot(s);
-    QVERIFY(view.scaleToRowMax());
+    QVERIFY(!view.weightScale().scaled()); // fixed 0..1 by default
+    QCOMPARE(view.scaleTop(), 1.0);
+    double largest = 0.0;
     for (int r = 0; r < view.sentenceCount(); ++r) {
-        double rowMax = 0.0;
-        for (int i = 0; i < view.words(r).size(); ++i)
-            rowMax = std::max(rowMax, double(s.attention.at(r, i)));
+        QCOMPARE(view.uniformWeight(r), 1.0 / double(view.words(r).size()));
         for (int i = 0; i < view.words(r).size(); ++i) {
             QCOMPARE(view.wordWeight(r, i), double(s.attention.at(r, view.wordStep(r, i))));
-            QVERIFY(std::abs(view.wordShade(r, i) - s.attention.at(r, i) / rowMax) < 1e-9);
+            QVERIFY(std::abs(view.wordShade(r, i) - view.wordWeight(r, i)) < 1e-12);
+            largest = std::max(largest, view.wordWeight(r, i));
         }
     }
-    QVERIFY2(view.legendText().contains("scaled to each sentence's largest word weight"),
+    QVERIFY2(view.legendText().contains("fixed 0..1 scale, shared by all sentences"),
              qPrintable(view.legendText()));
-    QVERIFY(view.legendText().contains("sentence max"));
+
+    view.setWeightScale({attn::WeightScale::Mode::LargestWeight});
+    QCOMPARE(view.scaleTop(), largest);
+    for (int r = 0; r < view.sentenceCount(); ++r)
+        for (int i = 0; i < view.words(r).size(); ++i)
+            QVERIFY(std::abs(view.wordShade(r, i) - view.wordWeight(r, i) / largest) < 1e-12);
+    QVERIFY2(view.legendText().contains("largest word weight of all sentences"),
+             qPrintable(view.legendText()));
+    QVERIFY(view.legendText().contains(QStringLiteral("scaled: 0 \u2013 ")));
 }
 
 void TestSentenceView::largestWeightIsBrightest()
 {
     for (ColorMapKind kind : {ColorMapKind::Viridis, ColorMapKind::Magma, ColorMapKind::Grayscale}) {
-        for (bool rowMax : {true, false}) {
+        for (bool scaled : {true, false}) {
             SentenceView view;
             view.setColorMap(kind);
-            view.setScaleToRowMax(rowMax);
+            view.setWeightScale({scaled ? attn::WeightScale::Mode::LargestWeight
+                                        : attn::WeightScale::Mode::Fixed});
             view.setSnapshot(sentimentSnapshot());
             for (int r = 0; r < view.sentenceCount(); ++r) {
                 int heaviest = 0;
@@ -244,16 +255,14 @@ void TestSentenceView::fixedScaleUsesTheWeights()
     SentenceView view;
     const EpochSnapshot s = sentimentSnapshot();
     view.setSnapshot(s);
-    const QColor rowMaxColour = view.wordBackground(6, 2);
-    view.setScaleToRowMax(false);
-    QVERIFY(!view.scaleToRowMax());
+    const QColor fixedColour = view.wordBackground(6, 2);
     for (int r = 0; r < view.sentenceCount(); ++r)
         for (int i = 0; i < view.words(r).size(); ++i)
             QCOMPARE(view.wordShade(r, i), double(s.attention.at(r, i)));
-    QVERIFY2(view.legendText().contains("fixed 0..1 scale"), qPrintable(view.legendText()));
-    QVERIFY(!view.legendText().contains("sentence max"));
-    // The weights are below 1, so the same word is drawn darker on the fixed scale.
-    QVERIFY(luminance(view.wordBackground(6, 2)) < luminance(rowMaxColour));
+    QVERIFY(!view.legendText().contains("scaled"));
+    // The weights are below 1, so the same word is drawn brighter on the scaled scale.
+    view.setWeightScale({attn::WeightScale::Mode::LargestWeight});
+    QVERIFY(luminance(view.wordBackground(6, 2)) > luminance(fixedColour));
 }
 
 void TestSentenceView::textContrastsWithItsBackground()
@@ -416,7 +425,7 @@ void TestSentenceView::savePngHonoursSizeAndScale()
         double scale;
         QSize expected;
         bool dark;
-        bool rowMax;
+        bool scaled;
     };
     const Case cases[] = {{"sentence-rowmax.png", 960, 0, 1.0, {960, fitted}, false, true},
                           {"sentence-rowmax-2x.png", 960, 0, 2.0, {1920, 2 * fitted}, false, true},
@@ -425,7 +434,8 @@ void TestSentenceView::savePngHonoursSizeAndScale()
                           {"sentence-odd.png", 333, 201, 1.5, {500, 302}, false, true}};
     for (const Case &c : cases) {
         view.setDark(c.dark);
-        view.setScaleToRowMax(c.rowMax);
+        view.setWeightScale({c.scaled ? attn::WeightScale::Mode::LargestWeight
+                                      : attn::WeightScale::Mode::Fixed});
         const QString path = dir + QLatin1Char('/') + QLatin1String(c.name);
         QVERIFY(view.savePng(path, c.w, c.h, c.scale));
         QImage image;

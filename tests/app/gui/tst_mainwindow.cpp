@@ -9,6 +9,7 @@
 #include "app/gui/timelinebar.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
+#include "widgets/sentenceview.h"
 #include "widgets/selfattentionview.h"
 
 #include <QAction>
@@ -70,6 +71,7 @@ private slots:
     void selfAttentionRunFillsItsMapView();
     void settingsPersist();
     void damagedSettingsFallBack();
+    void colourScaleIsFixedByDefault();
     void sessionAndModelRoundTrip();
     void droppedUcrFileTrainsThroughTheImportDialog();
     void anotherMechanismClearsTheViewsAndNoneShowsTheGroundTruth();
@@ -228,6 +230,32 @@ void TestMainWindow::damagedSettingsFallBack()
     QCOMPARE(loaded.train.epochs, fallback.train.epochs);
     QCOMPARE(loaded.train.learningRate, fallback.train.learningRate);
     QVERIFY(loaded.model.attention == attn::AttentionKind::LuongDot); // valid entries still apply
+}
+
+void TestMainWindow::colourScaleIsFixedByDefault()
+{
+    QSettings().setValue("view/scaleToMax", true); // saved "on" by the old default: not read
+    {
+        MainWindow window(smallRun(2));
+        auto *action = window.findChild<QAction *>("scaleToMax");
+        auto *sentences = window.findChild<attn::SentenceView *>();
+        QVERIFY(action && sentences);
+        QVERIFY(!action->isChecked());
+        QVERIFY(!window.heatmapView()->weightScale().scaled());
+        QVERIFY(!sentences->weightScale().scaled());
+        QCOMPARE(window.heatmapView()->colorRange().upper, 1.0);
+        action->setChecked(true); // the opt-in reaches the heatmap and the sentences
+        QVERIFY(window.heatmapView()->weightScale().scaled());
+        QVERIFY(sentences->weightScale().scaled());
+        window.close();
+    }
+    QSettings store;
+    QVERIFY(!store.contains("view/scaleToMax"));
+    QCOMPARE(store.value("view/scaleToLargestWeight").toBool(), true);
+    MainWindow again(smallRun(2));
+    QVERIFY(again.heatmapView()->weightScale().scaled()); // a choice made now persists
+    again.findChild<QAction *>("scaleToMax")->setChecked(false);
+    again.close();
 }
 
 void TestMainWindow::sessionAndModelRoundTrip()
