@@ -136,9 +136,12 @@ void SelfAttention::forward(const ConstMatRef &hs, MatRef out)
             else
                 softmaxRows(a, a);
             headView(c.concat, b, k, T, B, dk).noalias() = a * headView(c.value, b, k, T, B, dk); // eq. (3)
-            c.weights.row(b).noalias() += m_queryMask * a;
+            if (padding)
+                c.weights.row(b).noalias() += m_queryMask * a;
+            else
+                c.weights.row(b) += a.colwise().sum();
         }
-        c.weights.row(b) *= m_invLength(b, 0) / Scalar(m_heads);
+        c.weights.row(b) *= Scalar(1) / (Scalar(m_heads) * std::max(Scalar(1), m_queryMask.sum()));
         for (Eigen::Index t = 0; t < T; ++t)
             if (m_queryMask(0, t) > Scalar(0))
                 c.pooled.row(b) += c.concat.row(t * B + b);
