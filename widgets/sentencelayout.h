@@ -97,7 +97,7 @@ public:
     static QFont titleFont(const QFont &base);
     /// "✗", the mark of a wrong prediction.
     static QString wrongMark();
-    /// "weight 0.12 on 3 hidden padding steps".
+    /// "padding: 12% of the attention (3 hidden steps)".
     static QString paddingText(const Sentence &s);
 
 private:

@@ -57,6 +57,7 @@ void TestSentenceLayout::wordsShadesAndPredictions()
     QCOMPARE(sentences[1].words[2].step, 2);
     QCOMPARE(sentences[0].paddingSteps, 3);
     QVERIFY(std::abs(sentences[1].paddingWeight - 0.6) < 1e-6);
+    QCOMPARE(SentenceLayout::paddingText(sentences[1]), QString("padding: 60% of the attention (2 hidden steps)"));
     QVERIFY(std::abs(sentences[0].words[0].shade - 0.4) < 1e-6); // 0.2 / 0.5
     QCOMPARE(sentences[0].words[1].shade, 1.0);
     QVERIFY(!sentences[0].wrong);
