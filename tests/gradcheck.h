@@ -8,6 +8,7 @@
 #include "core/tensor/rng.h"
 #include "core/tensor/tensor.h"
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -87,6 +88,21 @@ inline std::string errorOf(const std::function<void()> &f)
         return e.what();
     }
     return {};
+}
+
+/// A padding mask (B, T) with rows of different real lengths: row b has L = max(1, T - b) real
+/// steps after the padding (pre-padding) for odd b, before it (post-padding) for even b.
+inline Mat mixedPaddingMask(int T, int B)
+{
+    Mat mask = Mat::Zero(B, T);
+    for (int b = 0; b < B; ++b) {
+        const int L = std::max(1, T - b);
+        if (b % 2 == 0)
+            mask.row(b).head(L).setOnes();
+        else
+            mask.row(b).tail(L).setOnes();
+    }
+    return mask;
 }
 
 } // namespace attn::test

@@ -328,7 +328,11 @@ SentenceLayout::Geometry SentenceLayout::compute(double width, const QFont &base
 
 QString SentenceLayout::paddingText(const Sentence &s)
 {
-    return tr("weight %1 on %2 hidden padding steps").arg(s.paddingWeight, 0, 'f', 2).arg(s.paddingSteps);
+    // The share of the sentence's attention on its (hidden) padding steps: 0% with the padding
+    // mask (docs/tasks.md, "Padding mask"), often most of it without.
+    const QString steps = s.paddingSteps == 1 ? tr("1 hidden step")
+                                              : tr("%1 hidden steps").arg(s.paddingSteps);
+    return tr("padding: %1% of the attention (%2)").arg(100.0 * s.paddingWeight, 0, 'f', 0).arg(steps);
 }
 
 QString SentenceLayout::uniformText(const Sentence &s)

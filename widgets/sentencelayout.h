@@ -104,7 +104,7 @@ public:
     static QFont titleFont(const QFont &base);
     /// "✗", the mark of a wrong prediction.
     static QString wrongMark();
-    /// "weight 0.12 on 3 hidden padding steps".
+    /// "padding: 12% of the attention (3 hidden steps)".
     static QString paddingText(const Sentence &s);
     /// "uniform 1/7 = 0.143": the weight each word would have under uniform attention.
     static QString uniformText(const Sentence &s);

@@ -49,6 +49,11 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_heads->setRange(1, 64);
     m_heads->setToolTip(tr("Self-attention heads K (the hidden units must be divisible by K)"));
     m_causal = new QCheckBox(tr("causal (history only)"));
+    m_maskPadding = new QCheckBox(tr("zero attention on padding"));
+    m_maskPadding->setToolTip(tr("Padding steps (sentiment's padding after the words, the steps after "
+                                 "a shorter CSV sequence) get exactly zero attention and the recurrent "
+                                 "state passes them unchanged. Off: the unmasked behaviour, with the "
+                                 "attention on padding shown per sentence"));
     m_window = new QSpinBox;
     m_window->setRange(0, 1000);
     m_window->setSpecialValueText(tr("all steps"));
@@ -107,6 +112,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Vocabulary"), m_vocabulary);
     form->addRow(tr("Sentence length"), m_maxLength);
     form->addRow(tr("Padding"), m_padding);
+    form->addRow(tr("Padding mask"), m_maskPadding);
     form->addRow(tr("Truncation"), m_truncation);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
@@ -130,6 +136,7 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_units->setValue(s.model.attentionUnits);
     m_heads->setValue(s.model.heads);
     m_causal->setChecked(s.model.causal);
+    m_maskPadding->setChecked(s.model.maskPadding);
     m_window->setValue(s.model.window);
     m_localWidth->setValue(s.model.localHalfWidth);
     m_inputDropout->setValue(s.model.inputDropout);
@@ -182,6 +189,7 @@ void RunSettingsPanel::updateSettingRows()
     for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),
                          static_cast<QWidget *>(m_padding), static_cast<QWidget *>(m_truncation)})
         m_form->setRowVisible(row, task == TaskKind::Sentiment);
+    m_form->setRowVisible(m_maskPadding, task == TaskKind::Sentiment || task == TaskKind::Csv);
     emit mechanismChanged(task, kind);
 }
 
@@ -203,6 +211,7 @@ RunSettings RunSettingsPanel::settings() const
     s.model.attentionUnits = m_units->value();
     s.model.heads = m_heads->value();
     s.model.causal = m_causal->isChecked();
+    s.model.maskPadding = m_maskPadding->isChecked();
     s.model.window = m_window->value();
     s.model.localHalfWidth = m_localWidth->value();
     s.model.inputDropout = m_inputDropout->value();

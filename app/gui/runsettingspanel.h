@@ -58,6 +58,7 @@ private:
     QComboBox *m_cell = nullptr;
     QSpinBox *m_heads = nullptr;
     QCheckBox *m_causal = nullptr;
+    QCheckBox *m_maskPadding = nullptr; // ModelConfig::maskPadding
     QSpinBox *m_window = nullptr;
     QSpinBox *m_localWidth = nullptr;
     QDoubleSpinBox *m_inputDropout = nullptr;

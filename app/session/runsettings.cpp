@@ -193,6 +193,9 @@ void addRunOptions(QCommandLineParser &parser)
         {"local-width", "Local attention window D: Gaussian sigma D/2 (default 4).", "D"},
         {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
+        {"no-mask", "Do not mask padding (sentiment's padding ids, the steps after a shorter "
+                    "long-layout CSV sequence): show the unmasked attention on padding "
+                    "(default: padding gets exactly zero attention)."},
         {"vocabulary", "sentiment: keep the N most frequent words (default: all).", "N"},
         {"max-length", "sentiment: words per sentence T after padding/truncation (default 32).", "T"},
         {"padding", "sentiment: pad with zeros pre (before) or post (after) the words (default post).", "side"},
@@ -286,6 +289,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.model.cell = *cell;
     }
     s.model.causal = s.model.causal || p.isSet("causal");
+    if (p.isSet("no-mask"))
+        s.model.maskPadding = false;
     for (const IntSetting &o : kIntSettings) {
         if (!p.isSet(o.option))
             continue;

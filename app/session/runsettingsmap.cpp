@@ -23,6 +23,7 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["seed"] = QString::number(s.train.seed); // text: a 64-bit seed does not fit a JSON double
     m["cell"] = QString::fromStdString(toString(s.model.cell));
     m["causal"] = s.model.causal;
+    m["maskPadding"] = s.model.maskPadding;
     m["inputDropout"] = s.model.inputDropout;
     m["recurrentDropout"] = s.model.recurrentDropout;
     m["padding"] = s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post";
@@ -75,6 +76,7 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     else if (m.contains("cell"))
         problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
     s.model.causal = m.value("causal", s.model.causal).toBool();
+    s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
     s.standardize = m.value("standardize", s.standardize).toBool();
     for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
                               std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {

@@ -104,6 +104,8 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
     o["probe_tokens"] = tokens;
     o["probe_predictions"] = floatArray(s.probePredictions);
     o["probe_targets"] = floatArray(s.probeTargets);
+    if (!s.probePaddingMass.empty())
+        o["probe_padding_mass"] = floatArray(s.probePaddingMass);
     QJsonArray maps;
     for (const std::vector<attn::Grid> &heads : s.headMaps) {
         QJsonArray row;
@@ -295,6 +297,8 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
     }
     s.probePredictions = readFloats(o["probe_predictions"], at + "probe_predictions");
     s.probeTargets = readFloats(o["probe_targets"], at + "probe_targets");
+    if (o.contains("probe_padding_mass"))
+        s.probePaddingMass = readFloats(o["probe_padding_mass"], at + "probe_padding_mass");
     const QJsonArray maps = readArray(o["head_maps"], at + "head_maps");
     for (qsizetype r = 0; r < maps.size(); ++r) {
         const QString row = item(at + "head_maps", r);

@@ -44,6 +44,7 @@ void BahdanauAttention::forward(const ConstMatRef &hs, MatRef out)
     if (B == 0)
         throw ShapeError("BahdanauAttention::forward: call resize(T, B) first");
     requireShape(hs, Eigen::Index(m_steps) * B, m_hidden, "BahdanauAttention::forward hs");
+    requireMask(m_steps, B, "BahdanauAttention::forward mask");
     requireShape(out, B, outputs(), "BahdanauAttention::forward out");
     m_cache.scoreTanh.noalias() = hs * m_params.w1.transpose();            // (T*B, A), one GEMM
     m_cache.query.noalias() = hs.bottomRows(B) * m_params.w2.transpose(); // (B, A)
@@ -53,7 +54,7 @@ void BahdanauAttention::forward(const ConstMatRef &hs, MatRef out)
         m_cache.scores.col(s) =
             (k.array().rowwise() * m_params.v.row(0).array()).rowwise().sum().matrix();
     }
-    softmaxRows(m_cache.scores, m_cache.weights); // eq. (2)
+    softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
     m_readout.forward(hs, m_cache.weights, out); // eq. (3)
 }
 

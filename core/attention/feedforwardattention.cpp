@@ -43,12 +43,13 @@ void FeedForwardAttention::forward(const ConstMatRef &hs, MatRef out)
     if (B == 0)
         throw ShapeError("FeedForwardAttention::forward: call resize(T, B) first");
     requireShape(hs, Eigen::Index(m_steps) * B, m_hidden, "FeedForwardAttention::forward hs");
+    requireMask(m_steps, B, "FeedForwardAttention::forward mask");
     requireShape(out, B, m_hidden, "FeedForwardAttention::forward out");
     m_cache.projection.noalias() = hs * m_params.weight; // (T*B, 1)
     for (Eigen::Index t = 0; t < m_steps; ++t) // eq. (1)
         m_cache.scores.col(t) =
             (m_cache.projection.middleRows(t * B, B).array() + m_params.bias(0, t)).tanh().matrix();
-    softmaxRows(m_cache.scores, m_cache.weights); // eq. (2)
+    softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
     out.setZero();
     for (Eigen::Index t = 0; t < m_steps; ++t) // eq. (3)
         out.array() += hs.middleRows(t * B, B).array().colwise() * m_cache.weights.col(t).array();

@@ -5,6 +5,8 @@
 #include "core/tensor/init.h"
 #include "core/tensor/softmax.h"
 
+#include <algorithm>
+
 namespace attn {
 
 LocalAttention::LocalAttention(int hidden, int units, int halfWidth, Rng &rng)
@@ -42,6 +44,8 @@ void LocalAttention::resize(int steps, int batch)
     for (int s = 0; s < steps; ++s)
         m_positions(0, s) = Scalar(s + 1);
     m_positionLogit.resize(batch, 1);
+    m_offset.resize(batch, 1);
+    m_length.resize(batch, 1);
     m_dWeights.resize(batch, steps);
     m_dContentWeights.resize(batch, steps);
     m_dScores.resize(batch, steps);
@@ -57,18 +61,33 @@ void LocalAttention::forward(const ConstMatRef &hs, MatRef out)
         throw ShapeError("LocalAttention::forward: call resize(T, B) first");
     requireShape(hs, Eigen::Index(m_steps) * B, m_hidden, "LocalAttention::forward hs");
     requireShape(out, B, outputs(), "LocalAttention::forward out");
+    requireMask(m_steps, B, "LocalAttention::forward mask");
     const ConstMatRef query = hs.bottomRows(B); // (B, H) h_T
     Cache &c = m_cache;
+    // Masked: p of eq. (1) spans the real steps of each row, first + L sigmoid(.), with first the
+    // index of the first real step and L the number of real steps (0 and T unmasked).
+    if (const Mat *m = mask()) {
+        for (Eigen::Index b = 0; b < B; ++b) {
+            Eigen::Index first = 0;
+            while (first + 1 < m_steps && m->coeff(b, first) <= Scalar(0))
+                ++first;
+            m_offset(b, 0) = Scalar(first);
+            m_length(b, 0) = std::max(Scalar(1), m->row(b).sum());
+        }
+    } else {
+        m_offset.setZero();
+        m_length.setConstant(Scalar(m_steps));
+    }
     c.positionHidden.noalias() = query * m_params.wP.transpose(); // eq. (1)
     c.positionHidden.array() = c.positionHidden.array().tanh();
     m_positionLogit.noalias() = c.positionHidden * m_params.vP.transpose();
     // sigmoid(x) = 0.5 tanh(0.5 x) + 0.5 never overflows, unlike 1 / (1 + exp(-x)).
-    c.centre.array() = Scalar(m_steps) *
+    c.centre.array() = m_offset.array() + m_length.array() *
                        ((m_positionLogit.array() * Scalar(0.5)).tanh() * Scalar(0.5) + Scalar(0.5));
     c.queryW.noalias() = query * m_params.wA; // row form of h_T^T W_a
     for (Eigen::Index s = 0; s < m_steps; ++s) // eq. (2), scores
         c.scores.col(s) = (hs.middleRows(s * B, B).array() * c.queryW.array()).rowwise().sum().matrix();
-    softmaxRows(c.scores, c.contentWeights);
+    softmaxOverSteps(c.scores, c.contentWeights); // padding: exactly 0, so a_s = 0 there too
     const Scalar inv2Var = Scalar(1) / (2 * m_sigma * m_sigma);
     for (Eigen::Index b = 0; b < B; ++b) // eq. (3)
         c.gauss.row(b) = (-(m_positions.array() - c.centre(b, 0)).square() * inv2Var).exp().matrix();
@@ -79,10 +98,10 @@ void LocalAttention::forward(const ConstMatRef &hs, MatRef out)
 void LocalAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, MatRef dHs)
 {
     // Differentiates a_s = w_s g_s, g_s = exp(-(s - p)^2 / (2 sigma^2)), w = softmax(e),
-    // e_s = <q, h_s> with q = h_T^T W_a, p = T sigmoid(z), z = v_p^T u, u = tanh(W_p h_T):
+    // e_s = <q, h_s> with q = h_T^T W_a, p = first + L sigmoid(z), z = v_p^T u, u = tanh(W_p h_T):
     //   dw_s = da_s g_s;  dp = sum_s da_s a_s (s - p) / sigma^2
     //   de = softmax backward;  dq = sum_s de_s h_s;  dh_s += de_s q;  dW_a += h_T^T dq;  dh_T += dq W_a^T
-    //   dz = dp T sigmoid(z) (1 - sigmoid(z));  dv_p += dz^T u;  dpre = dz v_p (1 - u^2)
+    //   dz = dp L sigmoid(z) (1 - sigmoid(z));  dv_p += dz^T u;  dpre = dz v_p (1 - u^2)
     //   dW_p += dpre^T h_T;  dh_T += dpre W_p
     const Eigen::Index B = m_batch;
     const Cache &c = m_cache;
@@ -95,8 +114,8 @@ void LocalAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, Ma
                                 (m_positions.row(0).array() - p))
                                    .sum() *
                                invVar;
-        const Scalar sig = p / Scalar(m_steps);
-        m_dLogit(b, 0) = dCentre * Scalar(m_steps) * sig * (Scalar(1) - sig);
+        const Scalar sig = (p - m_offset(b, 0)) / m_length(b, 0);
+        m_dLogit(b, 0) = dCentre * m_length(b, 0) * sig * (Scalar(1) - sig);
     }
     softmaxRowsBackward(c.contentWeights, m_dContentWeights, m_dScores);
     m_dQueryW.setZero();

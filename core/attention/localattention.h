@@ -4,6 +4,8 @@
 // (Luong, Pham & Manning 2015, "Effective Approaches to Attention-based NMT", eqs. 9-10 with the
 // general score of eq. 8):
 //   (1) p = T * sigmoid(v_p^T tanh(W_p h_T))          W_p (A, H), v_p (1, A), A = H; p (B, 1)
+//       with a padding mask: p = first + L * sigmoid(...), over the L real steps from the first
+//       real step (0-based index `first`); padding steps get content weight exactly 0 in (2)
 //   (2) w_s = softmax_s(h_T^T W_a h_s)                 W_a (H, H), content weights w (B, T)
 //   (3) a_s = w_s * exp(-(s - p)^2 / (2 sigma^2)), sigma = D / 2, a (B, T)
 //   (4) c = sum_s a_s h_s;  out = tanh([c; h_T] W_c^T)  (see attentionreadout.h)
@@ -76,6 +78,8 @@ private:
     AttentionReadout m_readout;
     Mat m_positions;      // (1, T) 1, 2, ..., T
     Mat m_positionLogit;  // (B, 1) v_p^T tanh(W_p h_T)
+    Mat m_offset;         // (B, 1) index of the first real step (0 unmasked)
+    Mat m_length;         // (B, 1) L, the number of real steps (T unmasked)
     Mat m_dWeights;       // (B, T) dL/da
     Mat m_dContentWeights; // (B, T) dL/dw
     Mat m_dScores;        // (B, T) dL/de

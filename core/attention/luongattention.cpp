@@ -38,6 +38,7 @@ void LuongAttention::forward(const ConstMatRef &hs, MatRef out)
     if (B == 0)
         throw ShapeError("LuongAttention::forward: call resize(T, B) first");
     requireShape(hs, Eigen::Index(m_steps) * B, m_hidden, "LuongAttention::forward hs");
+    requireMask(m_steps, B, "LuongAttention::forward mask");
     requireShape(out, B, outputs(), "LuongAttention::forward out");
     const ConstMatRef query = hs.bottomRows(B); // (B, H) h_T
     if (m_score == Score::General)
@@ -47,7 +48,7 @@ void LuongAttention::forward(const ConstMatRef &hs, MatRef out)
     for (Eigen::Index s = 0; s < m_steps; ++s) // eq. (1)
         m_cache.scores.col(s) =
             (hs.middleRows(s * B, B).array() * m_cache.queryW.array()).rowwise().sum().matrix();
-    softmaxRows(m_cache.scores, m_cache.weights); // eq. (2)
+    softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
     m_readout.forward(hs, m_cache.weights, out); // eq. (3)
 }
 

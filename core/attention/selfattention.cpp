@@ -6,6 +6,7 @@
 #include "core/tensor/init.h"
 #include "core/tensor/softmax.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -29,10 +30,6 @@ HeadView headView(Mat &m, Eigen::Index b, Eigen::Index k, Eigen::Index steps, Ei
 {
     return HeadView(m.data() + b * m.cols() + k * dk, steps, dk, SeqStride(batch * m.cols()));
 }
-
-// A large finite negative rather than -infinity: adding it to a score never gives inf - inf = NaN,
-// and after the max subtraction exp() of it underflows to exactly 0.
-constexpr Scalar kMasked = Scalar(-1e30);
 
 } // namespace
 
@@ -72,19 +69,19 @@ void SelfAttention::resize(int steps, int batch)
     m_cache.pooled.resize(batch, H);
     m_cache.weights.resize(batch, steps);
     if (m_causal || m_window > 0) {
-        m_mask.resize(steps, steps);
         m_visible.resize(steps, steps);
         for (int t = 0; t < steps; ++t)
             for (int s = 0; s < steps; ++s) {
                 const bool visible =
                     (!m_causal || s <= t) && (m_window == 0 || std::abs(t - s) < m_window);
-                m_mask(t, s) = visible ? Scalar(0) : kMasked;
                 m_visible(t, s) = visible ? Scalar(1) : Scalar(0);
             }
     } else {
-        m_mask.resize(0, 0);
         m_visible.resize(0, 0);
     }
+    m_seqVisible.resize(steps, steps);
+    m_queryMask.resize(1, steps);
+    m_invLength.resize(batch, 1);
     m_dA.resize(steps, steps);
     m_dScores.resize(steps, steps);
     m_dPooled.resize(batch, H);
@@ -106,35 +103,58 @@ void SelfAttention::forward(const ConstMatRef &hs, MatRef out)
     c.key.noalias() = hs * m_params.wK.transpose();
     c.value.noalias() = hs * m_params.wV.transpose();
     const Scalar scale = Scalar(1) / std::sqrt(Scalar(dk)); // the 1/sqrt(d_k) of eq. (2)
+    const Mat *padding = mask(); // (B, T) or null
+    requireMask(T, B, "SelfAttention::forward mask");
     c.weights.setZero();
-    for (Eigen::Index k = 0; k < m_heads; ++k)
-        for (Eigen::Index b = 0; b < B; ++b) {
+    c.pooled.setZero();
+    for (Eigen::Index b = 0; b < B; ++b) {
+        // Visible keys of sequence b: the causal / window mask M times the key padding mask.
+        const bool masked = padding || m_visible.size() > 0;
+        if (masked) {
+            if (m_visible.size() > 0)
+                m_seqVisible = m_visible;
+            else
+                m_seqVisible.setOnes();
+            if (padding)
+                m_seqVisible.array().rowwise() *= padding->row(b).array();
+        }
+        // Pooling and weights() average over the real query steps only (Keras' masked
+        // GlobalAveragePooling1D); every step is real without a padding mask.
+        if (padding)
+            m_queryMask = padding->row(b);
+        else
+            m_queryMask.setOnes();
+        m_invLength(b, 0) = Scalar(1) / std::max(Scalar(1), m_queryMask.sum());
+        for (Eigen::Index k = 0; k < m_heads; ++k) {
             MatRef a = c.headWeights.middleRows((k * B + b) * T, T); // (T, T)
             a.noalias() = headView(c.query, b, k, T, B, dk) * headView(c.key, b, k, T, B, dk).transpose();
             a *= scale;
-            if (m_mask.size() > 0)
-                a += m_mask;
-            softmaxRows(a, a); // eq. (2), row by row, in place
-            // exp(-1e30) underflows to exactly 0 only with some vector widths (AVX-512, not
-            // SSE2/AVX2): set masked weights to exactly 0 so every build gives the same weights.
-            if (m_visible.size() > 0)
-                a.array() *= m_visible.array();
+            // eq. (2), row by row, in place. Masked keys are left out of the max and the sum and
+            // get exactly 0, so every build (any vector width) gives the same weights.
+            if (masked)
+                maskedSoftmaxRows(a, m_seqVisible, a);
+            else
+                softmaxRows(a, a);
             headView(c.concat, b, k, T, B, dk).noalias() = a * headView(c.value, b, k, T, B, dk); // eq. (3)
-            c.weights.row(b) += a.colwise().sum();
+            if (padding)
+                c.weights.row(b).noalias() += m_queryMask * a;
+            else
+                c.weights.row(b) += a.colwise().sum();
         }
-    c.weights *= Scalar(1) / Scalar(m_heads * T);
-    c.pooled = c.concat.topRows(B);
-    for (Eigen::Index t = 1; t < T; ++t)
-        c.pooled += c.concat.middleRows(t * B, B);
-    c.pooled *= Scalar(1) / Scalar(T);
+        c.weights.row(b) *= Scalar(1) / (Scalar(m_heads) * std::max(Scalar(1), m_queryMask.sum()));
+        for (Eigen::Index t = 0; t < T; ++t)
+            if (m_queryMask(0, t) > Scalar(0))
+                c.pooled.row(b) += c.concat.row(t * B + b);
+        c.pooled.row(b) *= m_invLength(b, 0);
+    }
     out.noalias() = c.pooled * m_params.wO.transpose(); // eqs. (4)-(5)
 }
 
 void SelfAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, MatRef dHs)
 {
-    // Differentiates out = ((1/T) sum_t C_t) W_o^T, C = concat_k A_k V_k,
+    // Differentiates out = ((1/L) sum_{real t} C_t) W_o^T (L = T unmasked), C = concat_k A_k V_k,
     // A_k = softmax(Q_k K_k^T / sqrt(d_k) + M), Q = hs W_q^T, K = hs W_k^T, V = hs W_v^T:
-    //   dW_o += dOut^T pooled;  dC_t = (dOut W_o) / T for every t
+    //   dW_o += dOut^T pooled;  dC_t = (dOut W_o) / L for every real t, 0 for padding
     //   per head and sequence: dA = dC_k V_k^T;  dV_k = A^T dC_k;  dS = softmax backward(dA) / sqrt(d_k)
     //   (zero where masked, since A is 0 there);  dQ_k = dS K_k;  dK_k = dS^T Q_k
     //   dW_q += dQ^T hs (likewise K, V);  dhs = dQ W_q + dK W_k + dV W_v
@@ -145,9 +165,13 @@ void SelfAttention::backward(const ConstMatRef &hs, const ConstMatRef &dOut, Mat
     const Cache &c = m_cache;
     m_grads.wO.noalias() += dOut.transpose() * c.pooled;
     m_dPooled.noalias() = dOut * m_params.wO;
-    m_dPooled *= Scalar(1) / Scalar(T);
-    for (Eigen::Index t = 0; t < T; ++t)
+    m_dPooled.array().colwise() *= m_invLength.col(0).array();
+    const Mat *padding = mask();
+    for (Eigen::Index t = 0; t < T; ++t) {
         m_dConcat.middleRows(t * B, B) = m_dPooled;
+        if (padding) // padding query steps are not pooled
+            m_dConcat.middleRows(t * B, B).array().colwise() *= padding->col(t).array();
+    }
     const Scalar scale = Scalar(1) / std::sqrt(Scalar(dk));
     for (Eigen::Index k = 0; k < m_heads; ++k)
         for (Eigen::Index b = 0; b < B; ++b) {

@@ -15,6 +15,9 @@
 //       (pooled before the product with W_o, which is the same number and T times cheaper)
 // weights() (B, T) is the attention each key position receives, averaged over queries and heads:
 //   w[b, s] = 1/(K T) sum_k sum_t A_{b,k}[t, s], so each row sums to 1.
+// With a padding mask (setMask, Keras mask_zero / PyTorch key_padding_mask): padding keys are
+// invisible to every query (weight exactly 0), and the pooling of (5) and the average of
+// weights() run over the L real query steps only: (1/L) sum_{real t}.
 #pragma once
 
 #include "core/attention/manytooneattention.h"
@@ -86,8 +89,10 @@ private:
     Params m_params;
     Grads m_grads;
     Cache m_cache;
-    Mat m_mask;    // (T, T) M of eq. (2): 0 or a large negative; empty when nothing is masked
-    Mat m_visible; // (T, T) 1 where M is 0, else 0: zeroes masked weights exactly; empty likewise
+    Mat m_visible; // (T, T) 1 where M is 0, else 0; empty when nothing is masked
+    Mat m_seqVisible; // (T, T) m_visible times sequence b's key padding mask
+    Mat m_queryMask;  // (1, T) sequence b's real query steps (all 1 unmasked)
+    Mat m_invLength;  // (B, 1) 1 / L, L = number of real steps (T unmasked)
     Mat m_dA;      // (T, T) dL/dA for one head and sequence
     Mat m_dScores; // (T, T) dL/d(scores)
     Mat m_dPooled; // (B, H)

@@ -262,23 +262,36 @@ SequenceData longLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
         seqRows[it->second].push_back(r);
     }
     const std::size_t N = seqRows.size();
-    const int T = int(seqRows.front().size());
-    for (std::size_t s = 1; s < N; ++s)
-        if (int(seqRows[s].size()) != T)
-            throw CsvError(t.file, t.lines[seqRows[s].front()], idc + 1,
-                           "sequence " + quoteCell(out.sequenceIds[s]) + " has " +
-                               std::to_string(seqRows[s].size()) + " rows, expected " +
-                               std::to_string(T) + " like sequence " +
-                               quoteCell(out.sequenceIds[0]) + " (line " +
-                               std::to_string(t.lines[seqRows[0].front()]) + ")");
+    // Sequences of unequal length are padded after their last row to the longest one (or to the
+    // training file's T), with a padding mask (Dataset::mask), as Keras' pad_sequences + Masking.
+    std::size_t longest = 0;
+    for (std::size_t s = 0; s < N; ++s)
+        if (seqRows[s].size() > seqRows[longest].size())
+            longest = s;
+    int T = int(seqRows[longest].size());
+    if (ref && ref->steps > T && ref->features == F)
+        T = ref->steps;
+    else if (ref && ref->steps < T)
+        throw CsvError(t.file, t.lines[seqRows[longest].front()], idc + 1,
+                       "sequence " + quoteCell(out.sequenceIds[longest]) + " has " +
+                           std::to_string(T) + " rows, more than the T = " +
+                           std::to_string(ref->steps) + " steps of the training file " + ref->file);
     checkReferenceShape(t, ref, T, F);
 
-    out.data.x.resize(Eigen::Index(N), Eigen::Index(T) * F);
+    out.data.x = Mat::Zero(Eigen::Index(N), Eigen::Index(T) * F);
     if (gtc >= 0)
-        out.data.groundTruth.resize(Eigen::Index(N), T);
+        out.data.groundTruth = Mat::Zero(Eigen::Index(N), T);
+    bool padded = false;
+    for (std::size_t s = 0; s < N; ++s)
+        padded = padded || int(seqRows[s].size()) < T;
+    if (padded) {
+        out.data.mask = Mat::Zero(Eigen::Index(N), T);
+        for (std::size_t s = 0; s < N; ++s)
+            out.data.mask.row(Eigen::Index(s)).head(Eigen::Index(seqRows[s].size())).setOnes();
+    }
     std::vector<std::size_t> targetRows(N);
     for (std::size_t s = 0; s < N; ++s) {
-        for (int step = 0; step < T; ++step) {
+        for (int step = 0; step < int(seqRows[s].size()); ++step) {
             const std::size_t r = seqRows[s][std::size_t(step)];
             for (int f = 0; f < F; ++f)
                 out.data.x(Eigen::Index(s), Eigen::Index(step) * F + f) =

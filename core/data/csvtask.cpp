@@ -65,12 +65,16 @@ Dataset subset(const Dataset &d, const std::vector<int> &rows)
     out.y.resize(n, d.y.cols());
     if (d.groundTruth.size() > 0)
         out.groundTruth.resize(n, d.groundTruth.cols());
+    if (d.mask.size() > 0)
+        out.mask.resize(n, d.mask.cols());
     for (Eigen::Index i = 0; i < n; ++i) {
         const Eigen::Index r = rows[std::size_t(i)];
         out.x.row(i) = d.x.row(r);
         out.y.row(i) = d.y.row(r);
         if (d.groundTruth.size() > 0)
             out.groundTruth.row(i) = d.groundTruth.row(r);
+        if (d.mask.size() > 0)
+            out.mask.row(i) = d.mask.row(r);
     }
     return out;
 }
@@ -149,6 +153,8 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
     task.probe.y = task.validation.y.topRows(probes);
     if (task.validation.groundTruth.size() > 0)
         task.probe.groundTruth = task.validation.groundTruth.topRows(probes);
+    if (task.validation.mask.size() > 0)
+        task.probe.mask = task.validation.mask.topRows(probes);
 
     const int classes = int(trainFile.classNames.size());
     static_cast<TaskDefaults &>(task) =

@@ -97,6 +97,11 @@ Scaling fitScaling(const Dataset &train, TaskType type)
 void applyScaling(const Scaling &s, Dataset &data)
 {
     s.input.transform(data.x);
+    if (data.mask.size() > 0) // padding steps stay exactly 0 (the value the layout padded with)
+        for (Eigen::Index r = 0; r < data.x.rows(); ++r)
+            for (Eigen::Index t = 0; t < data.mask.cols(); ++t)
+                if (data.mask(r, t) <= Scalar(0))
+                    data.x.row(r).segment(t * data.features, data.features).setZero();
     if (s.target.isFitted())
         s.target.transform(data.y);
 }

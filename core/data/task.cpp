@@ -316,6 +316,7 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
                 d.x(r, t) = Scalar(ids[std::size_t(t)]);
             d.y(r, 0) = Scalar(sentences[std::size_t(s)].label);
         }
+        setTokenMask(d);
         return d;
     };
     TaskData task;
@@ -326,6 +327,7 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     task.probe = task.validation;
     task.probe.x = task.validation.x.topRows(probes);
     task.probe.y = task.validation.y.topRows(probes);
+    task.probe.mask = task.validation.mask.topRows(probes);
     task.vocabulary = tokenizer.vocabularySize();
     task.words = tokenizer.vocabulary();
     for (int r = 0; r < probes; ++r) {
@@ -386,6 +388,42 @@ void gatherBatch(const Dataset &data, const int *rows, int batch, MatRef x, MatR
             x.row(Eigen::Index(t) * batch + b) = data.x.row(r).segment(Eigen::Index(t) * F, F);
         y.row(b) = data.y.row(r);
     }
+}
+
+void gatherMask(const Dataset &data, const int *rows, int batch, Mat &mask)
+{
+    if (data.mask.size() == 0) {
+        mask.resize(0, 0);
+        return;
+    }
+    requireShape(data.mask, data.size(), data.steps, "gatherMask data.mask");
+    mask.resize(batch, data.steps);
+    for (int b = 0; b < batch; ++b)
+        mask.row(b) = data.mask.row(rows[b]);
+}
+
+void setTokenMask(Dataset &data)
+{
+    data.mask = (data.x.array() != Scalar(0)).cast<Scalar>().matrix();
+}
+
+void tokenMask(const ConstMatRef &x, int batch, Mat &mask)
+{
+    const Eigen::Index T = batch > 0 ? x.rows() / batch : 0;
+    mask.resize(batch, T);
+    for (Eigen::Index t = 0; t < T; ++t)
+        mask.col(t) = (x.middleRows(t * batch, batch).col(0).array() != Scalar(0)).cast<Scalar>().matrix();
+}
+
+std::vector<double> paddingMass(const ConstMatRef &attention, const ConstMatRef &mask)
+{
+    std::vector<double> out;
+    if (mask.size() == 0 || attention.size() == 0)
+        return out;
+    requireShape(mask, attention.rows(), attention.cols(), "paddingMass mask");
+    for (Eigen::Index r = 0; r < attention.rows(); ++r)
+        out.push_back(double(((mask.row(r).array() <= Scalar(0)).cast<Scalar>() * attention.row(r).array()).sum()));
+    return out;
 }
 
 } // namespace attn

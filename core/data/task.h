@@ -27,6 +27,8 @@ struct Dataset {
     Mat y;            // (N, O) targets
     Mat groundTruth;  // (N, T) ground-truth attention (1 on the positions that matter), the
                       // feature task: (N, F) (1 on the true column); or empty
+    Mat mask;         // (N, T) padding mask: 1 = real step, 0 = padding (token id 0, or the steps
+                      // after a shorter CSV sequence); empty = every step is real
     Eigen::Index size() const { return x.rows(); }
 };
 
@@ -141,5 +143,16 @@ std::optional<double> groundTruthMass(const ConstMatRef &attention, const ConstM
 
 /// Copies samples rows[0..B) of data into a time-major batch: x (T*B, F), y (B, O).
 void gatherBatch(const Dataset &data, const int *rows, int batch, MatRef x, MatRef y);
+/// The padding mask of the same rows, (B, T); resized to (0, 0) when data.mask is empty (no
+/// padding). Allocates only when the shape changes.
+void gatherMask(const Dataset &data, const int *rows, int batch, Mat &mask);
+/// Token inputs (F = 1, ids 0..V): data.mask = (id != 0), Keras' Embedding(mask_zero=True).
+void setTokenMask(Dataset &data);
+/// Token ids x (T*B, 1) time-major -> mask (B, T) = (id != 0), resized if needed.
+void tokenMask(const ConstMatRef &x, int batch, Mat &mask);
+/// Attention mass on padding of each row: sum of attention (R, T) where mask (R, T) is 0.
+/// Returns an empty vector when the mask or the attention is empty. Throws ShapeError if the
+/// shapes differ.
+std::vector<double> paddingMass(const ConstMatRef &attention, const ConstMatRef &mask);
 
 } // namespace attn

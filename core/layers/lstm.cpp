@@ -17,6 +17,19 @@ void Lstm::resizeCell(Eigen::Index rows, Eigen::Index batch)
     m_cellCache.tanhCell.resize(rows, m_hidden);
     m_dcNext.resize(batch, m_hidden);
     m_dcStep.resize(batch, m_hidden);
+    m_dcCarry.resize(batch, m_hidden);
+}
+
+void Lstm::carryCellState(Eigen::Index t, Eigen::Index b)
+{
+    const Eigen::Index B = m_batch;
+    if (t > 0) {
+        m_cellCache.cell.row(t * B + b) = m_cellCache.cell.row((t - 1) * B + b);
+        m_cellCache.tanhCell.row(t * B + b) = m_cellCache.tanhCell.row((t - 1) * B + b);
+    } else {
+        m_cellCache.cell.row(b).setZero();
+        m_cellCache.tanhCell.row(b).setZero();
+    }
 }
 
 void Lstm::stepForward(Eigen::Index t, MatRef h)
@@ -63,6 +76,11 @@ void Lstm::stepBackward(Eigen::Index t, const ConstMatRef & /*h*/, const ConstMa
     MatRef dz = m_dInput.middleRows(t * B, B);                             // (B, 4H)
 
     m_dcStep.array() = m_dcNext.array() + dhStep.array() * o.array() * (Scalar(1) - tc.array().square());
+    const Mat *mask = stepMask();
+    if (mask) { // c_t = m c~_t + (1 - m) c_{t-1}: the cell sees m dc_t, c_{t-1} gets (1 - m) dc_t
+        m_dcCarry.array() = m_dcStep.array().colwise() * (Scalar(1) - mask->col(t).array());
+        m_dcStep.array().colwise() *= mask->col(t).array();
+    }
     dz.rightCols(H).array() = dhStep.array() * tc.array() * o.array() * (Scalar(1) - o.array());          // do
     dz.leftCols(H).array() = m_dcStep.array() * g.array() * i.array() * (Scalar(1) - i.array());          // di
     dz.middleCols(2 * H, H).array() = m_dcStep.array() * i.array() * (Scalar(1) - g.array().square()); // dg
@@ -73,6 +91,8 @@ void Lstm::stepBackward(Eigen::Index t, const ConstMatRef & /*h*/, const ConstMa
     else
         dz.middleCols(H, H).setZero(); // c_{-1} = 0
     m_dcNext.array() = m_dcStep.array() * f.array();
+    if (mask)
+        m_dcNext += m_dcCarry;
     if (t > 0)
         recurrentBackward(t, dhPrev);
 }

@@ -41,12 +41,15 @@ protected:
     /// Differentiates eqs. (1)-(4) at step t; dz_t goes to m_dInput (one buffer: z = a + u).
     void stepBackward(Eigen::Index t, const ConstMatRef &h, const ConstMatRef &dhStep,
                       Mat &dhPrev) override;
+    /// Padding: c_t = c_{t-1} (0 at t = 0) for row b.
+    void carryCellState(Eigen::Index t, Eigen::Index b) override;
 
 private:
     CellCache m_cellCache;
     // Backward workspaces.
     Mat m_dcNext; // (B, H) dL/dc_t arriving from step t+1
     Mat m_dcStep; // (B, H) total dL/dc_t
+    Mat m_dcCarry; // (B, H) the part of dL/dc_t carried to c_{t-1} through padding
 };
 
 } // namespace attn

@@ -51,6 +51,7 @@ void RecurrentLayer::resize(int steps, int batch)
         m_dRecurrent.resize(rows, m_gates * m_hidden);
     m_dhNext.resize(batch, m_hidden);
     m_dhStep.resize(batch, m_hidden);
+    m_dhCarry.resize(batch, m_hidden);
     if (m_inputDropout > 0.0) {
         m_cache.maskX.resize(batch, inputs());
         m_cache.xDropped.resize(rows, inputs());
@@ -95,8 +96,29 @@ void RecurrentLayer::forward(const ConstMatRef &x, MatRef h, Rng *dropoutRng)
         a.noalias() = x * m_params.weightIh.transpose();
     a.rowwise() += m_params.biasIh.row(0);
 
-    for (Eigen::Index t = 0; t < m_steps; ++t)
+    if (m_hasMask)
+        requireLayerShape(m_stepMask, B, m_steps, "::forward mask");
+    for (Eigen::Index t = 0; t < m_steps; ++t) {
         stepForward(t, h);
+        if (!m_hasMask)
+            continue;
+        for (Eigen::Index b = 0; b < B; ++b) { // padding: carry the state through (Keras)
+            if (m_stepMask(b, t) > Scalar(0))
+                continue;
+            if (t > 0)
+                h.row(t * B + b) = h.row((t - 1) * B + b);
+            else
+                h.row(b).setZero();
+            carryCellState(t, b);
+        }
+    }
+}
+
+void RecurrentLayer::setMask(const ConstMatRef &mask)
+{
+    m_hasMask = mask.size() > 0;
+    if (m_hasMask)
+        m_stepMask = mask;
 }
 
 ConstMatRef RecurrentLayer::recurrentInput(Eigen::Index t, MatRef h)
@@ -125,6 +147,8 @@ void RecurrentLayer::backward(const ConstMatRef &x, const ConstMatRef &h, const 
     //   dh_t = dL/dh_t(out) + dhNext;  the cell's step gives da_t, du_t and dhNext = dL/dh_{t-1}
     // then dW_ih += da^T (x * m_x), dW_hh += du[1:]^T (h * m_h)[:-1], db_ih += sum da,
     // db_hh += sum du, dx = (da W_ih) * m_x   (m_x, m_h = 1 without dropout).
+    // Padding mask m_t (setMask): h_t = m_t h~_t + (1 - m_t) h_{t-1}, so the cell's step gets
+    // m_t dh_t and dhNext gains (1 - m_t) dh_t.
     const Eigen::Index B = m_batch, TB = Eigen::Index(m_steps) * B;
     requireLayerShape(x, TB, inputs(), "::backward x");
     requireLayerShape(h, TB, m_hidden, "::backward h");
@@ -132,7 +156,14 @@ void RecurrentLayer::backward(const ConstMatRef &x, const ConstMatRef &h, const 
     m_dhNext.setZero();
     for (Eigen::Index t = m_steps - 1; t >= 0; --t) {
         m_dhStep.array() = dh.middleRows(t * B, B).array() + m_dhNext.array();
+        if (m_hasMask) {
+            // h_t = m h~_t + (1 - m) h_{t-1}: the cell sees m dh_t, h_{t-1} gets (1 - m) dh_t.
+            m_dhCarry.array() = m_dhStep.array().colwise() * (Scalar(1) - m_stepMask.col(t).array());
+            m_dhStep.array().colwise() *= m_stepMask.col(t).array();
+        }
         stepBackward(t, h, m_dhStep, m_dhNext);
+        if (m_hasMask && t > 0)
+            m_dhNext += m_dhCarry;
     }
 
     // Weight gradients: one GEMM each over all steps.

@@ -47,6 +47,13 @@ public:
     /// dx != null. Uses the masks of the last forward.
     void backward(const ConstMatRef &x, const ConstMatRef &h, const ConstMatRef &dh, Mat *dx);
     void zeroGrad();
+    /// Padding mask (B, T) for the following forward/backward passes: 1 = real step, 0 =
+    /// padding; an empty matrix = every step real. As Keras' recurrent layers with a mask: at a
+    /// padding step the state is carried through unchanged, h_t = h_{t-1} (and c_t = c_{t-1} for
+    /// the LSTM; 0 before the first step), so h_T is the last real step's hidden state.
+    /// Backward: dL/dh_t of a padding step passes to h_{t-1} whole (and dL/dc_t to c_{t-1}).
+    /// Shape checked by forward (ShapeError).
+    void setMask(const ConstMatRef &mask);
     /// "<prefix>.weight_ih_l0" (G*H, F), "<prefix>.weight_hh_l0" (G*H, H), "<prefix>.bias_ih_l0",
     /// "<prefix>.bias_hh_l0" (1, G*H): torch.nn.LSTM's and torch.nn.GRU's state_dict names.
     void appendParams(const std::string &prefix, std::vector<ParamRef> &out);
@@ -78,6 +85,12 @@ protected:
     /// through the cell, starting from recurrentBackward(t, dhPrev).
     virtual void stepBackward(Eigen::Index t, const ConstMatRef &h, const ConstMatRef &dhStep,
                               Mat &dhPrev) = 0;
+
+    /// At a padding step of some rows, after stepForward: the cell copies its own state of step
+    /// t-1 (zero for t = 0) into step t for the rows b whose mask is 0 (h is the base's).
+    virtual void carryCellState(Eigen::Index /*t*/, Eigen::Index /*b*/) {}
+    /// The padding mask (B, T), or null when every step is real.
+    const Mat *stepMask() const { return m_hasMask ? &m_stepMask : nullptr; }
 
     /// h_{t-1} * m_h (B, H) as eq. (1)/(2) of the cell reads it, stored in m_cache.hDropped
     /// when the last forward drew m_h, else h_{t-1} itself. Requires t > 0.
@@ -111,6 +124,9 @@ private:
     // Backward workspaces.
     Mat m_dhNext; // (B, H) dL/dh_t arriving from step t+1
     Mat m_dhStep; // (B, H) total dL/dh_t
+    Mat m_dhCarry; // (B, H) the part of dL/dh_t carried to h_{t-1} through padding
+    Mat m_stepMask; // (B, T) 1 = real step, 0 = padding
+    bool m_hasMask = false;
 };
 
 /// Fills mask (R x C) with inverted-dropout factors: 0 with probability rate, else 1/(1-rate).

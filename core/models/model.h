@@ -70,6 +70,12 @@ struct ModelConfig {
     AttentionKind baselineReference = AttentionKind::Luong;
     int baselineUnits = -1;
     int denseUnits = 64;      // FeatureModel: width of the Dense after the feature attention
+    // Padding mask (Keras mask_zero, PyTorch key_padding_mask) for data that has padding
+    // (Dataset::mask: sentiment's token id 0, shorter CSV sequences): padding steps get exactly 0
+    // attention and the recurrent layer carries its state through them. false = the unmasked
+    // behaviour (padding is read like any step). No effect on data without padding. A model
+    // file without the field is unmasked (modelspec.h).
+    bool maskPadding = true;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
@@ -88,6 +94,10 @@ public:
     /// x (T*B, F) -> predictions / logits (B, O). Valid until the next forward. training turns
     /// dropout on. Throws ShapeError on a shape mismatch, DataError on a bad token id.
     virtual const Mat &forward(const ConstMatRef &x, bool training) = 0;
+    /// The padding mask (B, T) of the next forward/backward passes (1 = real step, 0 = padding),
+    /// or an empty matrix (no padding). Ignored unless config().maskPadding; the FeatureModel
+    /// has no steps and ignores it. Stays until the next call.
+    virtual void setPaddingMask(const ConstMatRef & /*mask*/) {}
     /// dOut (B, O) = dL/d(output) of the last forward (already divided by B in the loss); adds
     /// every parameter gradient.
     virtual void backward(const ConstMatRef &x, const ConstMatRef &dOut) = 0;

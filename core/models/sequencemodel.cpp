@@ -155,6 +155,14 @@ void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
         m_embedding->backward(x, m_dEmbedded);
 }
 
+void SequenceModel::setPaddingMask(const ConstMatRef &mask)
+{
+    const ConstMatRef used = m_config.maskPadding ? mask : ConstMatRef(m_noWeights);
+    m_recurrent->setMask(used);
+    if (m_attention)
+        m_attention->setMask(used);
+}
+
 void SequenceModel::zeroGrad()
 {
     if (m_embedding)

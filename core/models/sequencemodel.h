@@ -34,6 +34,10 @@ public:
     /// x (T*B, F) time-major (F = 1 token ids when config.vocabulary > 0) -> (B, O).
     const Mat &forward(const ConstMatRef &x, bool training) override;
     void backward(const ConstMatRef &x, const ConstMatRef &dOut) override;
+    /// Passes the mask to the recurrent layer (state carried through padding, so h_T, the query
+    /// of luong / bahdanau / local and the baseline's input, is the last real step's hidden
+    /// state) and to the attention (padding weights exactly 0), when config().maskPadding.
+    void setPaddingMask(const ConstMatRef &mask) override;
     void zeroGrad() override;
     /// "embedding.weight", "lstm.*" or "gru.*", "attention.*" or "baseline.*", "dense.*".
     std::vector<ParamRef> params() override;

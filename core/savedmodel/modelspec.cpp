@@ -248,7 +248,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
         {"vocabulary", m.vocabulary}, {"embedding_dim", m.embeddingDim},
         {"input_dropout", m.inputDropout}, {"recurrent_dropout", m.recurrentDropout},
         {"baseline_reference", toString(m.baselineReference)},
-        {"baseline_units", m.baselineUnits},
+        {"baseline_units", m.baselineUnits}, {"mask_padding", m.maskPadding},
     };
     j["loss"] = toString(spec.loss);
     j["outputs"] = {{"type", toString(spec.taskType)},
@@ -325,6 +325,8 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     c.recurrentDropout = r.number(m, "recurrent_dropout", p);
     c.baselineReference = r.choice(m, "baseline_reference", p, allAttentionKinds());
     c.baselineUnits = r.integer(m, "baseline_units", p);
+    // Files written before padding masks existed have no "mask_padding": they were unmasked.
+    c.maskPadding = m.contains("mask_padding") && r.boolean(m, "mask_padding", p);
     // Sizes beyond what the app can train are refused before anything is allocated: a damaged
     // file must not make the loader reserve gigabytes.
     const struct {

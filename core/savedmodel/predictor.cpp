@@ -111,13 +111,17 @@ Predictions predict(Model &model, const ModelSpec &spec, const PredictionInput &
         p.predictedClass.resize(std::size_t(n));
     std::vector<int> rows(static_cast<std::size_t>(n));
     std::iota(rows.begin(), rows.end(), 0);
-    Mat x, y, probabilities;
+    Mat x, y, mask, probabilities;
     for (Eigen::Index begin = 0; begin < n; begin += batch) {
         const int b = int(std::min<Eigen::Index>(batch, n - begin));
         x.resize(Eigen::Index(d.steps) * b, d.features); // (T*b, F) time-major
         y.resize(b, d.y.cols());                         // (b, O) unused targets
         gatherBatch(d, rows.data() + begin, b, x, y);
+        gatherMask(d, rows.data() + begin, b, mask);
+        if (mask.size() == 0 && model.config().vocabulary > 0)
+            tokenMask(x, b, mask); // token ids: 0 = padding
         model.resize(d.steps, b);
+        model.setPaddingMask(mask);
         const Mat &out = model.forward(x, false); // (b, O) logits or values
         const Mat &a = model.attentionWeights();  // (b, T), (b, F) or empty
         if (a.size() > 0) {

@@ -61,6 +61,8 @@ struct EpochSnapshot {
     std::vector<float> probePredictions; // (probe rows) model output: probability for binary
                                     // tasks, the predicted value for regression
     std::vector<float> probeTargets; // (probe rows) true target / label
+    std::vector<float> probePaddingMass; // (probe rows) attention mass on padding steps (0 when
+                                    // masked); empty when the probe rows have no padding
     std::vector<std::vector<Grid>> headMaps; // self-attention: [probe row][head] (T, T) map,
                                     // row = query step, column = key step; each row sums to 1
 };

@@ -6,6 +6,8 @@
 
 #include "core/tensor/tensor.h"
 
+#include <limits>
+
 namespace attn {
 
 /// scores (B, T) -> weights (B, T), each row summing to 1. Writes into preallocated weights.
@@ -15,6 +17,27 @@ inline void softmaxRows(const ConstMatRef &scores, MatRef weights)
         // Subtracting the row maximum keeps exp() from overflowing; the result is unchanged.
         const Scalar m = scores.row(b).maxCoeff();
         weights.row(b) = (scores.row(b).array() - m).exp().matrix();
+        weights.row(b) /= weights.row(b).sum();
+    }
+}
+
+/// scores (B, T), mask (B, T) with 1 = real step and 0 = padding -> weights (B, T): the softmax
+/// over the real steps of each row, padding weights set to exactly 0 (Keras' mask_zero, PyTorch's
+/// key_padding_mask). Padding is excluded from the max and the sum, so nothing relies on exp()
+/// underflowing (results do not depend on the CPU's vector width). A row without a real step gets
+/// all-zero weights. The backward is softmaxRowsBackward: it gives 0 wherever a = 0.
+inline void maskedSoftmaxRows(const ConstMatRef &scores, const ConstMatRef &mask, MatRef weights)
+{
+    constexpr Scalar lowest = -std::numeric_limits<Scalar>::infinity();
+    for (Eigen::Index b = 0; b < scores.rows(); ++b) {
+        const Scalar m = (mask.row(b).array() > Scalar(0)).select(scores.row(b).array(), lowest).maxCoeff();
+        if (m == lowest) {
+            weights.row(b).setZero();
+            continue;
+        }
+        weights.row(b) = (mask.row(b).array() > Scalar(0))
+                             .select((scores.row(b).array() - m).exp(), Scalar(0))
+                             .matrix();
         weights.row(b) /= weights.row(b).sum();
     }
 }

@@ -52,7 +52,10 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
     std::iota(rows.begin(), rows.end(), 0);
     Mat x(Eigen::Index(probe.steps) * P, probe.features), y(P, probe.y.cols());
     gatherBatch(probe, rows.data(), P, x, y);
+    Mat mask;
+    gatherMask(probe, rows.data(), P, mask);
     m_model.resize(probe.steps, P);
+    m_model.setPaddingMask(mask);
     const Mat &pred = m_model.forward(x, false);
     const bool binary = m_task.loss == LossKind::BinaryCrossEntropy;
     const bool multiClass = m_task.loss == LossKind::SoftmaxCrossEntropy;
@@ -72,6 +75,9 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
     const Mat &a = m_model.attentionWeights(); // (P, T), (P, F), or empty
     if (a.size() > 0)
         s.attention = toGrid(a);
+    if (m_model.config().architecture == ModelArchitecture::Sequence)
+        for (double m : paddingMass(a, mask))
+            s.probePaddingMass.push_back(float(m));
     if (probe.groundTruth.size() > 0)
         s.groundTruth = toGrid(probe.groundTruth);
     if (m_task.alignment == AlignmentKind::ArgmaxMatch && a.size() > 0) {

@@ -95,6 +95,8 @@ double Trainer::trainStep(const int *rows)
     const int B = m_config.batchSize;
     m_model->resize(m_task->train.steps, B);
     gatherBatch(m_task->train, rows, B, m_x, m_y);
+    gatherMask(m_task->train, rows, B, m_mask);
+    m_model->setPaddingMask(m_mask);
     m_model->zeroGrad();
     const Mat &pred = m_model->forward(m_x, true);
     const double loss = lossWithGradient(m_task->loss, pred, m_y, m_dPred);
@@ -155,14 +157,16 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data, AlignmentSums *
     const int B = int(std::min<Eigen::Index>(m_config.batchSize, n));
     std::vector<int> rows(static_cast<std::size_t>(B));
     double lossSum = 0.0, metricSum = 0.0;
-    Mat x, y; // evaluation buffers (outside the training step)
+    Mat x, y, mask; // evaluation buffers (outside the training step)
     for (Eigen::Index start = 0; start < n; start += B) {
         const int b = int(std::min<Eigen::Index>(B, n - start));
         x.resize(Eigen::Index(T) * b, data.features);
         y.resize(b, data.y.cols());
         std::iota(rows.begin(), rows.begin() + b, int(start));
         gatherBatch(data, rows.data(), b, x, y);
+        gatherMask(data, rows.data(), b, mask);
         m_model->resize(T, b);
+        m_model->setPaddingMask(mask);
         const Mat &pred = m_model->forward(x, false);
         lossSum += lossValue(m_task->loss, pred, y) * b;
         if (sums)

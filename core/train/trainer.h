@@ -89,6 +89,7 @@ private:
     Mat m_x;     // (T*B, F) batch inputs
     Mat m_y;     // (B, O) batch targets
     Mat m_dPred; // (B, O)
+    Mat m_mask;  // (B, T) padding mask of the batch, or empty (no padding)
 };
 
 } // namespace attn

@@ -66,6 +66,7 @@ void TestSentenceLayout::wordsShadesAndPredictions()
     QCOMPARE(sentences[0].uniformWeight, 1.0 / 3.0);
     QCOMPARE(sentences[1].uniformWeight, 1.0 / 4.0);
     QCOMPARE(SentenceLayout::uniformText(sentences[0]), QStringLiteral("uniform 1/3 = 0.333"));
+    QCOMPARE(SentenceLayout::paddingText(sentences[1]), QString("padding: 60% of the attention (2 hidden steps)"));
     QVERIFY(!sentences[0].wrong);
     QVERIFY(sentences[1].wrong);
     QCOMPARE(sentences[1].prediction, QStringLiteral("pred 0.80 \u2192 positive \u00b7 true: negative"));

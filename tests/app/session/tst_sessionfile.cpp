@@ -77,6 +77,7 @@ attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
                      {"a", "b", "c", "d", "e"}};
     s.probePredictions = {0.9f, 0.1f, float(epoch) / 7.0f};
     s.probeTargets = {1.0f, 0.0f, 1.0f};
+    s.probePaddingMass = {0.625f, 0.0f, 0.9f};
     s.headMaps.resize(R);
     for (int r = 0; r < R; ++r)
         for (int k = 0; k < K; ++k)
@@ -154,6 +155,7 @@ void TestSessionFile::initTestCase()
     m_session.settings = RunSettings::defaults(attn::TaskKind::Sentiment);
     m_session.settings.model.attention = attn::AttentionKind::SelfAttention;
     m_session.settings.model.heads = 2;
+    m_session.settings.model.maskPadding = false; // not the default: must be read back
     m_session.settings.train.seed = 18446744073709551557ull; // needs all 64 bits
     for (int epoch = 1; epoch <= 3; ++epoch)
         m_session.history.push_back(makeSnapshot(epoch, rng));
@@ -202,6 +204,7 @@ void TestSessionFile::historyRoundTripsExactly()
         QCOMPARE(b.probeTokens, a.probeTokens);
         QVERIFY(sameFloats(b.probePredictions, a.probePredictions));
         QVERIFY(sameFloats(b.probeTargets, a.probeTargets));
+        QVERIFY(sameFloats(b.probePaddingMass, a.probePaddingMass));
         QCOMPARE(b.headMaps.size(), a.headMaps.size());
         for (std::size_t r = 0; r < a.headMaps.size(); ++r) {
             QCOMPARE(b.headMaps[r].size(), a.headMaps[r].size());

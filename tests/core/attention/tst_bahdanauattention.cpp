@@ -14,6 +14,7 @@ using namespace attn::test;
 class TestBahdanauAttention : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPadding();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -132,6 +133,15 @@ void TestBahdanauAttention::forwardBackwardDoNotAllocate()
     Rng rng(81);
     BahdanauAttention att(128, 128, rng);
     verifyForwardBackwardDoNotAllocate(att, 20, 64, 128, rng);
+}
+
+void TestBahdanauAttention::maskedPadding()
+{
+    // Rows of different real lengths, pre- and post-padded: padding weights exactly 0, the real
+    // weights sum to 1, gradients match finite differences, padding states get no gradient.
+    Rng rng(97);
+    BahdanauAttention att(4, 3, rng);
+    verifyMaskedAttention(att, 5, 4, 4, rng, true);
 }
 
 QTEST_APPLESS_MAIN(TestBahdanauAttention)

@@ -18,6 +18,7 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 class TestFeedForwardAttention : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPadding();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -133,6 +134,15 @@ void TestFeedForwardAttention::forwardBackwardDoNotAllocate()
     Rng rng(81);
     FeedForwardAttention att(128, 20, rng);
     verifyForwardBackwardDoNotAllocate(att, 20, 64, 128, rng);
+}
+
+void TestFeedForwardAttention::maskedPadding()
+{
+    // Rows of different real lengths, pre- and post-padded: padding weights exactly 0, the real
+    // weights sum to 1, gradients match finite differences, padding states get no gradient.
+    Rng rng(97);
+    FeedForwardAttention att(4, 5, rng);
+    verifyMaskedAttention(att, 5, 4, 4, rng, true);
 }
 
 QTEST_APPLESS_MAIN(TestFeedForwardAttention)

@@ -19,6 +19,7 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 class TestLocalAttention : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPadding();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -151,6 +152,15 @@ void TestLocalAttention::forwardBackwardDoNotAllocate()
     Rng rng(81);
     LocalAttention att(128, 128, 5, rng);
     verifyForwardBackwardDoNotAllocate(att, 20, 64, 128, rng);
+}
+
+void TestLocalAttention::maskedPadding()
+{
+    // Rows of different real lengths, pre- and post-padded: padding weights exactly 0, the real
+    // weights sum to 1, gradients match finite differences, padding states get no gradient.
+    Rng rng(97);
+    LocalAttention att(4, 3, 2, rng);
+    verifyMaskedAttention(att, 6, 4, 4, rng, false);
 }
 
 QTEST_APPLESS_MAIN(TestLocalAttention)

@@ -14,6 +14,7 @@ using namespace attn::test;
 class TestLuongAttention : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPadding();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -116,6 +117,17 @@ void TestLuongAttention::forwardBackwardDoNotAllocate()
     Rng rng(81);
     LuongAttention att(128, 128, LuongAttention::Score::General, rng);
     verifyForwardBackwardDoNotAllocate(att, 20, 64, 128, rng);
+}
+
+void TestLuongAttention::maskedPadding()
+{
+    // Rows of different real lengths, pre- and post-padded: padding weights exactly 0, the real
+    // weights sum to 1, gradients match finite differences, padding states get no gradient.
+    Rng rng(97);
+    LuongAttention general(4, 3, LuongAttention::Score::General, rng);
+    verifyMaskedAttention(general, 5, 4, 4, rng, true);
+    LuongAttention dot(4, 3, LuongAttention::Score::Dot, rng);
+    verifyMaskedAttention(dot, 5, 4, 4, rng, true);
 }
 
 QTEST_APPLESS_MAIN(TestLuongAttention)

@@ -20,6 +20,7 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 class TestSelfAttention : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPadding();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -272,6 +273,18 @@ void TestSelfAttention::forwardBackwardDoNotAllocate()
     Mat map(T, T);
     verifyForwardBackwardDoNotAllocate(att, T, B, H, rng,
                                        [&] { att.headMap(B - 1, SelfAttention::MeanOfHeads, map); });
+}
+
+void TestSelfAttention::maskedPadding()
+{
+    // Rows of different real lengths, pre- and post-padded: padding weights exactly 0, the real
+    // weights sum to 1, gradients match finite differences, padding states get no gradient.
+    Rng rng(97);
+    for (bool causal : {false, true})
+        for (int window : {0, 2}) {
+            SelfAttention att(4, 2, causal, window, rng);
+            verifyMaskedAttention(att, 5, 4, 4, rng, true);
+        }
 }
 
 QTEST_APPLESS_MAIN(TestSelfAttention)

@@ -130,6 +130,7 @@ private slots:
     void semicolonDecimalComma();
     void multivariateWithGroundTruth();
     void longForm();
+    void longUnequalLengthsPadded();
     void series();
     void textLabels();
     void taskTypes();
@@ -499,6 +500,24 @@ void TestCsvReader::longForm()
     QCOMPARE(d.lines, (std::vector<int>{5, 4, 8})); // the row holding each target
 }
 
+void TestCsvReader::longUnequalLengthsPadded()
+{
+    // a has 3 rows, b 2: b is padded after its last row, and the padding mask says which steps
+    // are real (as Keras' pad_sequences + Masking).
+    CsvOptions o;
+    o.layout = CsvLayout::Long;
+    o.sequenceId = CsvColumn::named("id");
+    const SequenceData d = loadSequences(fixture("long_ragged.csv"), o);
+    QCOMPARE(d.samples, 2);
+    QCOMPARE(d.steps, 3);
+    QCOMPARE_MAT(d.data.x, rows({{1, 2, 3}, {4, 5, 0}}));
+    QCOMPARE_MAT(d.data.mask, rows({{1, 1, 1}, {1, 1, 0}}));
+    QCOMPARE_MAT(d.data.y, rows({{0}, {1}}));
+    // Equal lengths: no mask at all.
+    o.ignore = {CsvColumn::named("step")};
+    QCOMPARE(loadSequences(fixture("long.csv"), o).data.mask.size(), Eigen::Index(0));
+}
+
 void TestCsvReader::series()
 {
     CsvOptions o;
@@ -661,8 +680,6 @@ void TestCsvReader::errors_data()
         "6 value columns do not split into steps of 4 features (expected a multiple of 4)");
     row("ground truth not one per step", "multivariate.csv", "", 1, 0,
         "ground-truth columns gt_1, gt_2, gt_3 do not match the 6 steps (expected gt_1..gt_6)");
-    row("long: unequal lengths", "long_ragged.csv", "long", 5, 1,
-        "sequence \"b\" has 2 rows, expected 3 like sequence \"a\" (line 2)");
     row("long: two targets", "long_target_differs.csv", "long", 5, 3,
         "target \"8\" differs from \"7\" on line 4 of sequence \"b\" (expected one target per "
         "sequence)");

@@ -10,6 +10,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -91,6 +92,7 @@ private slots:
     void chronologicalSplit();
     void groundTruthGivesAlignment();
     void tinyFileShrinksBatch();
+    void longUnequalLengthsTrainMasked();
     void errorsKeepTheirMessages();
     void csvTaskKind();
     void softmaxCrossEntropyByHand();
@@ -289,6 +291,59 @@ void TestCsvTask::tinyFileShrinksBatch()
     Trainer trainer(std::make_shared<const TaskData>(task), task.model,
                     TrainConfig{1, task.batchSize, task.learningRate, 7, OptimizerKind::Adam});
     QVERIFY(trainer.trainEpoch().has_value());
+}
+
+void TestCsvTask::longUnequalLengthsTrainMasked()
+{
+    // Long layout, sequences of 3..6 rows: padded to T = 6 with a mask, the padding stays exactly
+    // 0 after standardisation, and a trained model gives the padding steps exactly zero attention
+    // (luong: the real steps' weights sum to 1). Unmasked (maskPadding off), padding takes weight.
+    QTemporaryDir dir;
+    Rng data(3);
+    std::string text = "id,x,y\n";
+    for (int s = 0; s < 40; ++s) {
+        const int length = 3 + s % 4;
+        for (int t = 0; t < length; ++t)
+            text += "s" + std::to_string(s) + "," + std::to_string(data.normal()) + "," +
+                    std::to_string(s % 2) + "\n";
+    }
+    CsvTaskSpec spec;
+    spec.file = writeFile(dir, "unequal.csv", text);
+    spec.options.layout = CsvLayout::Long;
+    spec.options.sequenceId = CsvColumn::named("id");
+    Rng rng(1);
+    auto task = std::make_shared<const TaskData>(makeCsvTask(spec, rng));
+    QCOMPARE(task->train.steps, 6);
+    QCOMPARE(task->train.mask.rows(), task->train.size());
+    QCOMPARE(task->probe.mask.rows(), task->probe.size());
+    for (Eigen::Index r = 0; r < task->train.size(); ++r)
+        for (int t = 0; t < 6; ++t)
+            if (task->train.mask(r, t) == 0)
+                QCOMPARE(task->train.x(r, t), 0.0);
+    for (bool masked : {true, false}) {
+        ModelConfig m = task->model;
+        m.hidden = 6;
+        m.attention = AttentionKind::Luong;
+        m.maskPadding = masked;
+        Trainer trainer(task, m, TrainConfig{1, 8, 1e-3, 7, OptimizerKind::Adam});
+        const EpochSnapshot s = *trainer.trainEpoch();
+        double maxPadding = 0;
+        for (int r = 0; r < s.attention.rows; ++r) {
+            double real = 0;
+            for (int t = 0; t < 6; ++t) {
+                if (task->probe.mask(r, t) == 0) {
+                    maxPadding = std::max(maxPadding, double(s.attention.at(r, t)));
+                    if (masked)
+                        QCOMPARE(s.attention.at(r, t), 0.0f);
+                } else {
+                    real += s.attention.at(r, t);
+                }
+            }
+            if (masked)
+                QVERIFY(std::abs(real - 1) < 1e-5); // the snapshot holds floats
+        }
+        QCOMPARE(maxPadding > 0, !masked);
+    }
 }
 
 void TestCsvTask::errorsKeepTheirMessages()

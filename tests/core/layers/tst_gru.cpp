@@ -4,9 +4,11 @@
 // without input / recurrent dropout) over a table of shapes, and bad-shape rejection.
 #include "core/layers/gru.h"
 #include "tests/gradcheck.h"
+#include "tests/recurrentchecks.h"
 
 #include <QTest>
 #include <cmath>
+#include <memory>
 
 using namespace attn;
 using namespace attn::test;
@@ -14,6 +16,7 @@ using namespace attn::test;
 class TestGru : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPaddingCarriesState();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -164,6 +167,21 @@ void TestGru::rejectsBadShapes()
     } catch (const ConfigError &e) {
         QCOMPARE(std::string(e.what()), std::string("Gru: input dropout must be in [0, 1)"));
     }
+}
+
+void TestGru::maskedPaddingCarriesState()
+{
+    // Keras' masking: the state passes padding steps unchanged; backward matches finite
+    // differences with the mask, for pre- and post-padded rows of different lengths.
+    Rng rng(43);
+    const auto make = [] {
+        Rng init(11);
+        auto l = std::make_unique<Gru>(3, 4, init);
+        Rng biases(12);
+        l->params().biasHh = randomMat(1, l->params().biasHh.cols(), biases, 0.5);
+        return std::unique_ptr<RecurrentLayer>(std::move(l));
+    };
+    verifyMaskedRecurrent(make, 5, 4, 3, rng);
 }
 
 QTEST_APPLESS_MAIN(TestGru)

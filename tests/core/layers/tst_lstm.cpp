@@ -5,9 +5,11 @@
 // Keras-style init, and one dropout mask per sequence held over time.
 #include "core/layers/lstm.h"
 #include "tests/gradcheck.h"
+#include "tests/recurrentchecks.h"
 
 #include <QTest>
 #include <cmath>
+#include <memory>
 
 using namespace attn;
 using namespace attn::test;
@@ -15,6 +17,7 @@ using namespace attn::test;
 class TestLstm : public QObject {
     Q_OBJECT
 private slots:
+    void maskedPaddingCarriesState();
     void forwardByHand();
     void gradients_data();
     void gradients();
@@ -211,6 +214,21 @@ void TestLstm::rejectsBadDropoutRates()
         }
     }
     QVERIFY_THROWS_EXCEPTION(ConfigError, Lstm(2, 3, rng, 1.5, 0.0));
+}
+
+void TestLstm::maskedPaddingCarriesState()
+{
+    // Keras' masking: the state passes padding steps unchanged; backward matches finite
+    // differences with the mask, for pre- and post-padded rows of different lengths.
+    Rng rng(43);
+    const auto make = [] {
+        Rng init(11);
+        auto l = std::make_unique<Lstm>(3, 4, init);
+        Rng biases(12);
+        l->params().biasHh = randomMat(1, l->params().biasHh.cols(), biases, 0.5);
+        return std::unique_ptr<RecurrentLayer>(std::move(l));
+    };
+    verifyMaskedRecurrent(make, 5, 4, 3, rng);
 }
 
 QTEST_APPLESS_MAIN(TestLstm)

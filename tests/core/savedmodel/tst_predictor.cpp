@@ -100,6 +100,7 @@ class TestPredictor : public QObject {
     Q_OBJECT
 private slots:
     void specJsonRoundTrip();
+    void maskPaddingSaved();
     void specErrors_data();
     void specErrors();
     void saveLoadPredictsBitForBit();
@@ -139,6 +140,24 @@ void TestPredictor::specJsonRoundTrip()
     // The readable layer list names the torch modules with their sizes.
     QVERIFY(json.find("\"type\": \"LSTM\"") != std::string::npos);
     QVERIFY(json.find("\"hidden_size\": 4") != std::string::npos);
+}
+
+void TestPredictor::maskPaddingSaved()
+{
+    // The padding-mask setting is saved, so a loaded model predicts the same; a file written
+    // before padding masks existed (no "mask_padding") loads as the unmasked model it was.
+    for (bool masked : {true, false}) {
+        ModelSpec s = smallSpec(TaskType::Binary);
+        s.model.maskPadding = masked;
+        const std::string json = modelSpecToJson(s);
+        QVERIFY(json.find("\"mask_padding\": " + std::string(masked ? "true" : "false")) != std::string::npos);
+        QCOMPARE(modelSpecFromJson(json, "m.json").model.maskPadding, masked);
+    }
+    ModelSpec s = smallSpec(TaskType::Binary);
+    s.model.maskPadding = true;
+    QString json = q(modelSpecToJson(s));
+    json.replace("\"mask_padding\"", "\"written_by_an_older_version\"");
+    QVERIFY(!modelSpecFromJson(json.toStdString(), "m.json").model.maskPadding);
 }
 
 void TestPredictor::specErrors_data()

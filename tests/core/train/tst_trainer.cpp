@@ -4,6 +4,7 @@
 #include "core/train/trainer.h"
 
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -14,6 +15,7 @@ class TestTrainer : public QObject {
 private slots:
     void featureSnapshot();
     void sentimentSnapshot();
+    void sentimentPaddingMasked();
     void selfAttentionSnapshot();
     void baselineSnapshot();
     void sameSeedSameRun();
@@ -88,6 +90,57 @@ void TestTrainer::sentimentSnapshot()
     // A model config with another vocabulary is rejected.
     m.vocabulary = 12;
     QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, m, TrainConfig{1, 50, 1e-3, 5}));
+}
+
+void TestTrainer::sentimentPaddingMasked()
+{
+    // Every mechanism, trained one epoch on sentiment with the padding mask (the default): the
+    // probe sentences' padding steps (id 0) get exactly zero attention, the words' weights sum to
+    // 1 (local attention: at most 1, its Gaussian is not renormalised), and the reported padding
+    // mass is 0. Unmasked, the same run puts attention on the padding, and says how much.
+    TaskSource src;
+    src.directory = ATTN_SENTIMENT_DATA;
+    Rng rng(7);
+    auto task = std::make_shared<TaskData>(makeSentimentTask(src, rng, {200, 60}));
+    QCOMPARE(task->train.mask.rows(), task->train.x.rows());
+    QVERIFY(task->model.maskPadding);
+    for (AttentionKind kind : applicableAttention(TaskKind::Sentiment)) {
+        if (kind == AttentionKind::None)
+            continue;
+        for (bool masked : {true, false}) {
+            ModelConfig m = task->model;
+            m.hidden = 8;
+            m.attentionUnits = 8;
+            m.attention = kind;
+            m.maskPadding = masked;
+            Trainer tr(task, m, TrainConfig{1, 50, 1e-3, 5, OptimizerKind::Adam});
+            const EpochSnapshot s = *tr.trainEpoch();
+            const std::string what = toString(kind) + (masked ? " masked" : " unmasked");
+            QCOMPARE(s.probePaddingMass.size(), std::size_t(10));
+            double maxPadding = 0;
+            for (int r = 0; r < 10; ++r) {
+                double words = 0, padding = 0;
+                for (int t = 0; t < 32; ++t) {
+                    if (task->probe.x(r, t) == 0)
+                        padding += s.attention.at(r, t);
+                    else
+                        words += s.attention.at(r, t);
+                    if (masked && task->probe.x(r, t) == 0)
+                        QVERIFY2(s.attention.at(r, t) == 0.0f, what.c_str()); // exactly
+                }
+                QVERIFY2(std::abs(s.probePaddingMass[std::size_t(r)] - padding) < 1e-5, what.c_str());
+                maxPadding = std::max(maxPadding, padding);
+                if (masked && kind != AttentionKind::Local)
+                    QVERIFY2(std::abs(words - 1) < 1e-5, what.c_str());
+                else if (masked)
+                    QVERIFY2(words > 0 && words <= 1 + 1e-5, what.c_str());
+            }
+            if (masked)
+                QCOMPARE(maxPadding, 0.0);
+            else
+                QVERIFY2(maxPadding > 0.1, what.c_str());
+        }
+    }
 }
 
 void TestTrainer::selfAttentionSnapshot()
