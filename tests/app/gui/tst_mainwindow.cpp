@@ -71,13 +71,11 @@ private slots:
     void selfAttentionRunFillsItsMapView();
     void settingsPersist();
     void damagedSettingsFallBack();
-    void colourScaleIsFixedByDefault();
     void sessionAndModelRoundTrip();
     void droppedUcrFileTrainsThroughTheImportDialog();
     void anotherMechanismClearsTheViewsAndNoneShowsTheGroundTruth();
     void anotherTaskDuringTrainingStopsAndClears();
     void countsInWordsAndTheSameLiveAndReopened();
-    void helpListsEveryShortcut();
     void eachTaskSaysWhatItIs();
     void quittingWithAnUnsavedRunAsks();
 
@@ -230,32 +228,6 @@ void TestMainWindow::damagedSettingsFallBack()
     QCOMPARE(loaded.train.epochs, fallback.train.epochs);
     QCOMPARE(loaded.train.learningRate, fallback.train.learningRate);
     QVERIFY(loaded.model.attention == attn::AttentionKind::LuongDot); // valid entries still apply
-}
-
-void TestMainWindow::colourScaleIsFixedByDefault()
-{
-    QSettings().setValue("view/scaleToMax", true); // saved "on" by the old default: not read
-    {
-        MainWindow window(smallRun(2));
-        auto *action = window.findChild<QAction *>("scaleToMax");
-        auto *sentences = window.findChild<attn::SentenceView *>();
-        QVERIFY(action && sentences);
-        QVERIFY(!action->isChecked());
-        QVERIFY(!window.heatmapView()->weightScale().scaled());
-        QVERIFY(!sentences->weightScale().scaled());
-        QCOMPARE(window.heatmapView()->colorRange().upper, 1.0);
-        action->setChecked(true); // the opt-in reaches the heatmap and the sentences
-        QVERIFY(window.heatmapView()->weightScale().scaled());
-        QVERIFY(sentences->weightScale().scaled());
-        window.close();
-    }
-    QSettings store;
-    QVERIFY(!store.contains("view/scaleToMax"));
-    QCOMPARE(store.value("view/scaleToLargestWeight").toBool(), true);
-    MainWindow again(smallRun(2));
-    QVERIFY(again.heatmapView()->weightScale().scaled()); // a choice made now persists
-    again.findChild<QAction *>("scaleToMax")->setChecked(false);
-    again.close();
 }
 
 void TestMainWindow::sessionAndModelRoundTrip()
@@ -431,25 +403,6 @@ void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
     QVERIFY(reopened.openSessionFile(path));
     QVERIFY2(reopened.statusBar()->currentMessage().startsWith("Opened one.attnsession: 1 epoch and the model;"),
              qPrintable(reopened.statusBar()->currentMessage()));
-}
-
-void TestMainWindow::helpListsEveryShortcut()
-{
-    MainWindow window(smallRun(1));
-    const QString help = window.menus()->shortcutsHtml();
-    int shortcuts = 0;
-    for (const QAction *a : window.findChildren<QAction *>()) {
-        const QString key = a->shortcut().toString(QKeySequence::NativeText);
-        if (key.isEmpty())
-            continue;
-        ++shortcuts;
-        QVERIFY2(help.contains("<td>" + key.toHtmlEscaped() + "</td>"), qPrintable(key + " missing in " + help));
-    }
-    QVERIFY(shortcuts >= 12); // run controls, replay, files, exports, compare, quit
-    for (const char *key : {"Space", "Ctrl+Return", "Ctrl+.", "Ctrl+Right", "Ctrl+R", "P", "Ctrl+K"})
-        QVERIFY2(help.contains(QStringLiteral("<td>%1</td>").arg(QKeySequence(key).toString(QKeySequence::NativeText))),
-                 key);
-    QVERIFY(help.contains("Pause or resume between batches"));
 }
 
 void TestMainWindow::eachTaskSaysWhatItIs()
