@@ -9,7 +9,6 @@
 #include "app/gui/timelinebar.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
-#include "widgets/sentenceview.h"
 #include "widgets/selfattentionview.h"
 
 #include <QAction>
