@@ -26,10 +26,14 @@ public:
     /// The colour map of the attention weights (views without one ignore it).
     virtual void setColorMap(ColorMapKind kind) = 0;
     /// Writes the view to path as PNG; width / height 0 = the view's size, scale = pixel ratio.
-    /// Returns false when the file cannot be written.
-    virtual bool savePng(const QString &path, int width, int height, double scale) = 0;
-    /// Writes the view to path as PDF (vector); width / height 0 = the view's size.
-    virtual bool savePdf(const QString &path, int width, int height) = 0;
+    /// Rendered in memory, then written atomically (widgets/imagefile.h): returns false when the
+    /// file cannot be written, with *error "PATH: cannot write the file: REASON" and the old file
+    /// kept.
+    virtual bool savePng(const QString &path, int width, int height, double scale,
+                         QString *error = nullptr) = 0;
+    /// Writes the view to path as PDF (vector); width / height 0 = the view's size; errors as
+    /// savePng.
+    virtual bool savePdf(const QString &path, int width, int height, QString *error = nullptr) = 0;
     /// The view as a widget, to place it in a layout or tab.
     virtual QWidget *widget() = 0;
 

@@ -284,14 +284,16 @@ bool CompareCurvesView::isDark() const
     return m_dark;
 }
 
-bool CompareCurvesView::savePng(const QString &path, int width, int height, double scale)
+bool CompareCurvesView::savePng(const QString &path, int width, int height, double scale,
+                                 QString *error)
 {
-    return savePlotPng(m_plot, path, width, height, scale);
+    return savePlotPng(m_plot, path, width, height, scale, error);
 }
 
-bool CompareCurvesView::savePdf(const QString &path, int width, int height)
+bool CompareCurvesView::savePdf(const QString &path, int width, int height, QString *error)
 {
-    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")));
+    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")),
+                       error);
 }
 
 QCustomPlot *CompareCurvesView::plot()

@@ -64,9 +64,10 @@ public:
     /// Render into a PNG of exactly round(width*scale) x round(height*scale) pixels (laid out
     /// at width x height, drawn scale times larger, 96*scale dpi); 0 = the plot's current
     /// size. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0);
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0,
+                 QString *error = nullptr);
     /// Render as a vector PDF of width x height units (0: current size).
-    bool savePdf(const QString &path, int width = 0, int height = 0);
+    bool savePdf(const QString &path, int width = 0, int height = 0, QString *error = nullptr);
 
     QCustomPlot *plot();
 

@@ -179,36 +179,25 @@ bool CurvesView::isDark() const
     return m_dark;
 }
 
-bool CurvesView::saveLossPng(const QString &path, int w, int h, double scale)
+bool CurvesView::saveLossPng(const QString &path, int w, int h, double scale, QString *error)
 {
-    const bool ok = m_lossPlot->savePng(path, w, h, scale, -1, int(std::lround(96.0 * scale)));
-    m_lossPlot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
-    return ok;
+    return savePlotPng(m_lossPlot, path, w, h, scale, error);
 }
 
-bool CurvesView::saveAlignmentPng(const QString &path, int w, int h, double scale)
+bool CurvesView::saveAlignmentPng(const QString &path, int w, int h, double scale,
+                                  QString *error)
 {
-    const bool ok =
-        m_alignmentPlot->savePng(path, w, h, scale, -1, int(std::lround(96.0 * scale)));
-    m_alignmentPlot->replot(QCustomPlot::rpQueuedReplot);
-    return ok;
+    return savePlotPng(m_alignmentPlot, path, w, h, scale, error);
 }
 
-bool CurvesView::saveLossPdf(const QString &path, int w, int h)
+bool CurvesView::saveLossPdf(const QString &path, int w, int h, QString *error)
 {
-    const bool ok = m_lossPlot->savePdf(path, w, h, QCP::epAllowCosmetic,
-                                        QStringLiteral("Attention Studio"), tr("Loss"));
-    m_lossPlot->replot(QCustomPlot::rpQueuedReplot);
-    return ok;
+    return savePlotPdf(m_lossPlot, path, w, h, tr("Loss"), error);
 }
 
-bool CurvesView::saveAlignmentPdf(const QString &path, int w, int h)
+bool CurvesView::saveAlignmentPdf(const QString &path, int w, int h, QString *error)
 {
-    const bool ok =
-        m_alignmentPlot->savePdf(path, w, h, QCP::epAllowCosmetic,
-                                 QStringLiteral("Attention Studio"), tr("Alignment with ground truth"));
-    m_alignmentPlot->replot(QCustomPlot::rpQueuedReplot);
-    return ok;
+    return savePlotPdf(m_alignmentPlot, path, w, h, tr("Alignment with ground truth"), error);
 }
 
 QCustomPlot *CurvesView::lossPlot()

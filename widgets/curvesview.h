@@ -56,12 +56,15 @@ public:
 
     /// Render a plot into a PNG file of exactly round(w*scale) x round(h*scale) pixels: laid
     /// out at w x h and drawn scale times larger; the file records 96*scale dots per inch.
-    /// w/h 0 mean the plot's current size. False if the file cannot be written.
-    bool saveLossPng(const QString &path, int w = 0, int h = 0, double scale = 1.0);
-    bool saveAlignmentPng(const QString &path, int w = 0, int h = 0, double scale = 1.0);
+    /// w/h 0 mean the plot's current size. False if the file cannot be written, with *error
+    /// "PATH: cannot write the file: REASON" (the old file kept; widgets/imagefile.h).
+    bool saveLossPng(const QString &path, int w = 0, int h = 0, double scale = 1.0,
+                     QString *error = nullptr);
+    bool saveAlignmentPng(const QString &path, int w = 0, int h = 0, double scale = 1.0,
+                          QString *error = nullptr);
     /// Render a plot as a vector PDF of w x h units (0: the plot's current size).
-    bool saveLossPdf(const QString &path, int w = 0, int h = 0);
-    bool saveAlignmentPdf(const QString &path, int w = 0, int h = 0);
+    bool saveLossPdf(const QString &path, int w = 0, int h = 0, QString *error = nullptr);
+    bool saveAlignmentPdf(const QString &path, int w = 0, int h = 0, QString *error = nullptr);
 
     /// graph(0) = training loss, graph(1) = validation loss (key = epoch).
     QCustomPlot *lossPlot();

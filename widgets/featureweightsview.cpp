@@ -427,14 +427,16 @@ bool FeatureWeightsView::isDark() const
     return m_dark;
 }
 
-bool FeatureWeightsView::savePng(const QString &path, int width, int height, double scale)
+bool FeatureWeightsView::savePng(const QString &path, int width, int height, double scale,
+                                  QString *error)
 {
-    return savePlotPng(m_plot, path, width, height, scale);
+    return savePlotPng(m_plot, path, width, height, scale, error);
 }
 
-bool FeatureWeightsView::savePdf(const QString &path, int width, int height)
+bool FeatureWeightsView::savePdf(const QString &path, int width, int height, QString *error)
 {
-    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")));
+    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")),
+                       error);
 }
 
 QCustomPlot *FeatureWeightsView::plot()

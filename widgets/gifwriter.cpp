@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// GifWriter: giflib's streaming encoder (EGifOpen with a write callback into a QSaveFile, so a
-// failed export never leaves a half-written file behind). The first frame's palette becomes
-// the global colour table; later frames carry a local table unless theirs is identical.
+// GifWriter: giflib's streaming encoder (EGifOpen with a write callback into a QBuffer; close()
+// writes it with saveBytes, so a failed export never leaves a half-written file behind and keeps
+// the old one). The first frame's palette becomes the global colour table; later frames carry
+// a local table unless theirs is identical.
 // File layout (GIF89a): header, logical screen + global table, NETSCAPE2.0 loop extension,
 // then per frame a graphics control extension (delay) and an image with its LZW data.
 #include "widgets/gifwriter.h"
 
+#include "widgets/imagefile.h"
+
 #include <QCoreApplication>
 #include <QHash>
-#include <QSaveFile>
+#include <QBuffer>
+#include <QFileInfo>
 
 #include <gif_lib.h>
 
@@ -263,7 +267,9 @@ QImage GifWriter::quantize(const QImage &image)
 // ---- writer ---------------------------------------------------------------------------------
 
 struct GifWriter::State {
-    QSaveFile file;
+    QString path;
+    QByteArray bytes; // the whole GIF, written to path by close() (saveBytes)
+    QBuffer file{&bytes};
     GifFileType *gif = nullptr;
     QSize size;
     int loopCount = 0;
@@ -304,16 +310,19 @@ bool GifWriter::open(const QString &path, const QSize &size, int loopCount)
                         .arg(path)
                         .arg(size.width())
                         .arg(size.height()));
+    // The file is written only by close(); a folder that cannot take it fails here already,
+    // before any frame is rendered.
+    if (const QFileInfo folder(QFileInfo(path).absolutePath()); !folder.isDir() || !folder.isWritable())
+        return fail(tr("Cannot create GIF file %1: %2")
+                        .arg(path, folder.exists() ? tr("the folder is not writable")
+                                                   : tr("no such folder")));
     auto state = std::make_unique<State>();
-    state->file.setFileName(path);
-    if (!state->file.open(QIODevice::WriteOnly))
-        return fail(tr("Cannot create GIF file %1: %2").arg(path, state->file.errorString()));
+    state->path = path;
+    state->file.open(QIODevice::WriteOnly);
     int error = 0;
     state->gif = EGifOpen(&state->file, writeToDevice, &error);
-    if (!state->gif) {
-        state->file.cancelWriting();
+    if (!state->gif)
         return failGif(tr("Cannot create GIF file %1").arg(path), error);
-    }
     EGifSetGifVersion(state->gif, true); // GIF89a: needed for the extensions
     state->size = size;
     state->loopCount = std::clamp(loopCount, 0, 65535);
@@ -387,7 +396,7 @@ bool GifWriter::close()
     if (!m_state)
         return fail(tr("Cannot close: no GIF file is open"));
     if (m_state->frames == 0) {
-        const QString path = m_state->file.fileName();
+        const QString path = m_state->path;
         discard();
         return fail(tr("Cannot write GIF file %1: no frame was added").arg(path));
     }
@@ -395,18 +404,15 @@ bool GifWriter::close()
     const int status = EGifCloseFile(m_state->gif, &error); // frees the GifFileType either way
     m_state->gif = nullptr;
     if (status == GIF_ERROR) {
-        const QString path = m_state->file.fileName();
+        const QString path = m_state->path;
         discard();
         return failGif(tr("Cannot write GIF file %1").arg(path), error);
     }
-    if (!m_state->file.commit()) {
-        const QString message =
-            tr("Cannot write GIF file %1: %2").arg(m_state->file.fileName(), m_state->file.errorString());
-        m_state.reset();
-        return fail(message);
-    }
+    // Rendered in memory, written atomically: a full disk keeps the old file and says why.
+    QString message;
+    const bool ok = saveBytes(m_state->path, m_state->bytes, &message);
     m_state.reset();
-    return true;
+    return ok || fail(message);
 }
 
 bool GifWriter::isOpen() const
@@ -447,10 +453,7 @@ bool GifWriter::fail(const QString &message)
 
 bool GifWriter::failGif(const QString &what, int gifError)
 {
-    QString message = what + QStringLiteral(": ") + QString::fromUtf8(GifErrorString(gifError));
-    if (m_state && m_state->file.error() != QFileDevice::NoError)
-        message += QStringLiteral(" (") + m_state->file.errorString() + QLatin1Char(')');
-    m_error = message;
+    m_error = what + QStringLiteral(": ") + QString::fromUtf8(GifErrorString(gifError));
     discard(); // the GIF stream is broken (or was never started): drop the unfinished file
     return false;
 }
@@ -462,7 +465,6 @@ void GifWriter::discard()
     if (m_state->gif)
         EGifCloseFile(m_state->gif, nullptr);
     m_state->gif = nullptr;
-    m_state->file.cancelWriting();
     m_state.reset();
 }
 

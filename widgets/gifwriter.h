@@ -32,8 +32,10 @@ public:
     /// must have exactly the size given to open(); alpha is ignored. False with errorString()
     /// set on a size mismatch, when no file is open, or on a giflib write error.
     bool addFrame(const QImage &frame, int delayCentiseconds);
-    /// Writes the trailer and moves the finished file into place. False with errorString()
-    /// set if no file is open, no frame was added, or the file cannot be written.
+    /// Writes the trailer and the finished file (built in memory) to path with saveBytes
+    /// (widgets/imagefile.h). False with errorString() set if no file is open, no frame was
+    /// added, or the file cannot be written ("PATH: cannot write the file: REASON", the old
+    /// file kept).
     bool close();
 
     bool isOpen() const;

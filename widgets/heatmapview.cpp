@@ -307,19 +307,15 @@ bool HeatmapView::isDark() const
     return m_dark;
 }
 
-bool HeatmapView::savePng(const QString &path, int width, int height, double scale)
+bool HeatmapView::savePng(const QString &path, int width, int height, double scale,
+                           QString *error)
 {
-    const bool ok = m_plot->savePng(path, width, height, scale, -1, int(std::lround(96.0 * scale)));
-    m_plot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
-    return ok;
+    return savePlotPng(m_plot, path, width, height, scale, error);
 }
 
-bool HeatmapView::savePdf(const QString &path, int width, int height)
+bool HeatmapView::savePdf(const QString &path, int width, int height, QString *error)
 {
-    const bool ok = m_plot->savePdf(path, width, height, QCP::epAllowCosmetic,
-                                    QStringLiteral("Attention Studio"), m_title->text());
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
-    return ok;
+    return savePlotPdf(m_plot, path, width, height, m_title->text(), error);
 }
 
 QImage HeatmapView::toImage(int width, int height, double scale)

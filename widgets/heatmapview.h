@@ -117,10 +117,11 @@ public:
     /// pixels: the layout is computed at width x height and drawn scale times larger (sharp
     /// text and lines); the file records 96*scale dots per inch. width/height 0 mean the
     /// current widget size. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) override;
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0,
+                 QString *error = nullptr) override;
     /// Renders the plot as a vector PDF page of width x height points-sized units (0: widget
     /// size). False if the file cannot be written.
-    bool savePdf(const QString &path, int width = 0, int height = 0) override;
+    bool savePdf(const QString &path, int width = 0, int height = 0, QString *error = nullptr) override;
     /// AttentionView: this view as a widget.
     QWidget *widget() override { return this; }
     /// The plot as an image of round(width*scale) x round(height*scale) pixels (0: widget

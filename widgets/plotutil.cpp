@@ -3,6 +3,8 @@
 // feature, self-attention and compare views use the same ticks, layout and export).
 #include "widgets/plotutil.h"
 
+#include "widgets/imagefile.h"
+
 #include <QFontMetricsF>
 #include <QMargins>
 #include <QObject>
@@ -76,20 +78,34 @@ QString wrapParts(const QStringList &parts, const QFont &font, double width,
     return lines.join(QLatin1Char('\n'));
 }
 
-bool savePlotPng(QCustomPlot *plot, const QString &path, int width, int height, double scale)
+QImage plotImage(QCustomPlot *plot, int width, int height, double scale)
 {
-    const bool ok = plot->savePng(path, width, height, scale, -1, int(std::lround(96.0 * scale)));
+    QImage image = plot->toPixmap(width, height, scale).toImage();
+    // As QCustomPlot::savePng records 96 * scale dots per inch.
+    const int dotsPerMeter = int(double(std::lround(96.0 * scale)) / 0.0254);
+    image.setDotsPerMeterX(dotsPerMeter);
+    image.setDotsPerMeterY(dotsPerMeter);
     plot->replot(QCustomPlot::rpQueuedReplot); // back to the widget's own layout
-    return ok;
+    return image;
+}
+
+bool savePlotPng(QCustomPlot *plot, const QString &path, int width, int height, double scale,
+                 QString *error)
+{
+    return saveImagePng(plotImage(plot, width, height, scale), path, error);
 }
 
 bool savePlotPdf(QCustomPlot *plot, const QString &path, int width, int height,
-                 const QString &title)
+                 const QString &title, QString *error)
 {
-    const bool ok = plot->savePdf(path, width, height, QCP::epAllowCosmetic,
-                                  QStringLiteral("Attention Studio"), title);
+    const QByteArray pdf = plotPdfBytes(plot, width, height, title);
     plot->replot(QCustomPlot::rpQueuedReplot);
-    return ok;
+    if (pdf.isEmpty()) {
+        if (error)
+            *error = QObject::tr("%1: cannot paint the PDF page").arg(path);
+        return false;
+    }
+    return saveBytes(path, pdf, error);
 }
 
 void layoutNow(QCustomPlot *plot)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QFont>
+#include <QImage>
 #include <QSharedPointer>
 #include <QString>
 #include <QStringList>
@@ -42,11 +43,16 @@ QString wrapParts(const QStringList &parts, const QFont &font, double width,
 /// Renders plot into a PNG file of exactly round(width*scale) x round(height*scale) pixels:
 /// laid out at width x height and drawn scale times larger; the file records 96*scale dots
 /// per inch. width/height 0 mean the plot's current size. Queues a replot at the widget's
-/// own size afterwards. False if the file cannot be written.
-bool savePlotPng(QCustomPlot *plot, const QString &path, int width, int height, double scale);
+/// own size afterwards. Written with saveBytes (widgets/imagefile.h): false and *error
+/// "PATH: cannot write the file: REASON" if the file cannot be written, the old file kept.
+bool savePlotPng(QCustomPlot *plot, const QString &path, int width, int height, double scale,
+                 QString *error = nullptr);
+/// The same image in memory (what savePlotPng writes).
+QImage plotImage(QCustomPlot *plot, int width, int height, double scale);
 /// Renders plot as a vector PDF page of width x height units (0: the plot's current size),
-/// with title as the document title. False if the file cannot be written.
+/// with title as the document title (plotPdfBytes), written with saveBytes; false and *error
+/// as savePlotPng.
 bool savePlotPdf(QCustomPlot *plot, const QString &path, int width, int height,
-                 const QString &title);
+                 const QString &title, QString *error = nullptr);
 
 } // namespace attn

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ReplayExporter: an unshown HeatmapView laid out at the frame size renders each snapshot with
 // QCustomPlot::toPixmap (scale > 1 draws the same layout with more pixels); PNG frames go
-// through QImage::save, GIF frames through GifWriter as soon as they are rendered.
+// through saveImagePng (atomic, widgets/imagefile.h), GIF frames through GifWriter as soon as they are rendered.
 #include "widgets/replayexporter.h"
 
 #include "widgets/gifwriter.h"
+#include "widgets/imagefile.h"
 #include "widgets/heatmapview.h"
 
 #include <QCoreApplication>
@@ -168,8 +169,8 @@ bool ReplayExporter::writePngSeries(const std::vector<EpochSnapshot> &history, c
     const int count = int(history.size());
     for (int i = 0; i < count; ++i) {
         const QString path = target.filePath(frameFileName(i + 1, count));
-        if (!renderFrame(history[std::size_t(i)]).save(path, "PNG"))
-            return fail(tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+        if (QString error; !saveImagePng(renderFrame(history[std::size_t(i)]), path, &error))
+            return fail(error);
         if (files)
             files->push_back(path);
         if (!reportProgress(i + 1, count))

@@ -381,14 +381,16 @@ bool SelfAttentionView::isDark() const
     return m_dark;
 }
 
-bool SelfAttentionView::savePng(const QString &path, int width, int height, double scale)
+bool SelfAttentionView::savePng(const QString &path, int width, int height, double scale,
+                                 QString *error)
 {
-    return savePlotPng(m_plot, path, width, height, scale);
+    return savePlotPng(m_plot, path, width, height, scale, error);
 }
 
-bool SelfAttentionView::savePdf(const QString &path, int width, int height)
+bool SelfAttentionView::savePdf(const QString &path, int width, int height, QString *error)
 {
-    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")));
+    return savePlotPdf(m_plot, path, width, height, m_titleParts.join(QStringLiteral(" \u00b7 ")),
+                       error);
 }
 
 QCustomPlot *SelfAttentionView::plot()

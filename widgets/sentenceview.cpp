@@ -5,6 +5,7 @@
 // width.
 #include "widgets/sentenceview.h"
 
+#include "widgets/imagefile.h"
 #include "widgets/plottheme.h"
 
 #include <QEvent>
@@ -14,6 +15,7 @@
 #include <QLinearGradient>
 #include <QPageSize>
 #include <QPainter>
+#include <QBuffer>
 #include <QPdfWriter>
 #include <QScrollBar>
 #include <QToolTip>
@@ -375,30 +377,43 @@ QImage SentenceView::toImage(int width, int height, double scale) const
     return image;
 }
 
-bool SentenceView::savePng(const QString &path, int width, int height, double scale) const
+bool SentenceView::savePng(const QString &path, int width, int height, double scale,
+                           QString *error) const
 {
-    return toImage(width, height, scale).save(path, "PNG");
+    return saveImagePng(toImage(width, height, scale), path, error);
 }
 
-bool SentenceView::savePdf(const QString &path, int width, int height) const
+bool SentenceView::savePdf(const QString &path, int width, int height, QString *error) const
 {
     if (width <= 0)
         width = viewport()->width();
     if (height <= 0)
         height = fittedHeight(width);
-    QPdfWriter writer(path);
-    writer.setCreator(QStringLiteral("Attention Studio"));
-    writer.setTitle(titleText());
-    writer.setResolution(96); // one device unit = one logical pixel of the view
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    if (!writer.setPageSize(QPageSize(QSizeF(width / 96.0, height / 96.0), QPageSize::Inch)))
-        return false;
-    QPainter p;
-    if (!p.begin(&writer))
-        return false;
-    p.fillRect(QRectF(0, 0, width, height), PlotTheme::forDark(m_dark).background);
-    paintLayout(p, m_content.compute(double(width), font(), &writer));
-    return p.end();
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    {
+        QPdfWriter writer(&buffer); // in memory, then written atomically (saveBytes)
+        writer.setCreator(QStringLiteral("Attention Studio"));
+        writer.setTitle(titleText());
+        writer.setResolution(96); // one device unit = one logical pixel of the view
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QPainter p;
+        bool painted =
+            writer.setPageSize(QPageSize(QSizeF(width / 96.0, height / 96.0), QPageSize::Inch))
+            && p.begin(&writer);
+        if (painted) {
+            p.fillRect(QRectF(0, 0, width, height), PlotTheme::forDark(m_dark).background);
+            paintLayout(p, m_content.compute(double(width), font(), &writer));
+            painted = p.end();
+        }
+        if (!painted) {
+            if (error)
+                *error = tr("%1: cannot paint a PDF page of %2 x %3").arg(path).arg(width).arg(height);
+            return false;
+        }
+    }
+    return saveBytes(path, bytes, error);
 }
 
 void SentenceView::changeEvent(QEvent *event)

@@ -102,17 +102,19 @@ public:
     /// viewport's width, height 0 = fittedHeight(width). Records 96*scale dots per inch.
     QImage toImage(int width = 0, int height = 0, double scale = 1.0) const;
     /// toImage() written as PNG. False if the file cannot be written.
-    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0) const;
+    bool savePng(const QString &path, int width = 0, int height = 0, double scale = 1.0,
+                 QString *error = nullptr) const;
     /// The content as a one-page vector PDF of width x height points (0 as for toImage).
-    bool savePdf(const QString &path, int width = 0, int height = 0) const;
+    bool savePdf(const QString &path, int width = 0, int height = 0, QString *error = nullptr) const;
     /// AttentionView: the const exports above, and this view as a widget.
-    bool savePng(const QString &path, int width, int height, double scale) override
+    bool savePng(const QString &path, int width, int height, double scale,
+                 QString *error = nullptr) override
     {
-        return std::as_const(*this).savePng(path, width, height, scale);
+        return std::as_const(*this).savePng(path, width, height, scale, error);
     }
-    bool savePdf(const QString &path, int width, int height) override
+    bool savePdf(const QString &path, int width, int height, QString *error = nullptr) override
     {
-        return std::as_const(*this).savePdf(path, width, height);
+        return std::as_const(*this).savePdf(path, width, height, error);
     }
     /// AttentionView: this view as a widget.
     QWidget *widget() override { return this; }

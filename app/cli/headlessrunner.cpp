@@ -7,6 +7,7 @@
 #include "app/session/metricscsv.h"
 #include "app/session/plural.h"
 #include "app/session/predictioncsv.h"
+#include "app/session/savefile.h"
 #include "app/session/snapshotjson.h"
 #include "core/io/csvparser.h"
 #include "core/io/modelfile.h"
@@ -22,7 +23,6 @@
 #include <algorithm>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -114,21 +114,11 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
     attn::CurvesView curves;
     curves.resize(1200, 420);
     curves.setHistory(history);
-    const struct {
-        QString name;
-        bool ok;
-    } files[] = {
-        {"heatmap.png", heatmap.savePng(dir.filePath("heatmap.png"), 1200, 520)},
-        {"loss.png", curves.saveLossPng(dir.filePath("loss.png"), 800, 450)},
-        {"alignment.png", curves.saveAlignmentPng(dir.filePath("alignment.png"), 800, 450)},
-    };
-    for (const auto &f : files)
-        if (!f.ok) {
-            err << "attention-studio: cannot write '" << dir.filePath(f.name) << "'\n";
-            return false;
-        }
     QString error;
-    if (!writeMetricsCsv(history, dir.filePath("metrics.csv"), &error)) {
+    if (!heatmap.savePng(dir.filePath("heatmap.png"), 1200, 520, 1.0, &error)
+        || !curves.saveLossPng(dir.filePath("loss.png"), 800, 450, 1.0, &error)
+        || !curves.saveAlignmentPng(dir.filePath("alignment.png"), 800, 450, 1.0, &error)
+        || !writeMetricsCsv(history, dir.filePath("metrics.csv"), &error)) {
         err << "attention-studio: --export-dir: " << error << '\n';
         return false;
     }
@@ -325,15 +315,14 @@ int HeadlessRunner::runCompare(QTextStream &out, QTextStream &err)
         return 1;
     }
     const QDir dir(m_exportDir);
-    QSaveFile csv(dir.filePath("compare.csv"));
     const QByteArray table = QByteArray::fromStdString(attn::compareTableCsv(rows, metric));
-    if (!csv.open(QIODevice::WriteOnly) || csv.write(table) != table.size() || !csv.commit()) {
-        err << "attention-studio: --export-dir: " << csv.fileName() << ": " << csv.errorString() << '\n';
+    if (QString error; !saveFileAtomically(dir.filePath("compare.csv"), table, &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
         return 1;
     }
     curves.resize(1000, 560);
-    if (!curves.savePng(dir.filePath("compare.png"), 1000, 560)) {
-        err << "attention-studio: cannot write '" << dir.filePath("compare.png") << "'\n";
+    if (QString error; !curves.savePng(dir.filePath("compare.png"), 1000, 560, 1.0, &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
         return 1;
     }
     return 0;

@@ -4,6 +4,7 @@
 
 #include "app/gui/exportsizedialog.h"
 #include "app/session/plural.h"
+#include "app/session/savefile.h"
 #include "widgets/comparecurvesview.h"
 
 #include <QCheckBox>
@@ -19,7 +20,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -333,22 +333,12 @@ bool CompareWindow::exportCsv(const QString &path, QString *error) const
     }
     const QByteArray csv =
         QByteArray::fromStdString(attn::compareTableCsv(rows(), m_results.front().metricName));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return saveFileAtomically(path, csv, error);
 }
 
 bool CompareWindow::exportPng(const QString &path, QSize size, double scale, QString *error)
 {
-    if (m_curves->savePng(path, size.width(), size.height(), scale))
-        return true;
-    if (error)
-        *error = tr("%1: cannot write the image").arg(path);
-    return false;
+    return m_curves->savePng(path, size.width(), size.height(), scale, error);
 }
 
 void CompareWindow::onCompareStarted(int totalRuns)

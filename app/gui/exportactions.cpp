@@ -12,6 +12,7 @@
 #include "widgets/attentionview.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
+#include "widgets/imagefile.h"
 #include "widgets/replayexporter.h"
 
 #include <QFileDialog>
@@ -49,9 +50,9 @@ void ExportActions::addTo(QMenu *file)
     file->addAction(tr("Export &attention CSV (every epoch)..."), this, &ExportActions::exportAttentionCsv);
 }
 
-bool ExportActions::saveDashboardPng(const QString &path)
+bool ExportActions::saveDashboardPng(const QString &path, QString *error)
 {
-    return m_window->centralWidget()->grab().save(path, "PNG");
+    return attn::saveImagePng(m_window->centralWidget()->grab().toImage(), path, error);
 }
 
 void ExportActions::report(bool ok, const QString &path, const QString &error)
@@ -70,8 +71,9 @@ void ExportActions::exportView(const QString &what, const QString &format)
     if (path.isEmpty())
         return;
     bool ok = false;
+    QString error;
     if (what == "dashboard") {
-        ok = saveDashboardPng(path);
+        ok = saveDashboardPng(path, &error);
     } else if (what == "view") {
         attn::AttentionView *view = m_views->currentView();
         ExportSizeDialog dialog(view->widget()->size(), true, m_window);
@@ -79,7 +81,7 @@ void ExportActions::exportView(const QString &what, const QString &format)
             return;
         const int w = dialog.imageSize().width(), h = dialog.imageSize().height();
         const double scale = dialog.scale();
-        ok = view->savePng(path, w, h, scale);
+        ok = view->savePng(path, w, h, scale, &error);
     } else {
         QWidget *source = what == "heatmap" ? static_cast<QWidget *>(m_views->heatmap()) : m_curves;
         ExportSizeDialog dialog(source->size(), format == "png", m_window);
@@ -87,17 +89,18 @@ void ExportActions::exportView(const QString &what, const QString &format)
             return;
         const QSize size = dialog.imageSize();
         const double scale = dialog.scale();
+        const int w = size.width(), h = size.height();
         if (what == "heatmap")
-            ok = format == "pdf" ? m_views->heatmap()->savePdf(path, size.width(), size.height())
-                                 : m_views->heatmap()->savePng(path, size.width(), size.height(), scale);
+            ok = format == "pdf" ? m_views->heatmap()->savePdf(path, w, h, &error)
+                                 : m_views->heatmap()->savePng(path, w, h, scale, &error);
         else if (what == "loss")
-            ok = format == "pdf" ? m_curves->saveLossPdf(path, size.width(), size.height())
-                                 : m_curves->saveLossPng(path, size.width(), size.height(), scale);
+            ok = format == "pdf" ? m_curves->saveLossPdf(path, w, h, &error)
+                                 : m_curves->saveLossPng(path, w, h, scale, &error);
         else
-            ok = format == "pdf" ? m_curves->saveAlignmentPdf(path, size.width(), size.height())
-                                 : m_curves->saveAlignmentPng(path, size.width(), size.height(), scale);
+            ok = format == "pdf" ? m_curves->saveAlignmentPdf(path, w, h, &error)
+                                 : m_curves->saveAlignmentPng(path, w, h, scale, &error);
     }
-    report(ok, path, tr("Could not write %1").arg(path));
+    report(ok, path, error);
 }
 
 void ExportActions::exportReplay(bool gif)

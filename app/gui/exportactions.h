@@ -28,8 +28,9 @@ public:
 
     /// Adds the export submenus and actions to file.
     void addTo(QMenu *file);
-    /// Renders the whole dashboard (settings, views, curves) to a PNG file.
-    bool saveDashboardPng(const QString &path);
+    /// Renders the whole dashboard (settings, views, curves) to a PNG file, written atomically;
+    /// false with *error "PATH: cannot write the file: REASON" (old file kept) on failure.
+    bool saveDashboardPng(const QString &path, QString *error = nullptr);
 
 private:
     void exportView(const QString &what, const QString &format);

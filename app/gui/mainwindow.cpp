@@ -262,7 +262,10 @@ void MainWindow::showEpoch(int index)
     m_epochLabel->setText(text);
 }
 
-bool MainWindow::saveDashboardPng(const QString &path) { return m_exports->saveDashboardPng(path); }
+bool MainWindow::saveDashboardPng(const QString &path, QString *error)
+{
+    return m_exports->saveDashboardPng(path, error);
+}
 
 void MainWindow::openCsvFile(const QString &chosen)
 {

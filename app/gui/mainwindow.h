@@ -49,7 +49,7 @@ public:
     /// The menu bar's actions (View > Show the inputs beside the map, ...).
     MainMenus *menus() const { return m_menus; }
     /// Renders the whole dashboard (settings, heatmap, curves) to a PNG file.
-    bool saveDashboardPng(const QString &path);
+    bool saveDashboardPng(const QString &path, QString *error = nullptr);
     /// Stops any run and starts the shown settings again, paused on the untrained epoch 0.
     void reset();
     /// Shows stored snapshot index (epoch) in the heatmap and marks it on the curves.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Writes the probe rows' attention weights of every epoch as long-form CSV through QSaveFile.
+// Writes the probe rows' attention weights of every epoch as long-form CSV (saveFileAtomically).
 #include "app/session/attentioncsv.h"
 
 #include "app/session/metricscsv.h"
+#include "app/session/savefile.h"
 
 #include <QByteArray>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <charconv>
@@ -64,11 +64,5 @@ bool writeAttentionCsv(const std::vector<attn::EpochSnapshot> &history, attn::Ta
             }
         }
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(out) != out.size()
-        || !file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return saveFileAtomically(path, out, error);
 }

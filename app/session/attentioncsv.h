@@ -18,7 +18,7 @@
 /// (empty when there is none). task decides the position column's name: TaskKind::Feature,
 /// whose attention is over the F input features, says `feature` instead of `step`.
 /// Numbers are written in their shortest round-trip form. Snapshots without attention (the
-/// no-attention baseline) give no lines. Replaces path only on success (QSaveFile). On failure
+/// no-attention baseline) give no lines. Replaces path only on success (saveFileAtomically). On failure
 /// (including a history without any attention weights, when no file is written) returns false
 /// and sets *error to "PATH: reason".
 bool writeAttentionCsv(const std::vector<attn::EpochSnapshot> &history, attn::TaskKind task,

@@ -17,7 +17,7 @@ std::string csvField(const std::string &text);
 
 /// Writes the header epoch,seconds,train_loss,val_loss,metric_name,metric,alignment,
 /// samples_per_second and one row per snapshot (9 significant digits; alignment empty when the
-/// task has no ground truth). Replaces path only on success (QSaveFile). On failure returns
+/// task has no ground truth). Replaces path only on success (saveFileAtomically). On failure returns
 /// false and sets *error to "PATH: reason".
 bool writeMetricsCsv(const std::vector<attn::EpochSnapshot> &history, const QString &path,
                      QString *error);

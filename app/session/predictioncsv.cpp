@@ -1,38 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Writes predictions and attention weights as CSV through QSaveFile.
+// Writes predictions and attention weights as CSV (saveTextFile: atomic, every write checked).
 #include "app/session/predictioncsv.h"
 
 #include "app/session/metricscsv.h"
+#include "app/session/savefile.h"
 
-#include <QSaveFile>
 #include <QTextStream>
-
-#include <functional>
 
 namespace {
 
 QString label(const attn::ModelSpec &spec, int k)
 {
     return QString::fromStdString(csvField(spec.classNames[std::size_t(k)]));
-}
-
-/// Writes path through QSaveFile with body(out); false and *error on failure.
-bool writeFile(const QString &path, const std::function<void(QTextStream &)> &body, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    QTextStream out(&file);
-    out.setRealNumberPrecision(9);
-    body(out);
-    out.flush();
-    if (!file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
 }
 
 } // namespace
@@ -48,7 +27,7 @@ bool writePredictionCsv(const attn::ModelSpec &spec, const attn::PredictionInput
         return classes ? label(spec, attn::targetClass(spec, input, r))
                        : QString::number(double(input.data.y(r, 0)), 'g', 9);
     };
-    const bool ok = writeFile(predictionsPath, [&](QTextStream &out) {
+    const bool ok = saveTextFile(predictionsPath, [&](QTextStream &out) {
         out << "row,line,prediction";
         if (classes)
             for (int k = 0; k < int(spec.classNames.size()); ++k)
@@ -76,7 +55,7 @@ bool writePredictionCsv(const attn::ModelSpec &spec, const attn::PredictionInput
     if (!ok || p.attention.size() == 0)
         return ok;
     const QString prefix = spec.model.architecture == attn::ModelArchitecture::Feature ? "f_" : "a_";
-    return writeFile(attentionPath, [&](QTextStream &out) {
+    return saveTextFile(attentionPath, [&](QTextStream &out) {
         out << "row,line";
         for (Eigen::Index c = 0; c < p.attention.cols(); ++c)
             out << ',' << prefix << c + 1;

@@ -12,7 +12,7 @@
 /// (regression) or the class label; p_<class> the probability of each class (binary: of both);
 /// target only when input.hasTargets. attention: header row,line,a_1..a_T (feature model:
 /// f_1..f_F); not written (attentionPath ignored) when the model has no attention. Both through
-/// QSaveFile, 9 significant digits, labels quoted as RFC 4180 needs. On failure returns false and
+/// saveTextFile, 9 significant digits, labels quoted as RFC 4180 needs. On failure returns false and
 /// sets *error to "PATH: reason".
 bool writePredictionCsv(const attn::ModelSpec &spec, const attn::PredictionInput &input,
                         const attn::Predictions &predictions, const QString &predictionsPath,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Session files: RunSettings + model path + snapshot history <-> JSON (Qt's JSON classes,
-// QSaveFile), with every problem of a damaged file named by its place in the document.
+// saveFileAtomically), with every problem of a damaged file named by its place in the document.
 #include "app/session/sessionfile.h"
 
+#include "app/session/savefile.h"
 #include "app/session/snapshotjson.h"
 
 #include <QDir>
@@ -12,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
-#include <QSaveFile>
 
 #include <charconv>
 #include <climits>
@@ -388,12 +388,7 @@ bool saveSession(const QString &path, const Session &session, QString *error)
     }
     bytes += "\n]}\n";
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return saveFileAtomically(path, bytes, error);
 }
 
 std::optional<Session> loadSession(const QString &path, QString *error)

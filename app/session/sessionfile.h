@@ -24,7 +24,7 @@ struct Session {
 /// The file name extension of session files, without the dot.
 inline constexpr const char *kSessionExtension = "attnsession";
 
-/// Writes session as JSON to path, replacing it only on success (QSaveFile):
+/// Writes session as JSON to path, replacing it only on success (saveFileAtomically):
 /// {"format": "attention-studio-session", "version": 1, "settings": runSettingsToMap(...),
 ///  "model": "...", "history": [ snapshotToJson keys + total_epochs, attention, ground_truth,
 ///  argmax_attention, probe_inputs ({"rows", "cols", "values"}), ground_truth_mass,

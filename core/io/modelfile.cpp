@@ -3,6 +3,8 @@
 // JSON <-> NAME.json. Loading checks names and shapes of all tensors before copying any.
 #include "core/io/modelfile.h"
 
+#include "core/fileio/atomicfile.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -75,28 +77,6 @@ private:
     }
 };
 
-/// Writes text to path through a temporary file renamed over it.
-void writeTextFile(const std::string &path, const std::string &text)
-{
-    const std::string tmp = path + ".tmp";
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
-    if (!f)
-        throw ModelFileError(path, std::string("cannot write the file: ") + std::strerror(errno));
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f.get()) == text.size();
-    const int err = errno;
-    if (!ok || std::fclose(f.release()) != 0) {
-        std::remove(tmp.c_str());
-        throw ModelFileError(path, std::string("cannot write the file: ") +
-                                       std::strerror(ok ? errno : err));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw ModelFileError(path, "cannot write the file: " + ec.message());
-    }
-}
-
 } // namespace
 
 ModelFileError::ModelFileError(std::string f, std::string m)
@@ -155,9 +135,12 @@ void saveModel(const std::string &path, const std::vector<ParamRef> &params,
 {
     const ModelPaths paths = modelPaths(path);
     parseModelArchitecture(architectureJson, paths.architecture);
-    writeSafetensors(paths.weights, modelTensors(params, dtype), {{"format", "pt"}});
-    writeTextFile(paths.architecture,
-                  endsWith(architectureJson, "\n") ? architectureJson : architectureJson + "\n");
+    const std::string weights =
+        encodeSafetensors(modelTensors(params, dtype), {{"format", "pt"}}, paths.weights);
+    const std::string architecture =
+        endsWith(architectureJson, "\n") ? architectureJson : architectureJson + "\n";
+    // Both files are written and checked before either replaces the old pair.
+    writeFilesAtomically({{paths.weights, weights}, {paths.architecture, architecture}});
 }
 
 void loadModelWeights(const std::string &path, const std::vector<ParamRef> &params)

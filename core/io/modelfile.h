@@ -55,13 +55,14 @@ std::string shapeToString(const std::vector<std::int64_t> &shape);
 std::vector<NamedTensor> modelTensors(const std::vector<ParamRef> &params, TensorDType dtype);
 
 /// Writes NAME.safetensors (modelTensors(params, dtype), metadata {"format": "pt"}) and NAME.json
-/// (architectureJson and a newline), NAME = modelPaths(path). Each file is written to a temporary
-/// name and renamed, so an existing model is replaced only by a complete file.
+/// (architectureJson and a newline), NAME = modelPaths(path), as one change (writeFilesAtomically):
+/// both files are written and checked before either is renamed, so a failed write (full disk)
+/// leaves the old pair in place and loadable.
 /// dtype: the default stores the engine's values exactly; F32 from the double build rounds each
 /// value to the nearest float (ties to even); F64 from the float build is exact.
 /// Throws ModelFileError if architectureJson is not a JSON object; SafetensorsError for duplicate
-/// or empty parameter names and when a file cannot be written; std::invalid_argument for a null
-/// value pointer.
+/// or empty parameter names; IoError (core/fileio/atomicfile.h) when a file cannot be written;
+/// std::invalid_argument for a null value pointer.
 void saveModel(const std::string &path, const std::vector<ParamRef> &params,
                const std::string &architectureJson, TensorDType dtype = kScalarDType);
 

@@ -5,6 +5,7 @@
 #include "core/io/safetensors.h"
 
 #include "core/io/safetensorsheader.h"
+#include "core/fileio/atomicfile.h"
 
 #include <nlohmann/json.hpp>
 
@@ -203,28 +204,7 @@ std::string encodeSafetensors(const std::vector<NamedTensor> &tensors,
 void writeSafetensors(const std::string &path, const std::vector<NamedTensor> &tensors,
                       const std::map<std::string, std::string> &metadata)
 {
-    const std::string bytes = encodeSafetensors(tensors, metadata, path);
-    const std::string tmp = path + ".tmp";
-    {
-        std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(tmp.c_str(), "wb"),
-                                                            &std::fclose);
-        if (!f)
-            throw SafetensorsError(path, std::string("cannot write the file: ") +
-                                             std::strerror(errno));
-        const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f.get()) == bytes.size();
-        const int err = errno;
-        if (!ok || std::fclose(f.release()) != 0) {
-            std::remove(tmp.c_str());
-            throw SafetensorsError(path, std::string("cannot write the file: ") +
-                                             std::strerror(ok ? errno : err));
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw SafetensorsError(path, "cannot write the file: " + ec.message());
-    }
+    writeFileAtomically(path, encodeSafetensors(tensors, metadata, path));
 }
 
 SafetensorsFile parseSafetensors(std::string_view bytes, const std::string &file)

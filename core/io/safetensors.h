@@ -69,9 +69,9 @@ std::string encodeSafetensors(const std::vector<NamedTensor> &tensors,
                               const std::map<std::string, std::string> &metadata,
                               const std::string &file = "<memory>");
 
-/// Writes encodeSafetensors(...) to path: first to "path.tmp", then renamed over path, so a
-/// failed write never leaves a half-written file at path. Throws SafetensorsError as
-/// encodeSafetensors, and "cannot write the file: <reason>" if the file cannot be written.
+/// Writes encodeSafetensors(...) to path with writeFileAtomically (core/fileio/atomicfile.h), so a
+/// failed write never leaves a half-written file at path and keeps the old one. Throws
+/// SafetensorsError as encodeSafetensors (nothing written), IoError if the file cannot be written.
 void writeSafetensors(const std::string &path, const std::vector<NamedTensor> &tensors,
                       const std::map<std::string, std::string> &metadata = {});
 

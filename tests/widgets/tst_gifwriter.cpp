@@ -7,6 +7,7 @@
 #include "widgets/gifwriter.h"
 
 #include "widgets/colormap.h"
+#include "tests/fullfilesystem.h"
 
 #include <QFile>
 #include <QImage>
@@ -16,6 +17,7 @@
 #include <gif_lib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -105,6 +107,7 @@ private slots:
     void closeWithoutFramesFails();
     void unfinishedWriteLeavesNoFile();
     void writeInOneGo();
+    void fullDiskKeepsTheOldFile();
 };
 
 void TestGifWriter::writesDecodableAnimation()
@@ -376,6 +379,24 @@ void TestGifWriter::writeInOneGo()
     QVERIFY(!GifWriter::write(dir.filePath(QStringLiteral("bad.gif")), frames, 7, &error));
     QCOMPARE(error, QStringLiteral("Frame 5 is 65 x 48 pixels, the GIF is 64 x 48"));
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.gif"))));
+}
+
+void TestGifWriter::fullDiskKeepsTheOldFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("replay.gif"));
+    QString error;
+    QVERIFY2(GifWriter::write(path, {richFrame(0, QSize(60, 40))}, 10, &error), qPrintable(error));
+    const QByteArray old = attn::test::fileBytes(path);
+    const QList<QImage> frames = {richFrame(1, QSize(200, 120)), richFrame(2, QSize(200, 120))};
+    { // room for the old file only: the new one fails part-way (EFBIG, as on a full disk)
+        attn::test::FileSizeLimit limit(std::size_t(old.size()));
+        QVERIFY(limit.active());
+        QVERIFY(!GifWriter::write(path, frames, 10, &error));
+    }
+    QCOMPARE(error, path + ": cannot write the file: " + QString::fromUtf8(std::strerror(EFBIG)));
+    QCOMPARE(attn::test::fileBytes(path), old);
+    QCOMPARE(attn::test::entriesOf(dir.path()), QStringList{"replay.gif"});
 }
 
 QTEST_MAIN(TestGifWriter)

@@ -8,6 +8,7 @@
 
 #include "widgets/colormap.h"
 #include "widgets/plottheme.h"
+#include "tests/fullfilesystem.h"
 
 #include <QFile>
 #include <QImage>
@@ -16,7 +17,9 @@
 #include <QTest>
 #include <QToolTip>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 using attn::ColorMapKind;
 using attn::EpochSnapshot;
@@ -103,6 +106,7 @@ private slots:
     void darkThemeChangesTheBackground();
     void savePngHonoursScale();
     void savePdfWritesAPdf();
+    void fullDiskKeepsTheOldImage();
     void fittedHeightLeavesNoEmptyBands();
 };
 
@@ -642,6 +646,31 @@ void TestHeatmapView::savePdfWritesAPdf()
     QCOMPARE(file.read(5), QByteArray("%PDF-"));
     QVERIFY(file.size() > 1000);
     QVERIFY(!view.savePdf(dir.filePath(QStringLiteral("missing/heatmap.pdf")), 800, 300));
+}
+
+void TestHeatmapView::fullDiskKeepsTheOldImage()
+{
+    QTemporaryDir dir;
+    HeatmapView view;
+    view.setSnapshot(makeSnapshotWithInputs());
+    for (const QString name : {QStringLiteral("heatmap.png"), QStringLiteral("heatmap.pdf")}) {
+        const QString path = dir.filePath(name);
+        const bool pdf = name.endsWith(QStringLiteral(".pdf"));
+        QString error;
+        QVERIFY2(pdf ? view.savePdf(path, 300, 150, &error) : view.savePng(path, 300, 150, 1.0, &error),
+                 qPrintable(error));
+        const QByteArray old = attn::test::fileBytes(path);
+        {
+            // Room for a few KiB: the larger new image fails part-way (EFBIG, as a full disk).
+            attn::test::FileSizeLimit limit(std::size_t(old.size()) / 2);
+            QVERIFY(limit.active());
+            QVERIFY(!(pdf ? view.savePdf(path, 900, 400, &error)
+                          : view.savePng(path, 900, 400, 2.0, &error)));
+        }
+        QCOMPARE(error, path + ": cannot write the file: " + QString::fromUtf8(std::strerror(EFBIG)));
+        QCOMPARE(attn::test::fileBytes(path), old);
+    }
+    QCOMPARE(attn::test::entriesOf(dir.path()), (QStringList{"heatmap.pdf", "heatmap.png"}));
 }
 
 void TestHeatmapView::fittedHeightLeavesNoEmptyBands()

@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The headless command line as a user runs it: one JSON object per epoch with the documented
-// keys, PNG, CSV and GIF exports that decode with one frame/row per epoch, and bad options
-// rejected with a message and exit status 2.
+// keys, PNG, CSV and GIF exports that decode with one frame/row per epoch, bad options
+// rejected with a message and exit status 2, and a full disk (RLIMIT_FSIZE) exiting 1 with the
+// file's name while every old file stays.
+#include "tests/fullfilesystem.h"
+
+#include <cerrno>
 #include <cmath>
+#include <csignal>
+#include <cstring>
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,6 +32,7 @@ private slots:
     void badCsvFileNamesLineAndColumn();
     void savedModelPredictsTheValidationMetric();
     void badModelFilesExitTwo();
+    void fullDiskExitsOneAndKeepsTheOldFiles();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -32,9 +41,19 @@ private:
         int exitCode;
         QByteArray out, err;
     };
-    Result runApp(const QStringList &args)
+    /// Runs the app; fileSizeLimit > 0 caps every file it writes at that many bytes
+    /// (RLIMIT_FSIZE, SIGXFSZ ignored: writes past it fail with EFBIG, as on a full disk).
+    Result runApp(const QStringList &args, rlim_t fileSizeLimit = 0)
     {
         QProcess p;
+        if (fileSizeLimit > 0)
+            p.setChildProcessModifier([fileSizeLimit] {
+                std::signal(SIGXFSZ, SIG_IGN);
+                rlimit limit{};
+                getrlimit(RLIMIT_FSIZE, &limit);
+                limit.rlim_cur = fileSizeLimit;
+                setrlimit(RLIMIT_FSIZE, &limit);
+            });
         p.start(ATTN_APP_PATH, args);
         if (!p.waitForFinished(120000))
             return {-1, {}, "timeout"};
@@ -188,6 +207,63 @@ void TestHeadless::savedModelPredictsTheValidationMetric()
     for (const QByteArray &w : weights[1].split(',').mid(2))
         sum += w.toDouble();
     QVERIFY(std::abs(sum - 1.0) < 1e-5); // softmax weights of one row
+}
+
+void TestHeadless::fullDiskExitsOneAndKeepsTheOldFiles()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("gp");
+    const QString data = ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt";
+    const QStringList train = {"--headless", "--data", data, "--epochs", "1", "--hidden", "8",
+                               "--units", "8", "--seed", "5", "--export-dir", dir.filePath("run")};
+    const Result first = runApp(train + QStringList{"--save-model", model});
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    const QStringList predictArgs = {"--headless", "--load-model", model, "--predict", data,
+                                     "--export-dir", dir.filePath("pred")};
+    const Result predicted = runApp(predictArgs);
+    QVERIFY2(predicted.exitCode == 0, predicted.err.constData());
+    const auto allFiles = [&] {
+        QMap<QString, QByteArray> files;
+        QDirIterator it(dir.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            files[path] = attn::test::fileBytes(path);
+        }
+        return files;
+    };
+    const QMap<QString, QByteArray> before = allFiles();
+    const QString reason = QString::fromUtf8(std::strerror(EFBIG));
+
+    // --export-dir: the first export (heatmap.png) does not fit.
+    const Result exported = runApp({"--headless", "--data", data, "--epochs", "2", "--hidden", "8",
+                                    "--units", "8", "--seed", "6", "--export-dir", dir.filePath("run")},
+                                   4096);
+    QCOMPARE(exported.exitCode, 1);
+    QCOMPARE(QString::fromUtf8(exported.err.trimmed().split('\n').last()),
+             "attention-studio: --export-dir: " + dir.filePath("run/heatmap.png") +
+                 ": cannot write the file: " + reason);
+    // --predict: predictions.csv does not fit.
+    const qint64 csvSize = before[dir.filePath("pred/predictions.csv")].size();
+    QVERIFY(csvSize > 1000);
+    const Result failedPredict = runApp(predictArgs, rlim_t(csvSize / 2));
+    QCOMPARE(failedPredict.exitCode, 1);
+    QCOMPARE(QString::fromUtf8(failedPredict.err.trimmed().split('\n').last()),
+             "attention-studio: --predict: " + dir.filePath("pred/predictions.csv") +
+                 ": cannot write the file: " + reason);
+    // --save-model: the new weights (hidden 16) do not fit; the old pair stays.
+    const qint64 weightsSize = before[model + ".safetensors"].size();
+    const Result saved = runApp({"--headless", "--data", data, "--epochs", "1", "--hidden", "16",
+                                 "--units", "16", "--save-model", model},
+                                rlim_t(weightsSize + 16));
+    QCOMPARE(saved.exitCode, 1);
+    QVERIFY2(saved.err.contains(": cannot write the file: "), saved.err.constData());
+    // Every old file is intact byte for byte and no temporary file is left anywhere.
+    const QMap<QString, QByteArray> after = allFiles();
+    QCOMPARE(after.keys(), before.keys());
+    for (auto it = before.begin(); it != before.end(); ++it)
+        QVERIFY2(after[it.key()] == it.value(), qPrintable(it.key()));
+    // And the old model still predicts.
+    QCOMPARE(runApp(predictArgs).exitCode, 0);
 }
 
 void TestHeadless::badModelFilesExitTwo()

@@ -3,12 +3,15 @@
 // numbers, and a path that cannot be written gives a message naming it.
 #include "app/session/metricscsv.h"
 #include "app/session/runsettings.h"
+#include "tests/fullfilesystem.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 class TestMetricsCsv : public QObject {
     Q_OBJECT
@@ -16,6 +19,7 @@ private slots:
     void initTestCase();
     void metricsCsvHasOneRowPerEpoch();
     void badPathsGiveAMessage();
+    void fullDiskKeepsTheOldFile();
 
 private:
     std::vector<attn::EpochSnapshot> m_history;
@@ -67,6 +71,24 @@ void TestMetricsCsv::badPathsGiveAMessage()
     QVERIFY(!writeMetricsCsv(m_history, csv, &error));
     QVERIFY2(error.startsWith(csv + ": "), qPrintable(error));
     QVERIFY(!QFile::exists(csv));
+}
+
+void TestMetricsCsv::fullDiskKeepsTheOldFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("metrics.csv");
+    QString error;
+    QVERIFY2(writeMetricsCsv({m_history.front()}, path, &error), qPrintable(error));
+    const QByteArray old = attn::test::fileBytes(path);
+    {
+        // Room for less than the new file (real write failure, EFBIG, as on a full disk).
+        attn::test::FileSizeLimit limit(std::size_t(old.size()) + 64);
+        QVERIFY(limit.active());
+        QVERIFY(!writeMetricsCsv(m_history, path, &error));
+    }
+    QCOMPARE(error, path + ": cannot write the file: " + QString::fromUtf8(std::strerror(EFBIG)));
+    QCOMPARE(attn::test::fileBytes(path), old);
+    QCOMPARE(attn::test::entriesOf(dir.path()), QStringList{"metrics.csv"});
 }
 
 QTEST_MAIN(TestMetricsCsv)

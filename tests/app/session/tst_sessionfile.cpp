@@ -3,6 +3,7 @@
 // settings paths are stored relative to the session's folder only when inside it, and each
 // kind of damaged file is rejected with its exact message, nothing loaded in part.
 #include "app/session/sessionfile.h"
+#include "tests/fullfilesystem.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,8 @@
 #include <QTest>
 
 #include <bit>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -138,6 +141,7 @@ private slots:
     void badFilesGiveTheirMessage();
     void unreadableAndNonJsonFiles();
     void failedSaveLeavesNoFile();
+    void fullDiskKeepsTheOldSession();
 
 private:
     /// A saved copy of m_session, edited by edit, at a new path.
@@ -475,6 +479,24 @@ void TestSessionFile::failedSaveLeavesNoFile()
     QVERIFY(!saveSession(m_dir.filePath("adir.attnsession"), m_session, &error));
     QVERIFY2(error.startsWith(m_dir.filePath("adir.attnsession") + ": "), qPrintable(error));
     QVERIFY(QFileInfo(m_dir.filePath("adir.attnsession")).isDir());
+}
+
+void TestSessionFile::fullDiskKeepsTheOldSession()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("run.attnsession");
+    QString error;
+    QVERIFY2(saveSession(path, m_session, &error), qPrintable(error));
+    const QByteArray old = attn::test::fileBytes(path);
+    Session grown = m_session;
+    grown.history.push_back(grown.history.back());
+    { // room for half the file: a real write failure (EFBIG), as on a nearly full disk
+        attn::test::FileSizeLimit limit(std::size_t(old.size()) / 2);
+        QVERIFY(limit.active() && !saveSession(path, grown, &error));
+    }
+    QCOMPARE(error, path + ": cannot write the file: " + QString::fromUtf8(std::strerror(EFBIG)));
+    QCOMPARE(attn::test::fileBytes(path), old); // byte for byte, and it still opens:
+    QVERIFY(loadSession(path, &error) && attn::test::entriesOf(dir.path()) == QStringList{"run.attnsession"});
 }
 
 QTEST_MAIN(TestSessionFile)

@@ -2,6 +2,7 @@
 // Model files: save/load of real layers' parameters bit for bit (PyTorch names and shapes, biases
 // as 1-D tensors), F32 and F64 files, the architecture JSON, and every mismatch (missing, extra,
 // mis-shaped tensors, corrupt file) rejected with its exact message and no Mat touched.
+#include "core/fileio/atomicfile.h"
 #include "core/layers/dense.h"
 #include "core/layers/lstm.h"
 #include "core/io/modelfile.h"
@@ -10,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <bit>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -96,6 +99,7 @@ private slots:
     void corruptFileIsRejected();
     void architecture();
     void invalidArgumentsOnSave();
+    void failedSaveKeepsTheOldPair();
 };
 
 void TestModelFile::pathsAndShapes()
@@ -127,8 +131,8 @@ void TestModelFile::roundTripIsBitExact()
     saveModel(base, a.params, kArchitecture);
     QVERIFY(std::filesystem::exists(base + ".safetensors"));
     QVERIFY(std::filesystem::exists(base + ".json"));
-    QVERIFY(!std::filesystem::exists(base + ".safetensors.tmp"));
-    QVERIFY(!std::filesystem::exists(base + ".json.tmp"));
+    // No temporary file is left beside the pair.
+    QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()), {}), 2);
     loadModelWeights(base + ".safetensors", b.params);
     QCOMPARE(snapshot(b.params), snapshot(a.params));
     // Saving the loaded model gives the same bytes.
@@ -342,6 +346,34 @@ void TestModelFile::invalidArgumentsOnSave()
     std::vector<ParamRef> null = {{"w", nullptr, nullptr}};
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, saveModel(base, null, "{}"));
     QVERIFY(!std::filesystem::exists(base + ".safetensors"));
+}
+
+void TestModelFile::failedSaveKeepsTheOldPair()
+{
+    QTemporaryDir dir;
+    const std::string base = dir.filePath("pair").toStdString();
+    SmallModel a(11), b(12);
+    saveModel(base, a.params, kArchitecture);
+    const std::string oldWeights = readBytes(base + ".safetensors");
+    const std::string oldArchitecture = readBytes(base + ".json");
+    // A model of other shapes (attention.v (1, 9) instead of (1, 5)), as a retrained one would be.
+    std::vector<ParamRef> other = a.params;
+    Mat wider = Mat::Constant(1, 9, Scalar(0.5));
+    other.back().value = &wider;
+    const std::string otherArchitecture = R"({"layers":[{"type":"lstm","hidden_size":9}]})";
+    // The disk fills while NAME.json (the second file) is written.
+    failNthFileWriteForTesting(2, ENOSPC);
+    expectError<IoError>([&] { saveModel(base, other, otherArchitecture); }, base + ".json",
+                         std::string("cannot write the file: ") + std::strerror(ENOSPC));
+    QCOMPARE(readBytes(base + ".safetensors"), oldWeights);
+    QCOMPARE(readBytes(base + ".json"), oldArchitecture);
+    QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()), {}), 2);
+    loadModelWeights(base, b.params); // the old pair loads, with the old shapes
+    QCOMPARE(snapshot(b.params), snapshot(a.params));
+    // Without the failure the new pair replaces the old one (so the case above was a real change).
+    saveModel(base, other, otherArchitecture);
+    QCOMPARE(q(readBytes(base + ".json")), q(otherArchitecture + "\n"));
+    QVERIFY_THROWS_EXCEPTION(ModelFileError, loadModelWeights(base, b.params));
 }
 
 QTEST_GUILESS_MAIN(TestModelFile)
