@@ -471,11 +471,17 @@ void TestCompare::commandLineRejectsBadOptions()
 
 void TestCompare::commandLineReportsAFailedCompare()
 {
-    const Process r = runApp({"--headless", "--task", "max", "--compare", "luong,none", "--runs", "1",
-                              "--train-size", "10", "--val-size", "10"});
+    // Five sentences make fewer training samples than one batch: known only once the file is
+    // read, so the run fails (status 1); a --train-size below the batch is refused at parse (2).
+    QTemporaryDir dir;
+    QFile sentences(dir.filePath("few.txt"));
+    QVERIFY(sentences.open(QIODevice::WriteOnly));
+    sentences.write("good phone\t1\nbad phone\t0\ngreat\t1\nawful\t0\nfine\t1\n");
+    sentences.close();
+    const Process r = runApp({"--headless", "--task", "sentiment", "--compare", "luong,none",
+                              "--runs", "1", "--sentences", sentences.fileName()});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("attention-studio: compare failed: Trainer: the training set has 10 "
-                            "samples, fewer than one batch of 32"),
+    QVERIFY2(r.err.contains("attention-studio: compare failed: ") && r.err.contains("fewer than one batch"),
              r.err.constData());
     QVERIFY(r.out.isEmpty());
 }
