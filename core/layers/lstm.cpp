@@ -78,8 +78,7 @@ void Lstm::stepBackward(Eigen::Index t, const ConstMatRef & /*h*/, const ConstMa
     m_dcStep.array() = m_dcNext.array() + dhStep.array() * o.array() * (Scalar(1) - tc.array().square());
     const Mat *mask = stepMask();
     if (mask) { // c_t = m c~_t + (1 - m) c_{t-1}: the cell sees m dc_t, c_{t-1} gets (1 - m) dc_t
-        m_dcCarry.array() = m_dcStep.array().colwise() * (Scalar(1) - mask->col(t).array());
-        m_dcStep.array().colwise() *= mask->col(t).array();
+        splitAtPadding(*mask, t, m_dcStep, m_dcCarry);
     }
     dz.rightCols(H).array() = dhStep.array() * tc.array() * o.array() * (Scalar(1) - o.array());          // do
     dz.leftCols(H).array() = m_dcStep.array() * g.array() * i.array() * (Scalar(1) - i.array());          // di

@@ -121,6 +121,20 @@ void RecurrentLayer::setMask(const ConstMatRef &mask)
         m_stepMask = mask;
 }
 
+void RecurrentLayer::splitAtPadding(const Mat &mask, Eigen::Index t, MatRef step, MatRef carry)
+{
+    // Row by row (m is 0 or 1, as forward reads it): a column of the row-major mask in a
+    // colwise product would be copied into a temporary at every step.
+    for (Eigen::Index b = 0; b < step.rows(); ++b) {
+        if (mask(b, t) > Scalar(0)) {
+            carry.row(b).setZero();
+        } else {
+            carry.row(b) = step.row(b);
+            step.row(b).setZero();
+        }
+    }
+}
+
 ConstMatRef RecurrentLayer::recurrentInput(Eigen::Index t, MatRef h)
 {
     const Eigen::Index B = m_batch;
@@ -158,8 +172,7 @@ void RecurrentLayer::backward(const ConstMatRef &x, const ConstMatRef &h, const 
         m_dhStep.array() = dh.middleRows(t * B, B).array() + m_dhNext.array();
         if (m_hasMask) {
             // h_t = m h~_t + (1 - m) h_{t-1}: the cell sees m dh_t, h_{t-1} gets (1 - m) dh_t.
-            m_dhCarry.array() = m_dhStep.array().colwise() * (Scalar(1) - m_stepMask.col(t).array());
-            m_dhStep.array().colwise() *= m_stepMask.col(t).array();
+            splitAtPadding(m_stepMask, t, m_dhStep, m_dhCarry);
         }
         stepBackward(t, h, m_dhStep, m_dhNext);
         if (m_hasMask && t > 0)

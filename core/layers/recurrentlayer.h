@@ -91,6 +91,9 @@ protected:
     virtual void carryCellState(Eigen::Index /*t*/, Eigen::Index /*b*/) {}
     /// The padding mask (B, T), or null when every step is real.
     const Mat *stepMask() const { return m_hasMask ? &m_stepMask : nullptr; }
+    /// The gradient through a padding mask m (B, T) at step t, for s_t = m s~_t + (1 - m) s_{t-1}:
+    /// carry (B, X) = (1 - m_t) step, then step (B, X) *= m_t. Allocates nothing.
+    static void splitAtPadding(const Mat &mask, Eigen::Index t, MatRef step, MatRef carry);
 
     /// h_{t-1} * m_h (B, H) as eq. (1)/(2) of the cell reads it, stored in m_cache.hDropped
     /// when the last forward drew m_h, else h_{t-1} itself. Requires t > 0.

@@ -40,6 +40,10 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("feature none") << "feature" << "none" << 0.2 << "";
     QTest::newRow("sentiment feed-forward") << "sentiment" << "feed-forward" << 0.0 << "";
     QTest::newRow("sentiment none") << "sentiment" << "none" << 0.0 << "";
+    // Padding masked (the sentiment default) in every mechanism that reads the mask.
+    QTest::newRow("sentiment luong") << "sentiment" << "luong" << 0.0 << "";
+    QTest::newRow("sentiment bahdanau gru") << "sentiment" << "bahdanau" << 0.0 << "gru";
+    QTest::newRow("sentiment local") << "sentiment" << "local" << 0.0 << "";
     QTest::newRow("sentiment self + recurrent dropout") << "sentiment" << "self" << 0.0 << "recurrent dropout";
 }
 
