@@ -59,14 +59,15 @@ QList<double> TimelineBar::speeds() { return {0.5, 1.0, 2.0, 5.0, 10.0, 30.0}; }
 
 void TimelineBar::setCount(int count)
 {
-    const bool follow = m_count == 0 || isFollowing();
+    const bool wasEmpty = m_count == 0;
+    const bool follow = wasEmpty || isFollowing();
     m_count = std::max(0, count);
     const QSignalBlocker block(m_slider);
     m_slider->setRange(0, std::max(0, m_count - 1));
     m_slider->setEnabled(m_count > 1);
     if (follow && !isPlaying() && m_count > 0) {
         const int last = m_count - 1;
-        if (m_slider->value() != last) {
+        if (m_slider->value() != last || wasEmpty) { // the slider sits at 0 for the first epoch too
             m_slider->setValue(last);
             updateLabel();
             emit currentIndexChanged(last);

@@ -21,11 +21,18 @@ void TestTimelineBar::followsNewEpochsWhileOnTheNewest()
     QCOMPARE(bar.currentIndex(), -1);
     bar.setCount(1);
     QCOMPARE(bar.currentIndex(), 0);
+    // The first epoch (the untrained epoch 0 after Reset) is shown at once, not with the second.
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.last().at(0).toInt(), 0);
     for (int n = 2; n <= 5; ++n)
         bar.setCount(n);
     QCOMPARE(bar.currentIndex(), 4);
     QVERIFY(bar.isFollowing());
     QCOMPARE(changed.last().at(0).toInt(), 4);
+    bar.setCount(0); // a new run: its first epoch is shown again
+    bar.setCount(1);
+    QCOMPARE(changed.last().at(0).toInt(), 0);
+    QCOMPARE(changed.size(), 6);
 }
 
 void TestTimelineBar::scrubbingStaysWhereTheUserPutIt()
