@@ -49,7 +49,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_heads->setRange(1, 64);
     m_heads->setToolTip(tr("Self-attention heads K (the hidden units must be divisible by K)"));
     m_causal = new QCheckBox(tr("causal (history only)"));
-    m_maskPadding = new QCheckBox(tr("zero attention on padding"));
+    m_maskPadding = new QCheckBox(tr("masked (no attention)"));
     m_maskPadding->setToolTip(tr("Padding steps (sentiment's padding after the words, the steps after "
                                  "a shorter CSV sequence) get exactly zero attention and the recurrent "
                                  "state passes them unchanged. Off: the unmasked behaviour, with the "
