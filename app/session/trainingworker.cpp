@@ -66,9 +66,10 @@ void TrainingWorker::run(const RunSettings &settings, long long runId)
         return;
     }
     emit runStarted(trainer->model().parameterCount(), trainer->batchesPerEpoch());
-    emit stateChanged(m_pause ? State::Paused : State::Running);
+    // Epoch 0 goes out before the state: whoever sees Paused or Running already has it.
     emit snapshotReady(trainer->evaluateSnapshot());
     emit modelReady(attn::captureTrainedModel(trainer->model(), spec, 0));
+    emit stateChanged(m_pause ? State::Paused : State::Running);
 
     QElapsedTimer sinceProgress;
     sinceProgress.start();
