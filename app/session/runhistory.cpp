@@ -43,6 +43,16 @@ std::optional<RunHistory::Loaded> RunHistory::read(const QString &path, QString 
             *error = QString::fromUtf8(e.what());
             return std::nullopt;
         }
+        const attn::TaskKind modelTask = loaded.model->spec.task;
+        const attn::TaskKind sessionTask = loaded.session.settings.task;
+        if (modelTask != sessionTask) {
+            *error = QStringLiteral("%1: the model %2 was trained on the %3 task, the session's "
+                                    "run is on the %4 task")
+                         .arg(path, loaded.session.model,
+                              QString::fromStdString(attn::toString(modelTask)),
+                              QString::fromStdString(attn::toString(sessionTask)));
+            return std::nullopt;
+        }
     }
     return loaded;
 }

@@ -45,7 +45,9 @@ public:
     /// Saves the settings, every snapshot and the model (NAME.safetensors and NAME.json beside
     /// NAME.attnsession) to path. Returns false and sets *error on failure.
     bool save(const QString &path, QString *error) const;
-    /// Reads the session at path and its model; nullopt with *error set when either is bad.
+    /// Reads the session at path and its model; nullopt with *error set when either is bad or
+    /// the model belongs to another task than the session's run ("PATH: the model NAME was
+    /// trained on the add task, the session's run is on the max task").
     static std::optional<Loaded> read(const QString &path, QString *error);
     /// Shows a session read by read(): its settings, snapshots and model replace this run's.
     void adopt(Loaded &&loaded);

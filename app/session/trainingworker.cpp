@@ -66,9 +66,10 @@ void TrainingWorker::run(const RunSettings &settings, long long runId)
         return;
     }
     emit runStarted(runId, trainer->model().parameterCount(), trainer->batchesPerEpoch());
-    emit stateChanged(runId, m_pause ? State::Paused : State::Running);
+    // Epoch 0 goes out before the state: whoever sees Paused or Running already has it.
     emit snapshotReady(runId, trainer->evaluateSnapshot());
     emit modelReady(runId, attn::captureTrainedModel(trainer->model(), spec, 0));
+    emit stateChanged(runId, m_pause ? State::Paused : State::Running);
 
     QElapsedTimer sinceProgress;
     sinceProgress.start();

@@ -40,7 +40,8 @@ public:
 
 public slots:
     /// Trains the run described by settings in the calling (worker) thread until it finishes or
-    /// is stopped. Emits epoch 0 (untrained weights) first, then one snapshot per epoch.
+    /// is stopped. Emits epoch 0 (untrained weights) first, before its first stateChanged (so a
+    /// run that starts paused is Paused with epoch 0 already sent), then one snapshot per epoch.
     void run(const RunSettings &settings, long long runId);
 
 signals:

@@ -33,6 +33,7 @@ private slots:
     void initTestCase();
     void snapshotPerEpoch();
     void pauseHoldsAndStepAdvancesByOne();
+    void epochZeroArrivesBeforeTheFirstState();
     void stopEndsTheRun();
     void stopRightAfterStartStopsTheRun();
     void badSettingsReportAnError();
@@ -91,6 +92,27 @@ void TestWorker::pauseHoldsAndStepAdvancesByOne()
     QCOMPARE(last.epoch, held); // snapshot 0 is epoch 0
     controller.resume();
     QTRY_VERIFY_WITH_TIMEOUT(snapshots.count() > held + 1, 30000);
+    controller.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Stopped, 30000);
+}
+
+void TestWorker::epochZeroArrivesBeforeTheFirstState()
+{
+    // The worker's signals in the order they arrive (queued to this thread, so in emission
+    // order): a run started paused must have sent epoch 0 when it reports Paused, however long
+    // the evaluation takes, or the window shows "Paused" with nothing to show.
+    TrainingController controller;
+    QStringList received;
+    connect(controller.worker(), &TrainingWorker::snapshotReady, &controller,
+            [&](long long, const attn::EpochSnapshot &s) { received << QString("epoch %1").arg(s.epoch); });
+    connect(controller.worker(), &TrainingWorker::stateChanged, &controller,
+            [&](long long, TrainingWorker::State state) {
+                received << (state == TrainingWorker::State::Paused ? "Paused" : "another state");
+            });
+    controller.start(smallRun(5), true);
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Paused, 30000);
+    received.removeDuplicates(); // Paused comes again from the wait before epoch 1
+    QCOMPARE(received, QStringList({"epoch 0", "Paused"}));
     controller.stop();
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Stopped, 30000);
 }
