@@ -202,7 +202,7 @@ void MainWindow::onFormChanged()
     m_curves->clear();
     m_modelLabel->clear();
     m_epochLabel->clear();
-    m_controls->progressBar()->setValue(0);
+    m_controls->clearProgress();
     if (hadRun)
         statusBar()->showMessage(tr("The views of the previous run (%1, %2) are cleared: press Train.")
                                      .arg(QString::fromStdString(attn::toString(m_run.settings().task)),
@@ -218,7 +218,7 @@ void MainWindow::beginRun(bool paused)
     m_run.clear();
     clearViews();
     m_curves->clear();
-    m_controls->progressBar()->setValue(0);
+    m_controls->clearProgress();
     statusBar()->showMessage(tr("Generating the %1 data set...")
                                  .arg(QString::fromStdString(attn::toString(m_run.settings().task))));
     m_controller->start(m_run.settings(), paused);

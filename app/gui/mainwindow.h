@@ -46,6 +46,7 @@ public:
     attn::HeatmapView *heatmapView() const;
     attn::CurvesView *curvesView() const { return m_curves; }
     TimelineBar *timeline() const { return m_timeline; }
+    RunControls *controls() const { return m_controls; }
     /// The menu bar's actions (View > Show the inputs beside the map, ...).
     MainMenus *menus() const { return m_menus; }
     /// Renders the whole dashboard (settings, heatmap, curves) to a PNG file.

@@ -100,6 +100,14 @@ void RunControls::togglePause()
     updateButtons();
 }
 
+void RunControls::clearProgress()
+{
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("epoch %p%"));
+    m_progress->setToolTip({});
+    m_rate->clear();
+}
+
 void RunControls::onProgress(const attn::ProgressInfo &p)
 {
     m_progress->setRange(0, int(p.samplesPerEpoch));

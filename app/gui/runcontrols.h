@@ -25,6 +25,8 @@ public:
     /// The epoch progress bar and the samples/s + ETA label, for the status bar.
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *rateLabel() const { return m_rate; }
+    /// Empties the progress bar and the samples/s + ETA label (a new run, or views cleared).
+    void clearProgress();
     /// Train/Restart (Ctrl+Return), Pause/Resume (Space), Step epoch (Ctrl+Right), Stop (Ctrl+.)
     /// and Reset (Ctrl+R), for the window to add (Qt::WindowShortcut). The buttons do not own
     /// shortcuts: changing a button's text would clear it.

@@ -6,6 +6,7 @@
 #include "app/gui/mainmenus.h"
 #include "app/gui/mainwindow.h"
 #include "app/session/metatypes.h"
+#include "app/gui/runcontrols.h"
 #include "app/gui/timelinebar.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QDialogButtonBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QUrl>
 #include <QFile>
@@ -379,6 +381,9 @@ void TestMainWindow::anotherTaskDuringTrainingStopsAndClears()
     QCOMPARE(window.curvesView()->pointCount(), 0);
     QCOMPARE(window.timeline()->count(), 0);
     QCOMPARE(window.controller()->state(), TrainingWorker::State::Stopped);
+    QCOMPARE(window.controls()->progressBar()->value(), 0); // no stale "epoch 6 / 20" or ETA
+    QVERIFY(!window.controls()->progressBar()->format().contains("/"));
+    QVERIFY(window.controls()->rateLabel()->text().isEmpty());
 }
 
 void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
