@@ -26,6 +26,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
 
 HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &exportDir,
                                const QString &gifPath)
@@ -41,12 +42,25 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
     std::unique_ptr<attn::Trainer> trainer;
     attn::ModelSpec spec;
     try {
-        if (!m_loadModel.isEmpty() && !m_predictFile.isEmpty()) // predict only, no training
-            return predictFile(attn::loadTrainedModel(m_loadModel.toStdString()), out, err);
-        trainer = makeTrainer(m_settings, &spec);
+        std::optional<attn::TrainedModel> loaded; // NAME.json and the weights, built once
         if (!m_loadModel.isEmpty())
-            attn::loadModelWeights(attn::modelPaths(m_loadModel.toStdString()).weights,
-                                   trainer->model().params());
+            loaded = attn::loadTrainedModel(m_loadModel.toStdString());
+        if (loaded && !m_predictFile.isEmpty()) // predict only, no training
+            return predictFile(*loaded, out, err);
+        trainer = makeTrainer(m_settings, &spec);
+        if (loaded) {
+            // Continuing is only honest on the model and data it was trained on: another word
+            // list would silently remap the embeddings, other statistics rescale every input.
+            if (const std::string d = attn::modelSpecDifference(loaded->spec, spec); !d.empty()) {
+                err << "attention-studio: --load-model: "
+                    << QString::fromStdString(attn::modelPaths(m_loadModel.toStdString()).architecture)
+                    << ": this run differs from the saved model: " << QString::fromStdString(d) << '\n';
+                return 2;
+            }
+            const std::vector<attn::ParamRef> params = trainer->model().params();
+            for (std::size_t i = 0; i < params.size(); ++i) // same spec: same names and shapes
+                *params[i].value = loaded->values[i];
+        }
     } catch (const attn::CsvError &e) { // bad input: the file, line and column, exit 2
         err << "attention-studio: " << e.what() << '\n';
         return 2;
