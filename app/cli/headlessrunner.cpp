@@ -77,6 +77,7 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         err << "attention-studio: training failed: " << e.what() << '\n';
         return 1;
     }
+    int modelEpoch = 0; // the epoch whose weights the run ends with
     try {
         if (!m_exportDir.isEmpty() || !m_gifPath.isEmpty())
             history.push_back(trainer->evaluateSnapshot()); // epoch 0 opens the replay
@@ -85,13 +86,24 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
             out << snapshotToJsonLine(history.back()) << '\n';
             out.flush();
         }
+        // The final result: the best epoch's weights when early stopping restores them, else
+        // the last epoch's; the saved model, predictions and exports use these weights.
+        const attn::EpochSnapshot final =
+            trainer->config().patience > 0 && trainer->bestEpoch() < trainer->epoch()
+                ? trainer->restoreBest()
+                : history.back();
+        modelEpoch = final.epoch;
+        QJsonObject line = snapshotToJson(final);
+        line["final"] = true;
+        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';
+        out.flush();
     } catch (const std::exception &e) {
         err << "attention-studio: training failed: " << e.what() << '\n';
         return 1;
     }
     if (!m_exportDir.isEmpty() && !exportDir(history, err))
         return 1;
-    const auto trained = attn::captureTrainedModel(trainer->model(), spec, trainer->epoch());
+    const auto trained = attn::captureTrainedModel(trainer->model(), spec, modelEpoch);
     if (!m_saveModel.isEmpty()) {
         QDir().mkpath(QFileInfo(m_saveModel).absolutePath()); // like --export-dir: create the folder
         try {

@@ -32,6 +32,7 @@ struct IntSetting {
 };
 inline const IntSetting kIntSettings[] = {
     {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
+    {"patience", "patience", 0, 100000, [](RunSettings &s) -> int & { return s.train.patience; }},
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
     {"hidden", "hidden", 1, attn::kMaxHidden, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
     {"units", "units", 1, attn::kMaxAttentionUnits, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
