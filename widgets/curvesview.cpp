@@ -101,8 +101,7 @@ CurvesView::CurvesView(QWidget *parent)
 
     m_lossMarker = addMarker(m_lossPlot);
     m_alignmentMarker = addMarker(m_alignmentPlot);
-    m_bestTracer = new QCPItemTracer(m_lossPlot);
-    m_bestTracer->setGraph(m_valLoss);
+    m_bestTracer = new QCPItemTracer(m_lossPlot); // on m_valLoss while shown (addPoints)
     m_bestTracer->setStyle(QCPItemTracer::tsCircle);
     m_bestTracer->setSize(11);
     m_bestTracer->setSelectable(false);
@@ -231,6 +230,8 @@ void CurvesView::addPoints(const EpochSnapshot &s)
     m_metric->addData(key, s.metric);
     m_noAttention = m_noAttention || s.attention.empty();
     m_bestEpoch = s.bestEpoch;
+    // Attached only while shown: a tracer on a graph without data complains on every replot.
+    m_bestTracer->setGraph(m_bestEpoch > 0 ? m_valLoss : nullptr);
     m_bestTracer->setGraphKey(double(m_bestEpoch));
     m_bestTracer->setVisible(m_bestEpoch > 0);
 

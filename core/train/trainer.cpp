@@ -168,7 +168,8 @@ std::optional<EpochSnapshot> Trainer::trainEpoch(const BatchCallback &onBatch)
     } else {
         ++m_epochsSinceBest;
     }
-    s.bestEpoch = m_bestEpoch;
+    if (m_config.patience > 0)
+        s.bestEpoch = m_bestEpoch; // reported only where early stopping uses it
     s.seconds = secondsSince(t0);
     return s;
 }
@@ -189,8 +190,9 @@ EpochSnapshot Trainer::restoreBest()
             *m_params[i].value = m_bestWeights[i];
         m_epoch = m_bestEpoch; // the snapshot below is the best epoch's
     }
-    EpochSnapshot s = evaluateSnapshot();
-    s.bestEpoch = m_bestEpoch;
+    EpochSnapshot s = evaluateSnapshot(); // train_loss: evaluated on these weights
+    if (!m_bestWeights.empty())
+        s.bestEpoch = m_bestEpoch;
     m_epoch = current;
     return s;
 }

@@ -5,6 +5,7 @@
 // file's name while every old file stays.
 #include "tests/fullfilesystem.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -29,6 +30,7 @@ private slots:
     void writesTheReplayAsGif();
     void badSentenceFileNamesTheLine();
     void trainsOnACsvFile();
+    void earlyStoppingEndsWithTheBestEpoch();
     void badCsvFileNamesLineAndColumn();
     void savedModelPredictsTheValidationMetric();
     void badModelFilesExitTwo();
@@ -71,12 +73,14 @@ void TestHeadless::printsOneJsonObjectPerEpoch()
                              "--val-size", "128", "--export-dir", dir.filePath("out")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
-    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.size(), 3); // epochs 1 and 2, then the final result (the last epoch's)
     for (int i = 0; i < lines.size(); ++i) {
         QJsonParseError error;
         const QJsonObject o = QJsonDocument::fromJson(lines[i], &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
-        QCOMPARE(o["epoch"].toInt(), i + 1);
+        QCOMPARE(o["epoch"].toInt(), std::min(i + 1, 2));
+        QCOMPARE(o.contains("final"), i == 2);
+        QVERIFY(!o.contains("best_epoch")); // no early stopping
         for (const char *key : {"seconds", "train_loss", "val_loss", "metric", "samples_per_second"})
             QVERIFY2(o[key].isDouble() && o[key].toDouble() >= 0, key);
         QCOMPARE(o["metric_name"].toString(), QString("mae"));
@@ -142,15 +146,47 @@ void TestHeadless::trainsOnACsvFile()
                              "--epochs", "2", "--hidden", "8", "--units", "8"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
-    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.size(), 3);
     const QJsonObject o = QJsonDocument::fromJson(lines.last()).object();
+    QVERIFY(o["final"].toBool());
     QCOMPARE(o["metric_name"].toString(), QString("accuracy"));
     QVERIFY(o["alignment"].isNull()); // no gt_ columns
     // A single series cut into windows of 12 months forecasts the next one (regression).
     const Result series = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
                                   "--window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
     QVERIFY2(series.exitCode == 0, series.err.constData());
-    QCOMPARE(QJsonDocument::fromJson(series.out.trimmed()).object()["metric_name"].toString(), QString("mae"));
+    QCOMPARE(QJsonDocument::fromJson(series.out.trimmed().split('\n').last()).object()["metric_name"].toString(), QString("mae"));
+}
+
+void TestHeadless::earlyStoppingEndsWithTheBestEpoch()
+{
+    // A learning rate far too high: the validation loss stalls, the run stops after --patience
+    // epochs without a new minimum, and the final line (and the saved model) is the best epoch.
+    QTemporaryDir dir;
+    const QString model = dir.filePath("m");
+    const Result r = runApp({"--headless", "--task", "max", "--epochs", "40", "--patience", "3",
+                             "--learning-rate", "0.3", "--hidden", "8", "--units", "8", "--seed",
+                             "2", "--train-size", "128", "--val-size", "64", "--batch-size", "16",
+                             "--save-model", model});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QVERIFY2(lines.size() < 41, "no early stop");
+    std::vector<double> valLoss;
+    for (int i = 0; i + 1 < lines.size(); ++i) {
+        const QJsonObject o = QJsonDocument::fromJson(lines[i]).object();
+        valLoss.push_back(o["val_loss"].toDouble());
+        QVERIFY(!o.contains("final"));
+    }
+    const int best = int(std::min_element(valLoss.begin(), valLoss.end()) - valLoss.begin()) + 1;
+    QCOMPARE(QJsonDocument::fromJson(lines[lines.size() - 2]).object()["best_epoch"].toInt(), best);
+    QCOMPARE(int(valLoss.size()), best + 3);
+    const QJsonObject final = QJsonDocument::fromJson(lines.last()).object();
+    QVERIFY(final["final"].toBool());
+    QCOMPARE(final["epoch"].toInt(), best);
+    QCOMPARE(final["val_loss"].toDouble(), valLoss[std::size_t(best - 1)]);
+    QFile json(model + ".json");
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(json.readAll()).object()["epochs_trained"].toInt(), best);
 }
 
 void TestHeadless::badCsvFileNamesLineAndColumn()

@@ -254,13 +254,14 @@ void TestTrainer::everyRowTrainsEveryEpoch()
     auto task = std::make_shared<TaskData>(makeMaxTask(rng, {50, 10}));
     Trainer tr(task, task->model, TrainConfig{1, 32, 1e-3, 1, OptimizerKind::Adam});
     QCOMPARE(tr.batchesPerEpoch(), 2);
-    std::vector<long long> done;
+    std::vector<long long> done, perEpoch;
     QVERIFY(tr.trainEpoch([&](const ProgressInfo &p) {
         done.push_back(p.samplesDone);
-        QCOMPARE(p.samplesPerEpoch, 50LL);
+        perEpoch.push_back(p.samplesPerEpoch);
         return Trainer::Control::Continue;
     }));
     QCOMPARE(done, (std::vector<long long>{32, 50}));
+    QCOMPARE(perEpoch, (std::vector<long long>{50, 50}));
     QCOMPARE(tr.step(), 2LL);
     Trainer all(task, task->model, TrainConfig{1, 200, 1e-3, 1, OptimizerKind::Adam});
     QCOMPARE(all.batchSize(), 50);
