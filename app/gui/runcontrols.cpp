@@ -134,13 +134,20 @@ void RunControls::onState(TrainingWorker::State state)
                                : tr("Paused after epoch %1.").arg(m_run->back().epoch),
                            0);
         break;
-    case TrainingWorker::State::Finished:
-        emit statusMessage(tr("Finished %1: drag the slider or press P to replay.")
-                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs"))),
+    case TrainingWorker::State::Finished: {
+        const int best = m_run->empty() ? 0 : m_run->back().bestEpoch;
+        const int last = m_run->empty() ? 0 : m_run->back().epoch;
+        // Early stopping keeps the best epoch's weights: say which model the run ends with.
+        const QString model = best > 0 && best < last
+                                  ? tr(" The model is epoch %1's, the lowest validation loss (ringed).").arg(best)
+                                  : QString();
+        emit statusMessage(tr("Finished %1: drag the slider or press P to replay.%2")
+                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")), model),
                            0);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));
         break;
+    }
     case TrainingWorker::State::Stopped: emit statusMessage(tr("Stopped."), 0); break;
     case TrainingWorker::State::Failed: emit statusMessage(tr("Failed."), 0); break;
     case TrainingWorker::State::Idle: break;
