@@ -45,13 +45,13 @@ void MainMenus::buildFileMenu(ExportActions *exports)
     });
     file->addAction(tr("Save &model..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(m_window, tr("Save model"), "model.safetensors",
-                                                          tr("Models (*.safetensors)"));
+                                                          tr("Models (*.safetensors *.json)"));
         if (!path.isEmpty())
             emit saveModelRequested(path);
     });
     file->addAction(tr("&Load model..."), this, [this] {
         const QString path = QFileDialog::getOpenFileName(m_window, tr("Load model"), QString(),
-                                                          tr("Models (*.safetensors)"));
+                                                          tr("Models (*.safetensors *.json)"));
         if (!path.isEmpty())
             emit loadModelRequested(path);
     });

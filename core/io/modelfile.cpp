@@ -89,8 +89,11 @@ ModelFileError::ModelFileError(std::string f, std::string m)
 ModelPaths modelPaths(const std::string &path)
 {
     std::string base = path;
-    if (endsWith(base, ".safetensors"))
-        base.erase(base.size() - std::string_view(".safetensors").size());
+    for (std::string_view extension : {std::string_view(".safetensors"), std::string_view(".json")})
+        if (endsWith(base, extension)) {
+            base.erase(base.size() - extension.size());
+            break;
+        }
     return {base + ".safetensors", base + ".json"};
 }
 

@@ -39,7 +39,8 @@ struct ModelPaths {
     std::string weights;      // NAME.safetensors
     std::string architecture; // NAME.json
 };
-/// "dir/model" or "dir/model.safetensors" -> {"dir/model.safetensors", "dir/model.json"}.
+/// "dir/model", "dir/model.safetensors" or "dir/model.json" -> {"dir/model.safetensors",
+/// "dir/model.json"}: either file of a model names the pair.
 ModelPaths modelPaths(const std::string &path);
 
 /// The shape a parameter has in PyTorch: a (1, n) parameter whose name's last dotted component

@@ -108,6 +108,8 @@ void TestModelFile::pathsAndShapes()
     QCOMPARE(q(modelPaths("run/m").architecture), q("run/m.json"));
     QCOMPARE(q(modelPaths("run/m.safetensors").weights), q("run/m.safetensors"));
     QCOMPARE(q(modelPaths("run/m.safetensors").architecture), q("run/m.json"));
+    QCOMPARE(q(modelPaths("run/m.json").weights), q("run/m.safetensors")); // either file names the pair
+    QCOMPARE(q(modelPaths("run/m.json").architecture), q("run/m.json"));
     QCOMPARE(q(modelPaths("m.v2").weights), q("m.v2.safetensors"));
 
     Mat row(1, 6), col(6, 1), m(3, 2);
