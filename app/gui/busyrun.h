@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QProgressDialog>
 #include <QString>
+#include <QTimer>
 #include <QWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -26,7 +27,11 @@ std::invoke_result_t<Work> runBusy(QWidget *parent, const QString &label, Work w
     QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
     QProgressDialog busy(label, QString(), 0, 0, parent);
     busy.setWindowModality(Qt::WindowModal);
-    busy.setMinimumDuration(300);
+    busy.setAutoReset(false);
+    busy.setAutoClose(false);
+    busy.hide();
+    // Shown by this timer, not by QProgressDialog's own, which waits for a setValue call.
+    QTimer::singleShot(300, &busy, [&busy] { busy.show(); });
     watcher.setFuture(QtConcurrent::run(std::move(work)));
     if (!watcher.isFinished())
         loop.exec();
