@@ -29,3 +29,15 @@ QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s)
 {
     return QJsonDocument(snapshotToJson(s)).toJson(QJsonDocument::Compact);
 }
+
+QJsonObject baselinesToJson(const attn::Baselines &b)
+{
+    QJsonObject o;
+    if (b.majorityAccuracy)
+        o["majority_accuracy"] = *b.majorityAccuracy;
+    if (b.nearestNeighbourAccuracy)
+        o["nearest_neighbour_accuracy"] = *b.nearestNeighbourAccuracy;
+    if (b.meanMae)
+        o["mean_mae"] = *b.meanMae;
+    return o;
+}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The headless JSON line of one epoch: epoch, seconds, train_loss, val_loss, metric,
 // metric_name, alignment and ground_truth_mass over the whole validation set (null without
-// ground truth), alignment_rows (validation rows counted), samples_per_second.
+// ground truth), alignment_rows (validation rows counted), samples_per_second, best_epoch
+// (early stopping only); and the baselines of the final line.
 #pragma once
 
 #include "core/snapshot/snapshot.h"
+#include "core/train/baselines.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -12,3 +14,7 @@
 QJsonObject snapshotToJson(const attn::EpochSnapshot &s);
 /// One compact JSON object, no trailing newline.
 QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s);
+
+/// {"majority_accuracy", "nearest_neighbour_accuracy"} (classification) or {"mean_mae"}
+/// (regression): only the baselines that were computed.
+QJsonObject baselinesToJson(const attn::Baselines &b);

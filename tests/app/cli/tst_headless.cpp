@@ -149,6 +149,9 @@ void TestHeadless::trainsOnACsvFile()
     QCOMPARE(lines.size(), 3);
     const QJsonObject o = QJsonDocument::fromJson(lines.last()).object();
     QVERIFY(o["final"].toBool());
+    // The UCR archive's 1-NN Euclidean figure for GunPoint, beside the model's accuracy.
+    QCOMPARE(o["baselines"]["nearest_neighbour_accuracy"].toDouble(), 137.0 / 150.0);
+    QVERIFY(o["baselines"]["majority_accuracy"].isDouble());
     QCOMPARE(o["metric_name"].toString(), QString("accuracy"));
     QVERIFY(o["alignment"].isNull()); // no gt_ columns
     // A single series cut into windows of 12 months forecasts the next one (regression).
