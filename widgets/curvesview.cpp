@@ -128,6 +128,8 @@ void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
     m_bestEpoch = 0;
     for (const EpochSnapshot &s : history)
         addPoints(s);
+    if (history.empty())
+        showBaselines({});
     rescale();
     replotBoth();
 }
@@ -229,6 +231,7 @@ void CurvesView::addPoints(const EpochSnapshot &s)
         m_alignment->addData(key, *s.alignment);
     m_metric->addData(key, s.metric);
     m_noAttention = m_noAttention || s.attention.empty();
+    showBaselines(s.baselines);
     m_bestEpoch = s.bestEpoch;
     // Attached only while shown: a tracer on a graph without data complains on every replot.
     m_bestTracer->setGraph(m_bestEpoch > 0 ? m_valLoss : nullptr);
@@ -240,6 +243,41 @@ void CurvesView::addPoints(const EpochSnapshot &s)
         m_metricName = name;
         m_alignmentPlot->yAxis2->setLabel(name.isEmpty() ? tr("metric") : name);
         m_metric->setName(name.isEmpty() ? tr("validation metric") : tr("validation %1").arg(name));
+    }
+}
+
+void CurvesView::showBaselines(const std::vector<Baseline> &baselines)
+{
+    const auto same = [](const Baseline &a, const Baseline &b) { return a.key == b.key && a.value == b.value; };
+    if (std::equal(baselines.begin(), baselines.end(), m_baselines.begin(), m_baselines.end(), same))
+        return;
+    for (QCPAbstractItem *item : m_baselineItems)
+        m_alignmentPlot->removeItem(item);
+    m_baselineItems.clear();
+    m_baselines = baselines;
+    QColor color = kMetricColor;
+    color.setAlphaF(0.7f);
+    for (const Baseline &b : m_baselines) {
+        auto *line = new QCPItemStraightLine(m_alignmentPlot);
+        for (QCPItemPosition *pos : {line->point1, line->point2})
+            pos->setAxes(m_alignmentPlot->xAxis, m_alignmentPlot->yAxis2);
+        line->point1->setCoords(0.0, b.value);
+        line->point2->setCoords(1.0, b.value);
+        line->setPen(QPen(color, 1.2, Qt::DotLine));
+        line->setClipToAxisRect(true);
+        line->setSelectable(false);
+        auto *label = new QCPItemText(m_alignmentPlot);
+        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        label->position->setAxisRect(m_alignmentPlot->axisRect());
+        label->position->setTypeY(QCPItemPosition::ptPlotCoords);
+        label->position->setAxes(m_alignmentPlot->xAxis, m_alignmentPlot->yAxis2);
+        label->position->setCoords(0.99, b.value);
+        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        label->setText(QStringLiteral("%1 %2").arg(QString::fromStdString(b.label)).arg(b.value, 0, 'f', 3));
+        label->setColor(color);
+        label->setClipToAxisRect(true);
+        label->setSelectable(false);
+        m_baselineItems.insert(m_baselineItems.end(), {line, label});
     }
 }
 
@@ -282,10 +320,15 @@ void CurvesView::rescale()
 
     // Alignment stays 0..1; the metric axis follows its data.
     m_alignmentPlot->yAxis->setRange(0.0, 1.0);
-    if (finiteValueRange({m_metric}, lo, hi))
+    if (finiteValueRange({m_metric}, lo, hi)) {
+        for (const Baseline &b : m_baselines) { // the lines to beat stay in view
+            lo = std::min(lo, b.value);
+            hi = std::max(hi, b.value);
+        }
         m_alignmentPlot->yAxis2->setRange(paddedRange(lo, hi));
-    else
+    } else {
         m_alignmentPlot->yAxis2->setRange(0.0, 1.0);
+    }
 
     // A model without attention or a task without ground truth: say which instead of showing
     // an empty "alignment" curve.

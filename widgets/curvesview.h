@@ -50,6 +50,9 @@ public:
     /// The epoch with the lowest validation loss of the newest epoch shown (EpochSnapshot::
     /// bestEpoch), ringed on the validation-loss curve; 0 when not tracked (no early stopping).
     int bestEpoch() const { return m_bestEpoch; }
+    /// The baselines of the newest epoch shown (EpochSnapshot::baselines), drawn as dashed
+    /// horizontal lines on the metric axis, each labelled "NAME VALUE" at the right.
+    const std::vector<Baseline> &baselines() const { return m_baselines; }
     QCPItemStraightLine *lossMarker();
     QCPItemStraightLine *alignmentMarker();
 
@@ -76,6 +79,7 @@ public:
 
 private:
     void addPoints(const EpochSnapshot &s);
+    void showBaselines(const std::vector<Baseline> &baselines);
     void rescale();
     void replotBoth();
     void applyTheme();
@@ -93,6 +97,8 @@ private:
     QCPItemTracer *m_bestTracer = nullptr; // rings the best epoch on the validation loss
     int m_markerEpoch = 0;
     int m_bestEpoch = 0;
+    std::vector<Baseline> m_baselines;
+    std::vector<QCPAbstractItem *> m_baselineItems; // a line and a label per baseline
     bool m_dark = false;
     QSharedPointer<QCPAxisTicker> m_linearTicker;
     QSharedPointer<QCPAxisTickerLog> m_logTicker;

@@ -96,7 +96,7 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         QJsonObject line = snapshotToJson(final);
         line["final"] = true;
         // What the model has to beat, on the same data and split (core/train/baselines.h).
-        line["baselines"] = baselinesToJson(attn::computeBaselines(trainer->task()));
+        line["baselines"] = baselinesToJson(final.baselines);
         out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';
         out.flush();
     } catch (const std::exception &e) {

@@ -30,14 +30,10 @@ QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s)
     return QJsonDocument(snapshotToJson(s)).toJson(QJsonDocument::Compact);
 }
 
-QJsonObject baselinesToJson(const attn::Baselines &b)
+QJsonObject baselinesToJson(const std::vector<attn::Baseline> &baselines)
 {
     QJsonObject o;
-    if (b.majorityAccuracy)
-        o["majority_accuracy"] = *b.majorityAccuracy;
-    if (b.nearestNeighbourAccuracy)
-        o["nearest_neighbour_accuracy"] = *b.nearestNeighbourAccuracy;
-    if (b.meanMae)
-        o["mean_mae"] = *b.meanMae;
+    for (const attn::Baseline &b : baselines)
+        o[QString::fromStdString(b.key)] = b.value;
     return o;
 }

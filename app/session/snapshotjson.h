@@ -6,7 +6,6 @@
 #pragma once
 
 #include "core/snapshot/snapshot.h"
-#include "core/train/baselines.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -17,4 +16,4 @@ QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s);
 
 /// {"majority_accuracy", "nearest_neighbour_accuracy"} (classification) or {"mean_mae"}
 /// (regression): only the baselines that were computed.
-QJsonObject baselinesToJson(const attn::Baselines &b);
+QJsonObject baselinesToJson(const std::vector<attn::Baseline> &baselines);

@@ -31,6 +31,14 @@ struct Grid {
     bool empty() const { return rows == 0 || cols == 0; }
 };
 
+/// A score the model has to beat, in the units of EpochSnapshot::metric, computed on the same
+/// split (core/train/baselines.h).
+struct Baseline {
+    std::string key;   // JSON key: "majority_accuracy", "nearest_neighbour_accuracy", "mean_mae"
+    std::string label; // for plots: "majority class", "1-NN Euclidean", "training mean"
+    double value = 0.0;
+};
+
 /// Everything the UI and the headless JSON need to know about one finished epoch.
 struct EpochSnapshot {
     int epoch = 0;                  // 1-based
@@ -65,6 +73,7 @@ struct EpochSnapshot {
                                     // masked); empty when the probe rows have no padding
     std::vector<std::vector<Grid>> headMaps; // self-attention: [probe row][head] (T, T) map,
                                     // row = query step, column = key step; each row sums to 1
+    std::vector<Baseline> baselines; // the same every epoch of a run
     int bestEpoch = 0;              // early stopping: the epoch with the lowest validation loss
                                     // so far (restored at the end); 0 = no early stopping
 };

@@ -91,4 +91,16 @@ Baselines computeBaselines(const TaskData &task)
     return b;
 }
 
+std::vector<Baseline> baselineList(const Baselines &b)
+{
+    std::vector<Baseline> out;
+    if (b.majorityAccuracy)
+        out.push_back({"majority_accuracy", "majority class", *b.majorityAccuracy});
+    if (b.nearestNeighbourAccuracy)
+        out.push_back({"nearest_neighbour_accuracy", "1-NN Euclidean", *b.nearestNeighbourAccuracy});
+    if (b.meanMae)
+        out.push_back({"mean_mae", "training mean", *b.meanMae});
+    return out;
+}
+
 } // namespace attn

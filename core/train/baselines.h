@@ -7,8 +7,10 @@
 #pragma once
 
 #include "core/data/task.h"
+#include "core/snapshot/snapshot.h"
 
 #include <optional>
+#include <vector>
 
 namespace attn {
 
@@ -24,6 +26,9 @@ struct Baselines {
     /// the model's "mae" metric).
     std::optional<double> meanMae;
 };
+
+/// The baselines that were computed, as the snapshot carries them (EpochSnapshot::baselines).
+std::vector<Baseline> baselineList(const Baselines &b);
 
 /// Multiply-adds the 1-NN baseline may take (about a second on one core).
 inline constexpr double kMaxNearestNeighbourWork = 2e9;

@@ -3,6 +3,7 @@
 #include "core/train/trainer.h"
 
 #include "core/train/adam.h"
+#include "core/train/baselines.h"
 #include "core/train/loss.h"
 #include "core/train/sgd.h"
 #include "core/train/snapshotbuilder.h"
@@ -85,6 +86,7 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
     if (config.patience > 0)
         for (const ParamRef &p : m_params)
             m_bestWeights.push_back(*p.value);
+    m_baselines = baselineList(computeBaselines(*m_task));
     m_order.resize(std::size_t(m_task->train.size()));
     std::iota(m_order.begin(), m_order.end(), 0);
     const int T = m_task->train.steps, B = m_batch;
@@ -249,6 +251,7 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
                        m_model->config().architecture == ModelArchitecture::Feature);
     const auto [valLoss, metric] = evaluate(m_task->validation, &sums);
     SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric, sums);
+    s.baselines = m_baselines;
     m_model->resize(m_task->train.steps, m_batch); // back to the training shape
 }
 

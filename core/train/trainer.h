@@ -104,6 +104,7 @@ private:
     std::vector<ParamRef> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<int> m_order; // (N) shuffled training row indices
+    std::vector<Baseline> m_baselines; // computed once (core/train/baselines.h), in every snapshot
     int m_batch = 0;          // B = min(config.batchSize, N)
     std::vector<int> m_batchRows; // (B) the rows of the current step, free slots filled
     int m_epoch = 0;

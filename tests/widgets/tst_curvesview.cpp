@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <cmath>
 #include <optional>
 
@@ -59,6 +61,7 @@ private slots:
     void savePngsWriteImages();
     void markerSitsOnTheEpoch();
     void bestEpochIsRinged();
+    void baselinesAreDashedLinesOnTheMetricAxis();
     void darkThemeChangesTheBackground();
     void savePngHonoursScale();
     void savePdfWritesPdfs();
@@ -228,6 +231,40 @@ void TestCurvesView::bestEpochIsRinged()
     view.setHistory(threeEpochs()); // a run without early stopping: no ring
     QCOMPARE(view.bestEpoch(), 0);
     QVERIFY(!tracer->visible());
+}
+
+void TestCurvesView::baselinesAreDashedLinesOnTheMetricAxis()
+{
+    // Two baselines, one above every metric value: both lines sit at their values on the
+    // metric axis (yAxis2), which widens to show them, each with its label.
+    CurvesView view;
+    view.resize(1000, 400);
+    std::vector<EpochSnapshot> history = threeEpochs(); // metric 0.5, 0.3, 0.2
+    for (EpochSnapshot &s : history)
+        s.baselines = {{"majority_accuracy", "majority class", 0.45}, {"nearest_neighbour_accuracy", "1-NN Euclidean", 0.9}};
+    view.setHistory(history);
+    QCOMPARE(int(view.baselines().size()), 2);
+    const QList<QCPItemStraightLine *> lines = view.alignmentPlot()->findChildren<QCPItemStraightLine *>();
+    QList<double> at;
+    for (QCPItemStraightLine *line : lines)
+        if (line->point1->valueAxis() == view.alignmentPlot()->yAxis2) {
+            QCOMPARE(line->point1->value(), line->point2->value()); // horizontal
+            at << line->point1->value();
+        }
+    std::sort(at.begin(), at.end());
+    QCOMPARE(at, (QList<double>{0.45, 0.9}));
+    QStringList labels;
+    for (QCPItemText *text : view.alignmentPlot()->findChildren<QCPItemText *>())
+        labels << text->text();
+    QVERIFY2(labels.contains("1-NN Euclidean 0.900") && labels.contains("majority class 0.450"),
+             qPrintable(labels.join(" | ")));
+    QVERIFY(view.alignmentPlot()->yAxis2->range().upper >= 0.9);
+    view.clear(); // no run: no baselines
+    QVERIFY(view.baselines().empty());
+    int left = 0;
+    for (QCPItemStraightLine *line : view.alignmentPlot()->findChildren<QCPItemStraightLine *>())
+        left += line->point1->valueAxis() == view.alignmentPlot()->yAxis2 ? 1 : 0;
+    QCOMPARE(left, 0);
 }
 
 void TestCurvesView::markerSitsOnTheEpoch()
