@@ -33,6 +33,30 @@ constexpr std::size_t kMaxRoundTripDigits = sizeof(CsvNumber) == 4 ? 9 : 17;
 constexpr std::size_t kMaxIntegerDigits = sizeof(CsvNumber) == 4 ? 7 : 15;
 constexpr std::size_t kMaxFractionDigits = sizeof(CsvNumber) == 4 ? 9 : 15;
 
+// A side cell whose offset field holds a number's double instead of an offset into the texts:
+// its text is that double written the way the length field says (kShortest, or kScientific + P
+// for "%.Pe", numpy.savetxt's default being "%.18e"). 16 bytes instead of 16 + the text.
+constexpr std::uint32_t kDoubleFlag = 0x80;
+constexpr std::uint32_t kShortest = 0;
+constexpr std::uint32_t kScientific = 1;
+
+// The way d is written if cell is one of them (the shortest text, or "%.Pe"), else -1.
+long doubleStyle(std::string_view cell, double d)
+{
+    char buf[128];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    if (r.ec == std::errc{} && std::string_view(buf, std::size_t(r.ptr - buf)) == cell)
+        return long(kShortest);
+    const std::size_t dot = cell.find('.'), e = cell.find('e');
+    if (dot == std::string_view::npos || e == std::string_view::npos || e < dot || e - dot > 60)
+        return -1;
+    const int precision = int(e - dot - 1);
+    r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, precision);
+    if (r.ec == std::errc{} && std::string_view(buf, std::size_t(r.ptr - buf)) == cell)
+        return long(kScientific) + precision;
+    return -1;
+}
+
 // Values per block: 1 MiB of floats.
 constexpr std::size_t kBlockValues = std::size_t(1) << 18;
 
@@ -104,12 +128,19 @@ void CsvRows::addRow(const std::vector<std::string> &cells)
         if (cell.size() >= (std::size_t(1) << 24))
             throw std::invalid_argument("CsvRows::addRow: a cell of 16 MiB or more");
         Side s{};
-        s.offset = m_text.size();
         s.column = std::uint32_t(c);
-        s.length = std::uint32_t(cell.size());
         s.kind = std::uint32_t(v.kind);
+        const long style = v.kind == CellKind::Number ? doubleStyle(cell, v.value) : -1;
+        if (style >= 0) {
+            s.offset = std::bit_cast<std::uint64_t>(v.value);
+            s.length = std::uint32_t(style);
+            s.kind |= kDoubleFlag;
+        } else {
+            s.offset = m_text.size();
+            s.length = std::uint32_t(cell.size());
+            m_text += cell;
+        }
         m_side.push_back(s);
-        m_text += cell;
     }
     ++m_size;
     m_rowSide.push_back(m_side.size());
@@ -214,7 +245,7 @@ CellKind CsvRows::kind(std::size_t r, int c) const
         return parseNumber(*inserted, m_decimalComma).kind;
     if (!isMarker(*slot(r, p)))
         return CellKind::Number;
-    return CellKind(side(r, p)->kind);
+    return CellKind(side(r, p)->kind & ~kDoubleFlag);
 }
 
 bool CsvRows::number(std::size_t r, int c, CsvNumber &value) const
@@ -239,8 +270,17 @@ std::string CsvRows::text(std::size_t r, int c) const
     const int p = physical(c, &inserted);
     if (p < 0)
         return *inserted;
-    if (const Side *s = side(r, p))
-        return m_text.substr(std::size_t(s->offset), s->length);
+    if (const Side *s = side(r, p)) {
+        if (!(s->kind & kDoubleFlag))
+            return m_text.substr(std::size_t(s->offset), s->length);
+        const double d = std::bit_cast<double>(std::uint64_t(s->offset));
+        char buf[128];
+        const auto w = s->length == kShortest
+                           ? std::to_chars(buf, buf + sizeof buf, d)
+                           : std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific,
+                                           int(s->length - kScientific));
+        return std::string(buf, w.ptr);
+    }
     return render(*slot(r, p));
 }
 
