@@ -25,6 +25,12 @@ CsvCheckPanel::CsvCheckPanel(QWidget *parent)
     : QGroupBox(tr("What the model will see"), parent)
 {
     auto *layout = new QVBoxLayout(this);
+    m_status = new QLabel(tr("Checking the file\u2026"));
+    m_status->setObjectName("checkStatus");
+    m_status->setToolTip(tr("The file is read and checked in the background; OK is enabled when the "
+                            "check has passed"));
+    m_status->hide();
+    layout->addWidget(m_status);
     m_shape = new QLabel;
     m_shape->setObjectName("shapeLabel");
     m_shape->setWordWrap(true);
@@ -68,8 +74,11 @@ CsvCheckPanel::CsvCheckPanel(QWidget *parent)
 
 QColor CsvCheckPanel::errorColor() { return kErrorColor; }
 
+void CsvCheckPanel::showChecking() { m_status->show(); }
+
 void CsvCheckPanel::showError(const QString &error)
 {
+    m_status->hide();
     m_error->setText(error);
     m_error->setVisible(true);
     m_shape->clear();
@@ -84,6 +93,7 @@ void CsvCheckPanel::showError(const QString &error)
 void CsvCheckPanel::showResult(const QString &shape, const QString &detail, const CsvTaskInfo &info,
                                const Mat &validationY)
 {
+    m_status->hide();
     m_error->setText(QString());
     m_error->setVisible(false);
     // Shown as "N = ..." / "T = ..., F = ..." / task type, with no-break spaces inside "T = 12

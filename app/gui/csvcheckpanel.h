@@ -2,6 +2,7 @@
 // CsvCheckPanel: the "What the model will see" box of the CSV import dialog. After each check it
 // shows either the error (FILE:LINE:COLUMN: message, in red) or the shape N, T, F with the task
 // type, how the data is split and scaled, warnings, and the sequences per class in each split.
+// While a check runs, "Checking the file..." stands above the previous result.
 #pragma once
 
 #include "core/data/csvtask.h"
@@ -22,6 +23,9 @@ public:
     /// The colour of errors: the message here, the cell it names in the preview.
     static QColor errorColor();
 
+    /// A check is running: shows "Checking the file..." ("checkStatus") until showError or
+    /// showResult.
+    void showChecking();
     /// The check failed: error (red), a hint instead of the details, no shape, warnings or classes.
     void showError(const QString &error);
     /// The check passed. shape: "N = ..., T = ..., F = ...\n<task type> (<origin>)", shown bold on
@@ -32,6 +36,7 @@ public:
                     const attn::Mat &validationY);
 
 private:
+    QLabel *m_status = nullptr;
     QLabel *m_shape = nullptr;
     QLabel *m_detail = nullptr;
     QLabel *m_error = nullptr;

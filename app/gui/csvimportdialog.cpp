@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CSV import dialog: a form of reading options, the file's first rows (or its raw bytes when
 // it is not CSV at all; app/gui/csvpreview.h) and the result of the complete check
-// (makeCsvTaskData; app/gui/csvcheckpanel.h) after each change.
+// (makeCsvTaskData; app/gui/csvcheckpanel.h) after each change, run on a worker thread
+// (app/gui/csvcheck.h) with the parsed files cached (app/gui/csvtablecache.h).
 #include "app/gui/csvimportdialog.h"
 
+#include "app/gui/csvcheck.h"
 #include "app/gui/csvcheckpanel.h"
 #include "app/gui/csvpreview.h"
+#include "app/gui/csvtablecache.h"
 
 #include "core/data/csvtask.h"
 #include "core/data/sequencecsv.h"
@@ -14,7 +17,9 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -22,8 +27,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -73,10 +81,21 @@ QString taskTypeName(TaskType type)
     return QObject::tr("auto");
 }
 
+// The fields of the settings a check depends on.
+bool sameCheck(const RunSettings &a, const RunSettings &b)
+{
+    return a.dataFile == b.dataFile && a.testDataFile == b.testDataFile && a.layout == b.layout &&
+           a.target == b.target && a.taskType == b.taskType && a.features == b.features &&
+           a.sequenceId == b.sequenceId && a.window == b.window &&
+           a.standardize == b.standardize && a.train.batchSize == b.train.batchSize &&
+           a.train.seed == b.train.seed;
+}
+
 } // namespace
 
 CsvImportDialog::CsvImportDialog(const RunSettings &initial, QWidget *parent)
-    : QDialog(parent), m_initial(initial)
+    : QDialog(parent), m_initial(initial), m_tables(std::make_shared<CsvTableCache>()),
+      m_latest(std::make_shared<std::atomic<int>>(0))
 {
     m_initial.task = TaskKind::Csv;
     setWindowTitle(tr("Open CSV sequences: %1").arg(QFileInfo(initial.dataFile).fileName()));
@@ -85,6 +104,19 @@ CsvImportDialog::CsvImportDialog(const RunSettings &initial, QWidget *parent)
     m_ready = true;
     refresh();
     resize(900, 600);
+}
+
+int CsvImportDialog::fileReads() const { return m_tables->reads(); }
+
+bool CsvImportDialog::waitForCheck(int timeoutMs)
+{
+    if (!m_checking)
+        return true;
+    QEventLoop loop;
+    connect(this, &CsvImportDialog::checkFinished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return !m_checking;
 }
 
 RunSettings CsvImportDialog::guess(const QString &path, const RunSettings &base)
@@ -113,7 +145,7 @@ RunSettings CsvImportDialog::guess(const QString &path, const RunSettings &base)
         for (int c = 0; c < table.columns(); ++c) {
             bool numbers = sample > 0;
             for (int r = 0; r < sample && numbers; ++r)
-                numbers = parseNumber(table.rows[r][c], table.decimalComma()).kind == CellKind::Number;
+                numbers = table.rows.kind(std::size_t(r), c) == CellKind::Number;
             if (numbers)
                 numeric.push_back(c);
             else
@@ -273,26 +305,13 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
     m_fileLabel->setToolTip(QDir::toNativeSeparators(file.absoluteFilePath()));
     m_testFile->setText(initial.testDataFile);
 
-    CsvFormat format;
-    try {
-        format = csvTaskSpec(initial).options;
-    } catch (const std::exception &) {
-        // A bad layout or task type name: the check reports it; read the preview as auto.
-    }
-    m_preview->load(m_initial.dataFile, format);
-
     QString layout = initial.layout;
     if (layout.isEmpty())
         layout = initial.window > 0 ? QStringLiteral("series") : QStringLiteral("wide");
     m_layout->setCurrentIndex(std::max(0, m_layout->findData(layout)));
 
-    QStringList columns = m_preview->header();
-    if (columns.isEmpty())
-        for (int c = 1; c <= m_preview->columns(); ++c)
-            columns << QString::number(c);
+    // The file's column names are added when the first check has read it (fillColumns).
     m_target->addItems({QStringLiteral("first"), QStringLiteral("last")});
-    if (!m_preview->header().isEmpty())
-        m_target->addItems(m_preview->header());
     const QString target = !initial.target.isEmpty() ? initial.target
                            : isUcrPair()             ? QStringLiteral("first")
                                                      : QStringLiteral("last");
@@ -300,13 +319,30 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
 
     m_taskType->setCurrentIndex(std::max(0, m_taskType->findData(initial.taskType)));
     m_features->setValue(std::max(1, initial.features));
-    m_sequenceId->addItems(columns);
     if (!initial.sequenceId.isEmpty())
         m_sequenceId->setCurrentText(initial.sequenceId);
-    m_window->setValue(initial.window > 0 ? initial.window
-                                          : std::max(1, std::min(12, m_preview->rows() > 0 ? m_preview->rows() / 4 : 12)));
+    m_window->setValue(initial.window > 0 ? initial.window : 12); // rows / 4 once they are known
     m_batch->setValue(std::max(1, initial.train.batchSize));
     m_standardize->setChecked(initial.standardize);
+}
+
+void CsvImportDialog::fillColumns(const CsvPreviewContent &preview)
+{
+    m_columnsFilled = true;
+    const QSignalBlocker blockTarget(m_target), blockId(m_sequenceId), blockWindow(m_window);
+    QStringList columns = preview.header;
+    if (columns.isEmpty())
+        for (int c = 1; c <= preview.columns; ++c)
+            columns << QString::number(c);
+    const QString target = m_target->currentText();
+    m_target->addItems(preview.header);
+    m_target->setCurrentText(target);
+    const QString id = m_sequenceId->currentText();
+    m_sequenceId->addItems(columns);
+    if (!id.isEmpty())
+        m_sequenceId->setCurrentText(id);
+    if (m_initial.window <= 0)
+        m_window->setValue(std::max(1, std::min(12, preview.rows > 0 ? preview.rows / 4 : 12)));
 }
 
 bool CsvImportDialog::isUcrPair() const
@@ -364,64 +400,70 @@ void CsvImportDialog::refresh()
     if (!m_ready)
         return;
     updateVisibility();
+    const int generation = ++m_generation;
+    m_latest->store(generation);
+    m_checking = true;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    m_check->showChecking();
+    auto *watcher = new QFutureWatcher<CsvCheckResult>(this);
+    connect(watcher, &QFutureWatcher<CsvCheckResult>::finished, this, [this, watcher] {
+        const CsvCheckResult result = watcher->result();
+        watcher->deleteLater();
+        if (result.generation != m_generation) { // a newer check is running: its result counts
+            ++m_dropped;
+            return;
+        }
+        if (!m_columnsFilled && result.preview.parsed) {
+            fillColumns(result.preview);
+            if (!sameCheck(settings(), result.settings)) { // e.g. the sequence id now has a column
+                refresh();
+                return;
+            }
+        }
+        showCheck(result);
+    });
     const RunSettings s = settings();
-    CsvFormat format;
-    try {
-        format = csvTaskSpec(s).options;
-    } catch (const std::exception &) {
-        // makeCsvTaskData below reports the bad option.
-    }
-    m_preview->load(m_initial.dataFile, format);
+    watcher->setFuture(QtConcurrent::run([s, generation, tables = m_tables, latest = m_latest] {
+        return runCsvCheck(s, generation, *tables, *latest);
+    }));
+}
 
-    m_error.clear();
+void CsvImportDialog::showCheck(const CsvCheckResult &r)
+{
+    m_checking = false;
+    const RunSettings &s = r.settings;
+    m_preview->display(r.preview);
+    m_error = r.error;
     m_shape.clear();
-    CsvTaskInfo info;
-    TaskData data;
-    std::string errorFile;
-    int errorLine = 0, errorColumn = 0;
-    try {
-        data = makeCsvTaskData(s, &info);
-    } catch (const CsvError &e) {
-        m_error = QString::fromUtf8(e.what());
-        errorFile = e.file;
-        errorLine = e.line;
-        errorColumn = e.column;
-    } catch (const std::exception &e) {
-        m_error = QString::fromUtf8(e.what());
-    }
-
     // Tint the target column; the cell (or row) an error names in the data file goes red.
-    const bool errorHere = errorLine > 0 && errorFile == s.dataFile.toStdString();
+    const bool errorHere = r.errorLine > 0 && r.errorFile == s.dataFile.toStdString();
     const int targetColumn = columnIndex(s.target, m_preview->columns(), m_preview->header());
     // Translucent, so the text stays readable on light and dark palettes.
     QColor tint = palette().color(QPalette::Highlight);
     tint.setAlpha(50);
     QColor red = CsvCheckPanel::errorColor();
     red.setAlpha(90);
-    m_preview->highlight(targetColumn, tint, errorHere ? errorLine : 0, errorColumn, red);
+    m_preview->highlight(targetColumn, tint, errorHere ? r.errorLine : 0, r.errorColumn, red);
 
     const bool ok = m_error.isEmpty();
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
     if (!ok) {
         m_check->showError(m_error);
+        emit checkFinished();
         return;
     }
 
     const bool series = s.layout == QLatin1String("series");
-    QString origin;
-    if (!s.taskType.isEmpty())
-        origin = tr("chosen");
-    else if (series)
-        origin = tr("a series forecasts its next value");
-    else
-        origin = tr("detected from the target");
+    const QString origin = !s.taskType.isEmpty() ? tr("chosen")
+                           : series                ? tr("a series forecasts its next value")
+                                                   : tr("detected from the target");
     m_shape = tr("N = %1 training + %2 validation %3, T = %4, F = %5\n%6 (%7)")
-                  .arg(data.train.size())
-                  .arg(data.validation.size())
+                  .arg(r.trainSize)
+                  .arg(r.validationSize)
                   .arg(series ? tr("windows") : tr("sequences"))
-                  .arg(count(data.train.steps, tr("step"), tr("steps")))
-                  .arg(count(data.train.features, tr("feature"), tr("features")))
-                  .arg(taskTypeName(info.taskType), origin);
+                  .arg(count(r.steps, tr("step"), tr("steps")))
+                  .arg(count(r.features, tr("feature"), tr("features")))
+                  .arg(taskTypeName(r.info.taskType), origin);
     QString validation;
     if (!s.testDataFile.isEmpty())
         validation = tr("Validation: %1.").arg(QFileInfo(s.testDataFile).fileName());
@@ -437,9 +479,10 @@ void CsvImportDialog::refresh()
     const QString detail =
         validation + QLatin1Char(' ') +
         (s.standardize ? tr("Inputs%1 standardised on the training split.")
-                             .arg(info.taskType == TaskType::Regression ? tr(" and target") : QString())
+                             .arg(r.info.taskType == TaskType::Regression ? tr(" and target") : QString())
                        : tr("Values used as they are in the file."));
-    m_check->showResult(m_shape, detail, info, data.validation.y);
+    m_check->showResult(m_shape, detail, r.info, r.validationY);
+    emit checkFinished();
 }
 
 void CsvImportDialog::browseTestFile()

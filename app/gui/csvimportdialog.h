@@ -3,6 +3,8 @@
 // The user picks layout, target column, task type, normalisation and validation file; a preview
 // of the first rows and the full check (shape N, T, F, task type, class counts, warnings, or the
 // FILE:LINE:COLUMN error) are refreshed on every change, and OK is enabled only for usable data.
+// The check runs on a worker thread (app/gui/csvcheck.h): the window never waits for the file, a
+// newer check supersedes an older one, and the file is parsed once per reading format.
 #pragma once
 
 #include "app/gui/csvpreview.h"
@@ -14,7 +16,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <memory>
+
+struct CsvCheckResult;
 class CsvCheckPanel;
+class CsvTableCache;
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -34,7 +41,8 @@ public:
     /// initial.dataFile is the file to open; its csv fields (layout, target, task type, F,
     /// sequence id, window, standardize, testDataFile) preset the controls, every other field
     /// (seed, model, training settings) is carried through to settings() unchanged.
-    /// Runs the check at once, so errorText() and shapeText() are valid after construction.
+    /// Starts the check at once; errorText() and shapeText() are valid once it has finished
+    /// (waitForCheck()).
     explicit CsvImportDialog(const RunSettings &initial, QWidget *parent = nullptr);
 
     /// A starting point for path: base with task Csv, dataFile = path and the csv fields reset
@@ -60,17 +68,38 @@ public:
     /// (detected from the target)"; empty when the check failed.
     QString shapeText() const;
 
+    /// True from a change of a setting until its check has finished (OK is disabled meanwhile).
+    bool isChecking() const { return m_checking; }
+    /// Runs the event loop until the latest check has finished or timeoutMs passed; true if it
+    /// has finished.
+    bool waitForCheck(int timeoutMs = 60000);
+    /// Files parsed so far (the data file once per reading format, a validation file once).
+    int fileReads() const;
+    /// Results of superseded checks that arrived after a newer check started, and were dropped.
+    int droppedChecks() const { return m_dropped; }
+
+signals:
+    /// The latest check has finished and its result is shown.
+    void checkFinished();
+
 private:
     void buildUi();
     void fillControls(const RunSettings &initial);
+    void fillColumns(const CsvPreviewContent &preview);
     void updateVisibility();
     void refresh();
-    void showCheck();
+    void showCheck(const CsvCheckResult &result);
     void browseTestFile();
     bool isUcrPair() const;
 
     RunSettings m_initial;
     bool m_ready = false; // false while the controls are being filled: no refresh yet
+    bool m_columnsFilled = false; // the column names of the file are in the combo boxes
+    std::shared_ptr<CsvTableCache> m_tables; // shared with the checks still running
+    int m_generation = 0; // the latest check's number
+    std::shared_ptr<std::atomic<int>> m_latest; // the same, for the checks running
+    bool m_checking = false;
+    int m_dropped = 0;
 
     QString m_error;
     QString m_shape;

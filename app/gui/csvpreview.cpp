@@ -90,75 +90,98 @@ CsvPreview::CsvPreview(QWidget *parent)
     previewLayout->addWidget(m_stack, 1);
 }
 
-void CsvPreview::load(const QString &path, const CsvFormat &format)
+CsvPreviewContent CsvPreview::read(const QString &path, const CsvFormat &format,
+                                   const CsvTable *table, const QString &parseError)
 {
-    if (m_format && sameFormat(*m_format, format))
-        return;
-    m_format = format;
-    m_header.clear();
-    m_columns = 0;
-    m_rows = 0;
-    m_parseError.clear();
-    const QString name = QFileInfo(path).fileName();
-    try {
-        const CsvTable table = readCsv(path.toStdString(), format);
-        m_columns = table.columns();
-        m_rows = int(table.rows.size());
-        for (const std::string &h : table.header)
-            m_header << QString::fromStdString(h);
-        const int shown = std::min(m_rows, kRows);
-        m_table->clear();
-        m_table->setColumnCount(m_columns);
-        m_table->setRowCount(shown);
-        QStringList titles = m_header;
-        if (titles.isEmpty())
-            for (int c = 1; c <= m_columns; ++c)
-                titles << QString::number(c);
-        m_table->setHorizontalHeaderLabels(titles);
-        QStringList lines;
-        for (int r = 0; r < shown; ++r) {
-            lines << QString::number(table.lines[r]);
-            for (int c = 0; c < m_columns; ++c) {
-                const QString cell = QString::fromStdString(table.rows[r][c]);
-                auto *item = new QTableWidgetItem(cell);
-                item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-                if (parseNumber(table.rows[r][c], table.decimalComma()).kind == CellKind::Number)
-                    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                if (cell.size() > 30)
-                    item->setToolTip(cell);
-                m_table->setItem(r, c, item);
-            }
-        }
-        m_table->setVerticalHeaderLabels(lines);
-        m_table->resizeColumnsToContents();
-        // At least 80 px, so a narrow file still reads as a table; a long text cell must not push
-        // the rest out of view.
-        for (int c = 0; c < m_columns; ++c)
-            m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 80, 220));
-        m_caption->setText(
-            tr("%1: the first %2 of %L3 rows, %4-separated, %5; %6 columns. Line numbers at the left.")
-                .arg(name)
-                .arg(shown)
-                .arg(m_rows)
-                .arg(QString::fromStdString(toString(table.delimiter)))
-                .arg(table.header.empty() ? tr("no header row")
-                                          : tr("header on line %1").arg(table.headerLine))
-                .arg(m_columns));
-        m_stack->setCurrentWidget(m_table);
-    } catch (const std::exception &e) {
-        m_parseError = QString::fromUtf8(e.what());
+    CsvPreviewContent c;
+    c.format = format;
+    c.name = QFileInfo(path).fileName();
+    if (!table) {
+        c.parseError = parseError;
         QFile file(path);
-        QByteArray bytes;
         if (file.open(QIODevice::ReadOnly))
-            bytes = file.read(kRawBytes);
-        m_raw->setPlainText(rawText(bytes));
+            c.raw = file.read(kRawBytes);
+        return c;
+    }
+    c.parsed = true;
+    c.columns = table->columns();
+    c.rows = int(table->rows.size());
+    for (const std::string &h : table->header)
+        c.header << QString::fromStdString(h);
+    c.delimiter = QString::fromStdString(toString(table->delimiter));
+    c.headerLine = table->headerLine;
+    const int shown = std::min(c.rows, kRows);
+    for (int r = 0; r < shown; ++r) {
+        c.lines << table->lines[std::size_t(r)];
+        QStringList cells;
+        QList<bool> numeric;
+        for (int col = 0; col < c.columns; ++col) {
+            cells << QString::fromStdString(table->rows.text(std::size_t(r), col));
+            numeric << (table->rows.kind(std::size_t(r), col) == CellKind::Number);
+        }
+        c.cells << cells;
+        c.numeric << numeric;
+    }
+    return c;
+}
+
+void CsvPreview::display(const CsvPreviewContent &c)
+{
+    if (m_format && sameFormat(*m_format, c.format))
+        return;
+    m_format = c.format;
+    m_header = c.header;
+    m_columns = c.columns;
+    m_rows = c.rows;
+    m_parseError = c.parseError;
+    if (!c.parsed) {
+        m_raw->setPlainText(rawText(c.raw));
         m_caption->setText(
             tr("%1 could not be read as CSV. Its first %L2 bytes as text (bytes that are not "
                "printable text as \\xNN):")
-                .arg(name)
-                .arg(bytes.size()));
+                .arg(c.name)
+                .arg(c.raw.size()));
         m_stack->setCurrentWidget(m_raw);
+        return;
     }
+    const int shown = int(c.cells.size());
+    m_table->clear();
+    m_table->setColumnCount(m_columns);
+    m_table->setRowCount(shown);
+    QStringList titles = m_header;
+    if (titles.isEmpty())
+        for (int col = 1; col <= m_columns; ++col)
+            titles << QString::number(col);
+    m_table->setHorizontalHeaderLabels(titles);
+    QStringList lines;
+    for (int r = 0; r < shown; ++r) {
+        lines << QString::number(c.lines[r]);
+        for (int col = 0; col < m_columns; ++col) {
+            const QString &cell = c.cells[r][col];
+            auto *item = new QTableWidgetItem(cell);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            if (c.numeric[r][col])
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (cell.size() > 30)
+                item->setToolTip(cell);
+            m_table->setItem(r, col, item);
+        }
+    }
+    m_table->setVerticalHeaderLabels(lines);
+    m_table->resizeColumnsToContents();
+    // At least 80 px, so a narrow file still reads as a table; a long text cell must not push
+    // the rest out of view.
+    for (int col = 0; col < m_columns; ++col)
+        m_table->setColumnWidth(col, std::clamp(m_table->columnWidth(col), 80, 220));
+    m_caption->setText(
+        tr("%1: the first %2 of %L3 rows, %4-separated, %5; %6 columns. Line numbers at the left.")
+            .arg(c.name)
+            .arg(shown)
+            .arg(m_rows)
+            .arg(c.delimiter)
+            .arg(m_header.isEmpty() ? tr("no header row") : tr("header on line %1").arg(c.headerLine))
+            .arg(m_columns));
+    m_stack->setCurrentWidget(m_table);
 }
 
 void CsvPreview::highlight(int targetColumn, const QColor &tint, int errorLine, int errorColumn,

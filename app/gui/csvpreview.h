@@ -1,16 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // CsvPreview: the "Preview" box of the CSV import dialog. A file's first rows as read with the
 // chosen format (the file's line numbers at the left), or its first bytes as text when it cannot be
-// read as CSV; the target column tinted and the cell (or row) an error names in red.
+// read as CSV; the target column tinted and the cell (or row) an error names in red. The content
+// is made off the GUI thread from the parsed table (read()) and shown on it (display()).
 #pragma once
 
 #include "core/io/csvparser.h"
 
+#include <QByteArray>
 #include <QColor>
 #include <QGroupBox>
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <optional>
+
+/// What the preview shows of a file: its first rows as parsed, or its first bytes.
+struct CsvPreviewContent {
+    attn::CsvFormat format;      // the format the file was read with
+    QString name;                // the file name
+    bool parsed = false;
+    QString parseError;          // readCsv's message when not parsed
+    QStringList header;          // column names (empty: no header)
+    int columns = 0;
+    int rows = 0;                // data rows in the file
+    QString delimiter;           // as resolved: "comma", ...
+    int headerLine = 0;
+    QList<int> lines;            // the file line of each shown row
+    QList<QStringList> cells;    // the shown rows' cells
+    QList<QList<bool>> numeric;  // which of them are numbers (right-aligned)
+    QByteArray raw;              // the first kRawBytes bytes when not parsed
+};
 
 class QLabel;
 class QPlainTextEdit;
@@ -27,10 +47,14 @@ public:
 
     explicit CsvPreview(QWidget *parent = nullptr);
 
-    /// Reads path with format and shows its first kRows rows, or its first kRawBytes bytes as text
-    /// (bytes that are not printable as \xNN) if it does not parse. Does nothing if format is the
-    /// one shown last (the path is the dialog's and never changes).
-    void load(const QString &path, const attn::CsvFormat &format);
+    /// The content for path read with format: the first kRows rows of table, or (table null, the
+    /// file did not parse: parseError) the file's first kRawBytes bytes. Safe on any thread.
+    static CsvPreviewContent read(const QString &path, const attn::CsvFormat &format,
+                                  const attn::CsvTable *table, const QString &parseError);
+    /// Shows content: the rows, or the raw bytes as text (bytes that are not printable as \xNN).
+    /// Does nothing if its format is the one shown last (the path is the dialog's and never
+    /// changes).
+    void display(const CsvPreviewContent &content);
     /// The parsed table's column names (empty: no header), columns and data rows (0 if it did
     /// not parse), and readCsv's message when it did not.
     QStringList header() const { return m_header; }

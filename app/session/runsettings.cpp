@@ -87,10 +87,13 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
     return spec;
 }
 
-TaskData makeCsvTaskData(const RunSettings &settings, CsvTaskInfo *info)
+TaskData makeCsvTaskData(const RunSettings &settings, CsvTaskInfo *info,
+                         const CsvTableReader &reader)
 {
     Rng dataRng(settings.train.seed);
-    return makeCsvTask(csvTaskSpec(settings), dataRng, info);
+    CsvTaskSpec spec = csvTaskSpec(settings);
+    spec.reader = reader;
+    return makeCsvTask(spec, dataRng, info);
 }
 
 std::string runMetricName(const RunSettings &settings)

@@ -66,8 +66,10 @@ std::unique_ptr<attn::Trainer> makeTrainer(const RunSettings &settings, attn::Mo
 attn::CsvTaskSpec csvTaskSpec(const RunSettings &settings);
 /// The csv task's data as makeTrainer reads it (also used to check a file when it is opened).
 /// info (optional) receives the split, classes and scaling. Throws attn::CsvError naming
-/// FILE:LINE:COLUMN, std::invalid_argument for a bad layout or task type.
-attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *info = nullptr);
+/// FILE:LINE:COLUMN, std::invalid_argument for a bad layout or task type. reader (optional)
+/// gives the parsed files instead of readCsv (the import dialog's cache).
+attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *info = nullptr,
+                               const attn::CsvTableReader &reader = {});
 
 /// The validation metric a run of settings reports ("accuracy" or "mae", attn::metricName of
 /// its loss), for naming it before any epoch is trained: the task's loss; csv: the loss the

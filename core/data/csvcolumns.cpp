@@ -73,11 +73,13 @@ int resolveColumn(const CsvTable &t, const CsvColumn &ref, const std::string &ro
 
 double number(const CsvTable &t, std::size_t r, int c)
 {
-    const std::string &cell = t.rows[r][std::size_t(c)];
-    const CellValue v = parseNumber(cell, t.decimalComma());
+    CsvNumber value = 0;
+    if (t.rows.number(r, c, value))
+        return double(value);
+    const std::string cell = t.rows.text(r, c);
     const int line = t.lines[r];
-    switch (v.kind) {
-    case CellKind::Number: return v.value;
+    switch (t.rows.kind(r, c)) {
+    case CellKind::Number: return double(value);
     case CellKind::Empty: throw CsvError(t.file, line, c + 1, "empty cell (expected a number)");
     case CellKind::Text:
         throw CsvError(t.file, line, c + 1,
@@ -90,6 +92,12 @@ double number(const CsvTable &t, std::size_t r, int c)
                        "number " + quoteCell(cell) + " is out of range (expected a finite number)");
     }
     return 0;
+}
+
+double exactNumber(const CsvTable &t, std::size_t r, int c)
+{
+    number(t, r, c); // the messages
+    return parseNumber(t.rows.text(r, c), t.decimalComma()).value;
 }
 
 } // namespace attn::csvdetail

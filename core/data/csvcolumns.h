@@ -26,6 +26,10 @@ std::string columnName(const CsvTable &t, int c);
 /// Throws CsvError for a column number out of range or a name not in the header.
 int resolveColumn(const CsvTable &t, const CsvColumn &ref, const std::string &role);
 /// The cell at data row r, column c (0-based) as a finite number, or a CsvError saying why not.
+/// Stored as CsvNumber: the value the engine gets (float in the app).
 double number(const CsvTable &t, std::size_t r, int c);
+/// The same cell read from its text as a double (class labels, whose names and order must not
+/// depend on the scalar type).
+double exactNumber(const CsvTable &t, std::size_t r, int c);
 
 } // namespace attn::csvdetail

@@ -92,7 +92,7 @@ void checkDates(const CsvTable &t, int dc, SequenceData &out)
     std::vector<long> ord(R);
     DateOrdinal::Unit unit = DateOrdinal::Unit::None;
     for (std::size_t r = 0; r < R; ++r) {
-        const DateOrdinal d = parseDate(trimmed(t.rows[r][std::size_t(dc)]));
+        const DateOrdinal d = parseDate(trimmed(t.rows.text(r, dc)));
         if (d.unit == DateOrdinal::Unit::None || (r > 0 && d.unit != unit))
             return; // not all ISO dates of one kind: nothing to check against
         unit = d.unit;
@@ -118,8 +118,8 @@ void checkDates(const CsvTable &t, int dc, SequenceData &out)
             ++more;
             continue;
         }
-        const std::string a = trimmed(t.rows[r - 1][std::size_t(dc)]);
-        const std::string b = trimmed(t.rows[r][std::size_t(dc)]);
+        const std::string a = trimmed(t.rows.text(r - 1, dc));
+        const std::string b = trimmed(t.rows.text(r, dc));
         std::string msg;
         if (d <= 0)
             msg = "date " + b + " does not come after " + a +
@@ -249,7 +249,7 @@ SequenceData longLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
     SequenceData out;
     out.file = t.file;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
-        const std::string id = trimmed(t.rows[r][std::size_t(idc)]);
+        const std::string id = trimmed(t.rows.text(r, idc));
         if (id.empty())
             throw CsvError(t.file, t.lines[r], idc + 1,
                            "empty sequence id (expected the id of the sequence this row belongs "
@@ -302,14 +302,14 @@ SequenceData longLayout(const CsvTable &t, const CsvOptions &o, const SequenceDa
         // One target per sequence: the first non-empty cell; the others must agree or be empty.
         std::size_t chosen = t.rows.size();
         for (std::size_t r : seqRows[s]) {
-            const std::string cell = trimmed(t.rows[r][std::size_t(tc)]);
+            const std::string cell = trimmed(t.rows.text(r, tc));
             if (cell.empty())
                 continue;
             if (chosen == t.rows.size()) {
                 chosen = r;
                 continue;
             }
-            const std::string first = trimmed(t.rows[chosen][std::size_t(tc)]);
+            const std::string first = trimmed(t.rows.text(chosen, tc));
             const CellValue a = parseNumber(first, t.decimalComma());
             const CellValue b = parseNumber(cell, t.decimalComma());
             const bool same = a.kind == CellKind::Number && b.kind == CellKind::Number
@@ -362,8 +362,7 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
                         dc = c;
         for (int c = 0; c < n && dc < 0; ++c)
             if (c != tc && !ignored[std::size_t(c)] &&
-                parseNumber(t.rows.front()[std::size_t(c)], t.decimalComma()).kind ==
-                    CellKind::Text)
+                t.rows.kind(0, c) == CellKind::Text)
                 dc = c;
     }
     std::vector<int> valueCols; // the features, the target column among them
@@ -403,7 +402,7 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
     for (std::size_t r : targetRows) {
         out.lines.push_back(t.lines[r]);
         if (dc >= 0)
-            out.dates.push_back(trimmed(t.rows[r][std::size_t(dc)]));
+            out.dates.push_back(trimmed(t.rows.text(r, dc)));
     }
     if (dc >= 0)
         checkDates(t, dc, out);

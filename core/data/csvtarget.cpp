@@ -37,7 +37,7 @@ void assignTarget(const CsvTable &t, int tc, const std::vector<std::size_t> &row
     } else if (requested != TaskType::Regression) {
         bool anyText = false, anyNumber = false;
         for (std::size_t r : rows) {
-            const CellKind k = parseNumber(t.rows[r][std::size_t(tc)], t.decimalComma()).kind;
+            const CellKind k = t.rows.kind(r, tc);
             anyText |= k == CellKind::Text;
             anyNumber |= k != CellKind::Text && k != CellKind::Empty;
         }
@@ -48,11 +48,11 @@ void assignTarget(const CsvTable &t, int tc, const std::vector<std::size_t> &row
     bool allIntegers = true;
     for (std::size_t i = 0; i < n; ++i) {
         if (text) {
-            keys[i] = trimmed(t.rows[rows[i]][std::size_t(tc)]);
+            keys[i] = trimmed(t.rows.text(rows[i], tc));
             if (keys[i].empty())
                 throw CsvError(t.file, line(i), tc + 1, "empty cell (expected a class label)");
         } else {
-            values[i] = number(t, rows[i], tc);
+            values[i] = exactNumber(t, rows[i], tc);
             keys[i] = shortest(values[i]);
             allIntegers &= values[i] == std::round(values[i]);
         }

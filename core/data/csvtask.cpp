@@ -96,19 +96,25 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
     CsvTaskInfo &out = info ? *info : local;
     out = CsvTaskInfo{};
 
+    auto read = [&](const std::string &path, const CsvOptions &o) {
+        return spec.reader ? spec.reader(path, o)
+                           : std::make_shared<const CsvTable>(readCsv(path, o));
+    };
     SequenceData trainFile, validationFile; // validationFile: the test file, if any
     const SequenceData *source = nullptr;   // the file the split is cut from (no test file)
     if (!spec.testFile.empty()) {
         options.minSequences = std::max(options.minSequences, 1);
-        SplitData split = loadSplit(spec.file, spec.testFile, options);
-        trainFile = std::move(split.train);
-        validationFile = std::move(split.test);
+        // As loadSplit: the test file is read against the training file, one sequence is enough.
+        trainFile = toSequences(*read(spec.file, options), options);
+        CsvOptions testOptions = options;
+        testOptions.minSequences = 1;
+        validationFile = toSequences(*read(spec.testFile, testOptions), testOptions, &trainFile);
         out.trainRows = iota(trainFile.samples);
         out.validationRows = iota(validationFile.samples);
     } else {
         // One sequence to train on and one to validate is the least a split can leave.
         options.minSequences = std::max(options.minSequences, 2);
-        trainFile = loadSequences(spec.file, options);
+        trainFile = toSequences(*read(spec.file, options), options);
         source = &trainFile;
         const int n = trainFile.samples;
         std::vector<int> order = iota(n);

@@ -9,10 +9,17 @@
 #include "core/data/sequencecsv.h"
 #include "core/data/task.h"
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace attn {
+
+/// Gives the parsed table of a file read with format (readCsv, or a cache of its results); throws
+/// what readCsv throws.
+using CsvTableReader =
+    std::function<std::shared_ptr<const CsvTable>(const std::string &path, const CsvFormat &format)>;
 
 /// What to read and how to train it.
 struct CsvTaskSpec {
@@ -34,6 +41,9 @@ struct CsvTaskSpec {
     int batchSize = 32;         // reduced to the training rows if there are fewer (>= 1)
     double learningRate = 1e-3; // Adam
     int epochs = 20;
+    /// Where the tables come from; empty: readCsv. The import dialog passes its cache, so a new
+    /// target or layout does not read the file again.
+    CsvTableReader reader;
 };
 
 /// What makeCsvTask found, for the import dialog, predictions and exports.

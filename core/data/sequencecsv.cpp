@@ -79,8 +79,7 @@ SequenceData toSequences(const CsvTable &table, const CsvOptions &options,
                        "of values)");
     const std::size_t width = std::size_t(table.columns());
     if (width == 0 || table.lines.size() != table.rows.size() ||
-        std::any_of(table.rows.begin(), table.rows.end(),
-                    [&](const std::vector<std::string> &r) { return r.size() != width; }))
+        std::size_t(table.rows.columns()) != width)
         throw std::invalid_argument("toSequences: the table is not rectangular");
     switch (options.layout) {
     case CsvLayout::Wide: return csvdetail::wideLayout(table, options, reference, 1);

@@ -38,7 +38,7 @@ int CsvTable::columns() const
 {
     if (!header.empty())
         return int(header.size());
-    return rows.empty() ? 0 : int(rows.front().size());
+    return rows.columns();
 }
 
 CellValue parseNumber(std::string_view cell, bool decimalComma)

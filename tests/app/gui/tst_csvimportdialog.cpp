@@ -2,8 +2,12 @@
 // CsvImportDialog on the offscreen platform, on the shipped data files: the shape and class counts
 // it shows match the files and makeCsvTaskData of its settings(), guess() picks the series layout
 // for a single series, every option change re-runs the check, a bad file shows the exact
-// FILE:LINE:COLUMN error with OK disabled, and a binary file gets a raw preview.
+// FILE:LINE:COLUMN error with OK disabled, and a binary file gets a raw preview. The check runs in
+// the background: a new target, task type or validation file does not parse the data file again
+// (it may even be gone), OK stays disabled while a check runs, and a superseded check's late
+// result is dropped.
 // ATTN_SCREENSHOT_DIR=dir saves the dialog on GunPoint and the airline series as PNGs there.
+#include "app/gui/csvcheck.h"
 #include "app/gui/csvimportdialog.h"
 
 #include <QApplication>
@@ -22,6 +26,10 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace {
 
@@ -125,6 +133,8 @@ private slots:
     void choosingRegressionOverridesTheDetectedType();
     void multivariateAndLongLayoutsUseTheirControls();
     void binaryFileGetsARawPreview();
+    void aNewTargetDoesNotReadTheFileAgain();
+    void aStaleCheckIsDroppedAndOkWaitsForTheLatest();
 };
 
 void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
@@ -134,6 +144,7 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
     QCOMPARE(initial.layout, QString()); // the UCR pair is left to csvTaskSpec
     QCOMPARE(initial.target, QString());
     CsvImportDialog dialog(initial);
+    QVERIFY(dialog.waitForCheck());
 
     QCOMPARE(dialog.errorText(), QString());
     auto *error = dialog.findChild<QLabel *>("csvError");
@@ -188,9 +199,11 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
 
     // Choosing the _TEST file by hand keeps the UCR reading (it is the file found anyway).
     dialog.findChild<QLineEdit *>("testFileEdit")->setText(dataFile("ucr_gunpoint/GunPoint_TEST.txt"));
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.settings().testDataFile, QString());
     QCOMPARE(dialog.errorText(), QString());
     dialog.findChild<QLineEdit *>("testFileEdit")->clear();
+    QVERIFY(dialog.waitForCheck());
 
     screenshot(dialog, "importdialog-gunpoint.png");
 }
@@ -204,6 +217,7 @@ void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
     QCOMPARE(initial.target, QString()); // Passengers is the last column
     QCOMPARE(initial.train.seed, base().train.seed);
     CsvImportDialog dialog(initial);
+    QVERIFY(dialog.waitForCheck());
 
     QCOMPARE(dialog.errorText(), QString());
     QVERIFY(okButton(dialog)->isEnabled());
@@ -229,6 +243,7 @@ void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
     screenshot(dialog, "importdialog-airline.png");
 
     window->setValue(24);
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.settings().window, 24);
     QVERIFY2(dialog.shapeText().contains("T = 24 steps"), qPrintable(dialog.shapeText()));
     const attn::TaskData data = makeCsvTaskData(dialog.settings());
@@ -243,6 +258,7 @@ void TestCsvImportDialog::melbourneShowsTheDateGaps()
     QCOMPARE(initial.layout, QString("series"));
     QCOMPARE(initial.window, 12);
     CsvImportDialog dialog(initial);
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.errorText(), QString());
     attn::CsvTaskInfo info;
     makeCsvTaskData(dialog.settings(), &info);
@@ -267,6 +283,7 @@ void TestCsvImportDialog::wideFileIsGuessedWideWithTargetLast()
     QCOMPARE(initial.layout, QString("wide"));
     QCOMPARE(initial.target, QString());
     CsvImportDialog dialog(initial);
+    QVERIFY(dialog.waitForCheck());
     // Ten sequences are fewer than one batch of the default 32: usable, with a note that each
     // epoch trains the 8 training sequences as one batch; a smaller batch removes the note.
     QCOMPARE(dialog.errorText(), QString());
@@ -276,6 +293,7 @@ void TestCsvImportDialog::wideFileIsGuessedWideWithTargetLast()
                                        "each epoch trains them as one batch of 8"),
              qPrintable(warnings->text()));
     dialog.findChild<QSpinBox *>("batchSpin")->setValue(4);
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.errorText(), QString());
     QVERIFY(!warnings->text().contains("batch size"));
     QCOMPARE(dialog.settings().train.batchSize, 4);
@@ -285,6 +303,7 @@ void TestCsvImportDialog::wideFileIsGuessedWideWithTargetLast()
     QVERIFY(dialog.shapeText().contains("binary"));
     // Choosing a column by its header name: column a (0..9: 10 classes) becomes the target.
     dialog.findChild<QComboBox *>("targetCombo")->setCurrentText("a");
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.settings().target, QString("a"));
     QVERIFY2(dialog.shapeText().contains("multi-class"), qPrintable(dialog.shapeText() + dialog.errorText()));
 }
@@ -299,6 +318,7 @@ void TestCsvImportDialog::badCellShowsTheExactErrorAndDisablesOk()
         text += line == 3 ? QByteArray("7,abc,9,1\n") : QByteArray::number(line) + ",2,3," + QByteArray::number(line % 2) + "\n";
     QVERIFY(writeFile(path, text));
     CsvImportDialog dialog(CsvImportDialog::guess(path, base()));
+    QVERIFY(dialog.waitForCheck());
 
     const QString expected = caughtError(dialog.settings());
     QVERIFY2(expected.startsWith(path + ":3:2: "), qPrintable(expected));
@@ -320,15 +340,18 @@ void TestCsvImportDialog::badCellShowsTheExactErrorAndDisablesOk()
 void TestCsvImportDialog::anErrorClearsWhenTheOptionsAreFixed()
 {
     CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ts_airline_passengers/Airline.csv"), base()));
+    QVERIFY(dialog.waitForCheck());
     auto *error = dialog.findChild<QLabel *>("csvError");
     auto *window = dialog.findChild<QSpinBox *>("windowSpin");
     window->setValue(200); // longer than the series: no window at all
+    QVERIFY(dialog.waitForCheck());
     const QString expected = caughtError(dialog.settings());
     QVERIFY(!expected.isEmpty());
     QCOMPARE(error->text(), expected);
     QVERIFY(!error->isHidden());
     QVERIFY(!okButton(dialog)->isEnabled());
     window->setValue(6);
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(error->text(), QString());
     QVERIFY(error->isHidden());
     QVERIFY(okButton(dialog)->isEnabled());
@@ -338,6 +361,7 @@ void TestCsvImportDialog::anErrorClearsWhenTheOptionsAreFixed()
 void TestCsvImportDialog::choosingRegressionOverridesTheDetectedType()
 {
     CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ucr_ecg200/ECG200_TRAIN.txt"), base()));
+    QVERIFY(dialog.waitForCheck());
     QVERIFY2(dialog.shapeText().contains("binary classification (detected from the target)"),
              qPrintable(dialog.shapeText()));
     auto *classes = dialog.findChild<QTableWidget *>("classTable");
@@ -346,6 +370,7 @@ void TestCsvImportDialog::choosingRegressionOverridesTheDetectedType()
     QCOMPARE(classes->item(1, 0)->text(), QString("1"));
 
     selectData(dialog.findChild<QComboBox *>("taskTypeCombo"), "regression");
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.settings().taskType, QString("regression"));
     QVERIFY2(dialog.shapeText().contains("regression (chosen)"), qPrintable(dialog.shapeText()));
     QVERIFY(!dialog.shapeText().contains("binary"));
@@ -356,6 +381,7 @@ void TestCsvImportDialog::choosingRegressionOverridesTheDetectedType()
     auto *standardize = dialog.findChild<QCheckBox *>("standardizeCheck");
     QVERIFY(standardize->isChecked());
     standardize->setChecked(false);
+    QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.settings().standardize, false);
     QCOMPARE(dialog.errorText(), QString());
 }
@@ -373,14 +399,18 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
     RunSettings small = base();
     small.train.batchSize = 4;
     CsvImportDialog multi(CsvImportDialog::guess(wide, small));
+    QVERIFY(multi.waitForCheck());
     QVERIFY(multi.shapeText().contains("T = 6 steps, F = 1 feature"));
     selectData(multi.findChild<QComboBox *>("layoutCombo"), "wide-multivariate");
+    QVERIFY(multi.waitForCheck());
     auto *features = multi.findChild<QSpinBox *>("featuresSpin");
     QVERIFY(features->isVisibleTo(&multi));
     features->setValue(2);
+    QVERIFY(multi.waitForCheck());
     QCOMPARE(multi.settings().features, 2);
     QVERIFY2(multi.shapeText().contains("T = 3 steps, F = 2 features"), qPrintable(multi.shapeText()));
     features->setValue(4); // 6 values do not split into steps of 4
+    QVERIFY(multi.waitForCheck());
     QCOMPARE(multi.errorText(), caughtError(multi.settings()));
     QVERIFY(!multi.errorText().isEmpty());
 
@@ -392,7 +422,9 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
             text += "s" + QByteArray::number(s) + "," + QByteArray::number(t) + "," + QByteArray::number(s % 2) + "\n";
     QVERIFY(writeFile(longPath, text));
     CsvImportDialog longDialog(CsvImportDialog::guess(longPath, small));
+    QVERIFY(longDialog.waitForCheck());
     selectData(longDialog.findChild<QComboBox *>("layoutCombo"), "long");
+    QVERIFY(longDialog.waitForCheck());
     auto *id = longDialog.findChild<QComboBox *>("sequenceIdCombo");
     QVERIFY(id->isVisibleTo(&longDialog));
     QCOMPARE(id->currentText(), QString("id"));
@@ -409,6 +441,7 @@ void TestCsvImportDialog::binaryFileGetsARawPreview()
     const QString path = dir.filePath("nul.csv");
     QVERIFY(writeFile(path, QByteArray("1,2,3\n4,5,6\n7,8", 15) + QByteArray(1, '\0') + QByteArray("9\r\n")));
     CsvImportDialog dialog(CsvImportDialog::guess(path, base()));
+    QVERIFY(dialog.waitForCheck());
     const QString expected = caughtError(dialog.settings());
     QVERIFY(!expected.isEmpty());
     QCOMPARE(dialog.errorText(), expected);
@@ -419,6 +452,79 @@ void TestCsvImportDialog::binaryFileGetsARawPreview()
     QVERIFY(!dialog.findChild<QTableWidget *>("previewTable")->isVisibleTo(&dialog));
     QCOMPARE(raw->toPlainText(), QString("1,2,3\n4,5,6\n7,8\\x009\\x0D\n"));
     screenshot(dialog, "importdialog-raw.png");
+}
+
+void TestCsvImportDialog::aNewTargetDoesNotReadTheFileAgain()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("wide.csv");
+    QByteArray text = "a,b,c,label\n";
+    for (int i = 0; i < 40; ++i)
+        text += QByteArray::number(i) + "," + QByteArray::number(i % 3) + ",3," + QByteArray::number(i % 2) + "\n";
+    QVERIFY(writeFile(path, text));
+    RunSettings small = base();
+    small.train.batchSize = 4;
+    CsvImportDialog dialog(CsvImportDialog::guess(path, small));
+    QVERIFY(dialog.waitForCheck());
+    QCOMPARE(dialog.errorText(), QString());
+    QVERIFY(dialog.shapeText().contains("binary"));
+    QCOMPARE(dialog.fileReads(), 1);
+
+    // The file is gone: what follows can only come from the table parsed above.
+    QVERIFY(QFile::remove(path));
+    dialog.findChild<QComboBox *>("targetCombo")->setCurrentText("b");
+    QVERIFY(dialog.waitForCheck());
+    QCOMPARE(dialog.errorText(), QString());
+    QVERIFY2(dialog.shapeText().contains("multi-class"), qPrintable(dialog.shapeText()));
+    QVERIFY(dialog.shapeText().contains("T = 3 steps"));
+    selectData(dialog.findChild<QComboBox *>("taskTypeCombo"), "regression");
+    QVERIFY(dialog.waitForCheck());
+    QVERIFY(dialog.shapeText().contains("regression (chosen)"));
+    dialog.findChild<QCheckBox *>("standardizeCheck")->setChecked(false);
+    QVERIFY(dialog.waitForCheck());
+    QCOMPARE(dialog.errorText(), QString());
+    QCOMPARE(dialog.fileReads(), 1);
+
+    // A validation file is another file: read once, the data file still not again.
+    const QString valid = dir.filePath("valid.csv");
+    QVERIFY(writeFile(valid, text));
+    dialog.findChild<QLineEdit *>("testFileEdit")->setText(valid);
+    QVERIFY(dialog.waitForCheck());
+    QCOMPARE(dialog.errorText(), QString());
+    QVERIFY(dialog.shapeText().contains("N = 40 training + 40 validation"));
+    QCOMPARE(dialog.fileReads(), 2);
+}
+
+void TestCsvImportDialog::aStaleCheckIsDroppedAndOkWaitsForTheLatest()
+{
+    // The first check is held back until the second has finished.
+    std::atomic<bool> release{false};
+    setCsvCheckHook([&release](int generation) {
+        while (generation == 1 && !release)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    });
+    CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ts_airline_passengers/Airline.csv"), base()));
+    auto *status = dialog.findChild<QLabel *>("checkStatus");
+    QVERIFY(dialog.isChecking());
+    QVERIFY(!okButton(dialog)->isEnabled());
+    QVERIFY(status->isVisibleTo(&dialog));
+    QCOMPARE(dialog.shapeText(), QString());
+
+    dialog.findChild<QSpinBox *>("windowSpin")->setValue(6);
+    QVERIFY(dialog.waitForCheck());
+    QVERIFY2(dialog.shapeText().contains("T = 6 steps"), qPrintable(dialog.shapeText() + dialog.errorText()));
+    QVERIFY(okButton(dialog)->isEnabled());
+    QVERIFY(!status->isVisibleTo(&dialog));
+    QCOMPARE(dialog.droppedChecks(), 0);
+
+    // The first check (window 12) now finishes: its result is dropped, not shown.
+    release = true;
+    QTRY_COMPARE(dialog.droppedChecks(), 1);
+    QVERIFY(dialog.shapeText().contains("T = 6 steps"));
+    QVERIFY(!dialog.isChecking());
+    QVERIFY(okButton(dialog)->isEnabled());
+    setCsvCheckHook({});
 }
 
 QTEST_MAIN(TestCsvImportDialog)

@@ -303,7 +303,8 @@ void TestMainWindow::droppedUcrFileTrainsThroughTheImportDialog()
     // The dialog is modal: answer it from its event loop as a user would, pressing OK.
     QTimer answer;
     connect(&answer, &QTimer::timeout, &window, [&shape, &answer] {
-        if (auto *dialog = qobject_cast<CsvImportDialog *>(QApplication::activeModalWidget())) {
+        auto *dialog = qobject_cast<CsvImportDialog *>(QApplication::activeModalWidget());
+        if (dialog && !dialog->isChecking()) { // OK is enabled once the check has passed
             answer.stop();
             shape = dialog->shapeText();
             dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();

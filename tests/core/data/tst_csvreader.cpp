@@ -21,6 +21,15 @@ namespace {
 std::string fixture(const std::string &name) { return std::string(ATTN_CSV_FIXTURES) + "/" + name; }
 std::string resource(const std::string &rel) { return std::string(ATTN_RESOURCE_DATA) + "/" + rel; }
 
+// The cells of a table as text, row by row.
+std::vector<std::vector<std::string>> cells(const CsvTable &t)
+{
+    std::vector<std::vector<std::string>> out;
+    for (std::size_t r = 0; r < t.rows.size(); ++r)
+        out.push_back(t.rows[r].texts());
+    return out;
+}
+
 QString q(const std::string &s) { return QString::fromStdString(s); }
 
 Mat rows(std::initializer_list<std::initializer_list<double>> values)
@@ -183,8 +192,7 @@ void TestCsvReader::delimiterDetection()
     const CsvTable t = parseCsv(text.toStdString(), "mem.csv");
     QCOMPARE(q(toString(t.delimiter)), q(toString(CsvDelimiter(delimiter))));
     QCOMPARE(t.columns(), columns);
-    for (const auto &r : t.rows)
-        QCOMPARE(int(r.size()), columns);
+    QCOMPARE(t.rows.columns(), columns);
     // An explicit delimiter wins over detection: with tab, a comma file is one column.
     CsvFormat tab;
     tab.delimiter = CsvDelimiter::Tab;
@@ -235,7 +243,7 @@ void TestCsvReader::quotedCrlfBom()
     const std::string path = fixture("quoted_crlf_bom.csv");
     const CsvTable t = readCsv(path);
     QCOMPARE(t.header, (std::vector<std::string>{"a", "b \"quoted\"", "c, with comma", "y"}));
-    QCOMPARE(t.rows, (std::vector<std::vector<std::string>>{{"1", "2", "3", "10.5"},
+    QCOMPARE(cells(t), (std::vector<std::vector<std::string>>{{"1", "2", "3", "10.5"},
                                                             {"4", "5", "6", "11.5"}}));
     QCOMPARE(t.lines, (std::vector<int>{2, 3}));
     const SequenceData d = toSequences(t, CsvOptions{});
@@ -268,12 +276,12 @@ void TestCsvReader::lineEndings()
          {"1,2\n3,4\n5,6\n", "1,2\r\n3,4\r\n5,6\r\n", "1,2\r3,4\r5,6\r", "1,2\n3,4\n5,6",
           "1,2\n3,4\n5,6\n\n\n", "\xEF\xBB\xBF" "1,2\n3,4\n5,6"}) {
         const CsvTable t = parseCsv(text, "mem.csv");
-        QCOMPARE(t.rows, expected);
+        QCOMPARE(cells(t), expected);
         QCOMPARE(t.lines, (std::vector<int>{1, 2, 3}));
     }
     // Spaces around fields are trimmed; around quoted fields too.
     const CsvTable t = parseCsv(" 1 , \"2\" ,3\t\n", "mem.csv");
-    QCOMPARE(t.rows.front(), (std::vector<std::string>{"1", "2", "3"}));
+    QCOMPARE(t.rows.front().texts(), (std::vector<std::string>{"1", "2", "3"}));
 }
 
 void TestCsvReader::quotingOff()
@@ -288,7 +296,7 @@ void TestCsvReader::quotingOff()
     raw.quoting = false;
     const CsvTable t = parseCsv(text, "imdb.txt", raw);
     QCOMPARE(int(t.delimiter), int(CsvDelimiter::Tab));
-    QCOMPARE(t.rows, (std::vector<std::vector<std::string>>{
+    QCOMPARE(cells(t), (std::vector<std::vector<std::string>>{
                          {"\"The film\" is ok", "1"}, {"A \"great one", "1"}, {"bad", "0"}}));
 }
 
@@ -296,7 +304,7 @@ void TestCsvReader::trailingDelimiterColumn()
 {
     const CsvTable t = readCsv(fixture("trailing_delimiter.csv"));
     QCOMPARE(t.header, (std::vector<std::string>{"t1", "t2", "y"}));
-    QCOMPARE(t.rows, (std::vector<std::vector<std::string>>{{"1", "2", "0"}, {"3", "4", "1"}}));
+    QCOMPARE(cells(t), (std::vector<std::vector<std::string>>{{"1", "2", "0"}, {"3", "4", "1"}}));
     // A trailing delimiter on only some rows is a real empty cell, not dropped.
     QCOMPARE(parseCsv("1,2,\n3,4,5\n", "mem.csv").columns(), 3);
 }
