@@ -3,6 +3,8 @@
 // NUL and size checks, reading a file. Cells as numbers and in messages: core/io/csvcells.cpp.
 #include "core/io/csvparser.h"
 
+#include "core/fileio/boundedread.h"
+
 #include "core/io/csvscanner.h"
 #include "core/io/text.h"
 
@@ -10,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -155,18 +158,22 @@ CsvTable parseCsv(std::string_view text, const std::string &file, const CsvForma
 
 CsvTable readCsv(const std::string &path, const CsvFormat &format)
 {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw CsvError(path, 0, 0, "is a directory (expected a CSV file)");
+    // Regular files only (never a directory, /dev/zero or a FIFO), the size checked first.
+    std::uint64_t size = 0;
+    try {
+        size = regularFileSize(path, std::numeric_limits<std::uint64_t>::max());
+    } catch (const FileReadError &e) {
+        const bool unopened = e.message.rfind("cannot open", 0) == 0;
+        throw CsvError(path, 0, 0, e.message + (unopened ? " (expected a readable CSV file)" : " (expected a CSV file)"));
+    }
+    if (size > kMaxFileBytes)
+        throw FileSource::tooLarge(path, size);
     std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"),
                                                         &std::fclose);
     if (!f)
         throw CsvError(path, 0, 0,
                        std::string("cannot open the file: ") + std::strerror(errno) +
                            " (expected a readable CSV file)");
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (!ec && size > kMaxFileBytes)
-        throw FileSource::tooLarge(path, size);
     FileSource source(f.get(), path);
     return parse(source, path, format);
 }

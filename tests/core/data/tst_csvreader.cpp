@@ -407,6 +407,9 @@ void TestCsvReader::unreadableFiles()
                    "file)");
     const std::string dir = fixture(".");
     expectCsvError([&] { readCsv(dir); }, dir, 0, 0, "is a directory (expected a CSV file)");
+    // A device is refused unread: /dev/zero would otherwise be read up to the 1 GiB limit.
+    expectCsvError([&] { readCsv("/dev/zero"); }, "/dev/zero", 0, 0,
+                   "is not a regular file (a device, a pipe or a socket) (expected a CSV file)");
 }
 
 // ---------------------------------------------------------------------------------------------
