@@ -271,8 +271,8 @@ void CurvesView::showBaselines(const std::vector<Baseline> &baselines)
         label->position->setAxisRect(m_alignmentPlot->axisRect());
         label->position->setTypeY(QCPItemPosition::ptPlotCoords);
         label->position->setAxes(m_alignmentPlot->xAxis, m_alignmentPlot->yAxis2);
-        label->position->setCoords(0.99, b.value);
-        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        label->position->setCoords(0.01, b.value); // at the left: the replay marker sits at the right
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
         label->setText(QStringLiteral("%1 %2").arg(QString::fromStdString(b.label)).arg(b.value, 0, 'f', 3));
         label->setColor(color);
         label->setClipToAxisRect(true);

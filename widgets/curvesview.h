@@ -51,7 +51,7 @@ public:
     /// bestEpoch), ringed on the validation-loss curve; 0 when not tracked (no early stopping).
     int bestEpoch() const { return m_bestEpoch; }
     /// The baselines of the newest epoch shown (EpochSnapshot::baselines), drawn as dashed
-    /// horizontal lines on the metric axis, each labelled "NAME VALUE" at the right.
+    /// horizontal lines on the metric axis, each labelled "NAME VALUE" at the left.
     const std::vector<Baseline> &baselines() const { return m_baselines; }
     QCPItemStraightLine *lossMarker();
     QCPItemStraightLine *alignmentMarker();
