@@ -68,6 +68,14 @@ Explainer::Explainer(Model &model, LossKind loss, int steps, const ConstMatRef &
     }
 }
 
+void Explainer::setNeutralValues(const ConstMatRef &values)
+{
+    if (m_tokens)
+        throw ConfigError("Explainer::setNeutralValues: token ids are erased to padding");
+    requireShape(values, 1, m_model.config().inputs, "Explainer::setNeutralValues values");
+    m_baseline.rowwise() = values.row(0); // (T*R, F) or the FeatureModel's (R, F)
+}
+
 bool Explainer::classification() const
 {
     return m_loss == LossKind::BinaryCrossEntropy || m_loss == LossKind::SoftmaxCrossEntropy;
@@ -188,8 +196,8 @@ IntegratedGradients Explainer::integratedGradients(int steps)
     Mat gradientSum = Mat::Zero(m_input.rows(), m_input.cols());
     IntegratedGradients ig;
     ig.delta = explained(m_output) - explained(m_model.forwardEmbedded(m_baseline));
-    for (int k = 1; k <= steps; ++k) { // eq. 3: the right Riemann sum, alpha = k/m
-        point = m_baseline + (Scalar(k) / Scalar(steps)) * difference;
+    for (int k = 1; k <= steps; ++k) { // eq. 3 at the midpoints, alpha = (k - 1/2)/m
+        point = m_baseline + ((Scalar(k) - Scalar(0.5)) / Scalar(steps)) * difference;
         m_model.forwardEmbedded(point);
         m_model.backward(point, m_select);
         gradientSum += m_model.inputGradient();

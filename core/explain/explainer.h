@@ -27,9 +27,10 @@ struct IntegratedGradients {
 ///
 /// The neutral value x' of a unit ("erased"): for token ids the padding id 0 (u' = its
 /// embedding row, and with a padding mask the erased step becomes padding, so a word is
-/// dropped as Keras' mask_zero drops it); for numbers 0, which is the training mean of a
-/// standardised CSV feature (docs/tasks.md), the value of add's delimiters and the mean of
-/// the feature task's N(0, 1) inputs.
+/// dropped as Keras' mask_zero drops it); for numbers 0 by default, which is the training mean
+/// of a standardised CSV feature (docs/tasks.md) and the mean of the feature task's N(0, 1)
+/// inputs, but on add also the delimiter's value: erasing a value there writes a delimiter,
+/// which the model reads (setNeutralValues sets another value, e.g. the training mean).
 ///
 /// The model is resized to (T, R) with the rows' padding mask and stays so; parameter
 /// gradients are cleared (zeroGrad) after every method that runs backward.
@@ -39,6 +40,11 @@ public:
     /// mask (R, T) (1 = real step) or empty. Runs the reference forward (evaluation mode).
     /// Throws ShapeError if x or the mask do not fit the model, DataError on a bad token id.
     Explainer(Model &model, LossKind loss, int steps, const ConstMatRef &x, const ConstMatRef &mask);
+
+    /// Number inputs: the neutral value of each feature, (1, F), in place of 0 (for example the
+    /// training mean of each feature, which is 0 for standardised CSV features). Throws
+    /// ConfigError for token ids, ShapeError if values is not (1, F).
+    void setNeutralValues(const ConstMatRef &values);
 
     int rows() const { return m_rows; }   // R
     int units() const { return m_units; } // U
@@ -68,9 +74,10 @@ public:
     /// Leave-one-out (Jain & Wallace 2019, sec. 3), (R, U): outputChange() when unit u alone is
     /// erased (set to its neutral value), every other unit kept; U forward passes.
     Mat leaveOneOut();
-    /// Integrated gradients from the neutral input x' (Sundararajan, Taly & Yan 2017, eq. 1,
-    /// approximated by the Riemann sum of their eq. 3 with k/m, k = 1..m):
-    ///   IG_i = (u_i - u'_i) (1/m) sum_{k=1..m} dy/du_i (u' + (k/m)(u - u')),
+    /// Integrated gradients from the neutral input x' (Sundararajan, Taly & Yan 2017, eq. 1),
+    /// approximated by the Riemann sum of their eq. 3 taken at the midpoints (k - 1/2)/m of
+    /// the m intervals, k = 1..m (error O(1/m^2), where eq. 3's right ends k/m give O(1/m)):
+    ///   IG_i = (u_i - u'_i) (1/m) sum_{k=1..m} dy/du_i (u' + ((k - 1/2)/m)(u - u')),
     /// summed over each unit's features; completeness (Prop. 1): sum_i IG_i = y(u) - y(u') as
     /// m grows, the gap is reported. m forward and backward passes plus one. Throws
     /// ConfigError if steps < 1.

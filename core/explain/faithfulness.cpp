@@ -69,6 +69,15 @@ FaithfulnessReport measureFaithfulness(Model &model, const TaskData &task,
     gatherMask(data, rows.data(), R, mask);
 
     Explainer explainer(model, task.loss, T, x, mask);
+    if (options.neutral == FaithfulnessOptions::Neutral::TrainingMean && task.vocabulary == 0) {
+        const Mat &train = task.train.x; // (N, T*F), column t*F + f
+        const int F = task.train.features;
+        Mat mean = Mat::Zero(1, F);
+        for (Eigen::Index c = 0; c < train.cols(); ++c)
+            mean(0, c % F) += train.col(c).sum();
+        mean /= Scalar(train.rows() * (train.cols() / F));
+        explainer.setNeutralValues(mean);
+    }
     const bool features = model.config().architecture == ModelArchitecture::Feature;
     Attributions a;
     a.attention = explainer.attention();

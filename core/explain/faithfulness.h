@@ -15,8 +15,15 @@ namespace attn {
 
 struct FaithfulnessOptions {
     int rows = 256;            // the first min(rows, N_val) validation rows
-    int integrationSteps = 32; // m of integrated gradients
-    int permutations = 16;     // random permutations of each row's attention
+    // m of integrated gradients (midpoint rule, Explainer::integratedGradients) and the
+    // permutations per row: with 256 rows the measures take under half of an add epoch's
+    // training time (bench_training --explain-rows 256).
+    int integrationSteps = 16;
+    int permutations = 8;
+    /// The neutral value x' of a number input for leave-one-out and integrated gradients:
+    /// 0 (Explainer's default), or each feature's mean over the training inputs.
+    enum class Neutral { Zero, TrainingMean };
+    Neutral neutral = Neutral::Zero;
     std::uint64_t seed = 1;    // the permutations' random stream
 };
 
