@@ -27,6 +27,10 @@ struct TrainConfig {
     double learningRate = 1e-3;
     std::uint64_t seed = 7;
     OptimizerKind optimizer = OptimizerKind::Adam;
+    /// > 0: every snapshot (epoch 0 included) carries the faithfulness measures of
+    /// core/explain/faithfulness.h on the first min(explainRows, N_val) validation rows,
+    /// computed after validation (about half an add epoch's training time for 256 rows).
+    int explainRows = 0;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
