@@ -4,6 +4,7 @@
 // products exactly from the shapes in core/, and compares the effective GFLOP/s with Eigen's own
 // single-thread GEMM throughput at the LSTM's shapes measured in the same run.
 // Output: human-readable lines, then (last) one JSON line for scripts.
+#include "core/explain/faithfulness.h"
 #include "core/models/sequencemodel.h"
 #include "core/data/task.h"
 #include "core/tensor/tensor.h"
@@ -47,6 +48,9 @@ struct Options {
     int trainSize = 0; // 0 = the published size
     int valSize = 0;   // 0 = the published size
     double gemmSeconds = 1.0;
+    int explainRows = 0; // > 0: measureFaithfulness on that many validation rows after each epoch
+    int explainSteps = FaithfulnessOptions{}.integrationSteps;
+    int explainPermutations = FaithfulnessOptions{}.permutations;
 };
 
 void printUsage(std::FILE *out)
@@ -63,11 +67,17 @@ void printUsage(std::FILE *out)
                  "  --train-size N            training samples (default: the published size)\n"
                  "  --val-size N              validation samples (default: the published size)\n"
                  "  --gemm-seconds S          time per GEMM shape, 0.01 to 60 (default 1)\n"
+                 "  --explain-rows N          after each epoch, time the faithfulness measures\n"
+                 "                            (core/explain) on N validation rows (default 0: off)\n"
+                 "  --explain-steps M         integrated gradients' steps (default 16)\n"
+                 "  --explain-permutations P  permutations of each row's attention (default 8)\n"
                  "  --help                    this text\n"
                  "\n"
                  "The last output line is JSON: task, attention, epochs, seconds_per_epoch,\n"
                  "train_seconds_per_epoch, samples_per_second, train_gflops, gemm_gflops and\n"
-                 "ratio (train_gflops / gemm_gflops as a fraction; the text shows a percentage).\n"
+                 "ratio (train_gflops / gemm_gflops as a fraction; the text shows a percentage);\n"
+                 "with --explain-rows also explain_seconds_per_epoch and explain_ratio (explain\n"
+                 "seconds / training seconds of the epoch).\n"
                  "Exit status: 0 on success, 2 on a bad option.\n");
 }
 
@@ -114,7 +124,8 @@ int parseOptions(int argc, char **argv, Options &o)
         }
         const bool known = name == "--task" || name == "--attention" || name == "--epochs" ||
                            name == "--train-size" || name == "--val-size" ||
-                           name == "--gemm-seconds";
+                           name == "--gemm-seconds" || name == "--explain-rows" ||
+                           name == "--explain-steps" || name == "--explain-permutations";
         if (!known)
             return fail("unknown option '" + name + "'");
         if (!value) {
@@ -144,6 +155,17 @@ int parseOptions(int argc, char **argv, Options &o)
             if (!parseInt(v, 1, 10000000, o.valSize))
                 return fail("--val-size: expected a whole number from 1 to 10000000, got '" + v +
                             "'");
+        } else if (name == "--explain-rows") {
+            if (!parseInt(v, 1, 100000, o.explainRows))
+                return fail("--explain-rows: expected a whole number from 1 to 100000, got '" + v +
+                            "'");
+        } else if (name == "--explain-steps") {
+            if (!parseInt(v, 1, 10000, o.explainSteps))
+                return fail("--explain-steps: expected a whole number from 1 to 10000, got '" + v + "'");
+        } else if (name == "--explain-permutations") {
+            if (!parseInt(v, 1, 10000, o.explainPermutations))
+                return fail("--explain-permutations: expected a whole number from 1 to 10000, got '" +
+                            v + "'");
         } else if (name == "--gemm-seconds") {
             if (!parseDouble(v, 0.01, 60.0, o.gemmSeconds))
                 return fail("--gemm-seconds: expected a number from 0.01 to 60, got '" + v + "'");
@@ -187,7 +209,8 @@ std::vector<FlopTerm> trainingFlopTerms(const ModelConfig &m, int steps, int bat
     mac("lstm", "bwd dW_ih += dz^T x         (4H x T*B)(T*B x F)", 4 * H * TB * F);
     // backward, dW_hh += dz[B:]^T h[:-B] over steps 1..T-1: (4H x (T-1)*B)((T-1)*B x H).
     mac("lstm", "bwd dW_hh += dz^T h         (4H x (T-1)B)((T-1)B x H)", 4 * H * (T - 1) * B * H);
-    // dx = dz W_ih is not computed: SequenceModel::backward passes dx = nullptr.
+    // backward, dx = dz W_ih, the input gradient (Model::inputGradient): (T*B x 4H)(4H x F).
+    mac("lstm", "bwd dx = dz W_ih            (T*B x 4H)(4H x F)", TB * 4 * H * F);
 
     // --- attention scores (bahdanauattention.cpp / luongattention.cpp) ---
     if (m.attention == AttentionKind::Bahdanau) {
@@ -438,7 +461,7 @@ int main(int argc, char **argv)
 
     // Training.
     std::printf("Training (Adam %g, batch %d):\n", train.learningRate, B);
-    double trainSeconds = 0, totalSeconds = 0;
+    double trainSeconds = 0, totalSeconds = 0, explainSeconds = 0;
     for (int e = 0; e < opt.epochs; ++e) {
         const std::optional<EpochSnapshot> s = trainer->trainEpoch();
         if (!s) {
@@ -457,6 +480,33 @@ int main(int argc, char **argv)
                     s->epoch, opt.epochs, epochTrain, s->seconds, s->samplesPerSecond,
                     flopsPerBatch * batches / epochTrain * 1e-9, s->trainLoss, s->valLoss,
                     s->metricName.c_str(), s->metric, align);
+        if (opt.explainRows > 0) {
+            FaithfulnessOptions fo;
+            fo.rows = opt.explainRows;
+            fo.integrationSteps = opt.explainSteps;
+            fo.permutations = opt.explainPermutations;
+            const FaithfulnessReport r = measureFaithfulness(trainer->model(), task, fo);
+            trainer->model().resize(T, B);
+            explainSeconds += r.seconds;
+            auto text = [](const std::optional<double> &v) {
+                char buf[32] = "n/a";
+                if (v)
+                    std::snprintf(buf, sizeof buf, "%.3f", *v);
+                return std::string(buf);
+            };
+            std::printf("    explain %d rows: %.3f s (%.1f%% of the epoch's training); tau grad %s "
+                        "ixg %s loo %s ig %s; alignment attention %s grad %s ixg %s loo %s ig %s; "
+                        "permutation %s, uniform %s; IG gap %.4f of %.4f\n",
+                        r.rows, r.seconds, 100.0 * r.seconds / epochTrain,
+                        text(r.gradient.kendallTau).c_str(), text(r.inputXGradient.kendallTau).c_str(),
+                        text(r.leaveOneOut.kendallTau).c_str(),
+                        text(r.integratedGradients.kendallTau).c_str(),
+                        text(r.attentionAlignment).c_str(), text(r.gradient.alignment).c_str(),
+                        text(r.inputXGradient.alignment).c_str(), text(r.leaveOneOut.alignment).c_str(),
+                        text(r.integratedGradients.alignment).c_str(),
+                        text(r.permutationMedianAbsChange).c_str(), text(r.uniformAbsChange).c_str(),
+                        r.completenessGap, r.completenessDelta);
+        }
     }
     const double secondsPerEpoch = totalSeconds / opt.epochs;
     const double trainSecondsPerEpoch = trainSeconds / opt.epochs;
@@ -472,10 +522,21 @@ int main(int argc, char **argv)
                 trainGflops, flopsPerBatch * 1e-6, batches, trainSecondsPerEpoch);
     std::printf("  GEMM GFLOP/s (combined)  %.2f\n", gemmGflops);
     std::printf("  training / GEMM          %.1f%%\n", 100.0 * ratio);
+    std::string explainJson;
+    if (opt.explainRows > 0) {
+        const double perEpoch = explainSeconds / opt.epochs;
+        std::printf("  explain per epoch        %.3f s, %.1f%% of the training time\n", perEpoch,
+                    100.0 * perEpoch / trainSecondsPerEpoch);
+        char buf[128];
+        std::snprintf(buf, sizeof buf, ",\"explain_seconds_per_epoch\":%.4f,\"explain_ratio\":%.4f",
+                      perEpoch, perEpoch / trainSecondsPerEpoch);
+        explainJson = buf;
+    }
     std::printf("{\"task\":\"%s\",\"attention\":\"%s\",\"epochs\":%d,\"seconds_per_epoch\":%.4f,"
                 "\"train_seconds_per_epoch\":%.4f,\"samples_per_second\":%.1f,"
-                "\"train_gflops\":%.3f,\"gemm_gflops\":%.3f,\"ratio\":%.4f}\n",
+                "\"train_gflops\":%.3f,\"gemm_gflops\":%.3f,\"ratio\":%.4f%s}\n",
                 task.name.c_str(), toString(model.attention).c_str(), opt.epochs, secondsPerEpoch,
-                trainSecondsPerEpoch, samplesPerSecond, trainGflops, gemmGflops, ratio);
+                trainSecondsPerEpoch, samplesPerSecond, trainGflops, gemmGflops, ratio,
+                explainJson.c_str());
     return 0;
 }

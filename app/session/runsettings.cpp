@@ -222,6 +222,11 @@ void addRunOptions(QCommandLineParser &parser)
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
         {"train-size", "Training samples (default: the published size).", "N"},
         {"val-size", "Validation samples (default: the published size).", "N"},
+        {"explain", "Add to every epoch's JSON the faithfulness of attention (\"faithfulness\": "
+                    "Kendall's tau with gradient, input x gradient, leave-one-out and integrated "
+                    "gradients, their alignment with the ground truth, the output change under "
+                    "permuted and uniform attention), measured on the training worker."},
+        {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
     });
 }
 
@@ -294,6 +299,19 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
     s.model.causal = s.model.causal || p.isSet("causal");
     if (p.isSet("no-mask"))
         s.model.maskPadding = false;
+    if (p.isSet("explain-rows") && !p.isSet("explain"))
+        return QStringLiteral("--explain-rows needs --explain");
+    if (p.isSet("explain")) {
+        s.train.explainRows = 256;
+        if (p.isSet("explain-rows")) {
+            bool ok = false;
+            const int rows = p.value("explain-rows").toInt(&ok);
+            if (!ok || rows < 1 || rows > 100000)
+                return QStringLiteral("--explain-rows: expected a whole number from 1 to 100000, got '%1'")
+                    .arg(p.value("explain-rows"));
+            s.train.explainRows = rows;
+        }
+    }
     for (const IntSetting &o : kIntSettings) {
         if (!p.isSet(o.option))
             continue;

@@ -77,7 +77,8 @@ attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *i
 std::string runMetricName(const RunSettings &settings);
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
-/// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size).
+/// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size,
+/// --explain, --explain-rows).
 void addRunOptions(QCommandLineParser &parser);
 
 /// Reads the run options from a parsed command line into settings (starting from the chosen

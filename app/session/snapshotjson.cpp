@@ -6,6 +6,40 @@
 #include <QJsonValue>
 #include <QString>
 
+namespace {
+
+QJsonValue orNull(const std::optional<double> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+
+// --explain: core/explain's measures (FaithfulnessSummary). Alignment only where the task has
+// ground truth, decision flips only for classification; tau is null without attention.
+QJsonObject faithfulnessToJson(const attn::FaithfulnessSummary &f)
+{
+    QJsonObject o;
+    o["rows"] = f.rows;
+    o["kendall_tau"] = QJsonObject{{"gradient", orNull(f.tauGradient)},
+                                   {"input_x_gradient", orNull(f.tauInputXGradient)},
+                                   {"leave_one_out", orNull(f.tauLeaveOneOut)},
+                                   {"integrated_gradients", orNull(f.tauIntegratedGradients)}};
+    if (f.alignmentGradient)
+        o["alignment"] = QJsonObject{{"attention", orNull(f.alignmentAttention)},
+                                     {"gradient", orNull(f.alignmentGradient)},
+                                     {"input_x_gradient", orNull(f.alignmentInputXGradient)},
+                                     {"leave_one_out", orNull(f.alignmentLeaveOneOut)},
+                                     {"integrated_gradients", orNull(f.alignmentIntegratedGradients)}};
+    o["permutation_median_abs_change"] = orNull(f.permutationMedianAbsChange);
+    o["uniform_abs_change"] = orNull(f.uniformAbsChange);
+    if (f.decisionFlipShare)
+        o["decision_flip_share"] = *f.decisionFlipShare;
+    o["integrated_gradients_gap"] = f.completenessGap;
+    o["seconds"] = f.seconds;
+    return o;
+}
+
+} // namespace
+
 QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
 {
     QJsonObject o;
@@ -22,6 +56,8 @@ QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
     o["samples_per_second"] = s.samplesPerSecond;
     if (s.bestEpoch > 0)
         o["best_epoch"] = s.bestEpoch; // the epoch with the lowest validation loss so far
+    if (s.faithfulness)
+        o["faithfulness"] = faithfulnessToJson(*s.faithfulness);
     return o;
 }
 

@@ -55,6 +55,7 @@ void BahdanauAttention::forward(const ConstMatRef &hs, MatRef out)
             (k.array().rowwise() * m_params.v.row(0).array()).rowwise().sum().matrix();
     }
     softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
+    applyWeightOverride(m_cache.weights, "BahdanauAttention::forward weight override");
     m_readout.forward(hs, m_cache.weights, out); // eq. (3)
 }
 

@@ -39,6 +39,10 @@ void FeatureAttention::forward(const ConstMatRef &x, MatRef out)
     m_cache.scores.noalias() = x * m_params.weight.transpose(); // eq. (1)
     m_cache.scores.rowwise() += m_params.bias.row(0);
     softmaxRows(m_cache.scores, m_cache.weights); // eq. (2): the softmax runs along each row
+    if (m_hasOverride) { // counterfactual weights (setWeightOverride)
+        requireShape(m_override, m_batch, m_features, "FeatureAttention::forward weight override");
+        m_cache.weights = m_override;
+    }
     out.array() = x.array() * m_cache.weights.array(); // eq. (3)
 }
 

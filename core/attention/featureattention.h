@@ -39,6 +39,15 @@ public:
     void backward(const ConstMatRef &x, const ConstMatRef &dOut, MatRef dX);
     /// a of eq. (2) from the last forward, (B, F); each row sums to 1.
     const Mat &weights() const { return m_cache.weights; }
+    /// Counterfactual weights (B, F) used in place of a in eq. (3) by the following forward
+    /// passes, or an empty matrix: back to the computed a (as ManyToOneAttention's; for
+    /// evaluation only). Shape checked by forward (ShapeError).
+    void setWeightOverride(const ConstMatRef &weights)
+    {
+        m_hasOverride = weights.size() > 0;
+        if (m_hasOverride)
+            m_override = weights;
+    }
     void zeroGrad();
     /// Appends "<prefix>.weight" (F, F) and "<prefix>.bias" (1, F).
     void appendParams(const std::string &prefix, std::vector<ParamRef> &out);
@@ -55,6 +64,8 @@ private:
     Cache m_cache;
     Mat m_dWeights; // (B, F) dL/da
     Mat m_dScores;  // (B, F) dL/dz
+    Mat m_override; // (B, F) counterfactual weights
+    bool m_hasOverride = false;
 };
 
 } // namespace attn

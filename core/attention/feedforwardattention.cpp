@@ -50,6 +50,7 @@ void FeedForwardAttention::forward(const ConstMatRef &hs, MatRef out)
         m_cache.scores.col(t) =
             (m_cache.projection.middleRows(t * B, B).array() + m_params.bias(0, t)).tanh().matrix();
     softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
+    applyWeightOverride(m_cache.weights, "FeedForwardAttention::forward weight override");
     out.setZero();
     for (Eigen::Index t = 0; t < m_steps; ++t) // eq. (3)
         out.array() += hs.middleRows(t * B, B).array().colwise() * m_cache.weights.col(t).array();

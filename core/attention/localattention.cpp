@@ -92,6 +92,7 @@ void LocalAttention::forward(const ConstMatRef &hs, MatRef out)
     for (Eigen::Index b = 0; b < B; ++b) // eq. (3)
         c.gauss.row(b) = (-(m_positions.array() - c.centre(b, 0)).square() * inv2Var).exp().matrix();
     c.weights.array() = c.contentWeights.array() * c.gauss.array();
+    applyWeightOverride(c.weights, "LocalAttention::forward weight override");
     m_readout.forward(hs, c.weights, out); // eq. (4)
 }
 

@@ -49,6 +49,7 @@ void LuongAttention::forward(const ConstMatRef &hs, MatRef out)
         m_cache.scores.col(s) =
             (hs.middleRows(s * B, B).array() * m_cache.queryW.array()).rowwise().sum().matrix();
     softmaxOverSteps(m_cache.scores, m_cache.weights); // eq. (2)
+    applyWeightOverride(m_cache.weights, "LuongAttention::forward weight override");
     m_readout.forward(hs, m_cache.weights, out); // eq. (3)
 }
 

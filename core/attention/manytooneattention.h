@@ -37,6 +37,21 @@ public:
     }
     /// The mask set by setMask, or null when every step is real.
     const Mat *mask() const { return m_hasMask ? &m_mask : nullptr; }
+    /// Counterfactual attention (core/explain; Jain & Wallace 2019, sec. 4): weights (B, T) that
+    /// the following forward passes use in place of the computed ones, or an empty matrix: back
+    /// to the computed weights. The scores are still computed; weights() then returns the
+    /// override, and the context vector (readout) is built from it. The weights are taken as
+    /// given (not renormalised, not masked). Self-attention defines it for every query of every
+    /// head (selfattention.h). For evaluation only: the gradients of a backward after an
+    /// overridden forward are not those of any function. Shape checked by forward (ShapeError).
+    void setWeightOverride(const ConstMatRef &weights)
+    {
+        m_hasOverride = weights.size() > 0;
+        if (m_hasOverride)
+            m_override = weights;
+    }
+    /// The weights set by setWeightOverride, or null.
+    const Mat *weightOverride() const { return m_hasOverride ? &m_override : nullptr; }
     virtual void zeroGrad() = 0;
     virtual void appendParams(const std::string &prefix, std::vector<ParamRef> &out) = 0;
     /// U, the width of the output.
@@ -51,10 +66,21 @@ protected:
     }
     /// Softmax over the real steps (softmax.h); plain softmaxRows when unmasked.
     void softmaxOverSteps(const ConstMatRef &scores, MatRef weights) const;
+    /// With a weight override, copies it into weights (B, T) (ShapeError if it is not (B, T));
+    /// no-op otherwise.
+    void applyWeightOverride(MatRef weights, const char *where) const
+    {
+        if (!m_hasOverride)
+            return;
+        requireShape(m_override, weights.rows(), weights.cols(), where);
+        weights = m_override;
+    }
 
 private:
     Mat m_mask; // (B, T) 1 = real step, 0 = padding
     bool m_hasMask = false;
+    Mat m_override; // (B, T) counterfactual weights
+    bool m_hasOverride = false;
 };
 
 inline void ManyToOneAttention::softmaxOverSteps(const ConstMatRef &scores, MatRef weights) const

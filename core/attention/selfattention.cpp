@@ -105,6 +105,9 @@ void SelfAttention::forward(const ConstMatRef &hs, MatRef out)
     const Scalar scale = Scalar(1) / std::sqrt(Scalar(dk)); // the 1/sqrt(d_k) of eq. (2)
     const Mat *padding = mask(); // (B, T) or null
     requireMask(T, B, "SelfAttention::forward mask");
+    const Mat *override = weightOverride(); // (B, T) or null
+    if (override)
+        requireShape(*override, B, T, "SelfAttention::forward weight override");
     c.weights.setZero();
     c.pooled.setZero();
     for (Eigen::Index b = 0; b < B; ++b) {
@@ -135,6 +138,8 @@ void SelfAttention::forward(const ConstMatRef &hs, MatRef out)
                 maskedSoftmaxRows(a, m_seqVisible, a);
             else
                 softmaxRows(a, a);
+            if (override) // counterfactual: every query of every head reads the given weights
+                a.rowwise() = override->row(b);
             headView(c.concat, b, k, T, B, dk).noalias() = a * headView(c.value, b, k, T, B, dk); // eq. (3)
             if (padding)
                 c.weights.row(b).noalias() += m_queryMask * a;

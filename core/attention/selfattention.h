@@ -18,6 +18,9 @@
 // With a padding mask (setMask, Keras mask_zero / PyTorch key_padding_mask): padding keys are
 // invisible to every query (weight exactly 0), and the pooling of (5) and the average of
 // weights() run over the L real query steps only: (1/L) sum_{real t}.
+// A weight override w (setWeightOverride, counterfactual attention in core/explain) replaces
+// every row of every head's map: A_{b,k}[t, :] = w[b, :] for every query t and head k, so that
+// weights() is w again and out = (w V) W_o; the causal and window masks are not applied to it.
 #pragma once
 
 #include "core/attention/manytooneattention.h"

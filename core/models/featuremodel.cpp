@@ -46,8 +46,8 @@ void FeatureModel::resize(int steps, int batch)
         m_attention->resize(batch);
         m_attended.resize(B, F);
         m_dAttended.resize(B, F);
-        m_dInput.resize(B, F);
     }
+    m_dInput.resize(B, F);
     if (m_hidden)
         m_hiddenOut.resize(B, m_hiddenUnits);
     m_dropout.resize(B, D);
@@ -77,14 +77,18 @@ const Mat &FeatureModel::forward(const ConstMatRef &x, bool training)
 
 void FeatureModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
+    if (m_overridden)
+        throw ConfigError("FeatureModel::backward: the attention weights are overridden (evaluation only)");
     // Chain rule through Dense <- Dropout <- hidden Dense <- feature attention, in reverse order.
     m_outputLayer->backward(m_dropOut, dOut, &m_dDrop);
     m_dropout.backward(m_dDrop, m_dHidden);
     const ConstMatRef attended = m_attention ? ConstMatRef(m_attended) : x;
     if (m_hidden)
-        m_hidden->backward(attended, m_dHidden, m_attention ? &m_dAttended : nullptr);
+        m_hidden->backward(attended, m_dHidden, m_attention ? &m_dAttended : &m_dInput);
     else if (m_attention)
         m_dAttended = m_dHidden;
+    else
+        m_dInput = m_dHidden; // the baseline without a hidden layer: x feeds the dropout
     if (m_attention)
         m_attention->backward(x, m_dAttended, m_dInput);
 }
@@ -107,6 +111,14 @@ std::vector<ParamRef> FeatureModel::params()
         m_hidden->appendParams("hidden", out);
     m_outputLayer->appendParams("dense", out);
     return out;
+}
+
+void FeatureModel::setAttentionOverride(const ConstMatRef &weights)
+{
+    if (!m_attention)
+        Model::setAttentionOverride(weights);
+    m_attention->setWeightOverride(weights);
+    m_overridden = weights.size() > 0;
 }
 
 const Mat &FeatureModel::attentionWeights() const

@@ -32,11 +32,14 @@ public:
     /// x (B, F) -> logits (B, O).
     const Mat &forward(const ConstMatRef &x, bool training) override;
     void backward(const ConstMatRef &x, const ConstMatRef &dOut) override;
+    /// (B, F) dL/dx.
+    const Mat &inputGradient() const override { return m_dInput; }
     void zeroGrad() override;
     /// "attention.weight", "attention.bias", "hidden.weight", "hidden.bias", "dense.*".
     std::vector<ParamRef> params() override;
     /// (B, F) feature weights of the last forward; empty for the baseline.
     const Mat &attentionWeights() const override;
+    void setAttentionOverride(const ConstMatRef &weights) override;
     /// Width of the hidden Dense (denseUnits, or the baseline's W; 0 = no hidden layer).
     int hiddenUnits() const { return m_hiddenUnits; }
 
@@ -55,7 +58,8 @@ private:
     Mat m_dDrop;      // (B, D)
     Mat m_dHidden;    // (B, D)
     Mat m_dAttended;  // (B, F)
-    Mat m_dInput;     // (B, F) dL/dx, discarded
+    Mat m_dInput;     // (B, F) dL/dx
+    bool m_overridden = false; // an attention override is set: backward refuses
     Mat m_noWeights;  // (0, 0)
 };
 

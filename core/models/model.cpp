@@ -62,9 +62,20 @@ long long Model::parameterCount()
     return n;
 }
 
+void Model::setAttentionOverride(const ConstMatRef &)
+{
+    throw ConfigError("setAttentionOverride: the model has no attention");
+}
+
 void Model::attentionHeadMap(int, int, MatRef) const
 {
     throw ShapeError("attentionHeadMap: the model has no self-attention heads");
+}
+
+void Model::embedInputs(const ConstMatRef &x, MatRef out) const
+{
+    requireShape(out, x.rows(), x.cols(), "Model::embedInputs out");
+    out = x;
 }
 
 std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)

@@ -99,8 +99,25 @@ public:
     /// has no steps and ignores it. Stays until the next call.
     virtual void setPaddingMask(const ConstMatRef & /*mask*/) {}
     /// dOut (B, O) = dL/d(output) of the last forward (already divided by B in the loss); adds
-    /// every parameter gradient.
+    /// every parameter gradient and writes inputGradient().
     virtual void backward(const ConstMatRef &x, const ConstMatRef &dOut) = 0;
+    /// dL/du of the last backward, (T*B, D) time-major (the FeatureModel: (B, F)): the gradient
+    /// with respect to the differentiable input u, which is x itself for number inputs (D = F)
+    /// and the embedding output for token ids (D = E; ids are not differentiable). Includes the
+    /// input dropout mask of a training forward. Preallocated by resize(); the last backward's
+    /// values (unspecified before the first one). Used by the attributions of core/explain.
+    virtual const Mat &inputGradient() const = 0;
+    /// D, the width of the differentiable input: E for token ids, else F.
+    virtual int inputWidth() const { return m_config.inputs; }
+    /// x (T*B, F) -> the differentiable input u (T*B, D) into out: the embedding lookup for token
+    /// ids, a copy of x otherwise. Throws ShapeError on a shape mismatch, DataError on a bad id.
+    virtual void embedInputs(const ConstMatRef &x, MatRef out) const;
+    /// Evaluation forward (dropout off) from the differentiable input u (T*B, D) (embedInputs):
+    /// a token model skips its embedding lookup and reads u as the embedding output; other
+    /// models run forward(u, false). A following backward(u, dOut) writes inputGradient() and
+    /// every parameter gradient except the embedding's (u holds no ids). Throws ShapeError on a
+    /// shape mismatch. Used by integrated gradients (core/explain), which interpolate in u.
+    virtual const Mat &forwardEmbedded(const ConstMatRef &u) { return forward(u, false); }
     virtual void zeroGrad() = 0;
     /// Every parameter with its gradient, PyTorch-style names ("lstm.weight_ih_l0", ...).
     virtual std::vector<ParamRef> params() = 0;
@@ -108,6 +125,12 @@ public:
     /// Attention weights of the last forward: (B, T) for sequence models, (B, F) for the
     /// FeatureModel; an empty (0 x 0) matrix for the no-attention baseline.
     virtual const Mat &attentionWeights() const = 0;
+    /// Counterfactual attention (core/explain): the weights (B, T) (the FeatureModel: (B, F))
+    /// the following forward passes use in place of the computed ones, or an empty matrix: back
+    /// to the computed weights (ManyToOneAttention::setWeightOverride; for evaluation only: a
+    /// backward after an overridden forward throws ConfigError). Throws ConfigError for the
+    /// no-attention baseline; the shape is checked by forward (ShapeError).
+    virtual void setAttentionOverride(const ConstMatRef &weights);
     /// K for self-attention, 0 for every other model.
     virtual int attentionHeads() const { return 0; }
     /// Self-attention: copies the (T, T) map (row = query step, column = key step) of head

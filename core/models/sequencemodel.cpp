@@ -97,6 +97,8 @@ void SequenceModel::resize(int steps, int batch)
     if (m_embedding) {
         m_embedded.resize(tb, m_embedding->dim());
         m_dEmbedded.resize(tb, m_embedding->dim());
+    } else {
+        m_dInput.resize(tb, m_config.inputs);
     }
     m_hs.resize(tb, H);
     m_features.resize(batch, m_featureWidth);
@@ -113,9 +115,39 @@ void SequenceModel::resize(int steps, int batch)
 
 const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
 {
+    m_fromEmbedded = false;
+    if (!m_embedding)
+        return forwardFrom(x, training);
+    m_embedding->forward(x, m_embedded);
+    return forwardFrom(m_embedded, training);
+}
+
+int SequenceModel::inputWidth() const
+{
+    return m_embedding ? m_embedding->dim() : m_config.inputs;
+}
+
+void SequenceModel::embedInputs(const ConstMatRef &x, MatRef out) const
+{
     if (m_embedding)
-        m_embedding->forward(x, m_embedded);
-    const ConstMatRef input = m_embedding ? ConstMatRef(m_embedded) : x;
+        m_embedding->forward(x, out);
+    else
+        Model::embedInputs(x, out);
+}
+
+const Mat &SequenceModel::forwardEmbedded(const ConstMatRef &u)
+{
+    if (!m_embedding)
+        return forward(u, false);
+    requireShape(u, Eigen::Index(m_steps) * m_batch, m_embedding->dim(),
+                 "SequenceModel::forwardEmbedded u");
+    m_embedded = u;
+    m_fromEmbedded = true;
+    return forwardFrom(m_embedded, false);
+}
+
+const Mat &SequenceModel::forwardFrom(const ConstMatRef &input, bool training)
+{
     m_recurrent->forward(input, m_hs, training ? &m_dropoutRng : nullptr);
     if (m_attention) {
         m_attention->forward(m_hs, m_features);
@@ -132,6 +164,8 @@ const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
 
 void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
 {
+    if (m_overridden)
+        throw ConfigError("SequenceModel::backward: the attention weights are overridden (evaluation only)");
     // Chain rule through Dense <- Dropout <- attention (or the baseline's h_T [-> Dense -> ReLU])
     // <- LSTM/GRU <- Embedding, in reverse order of forward.
     m_outputLayer->backward(m_dropOut, dOut, &m_dDrop);
@@ -150,8 +184,9 @@ void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
         }
     }
     const ConstMatRef input = m_embedding ? ConstMatRef(m_embedded) : x;
-    m_recurrent->backward(input, m_hs, m_dHs, m_embedding ? &m_dEmbedded : nullptr);
-    if (m_embedding)
+    // dL/dx costs one (T*B, G*H) x (G*H, F) product: F = 1 for most tasks.
+    m_recurrent->backward(input, m_hs, m_dHs, m_embedding ? &m_dEmbedded : &m_dInput);
+    if (m_embedding && !m_fromEmbedded)
         m_embedding->backward(x, m_dEmbedded);
 }
 
@@ -187,6 +222,14 @@ std::vector<ParamRef> SequenceModel::params()
         m_baseline->appendParams("baseline", out);
     m_outputLayer->appendParams("dense", out);
     return out;
+}
+
+void SequenceModel::setAttentionOverride(const ConstMatRef &weights)
+{
+    if (!m_attention)
+        Model::setAttentionOverride(weights);
+    m_attention->setWeightOverride(weights);
+    m_overridden = weights.size() > 0;
 }
 
 const Mat &SequenceModel::attentionWeights() const

@@ -34,6 +34,11 @@ public:
     /// x (T*B, F) time-major (F = 1 token ids when config.vocabulary > 0) -> (B, O).
     const Mat &forward(const ConstMatRef &x, bool training) override;
     void backward(const ConstMatRef &x, const ConstMatRef &dOut) override;
+    /// (T*B, F) dL/dx, or (T*B, E) dL/d(embedding output) for token ids.
+    const Mat &inputGradient() const override { return m_embedding ? m_dEmbedded : m_dInput; }
+    int inputWidth() const override;
+    void embedInputs(const ConstMatRef &x, MatRef out) const override;
+    const Mat &forwardEmbedded(const ConstMatRef &u) override;
     /// Passes the mask to the recurrent layer (state carried through padding, so h_T, the query
     /// of luong / bahdanau / local and the baseline's input, is the last real step's hidden
     /// state) and to the attention (padding weights exactly 0), when config().maskPadding.
@@ -43,6 +48,7 @@ public:
     std::vector<ParamRef> params() override;
     /// (B, T); empty for the no-attention baseline.
     const Mat &attentionWeights() const override;
+    void setAttentionOverride(const ConstMatRef &weights) override;
     int attentionHeads() const override;
     void attentionHeadMap(int sequence, int head, MatRef out) const override;
     /// D: the width entering the final Dense (U, H, or W / H for the baseline).
@@ -51,6 +57,9 @@ public:
     int baselineUnits() const { return m_baselineUnits; }
 
 private:
+    /// Everything after the embedding: input (T*B, D) -> (B, O).
+    const Mat &forwardFrom(const ConstMatRef &input, bool training);
+
     Rng m_dropoutRng;
     std::unique_ptr<Embedding> m_embedding;          // null unless the inputs are token ids
     std::unique_ptr<RecurrentLayer> m_recurrent;     // Lstm or Gru
@@ -70,7 +79,10 @@ private:
     Mat m_dFeatures; // (B, D)
     Mat m_dLast;     // (B, H) dL/dh_T through the baseline's hidden Dense
     Mat m_dHs;       // (T*B, H)
-    Mat m_dEmbedded; // (T*B, E)
+    Mat m_dEmbedded; // (T*B, E) dL/d(embedding output)
+    Mat m_dInput;    // (T*B, F) dL/dx (number inputs only)
+    bool m_fromEmbedded = false; // the last forward was forwardEmbedded (no ids to backpropagate)
+    bool m_overridden = false; // an attention override is set: backward refuses
     Mat m_noWeights; // (0, 0): the baseline's attention weights
 };
 

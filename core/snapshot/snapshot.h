@@ -40,6 +40,22 @@ struct Baseline {
 };
 
 /// Everything the UI and the headless JSON need to know about one finished epoch.
+/// Is attention an explanation? The measures of core/explain/faithfulness.h (FaithfulnessReport)
+/// on a fixed sample of validation rows, when the run asks for them (TrainConfig::explainRows,
+/// --explain). tau: mean Kendall's tau-b between attention and |attribution| per row (null
+/// without attention); alignment: with the ground truth as attention's (null without ground
+/// truth); changes: median output change under permuted / uniform attention; flips:
+/// classification only.
+struct FaithfulnessSummary {
+    int rows = 0;
+    std::optional<double> tauGradient, tauInputXGradient, tauLeaveOneOut, tauIntegratedGradients;
+    std::optional<double> alignmentAttention, alignmentGradient, alignmentInputXGradient,
+        alignmentLeaveOneOut, alignmentIntegratedGradients;
+    std::optional<double> permutationMedianAbsChange, uniformAbsChange, decisionFlipShare;
+    double completenessGap = 0.0; // integrated gradients: mean |sum - (y(x) - y(x'))|
+    double seconds = 0.0;         // wall time of the measures
+};
+
 struct EpochSnapshot {
     int epoch = 0;                  // 1-based
     int totalEpochs = 0;
@@ -76,6 +92,7 @@ struct EpochSnapshot {
     std::vector<Baseline> baselines; // the same every epoch of a run
     int bestEpoch = 0;              // early stopping: the epoch with the lowest validation loss
                                     // so far (restored at the end); 0 = no early stopping
+    std::optional<FaithfulnessSummary> faithfulness; // with TrainConfig::explainRows > 0
 };
 
 /// Live progress inside an epoch, sent at most ~30 times per second.

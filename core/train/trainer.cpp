@@ -2,6 +2,7 @@
 // Epoch loop and validation of the trainer; the snapshots are SnapshotBuilder's.
 #include "core/train/trainer.h"
 
+#include "core/explain/faithfulness.h"
 #include "core/train/adam.h"
 #include "core/train/baselines.h"
 #include "core/train/loss.h"
@@ -252,6 +253,28 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
     const auto [valLoss, metric] = evaluate(m_task->validation, &sums);
     SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric, sums);
     s.baselines = m_baselines;
+    if (m_config.explainRows > 0) {
+        FaithfulnessOptions options;
+        options.rows = m_config.explainRows;
+        const FaithfulnessReport r = measureFaithfulness(*m_model, *m_task, options);
+        FaithfulnessSummary f;
+        f.rows = r.rows;
+        f.tauGradient = r.gradient.kendallTau;
+        f.tauInputXGradient = r.inputXGradient.kendallTau;
+        f.tauLeaveOneOut = r.leaveOneOut.kendallTau;
+        f.tauIntegratedGradients = r.integratedGradients.kendallTau;
+        f.alignmentAttention = r.attentionAlignment;
+        f.alignmentGradient = r.gradient.alignment;
+        f.alignmentInputXGradient = r.inputXGradient.alignment;
+        f.alignmentLeaveOneOut = r.leaveOneOut.alignment;
+        f.alignmentIntegratedGradients = r.integratedGradients.alignment;
+        f.permutationMedianAbsChange = r.permutationMedianAbsChange;
+        f.uniformAbsChange = r.uniformAbsChange;
+        f.decisionFlipShare = r.decisionFlipShare;
+        f.completenessGap = r.completenessGap;
+        f.seconds = r.seconds;
+        s.faithfulness = f;
+    }
     m_model->resize(m_task->train.steps, m_batch); // back to the training shape
 }
 

@@ -31,6 +31,10 @@ struct TrainConfig {
     /// True)): training ends after this many epochs without a lower validation loss, and
     /// restoreBest() returns to the best epoch's weights. 0 = off: every epoch runs.
     int patience = 0;
+    /// > 0: every snapshot (epoch 0 included) carries the faithfulness measures of
+    /// core/explain/faithfulness.h on the first min(explainRows, N_val) validation rows,
+    /// computed after validation (about half an add epoch's training time for 256 rows).
+    int explainRows = 0;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0

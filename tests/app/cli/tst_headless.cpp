@@ -27,6 +27,7 @@ class TestHeadless : public QObject {
     Q_OBJECT
 private slots:
     void printsOneJsonObjectPerEpoch();
+    void explainAddsFaithfulness();
     void writesTheReplayAsGif();
     void badSentenceFileNamesTheLine();
     void trainsOnACsvFile();
@@ -102,6 +103,35 @@ void TestHeadless::printsOneJsonObjectPerEpoch()
         QVERIFY(!QImage(dir.filePath(QString("out/frames/frame_%1.png").arg(frame, 3, 10, QChar('0'))))
                      .isNull());
     QVERIFY(!QFile::exists(dir.filePath("out/frames/frame_004.png")));
+}
+
+void TestHeadless::explainAddsFaithfulness()
+{
+    // --explain: every epoch's JSON carries "faithfulness" with every key of issue 15 (max has
+    // ground truth and is a regression: alignment present, decision flips absent); without
+    // --explain it is absent.
+    auto run = [&](QStringList extra) {
+        QStringList args{"--headless", "--task", "max", "--epochs", "1", "--hidden", "8", "--units",
+                         "8", "--train-size", "256", "--val-size", "64"};
+        return runApp(args + extra);
+    };
+    const Result r = run({"--explain", "--explain-rows", "20"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+    const QJsonObject f = o["faithfulness"].toObject();
+    QCOMPARE(f["rows"].toInt(), 20);
+    const QJsonObject tau = f["kendall_tau"].toObject(), alignment = f["alignment"].toObject();
+    for (const char *key : {"gradient", "input_x_gradient", "leave_one_out", "integrated_gradients"}) {
+        QVERIFY2(tau[key].isDouble() && std::abs(tau[key].toDouble()) <= 1, key);
+        QVERIFY2(alignment[key].isDouble() && alignment[key].toDouble() >= 0, key);
+    }
+    QVERIFY(alignment["attention"].isDouble());
+    QVERIFY(f["permutation_median_abs_change"].isDouble());
+    QVERIFY(f["uniform_abs_change"].isDouble());
+    QVERIFY(!f.contains("decision_flip_share"));
+    const Result plain = run({});
+    QVERIFY2(plain.exitCode == 0, plain.err.constData());
+    QVERIFY(!QJsonDocument::fromJson(plain.out.trimmed()).object().contains("faithfulness"));
 }
 
 void TestHeadless::writesTheReplayAsGif()
@@ -401,6 +431,8 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("target without data") << QStringList{"--headless", "--target", "first"} << "--target needs --data FILE";
     QTest::newRow("heads not dividing hidden") << QStringList{"--headless", "--attention", "self", "--hidden", "100", "--heads", "3"} << "--heads: self-attention splits the hidden state (H = 100) into K heads of H/K units; 3 heads do not divide 100";
     QTest::newRow("batch above the training samples") << QStringList{"--headless", "--task", "max", "--train-size", "20", "--batch-size", "32"} << "--batch-size: a batch of 32 is more than the 20 training samples";
+    QTest::newRow("explain rows without explain") << QStringList{"--headless", "--explain-rows", "10"} << "--explain-rows needs --explain";
+    QTest::newRow("zero explain rows") << QStringList{"--headless", "--explain", "--explain-rows", "0"} << "--explain-rows: expected a whole number from 1 to 100000, got '0'";
     QTest::newRow("gif without headless") << QStringList{"--gif", "x.gif"} << "--gif needs --headless";
 }
 

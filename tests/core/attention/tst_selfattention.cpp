@@ -116,6 +116,25 @@ void TestSelfAttention::forwardByHand()
         att->headMap(0, 0, map);
         QVERIFY(matches(map, {1, 0, 0, 1}));
     }
+    {
+        // Weight override w = (0.25, 0.75), two causal heads: every query of every head reads
+        // w, so A = [[0.25, 0.75], [0.25, 0.75]] (the causal mask is not applied to it) and
+        // out = (w V) W_o^T = 0.25 (1, 0) + 0.75 (1, 1) = (1, 0.75); weights() = w.
+        auto att = make(2, true, 0);
+        Mat w(1, 2);
+        w << 0.25, 0.75;
+        att->setWeightOverride(w);
+        att->forward(hs, out);
+        QVERIFY(matches(out, {1, 0.75}));
+        QVERIFY(matches(att->weights(), {0.25, 0.75}));
+        att->headMap(0, 1, map);
+        QVERIFY(matches(map, {0.25, 0.75, 0.25, 0.75}));
+        att->setWeightOverride(Mat());
+        att->forward(hs, out);
+        // Without it: head 0 (q = k = v = (1, 1)) gives C = (1, 1), causal head 1 (q = k = v =
+        // (0, 1)) gives (0, sigmoid(1)), so out = (1, sigmoid(1) / 2).
+        QVERIFY(matches(out, {1, sigmoid(1.0) / 2}));
+    }
 }
 
 void TestSelfAttention::gradients_data()

@@ -76,6 +76,10 @@ class TestModel : public QObject {
 private slots:
     void modelGradients_data();
     void modelGradients();
+    void inputGradients_data();
+    void inputGradients();
+    void attentionOverride_data();
+    void attentionOverride();
     void parameterNames();
     void baselineMatchesParameterCount();
     void baselineReproducesKerasImdbWidth();
@@ -135,6 +139,123 @@ void TestModel::modelGradients()
         QCOMPARE(model->attentionWeights().rows(), Eigen::Index(B));
         QCOMPARE(model->attentionWeights().cols(), Eigen::Index(featureModel ? cfg.inputs : T));
     }
+}
+
+void TestModel::inputGradients_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QString>("cell");
+    QTest::addColumn<bool>("masked");
+    for (const char *a : {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self",
+                          "self K2 causal window 2", "none W0", "none W3", "tokens feed-forward",
+                          "tokens gru none"})
+        for (const char *cell : {"lstm", "gru"})
+            for (bool masked : {false, true})
+                QTest::newRow((std::string(a) + " " + cell + (masked ? " masked" : "")).c_str())
+                    << a << cell << masked;
+    for (const char *a : {"feature model", "feature model none W3", "feature model none W0"})
+        QTest::newRow(a) << a << "lstm" << false;
+}
+
+void TestModel::inputGradients()
+{
+    // dL/du (u = x, or the embedding output for token ids) of a weighted sum of the outputs
+    // against central differences of forwardEmbedded(u), with and without a padding mask.
+    QFETCH(QString, variant);
+    QFETCH(QString, cell);
+    QFETCH(bool, masked);
+    const std::string name = variant.toStdString();
+    ModelConfig cfg = variantConfig(name == "feature model none W0" ? "feature model none W3" : name);
+    if (name == "feature model none W0")
+        cfg.baselineUnits = 0;
+    cfg.cell = *recurrentCellFromString(cell.toStdString());
+    const bool featureModel = cfg.architecture == ModelArchitecture::Feature;
+    const int T = featureModel ? 1 : 4, B = 3;
+    Rng rng(5);
+    std::unique_ptr<Model> model = makeModel(cfg, rng, 99);
+    model->resize(T, B);
+    for (const ParamRef &p : model->params())
+        *p.value = randomMat(p.value->rows(), p.value->cols(), rng, 0.5);
+    Mat x = randomMat(T * B, cfg.inputs, rng);
+    if (cfg.vocabulary > 0)
+        for (Eigen::Index r = 0; r < x.rows(); ++r)
+            x(r, 0) = Scalar(1 + rng.below(std::uint64_t(cfg.vocabulary)));
+    if (masked)
+        model->setPaddingMask(mixedPaddingMask(T, B));
+    const Mat w = randomMat(B, cfg.outputs, rng); // L = sum(out * w), so dL/dout = w
+    QCOMPARE(model->inputWidth(), cfg.vocabulary > 0 ? cfg.embeddingDim : cfg.inputs);
+    Mat u(T * B, model->inputWidth());
+    model->embedInputs(x, u);
+    auto f = [&] { return weightedSum(model->forwardEmbedded(u), w); };
+    model->zeroGrad();
+    const Mat out = model->forward(x, false);
+    QVERIFY((model->forwardEmbedded(u) - out).cwiseAbs().maxCoeff() == 0); // same function
+    model->forward(x, false);
+    model->backward(x, w);
+    const Mat fromIds = model->inputGradient();
+    QCOMPARE(fromIds.rows(), Eigen::Index(T * B));
+    QCOMPARE(fromIds.cols(), Eigen::Index(model->inputWidth()));
+    f();
+    model->backward(u, w);
+    QVERIFY((model->inputGradient() - fromIds).cwiseAbs().maxCoeff() == 0);
+    const double err = relativeError(fromIds, numericGradient(u, f, 1e-5));
+    QVERIFY2(err < 1e-6, ("input relative error " + std::to_string(err)).c_str());
+    QVERIFY(fromIds.cwiseAbs().maxCoeff() > 0);
+    if (masked) // masked: a padding step's input reaches nothing (row 1's first step is padding)
+        QCOMPARE(fromIds.row(1).cwiseAbs().maxCoeff(), Scalar(0));
+}
+
+void TestModel::attentionOverride_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<bool>("masked");
+    for (const char *a : {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self",
+                          "self K2 causal window 2", "feature model"})
+        for (bool masked : {false, true})
+            if (!masked || std::string(a) != "feature model")
+                QTest::newRow((std::string(a) + (masked ? " masked" : "")).c_str()) << a << masked;
+}
+
+void TestModel::attentionOverride()
+{
+    // Overriding the attention with the weights the model computes changes nothing; other
+    // weights change the output and are what attentionWeights() reports; clearing restores.
+    QFETCH(QString, variant);
+    QFETCH(bool, masked);
+    const ModelConfig cfg = variantConfig(variant.toStdString());
+    const bool featureModel = cfg.architecture == ModelArchitecture::Feature;
+    const int T = featureModel ? 1 : 4, B = 3;
+    Rng rng(8);
+    std::unique_ptr<Model> model = makeModel(cfg, rng, 99);
+    model->resize(T, B);
+    for (const ParamRef &p : model->params())
+        *p.value = randomMat(p.value->rows(), p.value->cols(), rng, 0.5);
+    const Mat x = randomMat(T * B, cfg.inputs, rng);
+    if (masked)
+        model->setPaddingMask(mixedPaddingMask(T, B));
+    const Mat out = model->forward(x, false);
+    const Mat computed = model->attentionWeights();
+    model->setAttentionOverride(computed);
+    // Self-attention gives every query the pooled weights (selfattention.h): not its own map.
+    if (cfg.attention != AttentionKind::SelfAttention)
+        QVERIFY((model->forward(x, false) - out).cwiseAbs().maxCoeff() < 1e-12);
+    Mat other = computed;
+    for (Eigen::Index r = 0; r < B; ++r) // the weights in reverse order
+        other.row(r) = computed.row(r).reverse();
+    model->setAttentionOverride(other);
+    const Mat changed = model->forward(x, false);
+    QCOMPARE(model->attentionWeights(), other);
+    QVERIFY((changed - out).cwiseAbs().maxCoeff() > 1e-6);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, model->backward(x, changed));
+    model->setAttentionOverride(Mat(1, 1)); // the wrong shape: refused by forward
+    QVERIFY_THROWS_EXCEPTION(ShapeError, model->forward(x, false));
+    model->setAttentionOverride(Mat());
+    QVERIFY((model->forward(x, false) - out).cwiseAbs().maxCoeff() == 0);
+    QCOMPARE(model->attentionWeights(), computed);
+    // The baseline has no attention to override.
+    ModelConfig none = cfg;
+    none.attention = AttentionKind::None;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, makeModel(none, rng, 1)->setAttentionOverride(computed));
 }
 
 void TestModel::parameterNames()

@@ -26,6 +26,7 @@ private slots:
     void alignmentOverValidationSet_data();
     void alignmentOverValidationSet();
     void alignmentIgnoresProbeRows();
+    void explainRowsAddFaithfulness();
 };
 
 namespace {
@@ -363,6 +364,43 @@ void TestTrainer::alignmentIgnoresProbeRows()
     QVERIFY(sa.attention.at(0, 9) != sb.attention.at(0, 9));
     QCOMPARE(*sa.alignment, *sb.alignment);
     QCOMPARE(*sa.groundTruthMass, *sb.groundTruthMass);
+}
+
+void TestTrainer::explainRowsAddFaithfulness()
+{
+    // TrainConfig::explainRows: every snapshot (epoch 0 too) carries the measures of
+    // core/explain on that many validation rows, and the same seed trains the same weights with
+    // and without them (the measures use their own random stream and leave no gradient).
+    Rng rng(7);
+    auto data = std::make_shared<TaskData>(makeTask(TaskKind::Add, rng, {640, 100}));
+    ModelConfig m = data->model;
+    m.hidden = 16;
+    m.attentionUnits = 16;
+    TrainConfig c{2, 64, 1e-3, 7, OptimizerKind::Adam};
+    Trainer plain(data, m, c);
+    c.explainRows = 40;
+    Trainer explained(data, m, c);
+    const EpochSnapshot zero = explained.evaluateSnapshot();
+    QVERIFY(zero.faithfulness);
+    QCOMPARE(zero.faithfulness->rows, 40);
+    QVERIFY(!plain.evaluateSnapshot().faithfulness);
+    for (int e = 1; e <= 2; ++e) {
+        const EpochSnapshot a = *plain.trainEpoch(), b = *explained.trainEpoch();
+        QVERIFY(!a.faithfulness);
+        QVERIFY(b.faithfulness);
+        QCOMPARE(a.valLoss, b.valLoss);
+        const FaithfulnessSummary &f = *b.faithfulness;
+        for (const std::optional<double> &tau : {f.tauGradient, f.tauInputXGradient, f.tauLeaveOneOut,
+                                                 f.tauIntegratedGradients})
+            QVERIFY(tau && *tau >= -1 && *tau <= 1);
+        for (const std::optional<double> &al : {f.alignmentAttention, f.alignmentGradient,
+                                                f.alignmentInputXGradient, f.alignmentLeaveOneOut,
+                                                f.alignmentIntegratedGradients})
+            QVERIFY(al && *al >= 0 && *al <= 1);
+        QVERIFY(f.permutationMedianAbsChange && f.uniformAbsChange);
+        QVERIFY(!f.decisionFlipShare); // regression
+        QVERIFY(f.seconds > 0);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestTrainer)
