@@ -26,6 +26,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QThreadPool>
 
 #include <atomic>
 #include <chrono>
@@ -498,7 +500,8 @@ void TestCsvImportDialog::aNewTargetDoesNotReadTheFileAgain()
 
 void TestCsvImportDialog::aStaleCheckIsDroppedAndOkWaitsForTheLatest()
 {
-    // The first check is held back until the second has finished.
+    // The first check is held back until the second has finished (on a second thread).
+    QThreadPool::globalInstance()->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
     std::atomic<bool> release{false};
     setCsvCheckHook([&release](int generation) {
         while (generation == 1 && !release)
