@@ -2,12 +2,14 @@
 // Line splitting, validation and label parsing of `sentence<TAB>label` files.
 #include "core/data/sentencefile.h"
 
+#include "core/data/tokenizer.h"
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 
 namespace attn {
 
@@ -108,6 +110,11 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
         ++lineNo;
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1); // CRLF
+        if (line.size() > kMaxSentenceLineBytes)
+            throw SentenceFileError(file, lineNo,
+                                    "line longer than " + std::to_string(kMaxSentenceLineBytes) +
+                                        " bytes (a line may have at most " +
+                                        std::to_string(kMaxSentenceLineBytes) + ")");
         if (line.find('\0') != std::string_view::npos)
             throw SentenceFileError(file, lineNo, "NUL byte: this is not a text file");
         if (!validUtf8(line))
@@ -133,6 +140,18 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
             throw SentenceFileError(file, lineNo, "empty sentence before the TAB");
         if (label != "0" && label != "1")
             throw SentenceFileError(file, lineNo, "label " + quoted(label) + " is not 0 or 1");
+        // A sentence of n bytes has at most (n + 1) / 2 words: only long ones need counting.
+        if (sentence.size() >= 2 * std::size_t(kMaxSentenceWords) &&
+            Tokenizer::words(sentence).size() > std::size_t(kMaxSentenceWords))
+            throw SentenceFileError(file, lineNo,
+                                    "more than " + std::to_string(kMaxSentenceWords) +
+                                        " words in the sentence (a sentence may have at most " +
+                                        std::to_string(kMaxSentenceWords) + ")");
+        if (out.size() == std::size_t(kMaxSentences))
+            throw SentenceFileError(file, lineNo,
+                                    "more than " + std::to_string(kMaxSentences) +
+                                        " sentences (a file may hold at most " +
+                                        std::to_string(kMaxSentences) + ")");
         out.push_back({std::string(sentence), label == "1" ? 1 : 0, lineNo});
     }
     if (out.empty())
@@ -142,20 +161,44 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
 
 std::vector<LabelledSentence> readSentenceFile(const std::string &path)
 {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
+    // Refused before opening: opening a FIFO would wait for a writer, and a device such as
+    // /dev/zero never ends.
+    const fs::file_status status = fs::status(path, ec);
+    if (fs::is_directory(status))
         throw SentenceFileError(path, 0, "is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    if (fs::exists(status) && !fs::is_regular_file(status))
+        throw SentenceFileError(path, 0,
+                                "not a regular file (a device, FIFO or socket; expected a text file)");
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!f)
         throw SentenceFileError(path, 0, std::string("cannot open: ") + std::strerror(errno));
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > (std::uintmax_t(256) << 20))
-        throw SentenceFileError(path, 0, "larger than 256 MiB");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw SentenceFileError(path, 0, "cannot read the file");
-    return parseSentenceFile(buffer.str(), path);
+    const auto tooLarge = [&](std::uintmax_t bytes, bool exact) {
+        return SentenceFileError(path, 0,
+                                 "file too large: " + std::string(exact ? "" : "over ") +
+                                     std::to_string(bytes) + " bytes (at most " +
+                                     std::to_string(kMaxSentenceFileBytes) + ")");
+    };
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > kMaxSentenceFileBytes)
+        throw tooLarge(size, true);
+    std::string text;
+    if (!ec)
+        text.reserve(std::size_t(size));
+    char buffer[65536];
+    for (;;) { // never more than the limit + 1 byte, even from a file that grew since
+        const std::size_t room = std::size_t(kMaxSentenceFileBytes) + 1 - text.size();
+        const std::size_t got = std::fread(buffer, 1, std::min(sizeof buffer, room), f.get());
+        text.append(buffer, got);
+        if (text.size() > kMaxSentenceFileBytes)
+            throw tooLarge(kMaxSentenceFileBytes, false);
+        if (got == 0)
+            break;
+    }
+    if (std::ferror(f.get()))
+        throw SentenceFileError(path, 0, std::string("cannot read the file: ") + std::strerror(errno));
+    return parseSentenceFile(text, path);
 }
 
 } // namespace attn
