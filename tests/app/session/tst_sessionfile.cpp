@@ -428,6 +428,7 @@ void TestSessionFile::fullDiskKeepsTheOldSession()
     const QByteArray old = attn::test::fileBytes(path);
     Session grown = m_session;
     grown.history.push_back(grown.history.back());
+    grown.history.back().epoch += 1; // epochs must increase, or saveSession refuses
     { // room for half the file: a real write failure (EFBIG), as on a nearly full disk
         attn::test::FileSizeLimit limit(std::size_t(old.size()) / 2);
         QVERIFY(limit.active() && !saveSession(path, grown, &error));
