@@ -14,24 +14,14 @@ namespace attn::test {
 
 inline QString csvFixture(const char *name) { return QStringLiteral(ATTN_CSV_FIXTURES "/") + name; }
 
-/// The two bad files generated at run time (never committed) in a temporary folder.
+/// The bad file generated at run time (never committed) in a temporary folder.
 class GeneratedCsvFiles {
 public:
-    /// Writes ten_rows.csv and huge_line.csv; false on any I/O failure.
+    /// Writes huge_line.csv; false on any I/O failure.
     bool write()
     {
         if (!m_dir.isValid())
             return false;
-        // One data row: a split needs one training and one validation sequence.
-        // Ten good sequences of two classes: fewer than one batch of 32.
-        QFile tenRows(path("ten_rows.csv"));
-        if (!tenRows.open(QIODevice::WriteOnly))
-            return false;
-        tenRows.write("t1,t2,y\n");
-        for (int i = 0; i < 10; ++i)
-            tenRows.write(QByteArray::number(i) + ",2," + QByteArray::number(i % 2) + "\n");
-        tenRows.close();
-
         // A second row of 17 MiB, over the 16 MiB limit for one row.
         QFile huge(path("huge_line.csv"));
         if (!huge.open(QIODevice::WriteOnly))
@@ -69,9 +59,6 @@ inline void addCsvErrorCases(const GeneratedCsvFiles &files)
     row("empty file", csvFixture("empty.csv"), 1, 0, "empty file (expected a header or rows of values)");
     row("header only", csvFixture("header_only.csv"), 1, 0,
         "header only: no data rows after the header (expected at least one row of values)");
-    // Fewer sequences than one batch (the csv default batch size, 32) needs.
-    row("too few rows", files.path("ten_rows.csv"), 11, 0,
-        "too few rows: 10 sequences (expected at least 32)");
     row("single class", csvFixture("single_class.csv"), 2, 3,
         "single class: every target is 1 (expected at least 2 classes)");
     row("binary file (NUL)", csvFixture("binary.bin"), 2, 2,

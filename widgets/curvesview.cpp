@@ -101,6 +101,12 @@ CurvesView::CurvesView(QWidget *parent)
 
     m_lossMarker = addMarker(m_lossPlot);
     m_alignmentMarker = addMarker(m_alignmentPlot);
+    m_bestTracer = new QCPItemTracer(m_lossPlot);
+    m_bestTracer->setGraph(m_valLoss);
+    m_bestTracer->setStyle(QCPItemTracer::tsCircle);
+    m_bestTracer->setSize(11);
+    m_bestTracer->setSelectable(false);
+    m_bestTracer->setVisible(false);
 
     applyTheme();
     clear();
@@ -120,6 +126,7 @@ void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
     for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
         g->data()->clear();
     m_noAttention = false;
+    m_bestEpoch = 0;
     for (const EpochSnapshot &s : history)
         addPoints(s);
     rescale();
@@ -223,6 +230,9 @@ void CurvesView::addPoints(const EpochSnapshot &s)
         m_alignment->addData(key, *s.alignment);
     m_metric->addData(key, s.metric);
     m_noAttention = m_noAttention || s.attention.empty();
+    m_bestEpoch = s.bestEpoch;
+    m_bestTracer->setGraphKey(double(m_bestEpoch));
+    m_bestTracer->setVisible(m_bestEpoch > 0);
 
     const QString name = QString::fromStdString(s.metricName);
     if (name != m_metricName) {
@@ -318,6 +328,8 @@ void CurvesView::applyTheme()
     markerColor.setAlphaF(0.6f);
     for (QCPItemStraightLine *line : {m_lossMarker, m_alignmentMarker})
         line->setPen(QPen(markerColor, 1.5, Qt::DashLine));
+    m_bestTracer->setPen(QPen(m_valLoss->pen().color(), 2.0));
+    m_bestTracer->setBrush(Qt::NoBrush);
 }
 
 void CurvesView::replotBoth()

@@ -47,6 +47,9 @@ public:
     int markerEpoch() const;
     /// The marker line of lossPlot() and of alignmentPlot() (visible only while an epoch is
     /// marked); its x position is point1->key() == point2->key() == the epoch.
+    /// The epoch with the lowest validation loss of the newest epoch shown (EpochSnapshot::
+    /// bestEpoch), ringed on the validation-loss curve; 0 when not tracked (no early stopping).
+    int bestEpoch() const { return m_bestEpoch; }
     QCPItemStraightLine *lossMarker();
     QCPItemStraightLine *alignmentMarker();
 
@@ -87,7 +90,9 @@ private:
     QCPItemText *m_noAlignmentNote = nullptr;
     QCPItemStraightLine *m_lossMarker = nullptr;
     QCPItemStraightLine *m_alignmentMarker = nullptr;
+    QCPItemTracer *m_bestTracer = nullptr; // rings the best epoch on the validation loss
     int m_markerEpoch = 0;
+    int m_bestEpoch = 0;
     bool m_dark = false;
     QSharedPointer<QCPAxisTicker> m_linearTicker;
     QSharedPointer<QCPAxisTickerLog> m_logTicker;

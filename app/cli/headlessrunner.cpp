@@ -26,6 +26,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
 
 HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &exportDir,
                                const QString &gifPath)
@@ -41,12 +42,25 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
     std::unique_ptr<attn::Trainer> trainer;
     attn::ModelSpec spec;
     try {
-        if (!m_loadModel.isEmpty() && !m_predictFile.isEmpty()) // predict only, no training
-            return predictFile(attn::loadTrainedModel(m_loadModel.toStdString()), out, err);
-        trainer = makeTrainer(m_settings, &spec);
+        std::optional<attn::TrainedModel> loaded; // NAME.json and the weights, built once
         if (!m_loadModel.isEmpty())
-            attn::loadModelWeights(attn::modelPaths(m_loadModel.toStdString()).weights,
-                                   trainer->model().params());
+            loaded = attn::loadTrainedModel(m_loadModel.toStdString());
+        if (loaded && !m_predictFile.isEmpty()) // predict only, no training
+            return predictFile(*loaded, out, err);
+        trainer = makeTrainer(m_settings, &spec);
+        if (loaded) {
+            // Continuing is only honest on the model and data it was trained on: another word
+            // list would silently remap the embeddings, other statistics rescale every input.
+            if (const std::string d = attn::modelSpecDifference(loaded->spec, spec); !d.empty()) {
+                err << "attention-studio: --load-model: "
+                    << QString::fromStdString(attn::modelPaths(m_loadModel.toStdString()).architecture)
+                    << ": this run differs from the saved model: " << QString::fromStdString(d) << '\n';
+                return 2;
+            }
+            const std::vector<attn::ParamRef> params = trainer->model().params();
+            for (std::size_t i = 0; i < params.size(); ++i) // same spec: same names and shapes
+                *params[i].value = loaded->values[i];
+        }
     } catch (const attn::CsvError &e) { // bad input: the file, line and column, exit 2
         err << "attention-studio: " << e.what() << '\n';
         return 2;
@@ -63,6 +77,7 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         err << "attention-studio: training failed: " << e.what() << '\n';
         return 1;
     }
+    int modelEpoch = 0; // the epoch whose weights the run ends with
     try {
         if (!m_exportDir.isEmpty() || !m_gifPath.isEmpty())
             history.push_back(trainer->evaluateSnapshot()); // epoch 0 opens the replay
@@ -71,13 +86,24 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
             out << snapshotToJsonLine(history.back()) << '\n';
             out.flush();
         }
+        // The final result: the best epoch's weights when early stopping restores them, else
+        // the last epoch's; the saved model, predictions and exports use these weights.
+        const attn::EpochSnapshot final =
+            trainer->config().patience > 0 && trainer->bestEpoch() < trainer->epoch()
+                ? trainer->restoreBest()
+                : history.back();
+        modelEpoch = final.epoch;
+        QJsonObject line = snapshotToJson(final);
+        line["final"] = true;
+        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';
+        out.flush();
     } catch (const std::exception &e) {
         err << "attention-studio: training failed: " << e.what() << '\n';
         return 1;
     }
     if (!m_exportDir.isEmpty() && !exportDir(history, err))
         return 1;
-    const auto trained = attn::captureTrainedModel(trainer->model(), spec, trainer->epoch());
+    const auto trained = attn::captureTrainedModel(trainer->model(), spec, modelEpoch);
     if (!m_saveModel.isEmpty()) {
         QDir().mkpath(QFileInfo(m_saveModel).absolutePath()); // like --export-dir: create the folder
         try {

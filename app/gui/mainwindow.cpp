@@ -4,6 +4,7 @@
 #include "app/gui/mainwindow.h"
 
 #include "app/gui/attentionviews.h"
+#include "app/gui/busyrun.h"
 #include "app/gui/comparewindow.h"
 #include "app/gui/csvimportdialog.h"
 #include "app/gui/exportactions.h"
@@ -307,7 +308,9 @@ bool MainWindow::saveSessionFile(const QString &path)
 bool MainWindow::openSessionFile(const QString &path)
 {
     QString error;
-    std::optional<RunHistory::Loaded> loaded = RunHistory::read(path, &error);
+    std::optional<RunHistory::Loaded> loaded =
+        runBusy(this, tr("Opening %1...").arg(QFileInfo(path).fileName()),
+                [path, &error] { return RunHistory::read(path, &error); });
     if (!loaded) {
         QMessageBox::warning(this, tr("Cannot open the session"), error);
         return false;
@@ -354,10 +357,14 @@ bool MainWindow::saveModelFile(const QString &path)
 
 bool MainWindow::loadModelFile(const QString &path)
 {
-    if (QString error; !m_run.loadModel(path, &error)) {
+    QString error;
+    TrainedModelPtr model = runBusy(this, tr("Loading %1...").arg(QFileInfo(path).fileName()),
+                                    [path, &error] { return RunHistory::readModel(path, &error); });
+    if (!model) {
         QMessageBox::warning(this, tr("Cannot load the model"), error);
         return false;
     }
+    m_run.setModel(model);
     const attn::ModelSpec &spec = m_run.model()->spec;
     statusBar()->showMessage(tr("Loaded a %1 model for %2 (T = %3, F = %4): File > Predict uses it.")
                                  .arg(QString::fromStdString(attn::toString(spec.model.attention)),

@@ -88,6 +88,12 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_units->setRange(1, 1024);
     m_epochs = new QSpinBox;
     m_epochs->setRange(1, 10000);
+    m_patience = new QSpinBox;
+    m_patience->setRange(0, 1000);
+    m_patience->setSpecialValueText(tr("off"));
+    m_patience->setSuffix(tr(" epochs"));
+    m_patience->setToolTip(tr("Early stopping: stop after this many epochs without a lower "
+                              "validation loss and keep the best epoch's weights"));
     m_batch = new QSpinBox;
     m_batch->setRange(1, 4096);
     m_learningRate = new QDoubleSpinBox;
@@ -115,6 +121,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Padding mask"), m_maskPadding);
     form->addRow(tr("Truncation"), m_truncation);
     form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Early stop after"), m_patience);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Seed"), m_seed);
@@ -146,6 +153,7 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_padding->setCurrentIndex(m_padding->findData(int(s.tokenizer.padding)));
     m_truncation->setCurrentIndex(m_truncation->findData(int(s.tokenizer.truncation)));
     m_epochs->setValue(s.train.epochs);
+    m_patience->setValue(s.train.patience);
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);
     m_seed->setText(QString::number(s.train.seed));
@@ -221,6 +229,7 @@ RunSettings RunSettingsPanel::settings() const
     s.tokenizer.padding = attn::SequenceSide(m_padding->currentData().toInt());
     s.tokenizer.truncation = attn::SequenceSide(m_truncation->currentData().toInt());
     s.train.epochs = m_epochs->value();
+    s.train.patience = m_patience->value();
     s.train.batchSize = m_batch->value();
     s.train.learningRate = m_learningRate->value();
     s.train.seed = seed();

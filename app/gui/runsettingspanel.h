@@ -70,6 +70,7 @@ private:
     QSpinBox *m_hidden = nullptr;
     QSpinBox *m_units = nullptr;
     QSpinBox *m_epochs = nullptr;
+    QSpinBox *m_patience = nullptr; // early stopping; 0 = off
     QSpinBox *m_batch = nullptr;
     QDoubleSpinBox *m_learningRate = nullptr;
     QLineEdit *m_seed = nullptr;

@@ -6,6 +6,8 @@
 
 #include "app/session/runsettings.h"
 
+#include "core/models/modellimits.h"
+
 #include <QString>
 #include <QStringList>
 #include <vector>
@@ -30,15 +32,16 @@ struct IntSetting {
 };
 inline const IntSetting kIntSettings[] = {
     {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
+    {"patience", "patience", 0, 100000, [](RunSettings &s) -> int & { return s.train.patience; }},
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
-    {"hidden", "hidden", 1, 4096, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
-    {"units", "units", 1, 4096, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
+    {"hidden", "hidden", 1, attn::kMaxHidden, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
+    {"units", "units", 1, attn::kMaxAttentionUnits, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
     {"train-size", "trainSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
     {"val-size", "valSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},
-    {"heads", "heads", 1, 256, [](RunSettings &s) -> int & { return s.model.heads; }},
-    {"attention-window", "window", 0, 100000, [](RunSettings &s) -> int & { return s.model.window; }},
-    {"local-width", "localWidth", 1, 100000, [](RunSettings &s) -> int & { return s.model.localHalfWidth; }},
-    {"vocabulary", "vocabulary", 0, 10000000,
+    {"heads", "heads", 1, attn::kMaxHeads, [](RunSettings &s) -> int & { return s.model.heads; }},
+    {"attention-window", "window", 0, attn::kMaxSteps, [](RunSettings &s) -> int & { return s.model.window; }},
+    {"local-width", "localWidth", 1, attn::kMaxLocalHalfWidth, [](RunSettings &s) -> int & { return s.model.localHalfWidth; }},
+    {"vocabulary", "vocabulary", 0, attn::kMaxVocabulary,
      [](RunSettings &s) -> int & { return s.tokenizer.vocabularyLimit; }},
     {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
     {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},

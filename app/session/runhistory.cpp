@@ -75,13 +75,12 @@ bool RunHistory::saveModel(const QString &path, QString *error) const
     return true;
 }
 
-bool RunHistory::loadModel(const QString &path, QString *error)
+TrainedModelPtr RunHistory::readModel(const QString &path, QString *error)
 {
     try {
-        m_model = std::make_shared<const attn::TrainedModel>(attn::loadTrainedModel(path.toStdString()));
+        return std::make_shared<const attn::TrainedModel>(attn::loadTrainedModel(path.toStdString()));
     } catch (const std::exception &e) {
         *error = QString::fromUtf8(e.what());
-        return false;
+        return nullptr;
     }
-    return true;
 }

@@ -45,7 +45,7 @@ public:
     /// Saves the settings, every snapshot and the model (NAME.safetensors and NAME.json beside
     /// NAME.attnsession) to path. Returns false and sets *error on failure.
     bool save(const QString &path, QString *error) const;
-    /// Reads the session at path and its model; nullopt with *error set when either is bad or
+    /// Reads the session at path and its model (safe on any thread); nullopt with *error set when either is bad or
     /// the model belongs to another task than the session's run ("PATH: the model NAME was
     /// trained on the add task, the session's run is on the max task").
     static std::optional<Loaded> read(const QString &path, QString *error);
@@ -53,8 +53,9 @@ public:
     void adopt(Loaded &&loaded);
     /// Writes the model to NAME.safetensors / NAME.json of path; false and *error on failure.
     bool saveModel(const QString &path, QString *error) const;
-    /// Replaces the model with the one saved at path; false and *error (nothing changed) on failure.
-    bool loadModel(const QString &path, QString *error);
+    /// Reads the model saved at path (NAME.json and its weights, the model built once); null
+    /// with *error set on failure. Touches no RunHistory: safe on any thread.
+    static TrainedModelPtr readModel(const QString &path, QString *error);
 
 private:
     RunSettings m_settings;

@@ -77,8 +77,6 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
         spec.options.taskType = *type;
     }
     spec.standardize = settings.standardize;
-    // "Fewer rows than one batch needs" is an error the user should see, not a silent shrink.
-    spec.options.minSequences = std::max(1, settings.train.batchSize);
     spec.hidden = settings.model.hidden;
     spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
                                                                       : settings.model.attention;
@@ -181,6 +179,8 @@ void addRunOptions(QCommandLineParser &parser)
     parser.addOptions({
         {"task", "Task to train: " + choiceList(allTaskKinds()) + " (default add).", "name"},
         {"epochs", "Number of epochs (default: the task's).", "N"},
+        {"patience", "Early stopping: stop after N epochs without a lower validation loss and "
+                     "restore the best epoch's weights (default 0: train every epoch).", "N"},
         {"seed", "Random seed for data, weights and shuffling (default 7).", "S"},
         {"batch-size", "Mini-batch size (default: the task's).", "B"},
         {"hidden", "LSTM hidden units H (default: the task's).", "H"},

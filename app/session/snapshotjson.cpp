@@ -20,6 +20,8 @@ QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
     o["ground_truth_mass"] = s.groundTruthMass ? QJsonValue(*s.groundTruthMass) : QJsonValue(QJsonValue::Null);
     o["alignment_rows"] = s.alignmentRows;
     o["samples_per_second"] = s.samplesPerSecond;
+    if (s.bestEpoch > 0)
+        o["best_epoch"] = s.bestEpoch; // the epoch with the lowest validation loss so far
     return o;
 }
 

@@ -96,5 +96,12 @@ void TrainingWorker::run(const RunSettings &settings, long long runId)
         if (m_pauseAfterEpoch.exchange(false))
             m_pause = true;
     }
+    // Early stopping ends with the best epoch's weights: they become the run's model (Save
+    // model, Predict), as in the headless run.
+    if (!stopRequested() && trainer->finished() && trainer->config().patience > 0 &&
+        trainer->bestEpoch() < trainer->epoch()) {
+        (void)trainer->restoreBest();
+        emit modelReady(runId, attn::captureTrainedModel(trainer->model(), spec, trainer->bestEpoch()));
+    }
     emit stateChanged(runId, stopRequested() ? State::Stopped : State::Finished);
 }

@@ -168,6 +168,11 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
     out.warnings = trainFile.warnings;
     out.warnings.insert(out.warnings.end(), validationFile.warnings.begin(),
                         validationFile.warnings.end());
+    if (spec.batchSize > task.train.size())
+        out.warnings.push_back(spec.file + ":0:0: the batch size " + std::to_string(spec.batchSize) +
+                               " is more than the " + std::to_string(task.train.size()) +
+                               " training sequences: each epoch trains them as one batch of " +
+                               std::to_string(task.batchSize));
     if (classes > 0) {
         out.trainClassCounts.assign(std::size_t(classes), 0);
         for (int r : out.trainRows)

@@ -69,7 +69,8 @@ TaskDefaults csvTaskDefaults(TaskType type, int features, int classes, bool hasG
 ///   regression) and applied unchanged to both sets;
 /// - name "csv: <file name>", probe = the first min(10, validation) validation rows with their
 ///   ground truth (gt_1..gt_T columns) or an empty groundTruth; batch size
-///   min(spec.batchSize, training rows); defaults from csvTaskDefaults.
+///   min(spec.batchSize, training rows), with a warning in info when that is fewer than
+///   spec.batchSize; defaults from csvTaskDefaults.
 /// x (N, T*F), y (N, 1) or (N, C) one-hot, groundTruth (N, T) or empty, as in SequenceData.
 /// info (optional) receives the classes, the scaling, the split and the file's summary.
 /// Throws CsvError ("FILE:LINE:COLUMN: message") for every problem in the files (sequencecsv.h),

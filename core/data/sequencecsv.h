@@ -9,6 +9,8 @@
 #include "core/data/task.h"
 #include "core/tensor/tensor.h"
 
+#include "core/models/modellimits.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +19,9 @@ namespace attn {
 
 /// Auto-detected classes stop at this many distinct integer targets; more is regression.
 inline constexpr int kMaxAutoClasses = 20;
-/// A classification target (detected or chosen) may have at most this many classes.
-inline constexpr int kMaxClasses = 1000;
+/// A classification target (detected or chosen) may have at most this many classes: the
+/// outputs a model may have (core/models/modellimits.h).
+inline constexpr int kMaxClasses = kMaxOutputs;
 
 enum class CsvLayout {
     Wide,             // one sequence per row: T values and the target (F = 1)

@@ -2,6 +2,8 @@
 // Word splitting, frequency-ranked vocabulary and padded id sequences.
 #include "core/data/tokenizer.h"
 
+#include "core/models/modellimits.h"
+
 #include "core/tensor/errors.h"
 
 #include <algorithm>
@@ -90,7 +92,9 @@ void Tokenizer::fit(const std::vector<std::vector<std::string>> &texts, int limi
     // Stable: equal counts keep their order of first appearance.
     std::stable_sort(rank.begin(), rank.end(),
                      [&](std::size_t a, std::size_t b) { return counts[a] > counts[b]; });
-    const std::size_t keep = limit > 0 ? std::min(rank.size(), std::size_t(limit)) : rank.size();
+    // Never more words than a model may embed (kMaxVocabulary): 0 = all, up to that.
+    const std::size_t cap = std::size_t(limit > 0 ? std::min(limit, kMaxVocabulary) : kMaxVocabulary);
+    const std::size_t keep = std::min(rank.size(), cap);
     m_words.assign(1, std::string());
     m_ids.clear();
     for (std::size_t r = 0; r < keep; ++r) {

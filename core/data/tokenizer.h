@@ -34,7 +34,8 @@ public:
     static std::vector<std::string> words(std::string_view text);
 
     /// Builds the vocabulary from tokenized texts: words ranked by count (most frequent first),
-    /// ties in order of first appearance; only the first `limit` are kept (0 = all). Ids are
+    /// ties in order of first appearance; only the first `limit` are kept (0 = all), and never
+    /// more than kMaxVocabulary (core/models/modellimits.h). Ids are
     /// 1..V in rank order; 0 is padding. Throws ConfigError if limit < 0.
     void fit(const std::vector<std::vector<std::string>> &texts, int limit = 0);
 

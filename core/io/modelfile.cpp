@@ -3,6 +3,8 @@
 // JSON <-> NAME.json. Loading checks names and shapes of all tensors before copying any.
 #include "core/io/modelfile.h"
 
+#include "core/fileio/boundedread.h"
+
 #include "core/fileio/atomicfile.h"
 
 #include <nlohmann/json.hpp>
@@ -202,26 +204,12 @@ std::string parseModelArchitecture(std::string_view text, const std::string &fil
 std::string readModelArchitecture(const std::string &path)
 {
     const std::string file = modelPaths(path).architecture;
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        throw ModelFileError(file, "is a directory (expected the model's architecture JSON)");
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
-    if (!f)
-        throw ModelFileError(file, std::string("cannot open the file: ") + std::strerror(errno));
     std::string text;
-    char buf[65536];
-    for (;;) {
-        const std::size_t got = std::fread(buf, 1, sizeof buf, f.get());
-        text.append(buf, got);
-        if (text.size() > kMaxArchitectureBytes)
-            throw ModelFileError(file, "file too large: more than " +
-                                           std::to_string(kMaxArchitectureBytes) +
-                                           " bytes (expected a small JSON file)");
-        if (got < sizeof buf)
-            break;
+    try {
+        text = readRegularFile(file, kMaxArchitectureBytes);
+    } catch (const FileReadError &e) {
+        throw ModelFileError(file, e.message + " (expected the model's architecture JSON)");
     }
-    if (std::ferror(f.get()))
-        throw ModelFileError(file, std::string("cannot read the file: ") + std::strerror(errno));
     return parseModelArchitecture(text, file);
 }
 

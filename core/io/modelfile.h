@@ -84,7 +84,8 @@ void loadModelWeights(const SafetensorsFile &file, const std::vector<ParamRef> &
 /// "architecture is not a JSON object (found <kind>)".
 std::string parseModelArchitecture(std::string_view text, const std::string &file);
 /// Reads modelPaths(path).architecture and checks it as parseModelArchitecture. Also throws
-/// ModelFileError if the file cannot be read or is longer than kMaxArchitectureBytes.
+/// ModelFileError if the file cannot be read, is not a regular file (a directory, a device) or
+/// is longer than kMaxArchitectureBytes (readRegularFile, core/fileio/boundedread.h).
 std::string readModelArchitecture(const std::string &path);
 
 } // namespace attn

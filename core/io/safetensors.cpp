@@ -4,6 +4,8 @@
 // to what a valid header describes; here its entries are checked against the data buffer.
 #include "core/io/safetensors.h"
 
+#include "core/fileio/boundedread.h"
+
 #include "core/io/safetensorsheader.h"
 #include "core/fileio/atomicfile.h"
 
@@ -307,9 +309,12 @@ SafetensorsFile parseSafetensors(std::string_view bytes, const std::string &file
 
 SafetensorsFile readSafetensors(const std::string &path)
 {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw SafetensorsError(path, "is a directory (expected a safetensors file)");
+    std::uint64_t size = 0;
+    try {
+        size = regularFileSize(path, kMaxSafetensorsFileBytes);
+    } catch (const FileReadError &e) {
+        throw SafetensorsError(path, e.message + " (expected a safetensors file)");
+    }
     std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"),
                                                         &std::fclose);
     if (!f)
@@ -326,10 +331,14 @@ SafetensorsFile readSafetensors(const std::string &path)
     if (bytes.size() == 8 &&
         readU64(reinterpret_cast<const unsigned char *>(bytes.data())) > kMaxSafetensorsHeaderBytes)
         return parseSafetensors(bytes, path); // throws "exceeds the limit"
+    bytes.reserve(std::size_t(size));
     char buf[65536];
-    for (;;) {
+    for (;;) { // never past the limit, even if the file grows while it is read
         const std::size_t got = std::fread(buf, 1, sizeof buf, f.get());
         bytes.append(buf, got);
+        if (bytes.size() > kMaxSafetensorsFileBytes)
+            throw SafetensorsError(path, "file too large: more than " +
+                                             std::to_string(kMaxSafetensorsFileBytes) + " bytes");
         if (got < sizeof buf)
             break;
     }

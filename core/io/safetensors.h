@@ -28,6 +28,9 @@ public:
 /// A JSON header longer than this is rejected before anything is allocated for it (the same
 /// limit as the reference implementation: real headers are a few KiB to a few MiB).
 inline constexpr std::uint64_t kMaxSafetensorsHeaderBytes = 100'000'000;
+/// readSafetensors refuses a larger file before reading it: more than the largest model the app
+/// trains (50,000,000 parameters, core/models/modellimits.h) as F64, with the largest header.
+inline constexpr std::uint64_t kMaxSafetensorsFileBytes = std::uint64_t(1) << 30;
 
 /// The element types this program reads and writes. Other safetensors dtypes (F16, BF16, I64,
 /// ...) are rejected as unsupported.
@@ -112,9 +115,10 @@ void writeSafetensors(const std::string &path, const std::vector<NamedTensor> &t
 /// where <kind> is e.g. "an array", "a number -1.5", "a string \"x\"", "null".
 SafetensorsFile parseSafetensors(std::string_view bytes, const std::string &file);
 
-/// Reads and parses a file. Throws SafetensorsError: "cannot open the file: <reason>", "cannot
-/// read the file: <reason>", "is a directory (expected a safetensors file)", and every error of
-/// parseSafetensors. A header length over kMaxSafetensorsHeaderBytes is rejected from the first
+/// Reads and parses a file. Throws SafetensorsError: "cannot open the file: <reason>", "is a
+/// directory", "is not a regular file (a device, a pipe or a socket)", "file too large: N bytes,
+/// more than kMaxSafetensorsFileBytes" (each followed by " (expected a safetensors file)"),
+/// "cannot read the file: <reason>", and every error of parseSafetensors. A header length over kMaxSafetensorsHeaderBytes is rejected from the first
 /// 8 bytes, before the rest of the file is read.
 SafetensorsFile readSafetensors(const std::string &path);
 

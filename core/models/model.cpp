@@ -3,6 +3,7 @@
 #include "core/models/model.h"
 
 #include "core/models/featuremodel.h"
+#include "core/models/modellimits.h"
 #include "core/models/sequencemodel.h"
 
 #include <algorithm>
@@ -68,6 +69,7 @@ void Model::attentionHeadMap(int, int, MatRef) const
 
 std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
 {
+    checkModelSize(config);
     if (config.architecture == ModelArchitecture::Feature)
         return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
     return std::make_unique<SequenceModel>(config, initRng, dropoutSeed);

@@ -127,6 +127,7 @@ protected:
 
 /// Builds the model the config describes (SequenceModel or FeatureModel), weights from
 /// initRng, dropout masks from dropoutSeed. Throws ConfigError on an invalid config: sizes < 1,
+/// sizes beyond the app's limits (checkModelSize, core/models/modellimits.h),
 /// a mechanism the architecture cannot use ("feature" outside the FeatureModel, a sequence
 /// mechanism inside it), feed-forward attention without steps, self-attention with H not
 /// divisible by K, token inputs with inputs != 1, a dropout rate outside [0, 1).

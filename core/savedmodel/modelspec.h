@@ -49,9 +49,18 @@ std::string modelSpecToJson(const ModelSpec &spec);
 
 /// Parses NAME.json (named `file` in messages). Throws ModelFileError naming the entry at fault:
 /// not JSON, another format, a newer version, a missing or mistyped key, an unknown name
-/// (task, attention, loss, layout...), sizes that do not build a model (makeModel's message),
-/// statistics whose lengths do not match F.
+/// (task, attention, loss, layout...), sizes beyond the app's limits (checkModelSize,
+/// core/models/modellimits.h: checked from the sizes, nothing is built or allocated), statistics
+/// whose lengths do not match F, more words than kMaxVocabulary. Whether the sizes combine into a
+/// model (heads dividing hidden, ...) is checked when loadTrainedModel builds it.
 ModelSpec modelSpecFromJson(std::string_view text, const std::string &file);
+
+/// The first entry of NAME.json in which two specs differ, epochs_trained and the derived
+/// layers list aside, as
+/// "PATH: SAVED in the model file, RUN in this run" (e.g. "model.hidden: 32 in the model file,
+/// 16 in this run", "tokenizer.words[17]: \"good\" in the model file, \"bad\" in this run",
+/// "inputs.standardization.mean[0]: ..."); empty when they agree.
+std::string modelSpecDifference(const ModelSpec &saved, const ModelSpec &run);
 
 /// Reads the architecture file of modelPaths(path) and parses it (modelSpecFromJson).
 ModelSpec readModelSpec(const std::string &path);

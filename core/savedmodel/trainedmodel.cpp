@@ -60,7 +60,18 @@ void saveTrainedModel(const TrainedModel &m, const std::string &path)
         params.push_back({m.names[i], &values[i], nullptr});
     ModelSpec spec = m.spec;
     spec.epochsTrained = m.epoch;
-    saveModel(path, params, modelSpecToJson(spec));
+    const std::string json = modelSpecToJson(spec);
+    // The reader refuses an architecture file over kMaxArchitectureBytes: never write one.
+    if (json.size() > kMaxArchitectureBytes)
+        throw ModelFileError(modelPaths(path).architecture,
+                             "not written: it would be " + std::to_string(json.size()) +
+                                 " bytes, more than the " + std::to_string(kMaxArchitectureBytes) +
+                                 " bytes a model file may have" +
+                                 (spec.words.size() > 1
+                                      ? " (its vocabulary of " + std::to_string(spec.words.size() - 1) +
+                                            " words is most of it: train with a smaller --vocabulary)"
+                                      : std::string()));
+    saveModel(path, params, json);
 }
 
 TrainedModel loadTrainedModel(const std::string &path)
@@ -68,7 +79,13 @@ TrainedModel loadTrainedModel(const std::string &path)
     TrainedModel m;
     m.spec = readModelSpec(path);
     m.epoch = m.spec.epochsTrained;
-    std::unique_ptr<Model> model = freshModel(m.spec);
+    std::unique_ptr<Model> model; // built once, here: its sizes were checked by readModelSpec
+    try {
+        model = freshModel(m.spec);
+    } catch (const ConfigError &e) {
+        throw ModelFileError(modelPaths(path).architecture,
+                             std::string("model: does not describe a model: ") + e.what());
+    }
     const std::vector<ParamRef> params = model->params();
     loadModelWeights(path, params);
     for (const ParamRef &p : params) {

@@ -29,11 +29,14 @@ std::shared_ptr<const TrainedModel> captureTrainedModel(Model &model, const Mode
 std::unique_ptr<Model> buildModel(const TrainedModel &m);
 
 /// Writes modelPaths(path): the weights under their PyTorch names and the spec as JSON.
-/// Throws SafetensorsError / ModelFileError (core/io/modelfile.h) when a file cannot be written.
+/// Throws SafetensorsError / ModelFileError (core/io/modelfile.h) when a file cannot be written,
+/// ModelFileError (nothing written) when NAME.json would exceed kMaxArchitectureBytes, the size
+/// loadTrainedModel reads (a sentiment model with a vocabulary of about a million long words).
 void saveTrainedModel(const TrainedModel &m, const std::string &path);
 
 /// Reads both files of modelPaths(path): the spec first (ModelFileError naming the JSON entry at
-/// fault), then builds its model and loads the weights (SafetensorsError for a corrupt file,
+/// fault), then builds its model once (ModelFileError "model: does not describe a model: ..."
+/// for sizes that do not combine) and loads the weights (SafetensorsError for a corrupt file,
 /// ModelFileError for a missing, extra or mis-shaped tensor). Nothing is returned half-loaded.
 TrainedModel loadTrainedModel(const std::string &path);
 

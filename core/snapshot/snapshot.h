@@ -65,6 +65,8 @@ struct EpochSnapshot {
                                     // masked); empty when the probe rows have no padding
     std::vector<std::vector<Grid>> headMaps; // self-attention: [probe row][head] (T, T) map,
                                     // row = query step, column = key step; each row sums to 1
+    int bestEpoch = 0;              // the epoch with the lowest validation loss so far (early
+                                    // stopping restores it); 0 = not tracked
 };
 
 /// Live progress inside an epoch, sent at most ~30 times per second.

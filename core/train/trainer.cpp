@@ -7,8 +7,10 @@
 #include "core/train/sgd.h"
 #include "core/train/snapshotbuilder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
+#include <stdexcept>
 
 namespace attn {
 
@@ -64,22 +66,28 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         throw ConfigError("Trainer: batch size must be >= 1");
     if (config.epochs < 1)
         throw ConfigError("Trainer: epochs must be >= 1");
-    if (m_task->train.size() < config.batchSize)
-        throw DataError("Trainer: the training set has " + std::to_string(m_task->train.size()) +
-                        " samples, fewer than one batch of " + std::to_string(config.batchSize));
+    if (config.patience < 0)
+        throw ConfigError("Trainer: patience must be >= 0 (0 = no early stopping)");
+    if (m_task->train.size() < 1)
+        throw DataError("Trainer: the training set is empty");
     if (m_task->validation.size() < 1)
         throw DataError("Trainer: the validation set is empty");
     if (m_task->train.features != model.inputs || m_task->train.y.cols() != model.outputs)
         throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
-    m_model->resize(m_task->train.steps, config.batchSize); // also rejects a T the model cannot take
+    m_batch = int(std::min<Eigen::Index>(config.batchSize, m_task->train.size()));
+    m_batchRows.resize(std::size_t(m_batch));
+    m_model->resize(m_task->train.steps, m_batch); // also rejects a T the model cannot take
     m_params = m_model->params();
     if (config.optimizer == OptimizerKind::Adam)
         m_optimizer = std::make_unique<Adam>(m_params, config.learningRate);
     else
         m_optimizer = std::make_unique<Sgd>(m_params, config.learningRate);
+    if (config.patience > 0)
+        for (const ParamRef &p : m_params)
+            m_bestWeights.push_back(*p.value);
     m_order.resize(std::size_t(m_task->train.size()));
     std::iota(m_order.begin(), m_order.end(), 0);
-    const int T = m_task->train.steps, B = config.batchSize;
+    const int T = m_task->train.steps, B = m_batch;
     m_x.resize(Eigen::Index(T) * B, m_task->train.features);
     m_y.resize(B, model.outputs);
     m_dPred.resize(B, model.outputs);
@@ -90,16 +98,26 @@ Trainer::~Trainer() = default;
 void Trainer::setLearningRate(double lr) { m_optimizer->setLearningRate(lr); }
 double Trainer::learningRate() const { return m_optimizer->learningRate(); }
 
-double Trainer::trainStep(const int *rows)
+double Trainer::trainStep(const int *rows, int count)
 {
-    const int B = m_config.batchSize;
+    const int B = m_batch;
+    if (count < 1 || count > B)
+        throw ShapeError("Trainer::trainStep: " + std::to_string(count) + " rows for a batch of " +
+                         std::to_string(B));
+    // The free slots of a short batch repeat its rows; their gradient is zeroed below.
+    for (int j = 0; j < B; ++j)
+        m_batchRows[std::size_t(j)] = rows[j % count];
     m_model->resize(m_task->train.steps, B);
-    gatherBatch(m_task->train, rows, B, m_x, m_y);
-    gatherMask(m_task->train, rows, B, m_mask);
+    gatherBatch(m_task->train, m_batchRows.data(), B, m_x, m_y);
+    gatherMask(m_task->train, m_batchRows.data(), B, m_mask);
     m_model->setPaddingMask(m_mask);
     m_model->zeroGrad();
     const Mat &pred = m_model->forward(m_x, true);
-    const double loss = lossWithGradient(m_task->loss, pred, m_y, m_dPred);
+    // The loss and its 1/count mean over the real rows only: rows do not interact in any layer,
+    // so exact zeros in dPred leave the fillers out of every gradient.
+    const double loss = lossWithGradient(m_task->loss, pred.topRows(count), m_y.topRows(count),
+                                         m_dPred.topRows(count));
+    m_dPred.bottomRows(B - count).setZero();
     m_model->backward(m_x, m_dPred);
     m_optimizer->step(m_params, ++m_step);
     return loss;
@@ -108,21 +126,23 @@ double Trainer::trainStep(const int *rows)
 std::optional<EpochSnapshot> Trainer::trainEpoch(const BatchCallback &onBatch)
 {
     const auto t0 = Clock::now();
-    const int B = m_config.batchSize;
+    const int B = m_batch;
     const int batches = batchesPerEpoch();
+    const int n = int(m_order.size());
     // Fisher-Yates shuffle with the trainer's own stream.
     for (std::size_t i = m_order.size() - 1; i > 0; --i)
         std::swap(m_order[i], m_order[std::size_t(m_shuffleRng.below(i + 1))]);
 
     double lossSum = 0.0;
     for (int k = 0; k < batches; ++k) {
-        lossSum += trainStep(m_order.data() + std::size_t(k) * B);
+        const int count = std::min(B, n - k * B);
+        lossSum += trainStep(m_order.data() + std::size_t(k) * B, count) * count;
         if (onBatch) {
             ProgressInfo p;
             p.epoch = m_epoch + 1;
             p.totalEpochs = m_config.epochs;
-            p.samplesDone = (long long)(k + 1) * B;
-            p.samplesPerEpoch = (long long)batches * B;
+            p.samplesDone = (long long)k * B + count;
+            p.samplesPerEpoch = n;
             const double elapsed = secondsSince(t0);
             p.samplesPerSecond = elapsed > 0 ? double(p.samplesDone) / elapsed : 0.0;
             const double remaining = double(p.samplesPerEpoch - p.samplesDone) +
@@ -135,10 +155,43 @@ std::optional<EpochSnapshot> Trainer::trainEpoch(const BatchCallback &onBatch)
     const double trainSeconds = secondsSince(t0);
     ++m_epoch;
     EpochSnapshot s;
-    s.trainLoss = lossSum / double(batches);
-    s.samplesPerSecond = double(batches) * B / trainSeconds;
+    s.trainLoss = lossSum / double(n); // the mean over every row, as the validation loss
+    s.samplesPerSecond = double(n) / trainSeconds;
     fillSnapshot(s);
+    // Only a strictly lower loss is an improvement, as Keras' min_delta = 0.
+    if (m_bestEpoch == 0 || s.valLoss < m_bestValLoss) {
+        m_bestEpoch = m_epoch;
+        m_bestValLoss = s.valLoss;
+        m_epochsSinceBest = 0;
+        for (std::size_t i = 0; i < m_bestWeights.size(); ++i)
+            m_bestWeights[i] = *m_params[i].value; // same shape: no reallocation
+    } else {
+        ++m_epochsSinceBest;
+    }
+    s.bestEpoch = m_bestEpoch;
     s.seconds = secondsSince(t0);
+    return s;
+}
+
+bool Trainer::finished() const
+{
+    return m_epoch >= m_config.epochs ||
+           (m_config.patience > 0 && m_epochsSinceBest >= m_config.patience);
+}
+
+EpochSnapshot Trainer::restoreBest()
+{
+    if (m_epoch == 0)
+        throw std::logic_error("Trainer::restoreBest: no epoch has been trained");
+    const int current = m_epoch;
+    if (!m_bestWeights.empty()) {
+        for (std::size_t i = 0; i < m_bestWeights.size(); ++i)
+            *m_params[i].value = m_bestWeights[i];
+        m_epoch = m_bestEpoch; // the snapshot below is the best epoch's
+    }
+    EpochSnapshot s = evaluateSnapshot();
+    s.bestEpoch = m_bestEpoch;
+    m_epoch = current;
     return s;
 }
 
@@ -194,7 +247,7 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
                        m_model->config().architecture == ModelArchitecture::Feature);
     const auto [valLoss, metric] = evaluate(m_task->validation, &sums);
     SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric, sums);
-    m_model->resize(m_task->train.steps, m_config.batchSize); // back to the training shape
+    m_model->resize(m_task->train.steps, m_batch); // back to the training shape
 }
 
 } // namespace attn

@@ -27,6 +27,10 @@ struct TrainConfig {
     double learningRate = 1e-3;
     std::uint64_t seed = 7;
     OptimizerKind optimizer = OptimizerKind::Adam;
+    /// Early stopping (Keras EarlyStopping(monitor="val_loss", patience, restore_best_weights=
+    /// True)): training ends after this many epochs without a lower validation loss, and
+    /// restoreBest() returns to the best epoch's weights. 0 = off: every epoch runs.
+    int patience = 0;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
@@ -41,15 +45,19 @@ public:
 
     /// Builds the model (weights from the seed) and every training buffer. The model config's
     /// steps (T) and vocabulary (V) are taken from the task when 0 (see resolveModelConfig).
-    /// Throws ConfigError if makeModel refuses the config or the batch size or epochs are < 1,
-    /// DataError if the training set is smaller than one batch or the validation set is empty,
-    /// ShapeError if the task's data does not fit the model.
+    /// A training set smaller than the batch size trains in batches of all its rows (see
+    /// batchSize()). Throws ConfigError if makeModel refuses the config or the batch size or
+    /// epochs are < 1, DataError if the training or the validation set is empty, ShapeError if
+    /// the task's data does not fit the model.
     Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model, const TrainConfig &config);
     ~Trainer();
 
-    /// Trains one epoch over floor(N / B) shuffled full batches (drop-last, as
-    /// torch's DataLoader(drop_last=True): the batch shape, and so every buffer, stays fixed),
-    /// then validates. Returns nullopt if onBatch returned Stop (the epoch is not counted).
+    /// Trains one epoch over every training row once, in ceil(N / B) shuffled batches (torch's
+    /// DataLoader with drop_last=False), then validates. The last batch of b < B rows keeps the
+    /// batch shape, so no buffer is resized: its B - b free slots hold other rows whose loss
+    /// gradient is exactly 0, and its loss is the mean over its b rows, which makes the step the
+    /// one a b-row batch would take. Returns nullopt if onBatch returned Stop (the epoch is not
+    /// counted).
     std::optional<EpochSnapshot> trainEpoch(const BatchCallback &onBatch = {});
     /// Snapshots (trainEpoch, evaluateSnapshot): metric "accuracy" for BCE (logit > 0 vs target > 0.5) and softmax
     /// cross-entropy (argmax of the logits vs argmax of the one-hot target), else "mae". Probe
@@ -57,10 +65,19 @@ public:
     /// (targets: the true class index), else the output.
     /// Statistics and probe attention of the current weights without training (epoch 0).
     EpochSnapshot evaluateSnapshot();
-    /// One training step on rows[0..B) of the training set; returns the batch loss.
-    double trainStep(const int *rows);
+    /// One training step on rows[0..count) of the training set (1 <= count <= batchSize(); see
+    /// trainEpoch for count < batchSize()); returns the mean loss over those rows.
+    double trainStep(const int *rows, int count);
 
-    bool finished() const { return m_epoch >= m_config.epochs; }
+    /// All epochs ran, or (patience > 0) the last `patience` epochs did not lower the
+    /// validation loss.
+    bool finished() const;
+    /// The epoch (1-based) with the lowest validation loss so far; 0 before the first epoch.
+    int bestEpoch() const { return m_bestEpoch; }
+    /// With patience > 0: puts back the weights of bestEpoch() (a no-op if the last epoch was
+    /// the best) and returns their snapshot, whose epoch is bestEpoch(). Without patience: the
+    /// snapshot of the current weights. Throws std::logic_error before the first epoch.
+    EpochSnapshot restoreBest();
     int epoch() const { return m_epoch; }
     long long step() const { return m_step; }
     void setLearningRate(double lr);
@@ -68,7 +85,10 @@ public:
     const TrainConfig &config() const { return m_config; }
     const TaskData &task() const { return *m_task; }
     Model &model() { return *m_model; }
-    int batchesPerEpoch() const { return int(m_task->train.size() / m_config.batchSize); }
+    /// B: the configured batch size, or the number of training rows N when that is smaller.
+    int batchSize() const { return m_batch; }
+    /// ceil(N / B): every training row is used once per epoch.
+    int batchesPerEpoch() const { return int((m_task->train.size() + m_batch - 1) / m_batch); }
 
 private:
     void fillSnapshot(EpochSnapshot &s);
@@ -84,8 +104,16 @@ private:
     std::vector<ParamRef> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<int> m_order; // (N) shuffled training row indices
+    int m_batch = 0;          // B = min(config.batchSize, N)
+    std::vector<int> m_batchRows; // (B) the rows of the current step, free slots filled
     int m_epoch = 0;
     long long m_step = 0;
+    // Early stopping: the best epoch's weights (same order and shapes as m_params; empty when
+    // patience is 0), its validation loss and the epochs since.
+    std::vector<Mat> m_bestWeights;
+    double m_bestValLoss = 0.0;
+    int m_bestEpoch = 0;
+    int m_epochsSinceBest = 0;
     Mat m_x;     // (T*B, F) batch inputs
     Mat m_y;     // (B, O) batch targets
     Mat m_dPred; // (B, O)

@@ -58,6 +58,7 @@ private slots:
     void lossAxisGoesLogarithmicOverADecade();
     void savePngsWriteImages();
     void markerSitsOnTheEpoch();
+    void bestEpochIsRinged();
     void darkThemeChangesTheBackground();
     void savePngHonoursScale();
     void savePdfWritesPdfs();
@@ -205,6 +206,29 @@ int nonBackgroundPixels(const QImage &image, int x, const QRect &area, QRgb back
 }
 
 } // namespace
+
+void TestCurvesView::bestEpochIsRinged()
+{
+    // Early stopping's best epoch is ringed on the validation-loss curve, at its point.
+    CurvesView view;
+    view.resize(1000, 400);
+    std::vector<EpochSnapshot> history = threeEpochs();
+    history.push_back(makeEpoch(4, 0.2, 0.7, 0.3, 0.8)); // the validation loss rises again
+    for (std::size_t i = 0; i < history.size(); ++i)
+        history[i].bestEpoch = i < 3 ? int(i) + 1 : 3;
+    view.setHistory(history);
+    QCOMPARE(view.bestEpoch(), 3);
+    auto *tracer = view.lossPlot()->findChild<QCPItemTracer *>();
+    QVERIFY(tracer);
+    QVERIFY(tracer->visible());
+    view.lossPlot()->toPixmap(500, 300); // lays the plot out
+    tracer->updatePosition();
+    QCOMPARE(tracer->position->key(), 3.0);
+    QCOMPARE(tracer->position->value(), 0.4);
+    view.setHistory(threeEpochs()); // a run without early stopping: no ring
+    QCOMPARE(view.bestEpoch(), 0);
+    QVERIFY(!tracer->visible());
+}
 
 void TestCurvesView::markerSitsOnTheEpoch()
 {

@@ -33,6 +33,7 @@ private slots:
     void savedModelPredictsTheValidationMetric();
     void badModelFilesExitTwo();
     void fullDiskExitsOneAndKeepsTheOldFiles();
+    void continuationOnOtherDataExitsTwo();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -288,7 +289,8 @@ void TestHeadless::badModelFilesExitTwo()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("m.safetensors: truncated file"), r.err.constData());
     QVERIFY(r.out.isEmpty());
-    // Weights of another size for this run's model: every mismatch is named before anything loads.
+    // A saved model of another size than this run's options: NAME.json is read and the first
+    // difference named before anything trains.
     const Result wider = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "16",
                                  "--units", "8", "--train-size", "256", "--val-size", "64",
                                  "--save-model", model});
@@ -296,8 +298,10 @@ void TestHeadless::badModelFilesExitTwo()
     r = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "8", "--units", "8",
                 "--train-size", "256", "--val-size", "64", "--load-model", model});
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.err.contains("tensor \"lstm.weight_ih_l0\" has shape [64, 1], expected [32, 1]"),
+    QVERIFY2(r.err.contains("m.json: this run differs from the saved model: model.hidden: 16 in the "
+                            "model file, 8 in this run"),
              r.err.constData());
+    QVERIFY(r.out.isEmpty());
     // A file of the wrong width for the model (T = 10 values, max task): file, line, column.
     QVERIFY(rows.open(QIODevice::WriteOnly));
     rows.write("0.1,0.2,0.3\n");
@@ -306,6 +310,36 @@ void TestHeadless::badModelFilesExitTwo()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(input.toUtf8() + ":1:0: T = 2 steps of F = 1 features (expected T = 10"),
              r.err.constData());
+}
+
+void TestHeadless::continuationOnOtherDataExitsTwo()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("gp");
+    const QString data = ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt";
+    const QStringList options = {"--headless", "--epochs", "1", "--hidden", "8", "--units", "8"};
+    const Result first = runApp(options + QStringList{"--data", data, "--save-model", model});
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    // The same options and data continue from the saved weights.
+    const Result again = runApp(options + QStringList{"--data", data, "--load-model", model});
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    // The same file without its last ten series: the standardisation differs, so every input
+    // would be rescaled under the saved weights. Refused, naming the entry.
+    QFile full(data);
+    QVERIFY(full.open(QIODevice::ReadOnly));
+    QList<QByteArray> rows = full.readAll().trimmed().split('\n');
+    rows.resize(rows.size() - 10);
+    const QString other = dir.filePath("Fewer_TRAIN.txt"); // read as a UCR pair, like the first
+    QFile fewer(other);
+    QVERIFY(fewer.open(QIODevice::WriteOnly));
+    fewer.write(rows.join('\n') + '\n');
+    fewer.close();
+    QVERIFY(QFile::copy(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TEST.txt", dir.filePath("Fewer_TEST.txt")));
+    const Result r = runApp(options + QStringList{"--data", other, "--load-model", model});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("gp.json: this run differs from the saved model: inputs.standardization.mean[0]: "),
+             r.err.constData());
+    QVERIFY(r.out.isEmpty());
 }
 
 void TestHeadless::rejectsBadOptions_data()

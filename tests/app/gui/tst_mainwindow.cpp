@@ -277,14 +277,18 @@ void TestMainWindow::sessionAndModelRoundTrip()
     QVERIFY(broken.open(QIODevice::WriteOnly));
     broken.write("{\"format\": \"attention-studio-session\",");
     broken.close();
+    // The file is read on a pool thread first, so the box comes up after some event-loop turns.
     QString shown;
-    QTimer::singleShot(0, &window, [&shown] {
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, &window, [&shown] {
         if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
             shown = box->text();
             box->reject();
         }
     });
+    closer.start(10);
     QVERIFY(!window.openSessionFile(broken.fileName()));
+    closer.stop();
     QVERIFY2(shown.startsWith(broken.fileName() + ": the file is damaged at line 1, column "), qPrintable(shown));
     QCOMPARE(window.history().size(), trained.size());
     QVERIFY(window.trainedModel());

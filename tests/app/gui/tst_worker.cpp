@@ -149,11 +149,13 @@ void TestWorker::badSettingsReportAnError()
     TrainingController controller;
     QSignalSpy failed(&controller, &TrainingController::failed);
     RunSettings s = smallRun(1);
-    s.train.batchSize = 100000; // more than the training set
+    s.model.attention = attn::AttentionKind::SelfAttention;
+    s.model.heads = 3; // does not divide H = 16: the model cannot be built
     controller.start(s);
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Failed, 30000);
     QCOMPARE(failed.count(), 1);
-    QVERIFY(failed.first().at(0).toString().contains("fewer than one batch"));
+    QVERIFY2(failed.first().at(0).toString().contains("divisible"),
+             qPrintable(failed.first().at(0).toString()));
     controller.start(smallRun(1)); // and the worker keeps working
     QTRY_COMPARE_WITH_TIMEOUT(controller.state(), TrainingWorker::State::Finished, 60000);
 }

@@ -305,14 +305,14 @@ void TestSessionFile::badFilesGiveTheirMessage_data()
         s["hidden"] = 0;
         root["settings"] = s;
     });
-    QTest::newRow("settings") << p << p + ": settings.hidden: expected a whole number from 1 to 4096, got '0'";
+    QTest::newRow("settings") << p << p + ": settings.hidden: expected a whole number from 1 to 1024, got '0'";
     p = editedCopy("two.attnsession", [](QJsonObject &root) {
         QJsonObject s = root["settings"].toObject();
         s["units"] = 5000;
         s["padding"] = "middle";
         root["settings"] = s;
     });
-    QTest::newRow("two settings") << p << p + ": settings.units: expected a whole number from 1 to 4096, "
+    QTest::newRow("two settings") << p << p + ": settings.units: expected a whole number from 1 to 1024, "
                                               "got '5000'; settings.padding: expected pre or post, got 'middle'";
     p = editedCopy("notask.attnsession", [](QJsonObject &root) {
         QJsonObject s = root["settings"].toObject();

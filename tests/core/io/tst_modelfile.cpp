@@ -281,7 +281,8 @@ void TestModelFile::corruptFileIsRejected()
 
     expectError<SafetensorsError>([&] { loadModelWeights(dir.filePath("none").toStdString(), b.params); },
                                   dir.filePath("none.safetensors").toStdString(),
-                                  "cannot open the file: No such file or directory");
+                                  "cannot open the file: No such file or directory (expected a "
+                                  "safetensors file)");
     QCOMPARE(snapshot(b.params), before);
 }
 
@@ -316,10 +317,16 @@ void TestModelFile::architecture()
         "parsing value - invalid string: ill-formed UTF-8 byte; last read: '\"\xef\xbf\xbd'");
     std::filesystem::remove(json);
     expectError<ModelFileError>([&] { readModelArchitecture(base); }, json,
-                                "cannot open the file: No such file or directory");
+                                "cannot open the file: No such file or directory (expected the "
+                                "model's architecture JSON)");
     writeBytes(json, "{\"a\":\"" + std::string(kMaxArchitectureBytes, 'x') + "\"}");
     expectError<ModelFileError>([&] { readModelArchitecture(base); }, json,
-                                "file too large: more than 16777216 bytes (expected a small JSON file)");
+                                "file too large: 16777224 bytes, more than 16777216 (expected the "
+                                "model's architecture JSON)");
+    std::filesystem::remove(json);
+    std::filesystem::create_directory(json);
+    expectError<ModelFileError>([&] { readModelArchitecture(base); }, json,
+                                "is a directory (expected the model's architecture JSON)");
 
     // Saving with an invalid architecture writes nothing.
     const std::string other = dir.filePath("other").toStdString();

@@ -394,7 +394,10 @@ void TestSafetensors::fileErrors()
     QTemporaryDir dir;
     const std::string missing = dir.filePath("none.safetensors").toStdString();
     expectError([&] { readSafetensors(missing); }, missing,
-                "cannot open the file: No such file or directory");
+                "cannot open the file: No such file or directory (expected a safetensors file)");
+    // A device (endless zeros) is refused unread, not read until memory runs out.
+    expectError([&] { readSafetensors("/dev/zero"); }, "/dev/zero",
+                "is not a regular file (a device, a pipe or a socket) (expected a safetensors file)");
     const std::string folder = dir.path().toStdString();
     expectError([&] { readSafetensors(folder); }, folder,
                 "is a directory (expected a safetensors file)");

@@ -7,6 +7,7 @@
 #include "core/savedmodel/predictor.h"
 #include "core/savedmodel/trainedmodel.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,6 +105,7 @@ private slots:
     void specErrors_data();
     void specErrors();
     void saveLoadPredictsBitForBit();
+    void refusesToWriteWhatItCannotRead();
     void predictMatchesForward();
     void fileWithoutTarget();
     void fileErrors();
@@ -177,12 +179,11 @@ void TestPredictor::specErrors_data()
                                        << "m.json: model.attention: unknown value \"luongx\" (expected one of "
                                           "luong, luong-dot, bahdanau, feed-forward, local, self, feature, none)";
     QTest::newRow("bad size") << "\"hidden\": 4" << "\"hidden\": 0"
-                              << "m.json: model: does not describe a model: ";
+                              << "m.json: model: hidden: 0 is less than 1";
     QTest::newRow("huge size") << "\"hidden\": 4" << "\"hidden\": 1000000000"
-                               << "m.json: model.hidden: 1000000000 is more than 4096";
-    QTest::newRow("huge matrix") << "\"vocabulary\": 0" << "\"vocabulary\": 9000000"
-                                 << "m.json: model: a weight matrix of more than 100000000 values (inputs x "
-                                    "hidden or vocabulary x embedding_dim)";
+                               << "m.json: model: hidden: 1000000000 is more than 1024";
+    QTest::newRow("huge vocabulary") << "\"vocabulary\": 0" << "\"vocabulary\": 9000000"
+                                     << "m.json: model: vocabulary: 9000000 is more than 1000000";
     QTest::newRow("statistics") << "\"scale\": [\n        0.25\n      ]" << "\"scale\": [0.25, 1]"
                                 << "m.json: inputs.standardization: 1 means and 2 scales (expected 1 of each)";
     QTest::newRow("zero scale") << "\"scale\": [\n        0.25\n      ]" << "\"scale\": [0]"
@@ -246,6 +247,46 @@ void TestPredictor::saveLoadPredictsBitForBit()
     } catch (const ModelFileError &e) {
         QVERIFY2(q(e.what()).contains("tensor \"lstm.weight_ih_l0\" has shape [20, 1], expected [16, 1]"), e.what());
     }
+
+    // Sizes that pass the limits but do not combine into a model are found when the model is
+    // built, once, and named like every other entry.
+    QFile modelJson(dir.filePath("model.json"));
+    QVERIFY(modelJson.open(QIODevice::ReadOnly));
+    QString json = QString::fromUtf8(modelJson.readAll());
+    QVERIFY(json.contains("\"attention\": \"luong\""));
+    json.replace("\"attention\": \"luong\"", "\"attention\": \"feature\"");
+    writeText(dir.filePath("feature.json").toStdString(), json.toStdString());
+    QFile::copy(dir.filePath("model.safetensors"), dir.filePath("feature.safetensors"));
+    try {
+        loadTrainedModel(dir.filePath("feature").toStdString());
+        QFAIL("no error");
+    } catch (const ModelFileError &e) {
+        QVERIFY2(q(e.what()).startsWith(dir.filePath("feature.json") + ": model: does not describe a model: "),
+                 e.what());
+    }
+}
+
+void TestPredictor::refusesToWriteWhatItCannotRead()
+{
+    // A vocabulary of 170,000 words of 100 letters: about 17.5 MB of JSON, over the 16 MiB the
+    // reader takes. Nothing may be written (the weights are not even looked at).
+    QTemporaryDir dir;
+    TrainedModel m;
+    m.spec = smallSpec(TaskType::Binary);
+    m.spec.model.vocabulary = 170'000;
+    m.spec.words.assign(170'001, std::string(100, 'w'));
+    const std::string base = dir.filePath("big").toStdString();
+    try {
+        saveTrainedModel(m, base);
+        QFAIL("no error");
+    } catch (const ModelFileError &e) {
+        QVERIFY2(q(e.what()).startsWith(dir.filePath("big.json") + ": not written: it would be "), e.what());
+        QVERIFY2(q(e.what()).endsWith("bytes, more than the 16777216 bytes a model file may have (its "
+                                      "vocabulary of 170000 words is most of it: train with a smaller "
+                                      "--vocabulary)"),
+                 e.what());
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
 }
 
 void TestPredictor::predictMatchesForward()

@@ -471,17 +471,17 @@ void TestCompare::commandLineRejectsBadOptions()
 
 void TestCompare::commandLineReportsAFailedCompare()
 {
-    // Five sentences make fewer training samples than one batch: known only once the file is
-    // read, so the run fails (status 1); a --train-size below the batch is refused at parse (2).
+    // Sentences of punctuation only hold no words: known only once the file is read, so the
+    // run fails (status 1); a --train-size below the batch is refused at parse (2).
     QTemporaryDir dir;
     QFile sentences(dir.filePath("few.txt"));
     QVERIFY(sentences.open(QIODevice::WriteOnly));
-    sentences.write("good phone\t1\nbad phone\t0\ngreat\t1\nawful\t0\nfine\t1\n");
+    sentences.write("!!!\t1\n???\t0\n...\t1\n---\t0\n;;;\t1\n");
     sentences.close();
     const Process r = runApp({"--headless", "--task", "sentiment", "--compare", "luong,none",
                               "--runs", "1", "--sentences", sentences.fileName()});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("attention-studio: compare failed: ") && r.err.contains("fewer than one batch"),
+    QVERIFY2(r.err.contains("attention-studio: compare failed: ") && r.err.contains("hold no words"),
              r.err.constData());
     QVERIFY(r.out.isEmpty());
 }

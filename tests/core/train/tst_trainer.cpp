@@ -20,6 +20,9 @@ private slots:
     void baselineSnapshot();
     void sameSeedSameRun();
     void rejectsBadConfig();
+    void shortBatchStepsLikeASmallerBatch();
+    void everyRowTrainsEveryEpoch();
+    void earlyStoppingRestoresTheBestEpoch();
     void alignmentOverValidationSet_data();
     void alignmentOverValidationSet();
     void alignmentIgnoresProbeRows();
@@ -214,11 +217,84 @@ void TestTrainer::rejectsBadConfig()
 {
     Rng rng(3);
     auto task = std::make_shared<TaskData>(makeAddTask(rng, {100, 20}));
-    QVERIFY_THROWS_EXCEPTION(DataError, Trainer(task, task->model, TrainConfig{1, 200, 1e-3, 1}));
     QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(task, task->model, TrainConfig{0, 10, 1e-3, 1}));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(task, task->model, TrainConfig{1, 0, 1e-3, 1}));
     ModelConfig wrong = task->model;
     wrong.inputs = 3;
     QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, wrong, TrainConfig{1, 10, 1e-3, 1}));
+}
+
+void TestTrainer::shortBatchStepsLikeASmallerBatch()
+{
+    // A batch of 3 rows inside a trainer of batch 8 (5 free slots, exact zero gradients) takes
+    // the step a trainer of batch 3 takes on the same rows: same loss, same new weights.
+    Rng rng(4);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {40, 10}));
+    ModelConfig m = task->model;
+    m.hidden = 6;
+    m.attentionUnits = 5;
+    m.dropout = m.inputDropout = m.recurrentDropout = 0.0; // masks would depend on the batch shape
+    Trainer wide(task, m, TrainConfig{1, 8, 1e-2, 9, OptimizerKind::Adam});
+    Trainer narrow(task, m, TrainConfig{1, 3, 1e-2, 9, OptimizerKind::Adam});
+    QCOMPARE(wide.batchSize(), 8);
+    const int rows[3] = {17, 2, 31};
+    for (int step = 0; step < 2; ++step)
+        QVERIFY(std::abs(wide.trainStep(rows, 3) - narrow.trainStep(rows, 3)) < 1e-12);
+    const std::vector<ParamRef> a = wide.model().params(), b = narrow.model().params();
+    for (std::size_t i = 0; i < a.size(); ++i)
+        QVERIFY2((*a[i].value - *b[i].value).cwiseAbs().maxCoeff() < 1e-12, a[i].name.c_str());
+    QVERIFY_THROWS_EXCEPTION(ShapeError, wide.trainStep(rows, 9));
+}
+
+void TestTrainer::everyRowTrainsEveryEpoch()
+{
+    // 50 rows at batch 32: two batches (32 + 18), every row once; a batch larger than the
+    // training set trains it as one batch of all its rows.
+    Rng rng(5);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {50, 10}));
+    Trainer tr(task, task->model, TrainConfig{1, 32, 1e-3, 1, OptimizerKind::Adam});
+    QCOMPARE(tr.batchesPerEpoch(), 2);
+    std::vector<long long> done;
+    QVERIFY(tr.trainEpoch([&](const ProgressInfo &p) {
+        done.push_back(p.samplesDone);
+        QCOMPARE(p.samplesPerEpoch, 50LL);
+        return Trainer::Control::Continue;
+    }));
+    QCOMPARE(done, (std::vector<long long>{32, 50}));
+    QCOMPARE(tr.step(), 2LL);
+    Trainer all(task, task->model, TrainConfig{1, 200, 1e-3, 1, OptimizerKind::Adam});
+    QCOMPARE(all.batchSize(), 50);
+    QCOMPARE(all.batchesPerEpoch(), 1);
+    QVERIFY(all.trainEpoch());
+}
+
+void TestTrainer::earlyStoppingRestoresTheBestEpoch()
+{
+    // A learning rate far too high makes the validation loss jump around: training stops after
+    // `patience` epochs without a new minimum, and restoreBest() returns exactly to the weights
+    // (and so the validation loss) of the best epoch.
+    Rng rng(6);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {128, 64}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    m.attentionUnits = 8;
+    TrainConfig config{40, 16, 0.3, 2, OptimizerKind::Adam};
+    config.patience = 3;
+    Trainer tr(task, m, config);
+    std::vector<double> valLoss;
+    while (!tr.finished()) {
+        const EpochSnapshot s = *tr.trainEpoch();
+        valLoss.push_back(s.valLoss);
+        const auto best = std::min_element(valLoss.begin(), valLoss.end()); // first minimum
+        QCOMPARE(s.bestEpoch, int(best - valLoss.begin()) + 1);
+        QCOMPARE(tr.bestEpoch(), s.bestEpoch);
+    }
+    QVERIFY2(tr.epoch() < 40, "the loss never stalled: no early stop to test");
+    QCOMPARE(tr.epoch() - tr.bestEpoch(), 3); // stopped after exactly `patience` stale epochs
+    const EpochSnapshot restored = tr.restoreBest();
+    QCOMPARE(restored.epoch, tr.bestEpoch());
+    QCOMPARE(restored.valLoss, valLoss[std::size_t(tr.bestEpoch() - 1)]);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(task, m, TrainConfig{1, 16, 1e-3, 1, OptimizerKind::Adam, -1}));
 }
 
 void TestTrainer::alignmentOverValidationSet_data()
