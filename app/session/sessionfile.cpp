@@ -6,6 +6,7 @@
 #include "app/session/savefile.h"
 #include "app/session/sessionentry.h"
 #include "app/session/sessionlimits.h"
+#include "core/fileio/boundedread.h"
 
 #include <QDir>
 #include <QFile>
@@ -195,8 +196,8 @@ bool saveSession(const QString &path, const Session &session, QString *error)
 
 std::optional<Session> parseSession(const QByteArray &bytes, const QString &path, QString *error)
 {
-    if (bytes.size() > kMaxSessionFileBytes) {
-        *error = QStringLiteral("%1: file too large: %2 bytes (at most %3)")
+    if (bytes.size() > kMaxSessionFileBytes) { // readRegularFile's words
+        *error = QStringLiteral("%1: file too large: %2 bytes, more than %3")
                      .arg(path)
                      .arg(bytes.size())
                      .arg(kMaxSessionFileBytes);
@@ -229,34 +230,14 @@ std::optional<Session> parseSession(const QByteArray &bytes, const QString &path
 
 std::optional<Session> loadSession(const QString &path, QString *error)
 {
-    // Refused before opening: opening a FIFO would wait for a writer, /dev/zero never ends.
-    const QFileInfo info(path);
-    if (info.isDir()) {
-        *error = QStringLiteral("%1: is a directory, not a session file").arg(path);
+    // A directory, /dev/zero or a FIFO is refused before a byte is read, a file over the limit
+    // from its size; never more than kMaxSessionFileBytes are read, even from a growing file.
+    std::string bytes;
+    try {
+        bytes = attn::readRegularFile(QFile::encodeName(path).toStdString(), quint64(kMaxSessionFileBytes));
+    } catch (const attn::FileReadError &e) {
+        *error = QStringLiteral("%1: %2").arg(path, QString::fromStdString(e.message));
         return std::nullopt;
     }
-    if (info.exists() && !info.isFile()) {
-        *error = QStringLiteral("%1: not a regular file (a device, FIFO or socket; expected a session file)")
-                     .arg(path);
-        return std::nullopt;
-    }
-    if (info.size() > kMaxSessionFileBytes) {
-        *error = QStringLiteral("%1: file too large: %2 bytes (at most %3)")
-                     .arg(path)
-                     .arg(info.size())
-                     .arg(kMaxSessionFileBytes);
-        return std::nullopt;
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    // At most one byte over the limit, even from a file that grew since (parseSession refuses it).
-    const QByteArray bytes = file.read(kMaxSessionFileBytes + 1);
-    if (file.error() != QFileDevice::NoError) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    return parseSession(bytes, path, error);
+    return parseSession(QByteArray::fromStdString(bytes), path, error);
 }

@@ -47,10 +47,10 @@ std::optional<QByteArray> sessionBytes(const QString &path, const Session &sessi
 
 /// Reads a file written by saveSession; relative paths come back absolute (from the session
 /// file's folder). Returns nullopt and sets *error on any problem, loading nothing in part:
-///   "PATH: is a directory, not a session file", "PATH: not a regular file (...)" (a device or
-///   FIFO, refused before opening), "PATH: file too large: N bytes (at most M)" (checked
-///   before reading, and never more than kMaxSessionFileBytes + 1 bytes read);
-///   "PATH: <reason>" when the file cannot be read;
+///   "PATH: <reason>" when the file cannot be read (attn::readRegularFile's messages: "is a
+///   directory", "is not a regular file (a device, a pipe or a socket)" for /dev/zero or a FIFO,
+///   refused before a byte is read, "file too large: N bytes, more than M" over
+///   kMaxSessionFileBytes, checked before reading; "cannot open the file: REASON");
 ///   "PATH: the file is empty";
 ///   "PATH: the file is damaged at line L, column C: <QJsonParseError text>" when it is not
 ///   JSON (QJsonParseError's byte offset as a 1-based line and column in characters);

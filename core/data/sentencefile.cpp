@@ -3,13 +3,9 @@
 #include "core/data/sentencefile.h"
 
 #include "core/data/tokenizer.h"
+#include "core/fileio/boundedread.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <memory>
 
 namespace attn {
 
@@ -161,43 +157,12 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
 
 std::vector<LabelledSentence> readSentenceFile(const std::string &path)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    // Refused before opening: opening a FIFO would wait for a writer, and a device such as
-    // /dev/zero never ends.
-    const fs::file_status status = fs::status(path, ec);
-    if (fs::is_directory(status))
-        throw SentenceFileError(path, 0, "is a directory, not a file");
-    if (fs::exists(status) && !fs::is_regular_file(status))
-        throw SentenceFileError(path, 0,
-                                "not a regular file (a device, FIFO or socket; expected a text file)");
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f)
-        throw SentenceFileError(path, 0, std::string("cannot open: ") + std::strerror(errno));
-    const auto tooLarge = [&](std::uintmax_t bytes, bool exact) {
-        return SentenceFileError(path, 0,
-                                 "file too large: " + std::string(exact ? "" : "over ") +
-                                     std::to_string(bytes) + " bytes (at most " +
-                                     std::to_string(kMaxSentenceFileBytes) + ")");
-    };
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (!ec && size > kMaxSentenceFileBytes)
-        throw tooLarge(size, true);
     std::string text;
-    if (!ec)
-        text.reserve(std::size_t(size));
-    char buffer[65536];
-    for (;;) { // never more than the limit + 1 byte, even from a file that grew since
-        const std::size_t room = std::size_t(kMaxSentenceFileBytes) + 1 - text.size();
-        const std::size_t got = std::fread(buffer, 1, std::min(sizeof buffer, room), f.get());
-        text.append(buffer, got);
-        if (text.size() > kMaxSentenceFileBytes)
-            throw tooLarge(kMaxSentenceFileBytes, false);
-        if (got == 0)
-            break;
+    try {
+        text = readRegularFile(path, kMaxSentenceFileBytes);
+    } catch (const FileReadError &e) {
+        throw SentenceFileError(path, 0, e.message);
     }
-    if (std::ferror(f.get()))
-        throw SentenceFileError(path, 0, std::string("cannot read the file: ") + std::strerror(errno));
     return parseSentenceFile(text, path);
 }
 

@@ -51,10 +51,13 @@ struct LabelledSentence {
 /// `big.txt:7: line longer than 100000 bytes (a line may have at most 100000)`.
 std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std::string &file);
 
-/// Reads a file and parses it (parseSentenceFile). Throws SentenceFileError (line 0) if the file
-/// is not a regular file (a directory, a device such as /dev/zero, a FIFO: refused before it is
-/// opened), cannot be opened or read, or is larger than kMaxSentenceFileBytes (checked before
-/// reading; never more than that is read, even from a file that grows), and every parse error.
+/// Reads a file with readRegularFile (core/fileio/boundedread.h) and parses it
+/// (parseSentenceFile). Throws SentenceFileError (line 0) with readRegularFile's message if the
+/// file is not a regular file ("is a directory", "is not a regular file (a device, a pipe or a
+/// socket)": a directory, /dev/zero or a FIFO is refused before a byte is read), cannot be opened
+/// or read, or is larger than kMaxSentenceFileBytes ("file too large: N bytes, more than M",
+/// checked before reading; never more than that is read, even from a file that grows), and
+/// every parse error.
 std::vector<LabelledSentence> readSentenceFile(const std::string &path);
 
 } // namespace attn

@@ -379,7 +379,7 @@ void TestSessionFile::unreadableAndNonJsonFiles()
     QString error;
     const QString absent = m_dir.filePath("absent.attnsession");
     QVERIFY(!loadSession(absent, &error));
-    QCOMPARE(error, absent + ": No such file or directory");
+    QCOMPARE(error, absent + ": cannot open the file: No such file or directory");
 
     // A missing comma at the end of line 3: Qt's offset is just past the character it could not
     // take, the opening quote of "model" in column 3 of line 4.

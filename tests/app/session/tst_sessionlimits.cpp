@@ -3,6 +3,7 @@
 // device, a FIFO and a file over kMaxSessionFileBytes before reading, and each part over its limit
 // with a message naming the file and the place; saveSession refuses to write the same parts, and
 // a session just at every limit is saved and read back.
+#include "app/session/intsetting.h"
 #include "app/session/sessionfile.h"
 #include "app/session/sessionlimits.h"
 #include "tests/sessionsamples.h"
@@ -45,6 +46,7 @@ class TestSessionLimits : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void theLongestRunFits();
     void specialFilesAreRefusedBeforeReading();
     void partsOverALimitAreRefused_data();
     void partsOverALimitAreRefused();
@@ -87,20 +89,30 @@ QString TestSessionLimits::editedCopy(const QString &name, const std::function<v
     return path;
 }
 
+void TestSessionLimits::theLongestRunFits()
+{
+    // Epoch 0 and every epoch the epochs setting allows: a session of any run can be saved.
+    for (const IntSetting &i : kIntSettings)
+        if (QLatin1String(i.key) == QLatin1String("epochs"))
+            QCOMPARE(kMaxSessionEpochs, i.max + 1);
+    // Every token of a sentence file that reads fits a session.
+    QVERIFY(qint64(kMaxSessionTokenChars) >= qint64(attn::kMaxSentenceLineBytes));
+}
+
 void TestSessionLimits::specialFilesAreRefusedBeforeReading()
 {
     QString error;
     QVERIFY(QDir(m_dir.path()).mkpath("folder.attnsession"));
     const QString folder = m_dir.filePath("folder.attnsession");
     QVERIFY(!loadSession(folder, &error));
-    QCOMPARE(error, folder + ": is a directory, not a session file");
+    QCOMPARE(error, folder + ": is a directory");
 
     // A device that never ends, a FIFO no one writes to (opening it would wait forever).
     const QString fifo = m_dir.filePath("pipe.attnsession");
     QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     for (const QString &path : {QStringLiteral("/dev/zero"), fifo}) {
         QVERIFY(!loadSession(path, &error));
-        QCOMPARE(error, path + ": not a regular file (a device, FIFO or socket; expected a session file)");
+        QCOMPARE(error, path + ": is not a regular file (a device, a pipe or a socket)");
     }
 
     // Over the limit: refused from its size (a sparse file, no disk space used).
@@ -108,10 +120,10 @@ void TestSessionLimits::specialFilesAreRefusedBeforeReading()
     QVERIFY(QFile::copy(m_path, big));
     QVERIFY(QFile::resize(big, kMaxSessionFileBytes + 1));
     QVERIFY(!loadSession(big, &error));
-    QCOMPARE(error, big + ": file too large: 536870913 bytes (at most 536870912)");
+    QCOMPARE(error, big + ": file too large: 536870913 bytes, more than 536870912");
     // The same limit on bytes already in memory.
     QVERIFY(!parseSession(QByteArray(kMaxSessionFileBytes + 1, ' '), big, &error));
-    QCOMPARE(error, big + ": file too large: 536870913 bytes (at most 536870912)");
+    QCOMPARE(error, big + ": file too large: 536870913 bytes, more than 536870912");
 }
 
 void TestSessionLimits::partsOverALimitAreRefused_data()
