@@ -90,9 +90,12 @@ Session readSession(const QJsonDocument &doc, const QDir &folder)
     for (QString &file : s.sentenceFiles)
         file = resolvedPath(file, folder);
 
-    if (root.contains("model"))
-        session.model = resolvedPath(
-            readString(root["model"], QStringLiteral("model"), kMaxSessionTextChars), folder);
+    if (root.contains("model")) {
+        const QString model = readString(root["model"], QStringLiteral("model"), kMaxSessionTextChars);
+        if (const QString why = textProblem(model); !why.isEmpty())
+            fail(QStringLiteral("model"), why);
+        session.model = resolvedPath(model, folder);
+    }
 
     const QJsonArray history = readArray(root["history"], QStringLiteral("history"));
     if (history.size() > kMaxSessionEpochs)
@@ -119,8 +122,8 @@ QString unreadablePart(const Session &session, const QVariantMap &settings, cons
 {
     if (const QString why = settingsOverLimit(settings); !why.isEmpty())
         return why;
-    if (model.size() > kMaxSessionTextChars)
-        return QStringLiteral("model: ") + tooLongReason(kMaxSessionTextChars);
+    if (const QString why = textProblem(model); !why.isEmpty())
+        return QStringLiteral("model: ") + why;
     if (session.history.size() > std::size_t(kMaxSessionEpochs))
         return QStringLiteral("history: %1 epochs, more than %2")
             .arg(session.history.size())

@@ -10,6 +10,15 @@ QString tooLongReason(int limit)
     return QStringLiteral("longer than %1 characters").arg(limit);
 }
 
+QString textProblem(const QString &text)
+{
+    if (text.size() > kMaxSessionTextChars)
+        return tooLongReason(kMaxSessionTextChars);
+    if (text.contains(QChar(0)))
+        return QStringLiteral("contains a NUL character");
+    return QString();
+}
+
 QString gridOverLimit(qint64 rows, qint64 cols)
 {
     if (rows <= kMaxSessionGridCells && cols <= kMaxSessionGridCells &&
@@ -23,8 +32,8 @@ QString settingsOverLimit(const QVariantMap &settings)
     for (auto it = settings.cbegin(); it != settings.cend(); ++it) {
         const QString where = QStringLiteral("settings.") + it.key();
         if (it.value().typeId() == QMetaType::QString) {
-            if (it.value().toString().size() > kMaxSessionTextChars)
-                return where + QStringLiteral(": ") + tooLongReason(kMaxSessionTextChars);
+            if (const QString why = textProblem(it.value().toString()); !why.isEmpty())
+                return where + QStringLiteral(": ") + why;
         } else if (it.key() == QLatin1String("sentenceFiles")) {
             const QVariantList files = it.value().toList();
             if (files.size() > kMaxSessionSentenceFiles)
@@ -33,8 +42,8 @@ QString settingsOverLimit(const QVariantMap &settings)
                     .arg(files.size())
                     .arg(kMaxSessionSentenceFiles);
             for (qsizetype i = 0; i < files.size(); ++i)
-                if (files[i].toString().size() > kMaxSessionTextChars)
-                    return QStringLiteral("%1[%2]: %3").arg(where).arg(i).arg(tooLongReason(kMaxSessionTextChars));
+                if (const QString why = textProblem(files[i].toString()); !why.isEmpty())
+                    return QStringLiteral("%1[%2]: %3").arg(where).arg(i).arg(why);
         }
     }
     return QString();

@@ -30,8 +30,13 @@ inline constexpr int kMaxSessionTokenChars = int(attn::kMaxSentenceLineBytes);
 /// "longer than N characters" (N = limit): the reason a text is refused.
 QString tooLongReason(int limit);
 
+/// Why a text of the settings or the model path cannot be stored: "longer than 4096
+/// characters", "contains a NUL character" (no file path or CSV column name has one); "" if none.
+QString textProblem(const QString &text);
+
 /// The first problem of a settings map (runSettingsToMap's keys, as stored in the file) with the
-/// limits above: "settings.KEY: longer than 4096 characters", "settings.sentenceFiles[2]: ...",
+/// limits above (textProblem for every text): "settings.KEY: longer than 4096 characters",
+/// "settings.sentenceFiles[2]: contains a NUL character",
 /// "settings.sentenceFiles: N files, more than 1000"; "" if none.
 QString settingsOverLimit(const QVariantMap &settings);
 

@@ -183,6 +183,13 @@ void TestSessionLimits::partsOverALimitAreRefused_data()
     p = editedCopy("model.attnsession",
                    [](QJsonObject &root) { root["model"] = QString(kMaxSessionTextChars + 1, 'm'); });
     QTest::newRow("model") << p << p + ": model: longer than 4096 characters";
+    p = editedCopy("nul.attnsession", [](QJsonObject &root) {
+        setSetting(root, "testDataFile", QStringLiteral("test.csv") + QChar(0) + QStringLiteral("../x"));
+    });
+    QTest::newRow("NUL in a path") << p << p + ": settings.testDataFile: contains a NUL character";
+    p = editedCopy("nulmodel.attnsession",
+                   [](QJsonObject &root) { root["model"] = QStringLiteral("m") + QChar(0); });
+    QTest::newRow("NUL in the model") << p << p + ": model: contains a NUL character";
     p = editedCopy("format.attnsession",
                    [](QJsonObject &root) { root["format"] = QString(10'000'000, 'f'); });
     QTest::newRow("format") << p << p + ": not an Attention Studio session (format \"" + QString(57, 'f') + "...\")";
@@ -225,6 +232,9 @@ void TestSessionLimits::saveRefusesWhatLoadRefuses_data()
     s = m_session;
     s.model = QStringLiteral("/") + QString(kMaxSessionTextChars, 'm'); // stored as ../../m...
     QTest::newRow("model") << s << "model: longer than 4096 characters";
+    s = m_session;
+    s.settings.sentenceFiles = {QStringLiteral("/a.txt"), QStringLiteral("/b") + QChar(0) + QStringLiteral(".txt")};
+    QTest::newRow("NUL") << s << "settings.sentenceFiles[1]: contains a NUL character";
     s = m_session;
     s.history[1].epoch = 1;
     QTest::newRow("epochs") << s << "history[1].epoch: 1 after 1 (epochs must increase)";
