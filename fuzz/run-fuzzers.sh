@@ -5,7 +5,8 @@
 # fuzz/corpus/<target>/ for SECONDS seconds. Exits non-zero if any target crashes.
 # Usage: fuzz/run-fuzzers.sh SECONDS [BUILD_DIR] [TARGET...]
 #   SECONDS 0: build and run the regression inputs and seeds once, without fuzzing.
-#   BUILD_DIR defaults to build-fuzz/ beside fuzz/; TARGET defaults to fuzz_csv fuzz_modelfile.
+#   BUILD_DIR defaults to build-fuzz/ beside fuzz/; TARGET defaults to every target: fuzz_csv
+#   fuzz_modelfile fuzz_sentences fuzz_modelspec fuzz_session.
 #   Environment: CC / CXX (default clang-14 / clang++-14), FUZZ_JOBS (build jobs, default 1).
 set -euo pipefail
 
@@ -15,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${2:-$here/../build-fuzz}
 shift $(( $# >= 2 ? 2 : 1 ))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_csv fuzz_modelfile)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_csv fuzz_modelfile fuzz_sentences fuzz_modelspec fuzz_session)
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 

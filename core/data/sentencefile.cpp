@@ -2,12 +2,10 @@
 // Line splitting, validation and label parsing of `sentence<TAB>label` files.
 #include "core/data/sentencefile.h"
 
+#include "core/data/tokenizer.h"
+#include "core/fileio/boundedread.h"
+
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace attn {
 
@@ -108,6 +106,11 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
         ++lineNo;
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1); // CRLF
+        if (line.size() > kMaxSentenceLineBytes)
+            throw SentenceFileError(file, lineNo,
+                                    "line longer than " + std::to_string(kMaxSentenceLineBytes) +
+                                        " bytes (a line may have at most " +
+                                        std::to_string(kMaxSentenceLineBytes) + ")");
         if (line.find('\0') != std::string_view::npos)
             throw SentenceFileError(file, lineNo, "NUL byte: this is not a text file");
         if (!validUtf8(line))
@@ -133,6 +136,18 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
             throw SentenceFileError(file, lineNo, "empty sentence before the TAB");
         if (label != "0" && label != "1")
             throw SentenceFileError(file, lineNo, "label " + quoted(label) + " is not 0 or 1");
+        // A sentence of n bytes has at most (n + 1) / 2 words: only long ones need counting.
+        if (sentence.size() >= 2 * std::size_t(kMaxSentenceWords) &&
+            Tokenizer::words(sentence).size() > std::size_t(kMaxSentenceWords))
+            throw SentenceFileError(file, lineNo,
+                                    "more than " + std::to_string(kMaxSentenceWords) +
+                                        " words in the sentence (a sentence may have at most " +
+                                        std::to_string(kMaxSentenceWords) + ")");
+        if (out.size() == std::size_t(kMaxSentences))
+            throw SentenceFileError(file, lineNo,
+                                    "more than " + std::to_string(kMaxSentences) +
+                                        " sentences (a file may hold at most " +
+                                        std::to_string(kMaxSentences) + ")");
         out.push_back({std::string(sentence), label == "1" ? 1 : 0, lineNo});
     }
     if (out.empty())
@@ -142,20 +157,13 @@ std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std
 
 std::vector<LabelledSentence> readSentenceFile(const std::string &path)
 {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw SentenceFileError(path, 0, "is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw SentenceFileError(path, 0, std::string("cannot open: ") + std::strerror(errno));
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > (std::uintmax_t(256) << 20))
-        throw SentenceFileError(path, 0, "larger than 256 MiB");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw SentenceFileError(path, 0, "cannot read the file");
-    return parseSentenceFile(buffer.str(), path);
+    std::string text;
+    try {
+        text = readRegularFile(path, kMaxSentenceFileBytes);
+    } catch (const FileReadError &e) {
+        throw SentenceFileError(path, 0, e.message);
+    }
+    return parseSentenceFile(text, path);
 }
 
 } // namespace attn

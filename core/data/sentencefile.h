@@ -5,12 +5,22 @@
 // contains U+0085, which some Unicode-aware splitters take for a line break).
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace attn {
+
+/// Limits of a sentence file, checked before anything is allocated for the part they bound: a
+/// damaged or hostile file is refused with a message instead of freezing the window (a 50 MB
+/// line took 50 s and 4.5 GB to tokenize). The shipped files are far below them (lines up to
+/// 481 bytes, 1,000 sentences).
+inline constexpr std::uintmax_t kMaxSentenceFileBytes = std::uintmax_t(256) << 20; // whole file
+inline constexpr std::size_t kMaxSentenceLineBytes = 100'000; // one line, CR/LF not counted
+inline constexpr int kMaxSentenceWords = 10'000; // words of one sentence (Tokenizer::words)
+inline constexpr int kMaxSentences = 1'000'000;  // labelled lines in one file
 
 /// A malformed or unreadable sentence file. what() is "FILE:LINE: message" for a bad line
 /// (LINE 1-based) and "FILE: message" for the file as a whole (line = 0), with FILE the path as
@@ -35,11 +45,19 @@ struct LabelledSentence {
 /// - Each other line is split at its one TAB: the sentence before it, the label after it
 ///   (spaces around the label are ignored).
 /// Throws SentenceFileError: no TAB on a line, more than one TAB, a blank sentence, a label that
-/// is not 0 or 1, a NUL byte (not a text file), invalid UTF-8, or no labelled line at all.
+/// is not 0 or 1, a NUL byte (not a text file), invalid UTF-8, or no labelled line at all; a line
+/// over kMaxSentenceLineBytes bytes, a sentence of more than kMaxSentenceWords words, more than
+/// kMaxSentences labelled lines (at the first line too many), e.g.
+/// `big.txt:7: line longer than 100000 bytes (a line may have at most 100000)`.
 std::vector<LabelledSentence> parseSentenceFile(std::string_view text, const std::string &file);
 
-/// Reads a file and parses it (parseSentenceFile). Throws SentenceFileError (line 0) if the file
-/// cannot be opened or read, is a directory, or is larger than 256 MiB, and every parse error.
+/// Reads a file with readRegularFile (core/fileio/boundedread.h) and parses it
+/// (parseSentenceFile). Throws SentenceFileError (line 0) with readRegularFile's message if the
+/// file is not a regular file ("is a directory", "is not a regular file (a device, a pipe or a
+/// socket)": a directory, /dev/zero or a FIFO is refused before a byte is read), cannot be opened
+/// or read, or is larger than kMaxSentenceFileBytes ("file too large: N bytes, more than M",
+/// checked before reading; never more than that is read, even from a file that grows), and
+/// every parse error.
 std::vector<LabelledSentence> readSentenceFile(const std::string &path);
 
 } // namespace attn

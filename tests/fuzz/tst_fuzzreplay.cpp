@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Replays every seed (fuzz/corpus/<target>/) and every kept crash input (fuzz/regressions/
 // <target>/) through the fuzz targets' own entry points in the normal g++ build, so a
-// regression shows up in CI without clang or libFuzzer. fuzz/fuzz_csv.cpp and
-// fuzz/fuzz_modelfile.cpp are compiled here with LLVMFuzzerTestOneInput renamed per target.
+// regression shows up in CI without clang or libFuzzer. fuzz/fuzz_<target>.cpp are compiled here
+// with LLVMFuzzerTestOneInput renamed per target. Built twice (tests/CMakeLists.txt):
+// tst_fuzzreplay for the core targets (also in the core-only build) and, with
+// ATTN_FUZZ_REPLAY_SESSION, tst_fuzzreplay_session for fuzz_session (app/session on Qt Core).
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -15,9 +17,15 @@
 #include <iterator>
 #include <memory>
 
-// The two entry points, renamed by tests/CMakeLists.txt (-DLLVMFuzzerTestOneInput=...).
+// The entry points, renamed by tests/CMakeLists.txt (-DLLVMFuzzerTestOneInput=...).
+#ifdef ATTN_FUZZ_REPLAY_SESSION
+extern "C" int attnFuzzSessionTestOneInput(const std::uint8_t *data, std::size_t size);
+#else
 extern "C" int attnFuzzCsvTestOneInput(const std::uint8_t *data, std::size_t size);
 extern "C" int attnFuzzModelfileTestOneInput(const std::uint8_t *data, std::size_t size);
+extern "C" int attnFuzzSentencesTestOneInput(const std::uint8_t *data, std::size_t size);
+extern "C" int attnFuzzModelspecTestOneInput(const std::uint8_t *data, std::size_t size);
+#endif
 
 namespace {
 
@@ -30,8 +38,14 @@ struct Target {
 };
 
 const Target kTargets[] = {
+#ifdef ATTN_FUZZ_REPLAY_SESSION
+    {"fuzz_session", &attnFuzzSessionTestOneInput, 4},
+#else
     {"fuzz_csv", &attnFuzzCsvTestOneInput, 11},
     {"fuzz_modelfile", &attnFuzzModelfileTestOneInput, 6},
+    {"fuzz_sentences", &attnFuzzSentencesTestOneInput, 7},
+    {"fuzz_modelspec", &attnFuzzModelspecTestOneInput, 7},
+#endif
 };
 
 /// The input files of one folder (README.md is documentation, not an input), sorted.

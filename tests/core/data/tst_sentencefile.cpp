@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of the `sentence<TAB>label` reader: the three shipped files read completely (1,000 lines,
 // 500 / 500 labels each, no line merged by the imdb file's unbalanced quotes or its U+0085), CRLF
-// and BOM handling, and every error with its exact "FILE:LINE: message".
+// and BOM handling, every error with its exact "FILE:LINE: message", and the limits
+// (kMaxSentenceLineBytes, kMaxSentenceWords, kMaxSentences, kMaxSentenceFileBytes, regular
+// files only) just over and at each limit.
 #include "core/data/sentencefile.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
 
 using namespace attn;
 
@@ -21,6 +29,10 @@ private slots:
     void errors_data();
     void errors();
     void fileErrors();
+    void limits_data();
+    void limits();
+    void atTheLimits();
+    void specialFilesAreRefusedBeforeReading();
 };
 
 void TestSentenceFile::readsTheShippedFiles_data()
@@ -110,15 +122,15 @@ void TestSentenceFile::fileErrors()
         readSentenceFile(missing);
         QFAIL("expected a SentenceFileError");
     } catch (const SentenceFileError &e) {
-        QCOMPARE(std::string(e.what()), missing + ": cannot open: No such file or directory");
+        QCOMPARE(std::string(e.what()), missing + ": cannot open the file: No such file or directory");
         QCOMPARE(e.line, 0);
-        QCOMPARE(e.message, std::string("cannot open: No such file or directory"));
+        QCOMPARE(e.message, std::string("cannot open the file: No such file or directory"));
     }
     try {
         readSentenceFile(kData);
         QFAIL("expected a SentenceFileError");
     } catch (const SentenceFileError &e) {
-        QCOMPARE(std::string(e.what()), kData + ": is a directory, not a file");
+        QCOMPARE(std::string(e.what()), kData + ": is a directory");
     }
     // It is a std::runtime_error, so callers that know nothing of it still get the message.
     try {
@@ -126,6 +138,84 @@ void TestSentenceFile::fileErrors()
         QFAIL("the README is not a sentence file");
     } catch (const std::runtime_error &e) {
         QVERIFY(std::string(e.what()).rfind(kData + "/README.md:1: no TAB", 0) == 0);
+    }
+}
+
+void TestSentenceFile::limits_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("message");
+    const QByteArray longLine = "Fine.\t1\n" + QByteArray(int(kMaxSentenceLineBytes) - 1, 'x') + "\t1\n";
+    QTest::newRow("line over the limit")
+        << longLine << "f.txt:2: line longer than 100000 bytes (a line may have at most 100000)";
+    QByteArray words;
+    for (int i = 0; i <= kMaxSentenceWords; ++i)
+        words += "w ";
+    QTest::newRow("too many words") << "Fine.\t1\n\n" + words + "\t0\n"
+                                    << "f.txt:3: more than 10000 words in the sentence (a sentence "
+                                       "may have at most 10000)";
+    QByteArray many;
+    many.reserve(4 * (kMaxSentences + 1));
+    for (int i = 0; i <= kMaxSentences; ++i)
+        many += "a\t1\n";
+    QTest::newRow("too many sentences") << many << "f.txt:1000001: more than 1000000 sentences (a "
+                                                   "file may hold at most 1000000)";
+}
+
+void TestSentenceFile::limits()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    try {
+        parseSentenceFile(std::string_view(text.constData(), std::size_t(text.size())), "f.txt");
+        QFAIL("expected a SentenceFileError");
+    } catch (const SentenceFileError &e) {
+        QCOMPARE(QString::fromStdString(e.what()), message);
+    }
+}
+
+void TestSentenceFile::atTheLimits()
+{
+    // A line of exactly kMaxSentenceLineBytes bytes (CRLF not counted), a sentence of exactly
+    // kMaxSentenceWords words, and as many sentences as a file may hold are read.
+    std::string text = std::string(kMaxSentenceLineBytes - 2, 'y') + "\t1\r\n";
+    std::string words;
+    for (int i = 0; i < kMaxSentenceWords; ++i)
+        words += "w,";
+    text += words + "\t0\n";
+    for (int i = 2; i < kMaxSentences; ++i)
+        text += "b\t1\n";
+    const auto lines = parseSentenceFile(text, "f.txt");
+    QCOMPARE(lines.size(), std::size_t(kMaxSentences));
+    QCOMPARE(lines[0].text.size(), kMaxSentenceLineBytes - 2);
+    QCOMPARE(lines[1].text, words);
+}
+
+void TestSentenceFile::specialFilesAreRefusedBeforeReading()
+{
+    // A device that never ends, a FIFO that no one writes to (opening it would wait forever).
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string fifo = dir.filePath("pipe.txt").toStdString();
+    QCOMPARE(mkfifo(fifo.c_str(), 0600), 0);
+    for (const std::string &path : {std::string("/dev/zero"), fifo}) {
+        try {
+            readSentenceFile(path);
+            QFAIL("expected a SentenceFileError");
+        } catch (const SentenceFileError &e) {
+            QCOMPARE(std::string(e.what()), path + ": is not a regular file (a device, a pipe or a socket)");
+        }
+    }
+    // A file over the limit is refused from its size, before a byte is read (a sparse file: no
+    // disk space used).
+    const std::string big = dir.filePath("big.txt").toStdString();
+    std::ofstream(big) << "Fine.\t1\n";
+    std::filesystem::resize_file(big, kMaxSentenceFileBytes + 1);
+    try {
+        readSentenceFile(big);
+        QFAIL("expected a SentenceFileError");
+    } catch (const SentenceFileError &e) {
+        QCOMPARE(std::string(e.what()), big + ": file too large: 268435457 bytes, more than 268435456");
     }
 }
 

@@ -230,7 +230,7 @@ void TestTasks::sentimentErrors()
         QFAIL("expected a SentenceFileError");
     } catch (const SentenceFileError &e) {
         QCOMPARE(std::string(e.what()), std::string("/nonexistent-folder/amazon_cells_labelled.txt: "
-                                                    "cannot open: No such file or directory"));
+                                                    "cannot open the file: No such file or directory"));
     }
     src = shippedData();
     src.files = {"README.md"};
