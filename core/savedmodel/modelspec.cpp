@@ -281,7 +281,7 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     Json j;
     try {
         j = Json::parse(text);
-    } catch (const Json::parse_error &e) {
+    } catch (const Json::exception &e) { // parse_error, or out_of_range for a number like 1e999
         throw ModelFileError(file, std::string("architecture is not valid JSON: ") + e.what());
     }
     const Reader r(file);
