@@ -90,6 +90,10 @@ CurvesView::CurvesView(QWidget *parent)
                            kAlignmentColor, Qt::SolidLine);
     m_metric = addCurve(m_alignmentPlot, m_alignmentPlot->yAxis2, tr("validation metric"),
                         kMetricColor, Qt::DashLine);
+    // A held-out test file's metric (TaskData::test), dotted; in the legend only when present.
+    m_testMetric = addCurve(m_alignmentPlot, m_alignmentPlot->yAxis2, tr("test metric"),
+                            kMetricColor, Qt::DotLine);
+    m_testMetric->removeFromLegend();
 
     m_noAlignmentNote = new QCPItemText(m_alignmentPlot);
     m_noAlignmentNote->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -122,8 +126,9 @@ void CurvesView::appendEpoch(const EpochSnapshot &s)
 
 void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
 {
-    for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
+    for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric, m_testMetric})
         g->data()->clear();
+    m_testMetric->removeFromLegend();
     m_noAttention = false;
     m_bestEpoch = 0;
     for (const EpochSnapshot &s : history)
@@ -222,7 +227,7 @@ void CurvesView::addPoints(const EpochSnapshot &s)
 {
     const double key = double(s.epoch);
     if (!m_trainLoss->data()->isEmpty() && key <= (m_trainLoss->data()->constEnd() - 1)->key) {
-        for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric})
+        for (QCPGraph *g : {m_trainLoss, m_valLoss, m_alignment, m_metric, m_testMetric})
             g->data()->removeAfter(key - 0.5);
     }
     m_trainLoss->addData(key, s.trainLoss);
@@ -230,6 +235,10 @@ void CurvesView::addPoints(const EpochSnapshot &s)
     if (s.alignment)
         m_alignment->addData(key, *s.alignment);
     m_metric->addData(key, s.metric);
+    if (s.testMetric) {
+        m_testMetric->addData(key, *s.testMetric);
+        m_testMetric->addToLegend(); // a no-op when it is there
+    }
     m_noAttention = m_noAttention || s.attention.empty();
     showBaselines(s.baselines);
     m_bestEpoch = s.bestEpoch;
@@ -243,6 +252,7 @@ void CurvesView::addPoints(const EpochSnapshot &s)
         m_metricName = name;
         m_alignmentPlot->yAxis2->setLabel(name.isEmpty() ? tr("metric") : name);
         m_metric->setName(name.isEmpty() ? tr("validation metric") : tr("validation %1").arg(name));
+        m_testMetric->setName(name.isEmpty() ? tr("test metric") : tr("test %1").arg(name));
     }
 }
 
@@ -320,7 +330,7 @@ void CurvesView::rescale()
 
     // Alignment stays 0..1; the metric axis follows its data.
     m_alignmentPlot->yAxis->setRange(0.0, 1.0);
-    if (finiteValueRange({m_metric}, lo, hi)) {
+    if (finiteValueRange({m_metric, m_testMetric}, lo, hi)) {
         for (const Baseline &b : m_baselines) { // the lines to beat stay in view
             lo = std::min(lo, b.value);
             hi = std::max(hi, b.value);

@@ -91,6 +91,7 @@ private:
     QCPGraph *m_valLoss = nullptr;
     QCPGraph *m_alignment = nullptr;
     QCPGraph *m_metric = nullptr;
+    QCPGraph *m_testMetric = nullptr;
     QCPItemText *m_noAlignmentNote = nullptr;
     QCPItemStraightLine *m_lossMarker = nullptr;
     QCPItemStraightLine *m_alignmentMarker = nullptr;

@@ -95,6 +95,14 @@ int HeadlessRunner::run(QTextStream &out, QTextStream &err)
         modelEpoch = final.epoch;
         QJsonObject line = snapshotToJson(final);
         line["final"] = true;
+        if (final.testMetric) { // the result is the test set's; validation only chose the epoch
+            line["val_metric"] = final.metric;
+            line["metric"] = *final.testMetric;
+            if (final.testMase) {
+                line["val_mase"] = line["mase"];
+                line["mase"] = *final.testMase;
+            }
+        }
         // What the model has to beat, on the same data and split (core/train/baselines.h).
         line["baselines"] = baselinesToJson(final.baselines);
         out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';

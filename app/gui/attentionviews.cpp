@@ -6,6 +6,7 @@
 #include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
+#include "widgets/seriesview.h"
 #include "widgets/sentenceview.h"
 
 using attn::AttentionKind;
@@ -29,8 +30,11 @@ AttentionViews::AttentionViews(QWidget *parent)
         {new attn::SelfAttentionView,
          [](TaskKind, AttentionKind a) { return a == AttentionKind::SelfAttention; },
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty(); }},
+        {new attn::SeriesView, [](TaskKind t, AttentionKind) { return t == TaskKind::Csv; },
+         task(TaskKind::Csv)},
     };
-    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"), tr("Self-attention maps")};
+    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"),
+                              tr("Self-attention maps"), tr("Series")};
     for (std::size_t i = 0; i < m_views.size(); ++i)
         addTab(m_views[i].view->widget(), titles[i]);
 }

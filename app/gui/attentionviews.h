@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // AttentionViews: the tabs of the attention views (heatmap, feature weights, sentences,
-// self-attention maps), each an attn::AttentionView. It shows the tabs that apply to the task
+// self-attention maps, series), each an attn::AttentionView. It shows the tabs that apply to the task
 // and mechanism, brings the run's own view to the front, and shows, clears, restyles and
 // exports the views in one loop.
 #pragma once

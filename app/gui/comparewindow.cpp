@@ -45,6 +45,13 @@ QString formatMetric(double v, const std::string &metricName)
 }
 
 // "1 run", "4 runs".
+// "20 epochs"; 0 (auto): a file's runs are sized to it and stop early (attn::autoEpochs).
+QString epochsText(int epochs)
+{
+    return epochs == 0 ? QStringLiteral("epochs sized to the data (early stopping)")
+                       : countText(epochs, QStringLiteral("epoch"), QStringLiteral("epochs"));
+}
+
 QString runsText(std::size_t n) { return countText(static_cast<long long>(n), QStringLiteral("run"), QStringLiteral("runs")); }
 
 QString formatDuration(double seconds)
@@ -124,10 +131,10 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     // Settings: the task and its fixed settings, the mechanisms, the number of runs.
     const attn::ModelConfig &m = base.model;
     m_taskLabel = new QLabel(
-        tr("Task <b>%1</b> · %2 epochs · batch %3 · hidden %4 · learning rate %5 · "
+        tr("Task <b>%1</b> · %2 · batch %3 · hidden %4 · learning rate %5 · "
            "published mechanism %6")
             .arg(QString::fromStdString(attn::toString(base.task)))
-            .arg(base.train.epochs)
+            .arg(epochsText(base.train.epochs))
             .arg(base.train.batchSize)
             .arg(m.hiddenSetting())
             .arg(base.train.learningRate)
@@ -189,7 +196,7 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     m_caption = new QLabel(
         tr("Best validation %1 of each run over its %2; %3, mean and sample std (n − 1) over the runs")
             .arg(QString::fromStdString(attn::metricTitle(metricName)))
-            .arg(countText(base.train.epochs, tr("epoch"), tr("epochs")))
+            .arg(epochsText(base.train.epochs))
             .arg(QString::fromStdString(attn::bestName(metricName))));
     m_caption->setWordWrap(true);
     m_table = new QTableWidget(0, ColumnCount);

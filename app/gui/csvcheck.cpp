@@ -60,6 +60,7 @@ CsvCheckResult runCsvCheck(const RunSettings &settings, int generation, CsvTable
         const TaskData data = makeCsvTaskData(settings, &r.info, reader);
         r.trainSize = data.train.size();
         r.validationSize = data.validation.size();
+        r.testSize = data.test.size();
         r.steps = data.train.steps;
         r.features = data.train.features;
         r.validationY = data.validation.y;

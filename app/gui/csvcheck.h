@@ -29,6 +29,7 @@ struct CsvCheckResult {
     attn::CsvTaskInfo info;     // on success: classes, warnings, task type
     long long trainSize = 0;    // sequences (windows) in each split
     long long validationSize = 0;
+    long long testSize = 0;     // the test file's sequences (0: no test file)
     int steps = 0;              // T
     int features = 0;           // F
     attn::Mat validationY;      // (N, 1) or (N, C): the class counts of the validation split

@@ -60,9 +60,9 @@ CsvCheckPanel::CsvCheckPanel(QWidget *parent)
     m_warnings->setToolTip(tr("Notes that do not stop the import, e.g. missing dates in a series "
                               "(the windows treat the rows as consecutive)"));
     layout->addWidget(m_warnings);
-    m_classTable = new QTableWidget(0, 3);
+    m_classTable = new QTableWidget(0, 4);
     m_classTable->setObjectName("classTable");
-    m_classTable->setHorizontalHeaderLabels({tr("Class"), tr("Training"), tr("Validation")});
+    m_classTable->setHorizontalHeaderLabels({tr("Class"), tr("Training"), tr("Validation"), tr("Test")});
     m_classTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_classTable->setSelectionMode(QAbstractItemView::NoSelection);
     m_classTable->verticalHeader()->hide();
@@ -139,13 +139,17 @@ void CsvCheckPanel::showResult(const QString &shape, const QString &detail, cons
                                   QString::number(k < int(info.trainClassCounts.size())
                                                       ? info.trainClassCounts[k]
                                                       : 0),
-                                  QString::number(validationCounts[k])};
-        for (int c = 0; c < 3; ++c) {
+                                  QString::number(validationCounts[k]),
+                                  QString::number(k < int(info.testClassCounts.size())
+                                                      ? info.testClassCounts[k]
+                                                      : 0)};
+        for (int c = 0; c < 4; ++c) {
             auto *item = new QTableWidgetItem(values[c]);
             item->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
             m_classTable->setItem(k, c, item);
         }
     }
+    m_classTable->setColumnHidden(3, info.testClassCounts.empty()); // no test file
     m_classTable->resizeRowsToContents();
     // As tall as its rows (up to 8, then it scrolls), so no empty grid is left under them.
     const int visibleRows = std::min(classes, 8);

@@ -253,16 +253,17 @@ void CsvImportDialog::buildUi()
     m_testFile = new QLineEdit;
     m_testFile->setObjectName("testFileEdit");
     m_testFile->setClearButtonEnabled(true);
-    m_testFile->setToolTip(tr("A second file with the same columns, used as the validation set. "
-                              "Empty: 20% of the sequences are held out (a series: the latest 20%); "
-                              "a UCR NAME_TRAIN file uses NAME_TEST beside it."));
+    m_testFile->setToolTip(tr("A second file with the same columns, the held-out test set: its "
+                              "metric is reported every epoch and is the run's result, never used "
+                              "for a choice. Validation is always 20% of this file (a series: the "
+                              "latest 20%). A UCR NAME_TRAIN file uses NAME_TEST beside it."));
     auto *browse = new QPushButton(tr("Browse..."));
     browse->setObjectName("testFileBrowse");
-    browse->setToolTip(tr("Choose the validation file"));
+    browse->setToolTip(tr("Choose the test file"));
     connect(browse, &QPushButton::clicked, this, &CsvImportDialog::browseTestFile);
     testLayout->addWidget(m_testFile, 1);
     testLayout->addWidget(browse);
-    m_form->addRow(tr("Validation file"), m_testRow);
+    m_form->addRow(tr("Test file"), m_testRow);
 
     // The result of the check.
     m_check = new CsvCheckPanel;
@@ -389,9 +390,9 @@ void CsvImportDialog::updateVisibility()
         const QString test = QString::fromStdString(ucrTestPath(m_initial.dataFile.toStdString()));
         m_testFile->setPlaceholderText(tr("auto: %1").arg(QFileInfo(test).fileName()));
     } else if (layout == QLatin1String("series")) {
-        m_testFile->setPlaceholderText(tr("none: the latest 20%"));
+        m_testFile->setPlaceholderText(tr("none"));
     } else {
-        m_testFile->setPlaceholderText(tr("none: 20% at random"));
+        m_testFile->setPlaceholderText(tr("none"));
     }
 }
 
@@ -457,25 +458,29 @@ void CsvImportDialog::showCheck(const CsvCheckResult &r)
     const QString origin = !s.taskType.isEmpty() ? tr("chosen")
                            : series                ? tr("a series forecasts its next value")
                                                    : tr("detected from the target");
-    m_shape = tr("N = %1 training + %2 validation %3, T = %4, F = %5\n%6 (%7)")
+    m_shape = tr("N = %1 training + %2 validation%3 %4, T = %5, F = %6\n%7 (%8)")
                   .arg(r.trainSize)
                   .arg(r.validationSize)
+                  .arg(r.testSize > 0 ? tr(" + %1 test").arg(r.testSize) : QString())
                   .arg(series ? tr("windows") : tr("sequences"))
                   .arg(count(r.steps, tr("step"), tr("steps")))
                   .arg(count(r.features, tr("feature"), tr("features")))
                   .arg(taskTypeName(r.info.taskType), origin);
     QString validation;
-    if (!s.testDataFile.isEmpty())
-        validation = tr("Validation: %1.").arg(QFileInfo(s.testDataFile).fileName());
-    else if (isUcrPair())
-        validation = tr("Validation: %1, the published test split.")
-                         .arg(QFileInfo(QString::fromStdString(ucrTestPath(s.dataFile.toStdString())))
-                                  .fileName());
-    else if (series)
+    if (series)
         validation = tr("Validation: the latest 20% of the windows (no shuffle, so overlapping windows "
                         "do not leak).");
-    else
+    else if (r.info.classNames.empty())
         validation = tr("Validation: 20% of the sequences, drawn with seed %1.").arg(s.train.seed);
+    else
+        validation = tr("Validation: 20% of each class, drawn with seed %1.").arg(s.train.seed);
+    if (!s.testDataFile.isEmpty())
+        validation += tr(" Test: %1, reported, never used for a choice.")
+                          .arg(QFileInfo(s.testDataFile).fileName());
+    else if (isUcrPair())
+        validation += tr(" Test: %1, the published test split, reported, never used for a choice.")
+                          .arg(QFileInfo(QString::fromStdString(ucrTestPath(s.dataFile.toStdString())))
+                                   .fileName());
     const QString detail =
         validation + QLatin1Char(' ') +
         (s.standardize ? tr("Inputs%1 standardised on the training split.")
@@ -489,7 +494,7 @@ void CsvImportDialog::browseTestFile()
 {
     const QString dir = m_testFile->text().isEmpty() ? QFileInfo(m_initial.dataFile).absolutePath()
                                                      : QFileInfo(m_testFile->text()).absolutePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Validation file"), dir,
+    const QString path = QFileDialog::getOpenFileName(this, tr("Test file"), dir,
                                                       tr("Sequences (*.csv *.tsv *.txt);;All files (*)"));
     if (!path.isEmpty())
         m_testFile->setText(path);

@@ -87,10 +87,17 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_units = new QSpinBox;
     m_units->setRange(1, 1024);
     m_epochs = new QSpinBox;
-    m_epochs->setRange(1, 10000);
+    m_epochs->setRange(0, 10000);
+    m_epochs->setSpecialValueText(tr("auto"));
+    m_epochs->setToolTip(tr("auto: a file trains about 1000 optimizer steps (10 to 500 epochs) "
+                            "with early stopping; a built-in task its published epochs"));
     m_patience = new QSpinBox;
     m_patience->setRange(0, 1000);
     m_patience->setSpecialValueText(tr("off"));
+    connect(m_epochs, &QSpinBox::valueChanged, this, [this](int epochs) {
+        // With automatic epochs a file stops early after a fifth of them (attn::autoPatience).
+        m_patience->setSpecialValueText(epochs == 0 ? tr("auto") : tr("off"));
+    });
     m_patience->setSuffix(tr(" epochs"));
     m_patience->setToolTip(tr("Early stopping: stop after this many epochs without a lower "
                               "validation loss and keep the best epoch's weights"));

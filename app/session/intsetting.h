@@ -6,6 +6,7 @@
 
 #include "app/session/runsettings.h"
 
+#include "core/data/season.h"
 #include "core/models/modellimits.h"
 
 #include <QString>
@@ -31,7 +32,8 @@ struct IntSetting {
     int &(*field)(RunSettings &);
 };
 inline const IntSetting kIntSettings[] = {
-    {"epochs", "epochs", 1, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
+    // 0 = auto: a file's run is sized to its rows (attn::autoEpochs), a built-in task's is published
+    {"epochs", "epochs", 0, 100000, [](RunSettings &s) -> int & { return s.train.epochs; }},
     {"patience", "patience", 0, 100000, [](RunSettings &s) -> int & { return s.train.patience; }},
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
     {"hidden", "hidden", 1, attn::kMaxHidden, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
@@ -46,4 +48,5 @@ inline const IntSetting kIntSettings[] = {
     {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
     {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},
     {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
+    {"season", "season", 0, attn::kMaxSeason, [](RunSettings &s) -> int & { return s.season; }},
 };

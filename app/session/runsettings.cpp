@@ -22,7 +22,7 @@ RunSettings RunSettings::defaults(TaskKind task)
     RunSettings s;
     s.task = task;
     s.model = d.model;
-    s.train.epochs = d.epochs;
+    s.train.epochs = task == TaskKind::Csv ? 0 : d.epochs; // a file's: sized to its rows
     s.train.batchSize = d.batchSize;
     s.train.learningRate = d.learningRate;
     s.train.seed = 7;
@@ -50,6 +50,9 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
     if (ucr) {
         spec.testFile = ucrTestPath(spec.file);
         spec.options = ucrOptions();
+    } else if (spec.testFile.empty() && !ucrTestPath(spec.file).empty() && settings.target.isEmpty() &&
+               settings.layout.isEmpty() && settings.window == 0 && firstColumnHoldsLabels(spec.file)) {
+        spec.options = ucrOptions(); // a lone NAME_TRAIN file: its labels first, as in a pair
     }
     if (!settings.target.isEmpty())
         spec.options.target = CsvColumn::parse(settings.target.toStdString());
@@ -64,6 +67,7 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
     }
     if (spec.options.layout == CsvLayout::Series) {
         spec.options.window = settings.window;
+        spec.season = settings.season;
         spec.shuffle = false; // hold out the latest windows: shuffled overlapping ones would leak
     }
     spec.options.features = settings.features;
@@ -132,6 +136,11 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         model.baselineReference = AttentionKind::Luong;
         TrainConfig train = settings.train;
         train.batchSize = task->batchSize; // never more than the training rows
+        if (train.epochs == 0) { // sized to the file (autoEpochs), with early stopping
+            train.epochs = task->epochs;
+            if (train.patience == 0)
+                train.patience = task->patience;
+        }
         trainer = std::make_unique<Trainer>(task, model, train);
     } else {
         TaskSource source;
@@ -146,7 +155,10 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
         ModelConfig model = settings.model;
         model.baselineReference = taskDefaults(settings.task).model.attention;
-        trainer = std::make_unique<Trainer>(task, model, settings.train);
+        TrainConfig train = settings.train;
+        if (train.epochs == 0) // auto: the task's published epochs
+            train.epochs = task->epochs;
+        trainer = std::make_unique<Trainer>(task, model, train);
     }
     if (spec) {
         const TaskData &task = trainer->task();
@@ -181,9 +193,11 @@ void addRunOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
         {"task", "Task to train: " + choiceList(allTaskKinds()) + " (default add).", "name"},
-        {"epochs", "Number of epochs (default: the task's).", "N"},
+        {"epochs", "Number of epochs (default: the task's; with --data 0, sized to the file: "
+                   "about 1000 optimizer steps, 10 to 500 epochs, with early stopping).", "N"},
         {"patience", "Early stopping: stop after N epochs without a lower validation loss and "
-                     "restore the best epoch's weights (default 0: train every epoch).", "N"},
+                     "restore the best epoch's weights (default 0: train every epoch; with "
+                     "--data and automatic epochs a fifth of them, at least 10).", "N"},
         {"seed", "Random seed for data, weights and shuffling (default 7).", "S"},
         {"batch-size", "Mini-batch size (default: the task's).", "B"},
         {"hidden", "LSTM hidden units H (default: the task's).", "H"},
@@ -204,8 +218,12 @@ void addRunOptions(QCommandLineParser &parser)
         {"padding", "sentiment: pad with zeros pre (before) or post (after) the words (default post).", "side"},
         {"truncation", "sentiment: cut long sentences pre (at the start) or post (default post).", "side"},
         {"data", "Train on your own CSV sequences (one per row, target last; a UCR NAME_TRAIN "
-                 "file uses NAME_TEST beside it for validation).", "file"},
-        {"test-data", "With --data: the validation file (default: 20% of --data).", "file"},
+                 "file uses NAME_TEST beside it as its test file, and alone reads whole-number "
+                 "labels in its first column as the target).", "file"},
+        {"test-data", "With --data: a held-out test file, reported every epoch and in the final "
+                      "line, never used for a choice (validation is always 20% of --data).", "file"},
+        {"season", "With --window: the season P in steps for the seasonal naive baseline "
+                   "(default 0: detected from the training series).", "P"},
         {"target", "With --data: target column: first, last, a number or a header name.", "column"},
         {"window", "With --data: cut a single series into windows of T values to forecast the "
                    "next one.", "T"},
@@ -256,7 +274,7 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         }
     } else {
         for (const char *option : {"test-data", "target", "window", "layout", "features",
-                                   "sequence-id", "task-type", "no-standardize"})
+                                   "sequence-id", "task-type", "no-standardize", "season"})
             if (p.isSet(option))
                 return QStringLiteral("--%1 needs --data FILE%2")
                     .arg(option, QString(option) == "window"

@@ -30,6 +30,8 @@ struct RunSettings {
     QString testDataFile;
     QString target;
     int window = 0;
+    /// csv series: the season P for the seasonal naive baseline (0 = detected).
+    int season = 0;
     /// csv: the layout ("" = wide, or series when window > 0; else "wide", "wide-multivariate",
     /// "long", "series"), F per step for wide-multivariate, the sequence-id column for long,
     /// the task type ("" = detected from the target; "regression", "binary", "multiclass") and

@@ -49,6 +49,14 @@ QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
     o["val_loss"] = s.valLoss;
     o["metric"] = s.metric;
     o["metric_name"] = QString::fromStdString(s.metricName);
+    if (s.testMetric) { // a held-out test file, never used for a choice
+        o["test_loss"] = orNull(s.testLoss);
+        o["test_metric"] = *s.testMetric;
+    }
+    if (s.mase) // forecasts: the MAE over the naive forecast's training MAE
+        o["mase"] = *s.mase;
+    if (s.testMase)
+        o["test_mase"] = *s.testMase;
     // Alignment and ground-truth mass over the whole validation set (docs/tasks.md, "Alignment").
     o["alignment"] = s.alignment ? QJsonValue(*s.alignment) : QJsonValue(QJsonValue::Null);
     o["ground_truth_mass"] = s.groundTruthMass ? QJsonValue(*s.groundTruthMass) : QJsonValue(QJsonValue::Null);

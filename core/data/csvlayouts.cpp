@@ -408,6 +408,7 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
         checkDates(t, dc, out);
     for (int c : valueCols)
         out.featureNames.push_back(columnName(t, c));
+    out.seriesFeature = int(std::find(valueCols.begin(), valueCols.end(), tc) - valueCols.begin());
     finish(out, T, F);
     return out;
 }

@@ -3,6 +3,9 @@
 // file), train-only standardisation, probe rows and the defaults per task type.
 #include "core/data/csvtask.h"
 
+#include "core/data/rowsplit.h"
+#include "core/data/season.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -10,6 +13,17 @@
 #include <stdexcept>
 
 namespace attn {
+
+int autoEpochs(long long trainRows, int batchSize)
+{
+    if (trainRows < 1 || batchSize < 1)
+        throw ConfigError("autoEpochs: needs at least one training row and a batch size >= 1");
+    const long long batches = (trainRows + batchSize - 1) / batchSize;
+    const long long epochs = (kAutoStepBudget + batches - 1) / batches;
+    return int(std::clamp<long long>(epochs, kMinAutoEpochs, kMaxAutoEpochs));
+}
+
+int autoPatience(int epochs) { return std::max(10, epochs / 5); }
 
 TaskDefaults csvTaskDefaults(TaskType type, int features, int classes, bool hasGroundTruth,
                              const CsvTaskSpec &spec)
@@ -47,11 +61,12 @@ namespace {
 
 void checkSpec(const CsvTaskSpec &s)
 {
-    if (s.testFile.empty() && !(s.validationFraction > 0.0 && s.validationFraction < 1.0))
+    if (!(s.validationFraction > 0.0 && s.validationFraction < 1.0))
         throw ConfigError("CsvTaskSpec: the validation fraction must be in (0, 1), got " +
                                     std::to_string(s.validationFraction));
-    if (s.batchSize < 1 || s.epochs < 1 || s.hidden < 1 || s.attentionUnits < 1)
-        throw ConfigError("CsvTaskSpec: batch size, epochs, hidden and attention units must be >= 1");
+    if (s.batchSize < 1 || s.epochs < 0 || s.hidden < 1 || s.attentionUnits < 1)
+        throw ConfigError("CsvTaskSpec: batch size, hidden and attention units must be >= 1, "
+                          "epochs >= 0 (0: sized to the data)");
 }
 
 /// The rows `rows` of d, in that order.
@@ -79,11 +94,33 @@ Dataset subset(const Dataset &d, const std::vector<int> &rows)
     return out;
 }
 
-std::vector<int> iota(int n)
+/// The season P of a forecast: spec.season if set, else detected on the training targets in
+/// file order; 0 (with a note) when it is longer than the window, which cannot see P steps back.
+int resolveSeason(const CsvTaskSpec &spec, const SequenceData &file, CsvTaskInfo &out)
 {
-    std::vector<int> v(std::size_t(std::max(n, 0)));
-    std::iota(v.begin(), v.end(), 0);
-    return v;
+    int season = spec.season;
+    if (season == 0) {
+        // The training windows' targets in file order: a chronological split trains on the
+        // first windows, a contiguous stretch of the series. A shuffled split leaves gaps that
+        // would break the autocorrelation: then every window of the training file is used (a
+        // baseline's parameter, not the model's).
+        std::vector<int> rows = out.trainRows;
+        std::sort(rows.begin(), rows.end());
+        const bool contiguous = rows.back() - rows.front() + 1 == int(rows.size());
+        std::vector<double> values;
+        for (int r = contiguous ? rows.front() : 0; r <= (contiguous ? rows.back() : file.samples - 1); ++r)
+            values.push_back(double(file.data.y(r, 0)));
+        season = detectSeason(values);
+    }
+    if (season > file.steps) {
+        out.warnings.push_back(spec.file + ":0:0: the season of " + std::to_string(season) +
+                               " steps is longer than the window of " +
+                               std::to_string(file.steps) +
+                               ": no seasonal naive forecast (use a window of at least the season)");
+        season = 0;
+    }
+    out.season = season;
+    return season;
 }
 
 } // namespace
@@ -100,56 +137,52 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
         return spec.reader ? spec.reader(path, o)
                            : std::make_shared<const CsvTable>(readCsv(path, o));
     };
-    SequenceData trainFile, validationFile; // validationFile: the test file, if any
-    const SequenceData *source = nullptr;   // the file the split is cut from (no test file)
+    // One sequence to train on and one to validate is the least a split can leave.
+    options.minSequences = std::max(options.minSequences, 2);
+    SequenceData trainFile = toSequences(*read(spec.file, options), options);
+    SequenceData testFile; // the test file, if any: read against the training file
     if (!spec.testFile.empty()) {
-        options.minSequences = std::max(options.minSequences, 1);
-        // As loadSplit: the test file is read against the training file, one sequence is enough.
-        trainFile = toSequences(*read(spec.file, options), options);
         CsvOptions testOptions = options;
         testOptions.minSequences = 1;
-        validationFile = toSequences(*read(spec.testFile, testOptions), testOptions, &trainFile);
-        out.trainRows = iota(trainFile.samples);
-        out.validationRows = iota(validationFile.samples);
-    } else {
-        // One sequence to train on and one to validate is the least a split can leave.
-        options.minSequences = std::max(options.minSequences, 2);
-        trainFile = toSequences(*read(spec.file, options), options);
-        source = &trainFile;
-        const int n = trainFile.samples;
-        std::vector<int> order = iota(n);
-        if (spec.shuffle) // Fisher-Yates with the caller's seeded stream
-            for (int i = n - 1; i > 0; --i)
-                std::swap(order[std::size_t(i)],
-                          order[std::size_t(rng.below(std::uint64_t(i) + 1))]);
-        const int nVal = std::clamp(int(std::lround(spec.validationFraction * n)), 1, n - 1);
-        if (spec.shuffle) {
-            out.validationRows.assign(order.begin(), order.begin() + nVal);
-            out.trainRows.assign(order.begin() + nVal, order.end());
-        } else {
-            out.trainRows.assign(order.begin(), order.end() - nVal);
-            out.validationRows.assign(order.end() - nVal, order.end());
-        }
+        testFile = toSequences(*read(spec.testFile, testOptions), testOptions, &trainFile);
     }
+    // Validation is always carved from the training file (stratified for classes), so early
+    // stopping and every other choice never see the test file.
+    RowSplit split = splitRows(trainFile.samples, trainFile.labels, trainFile.classNames,
+                               spec.validationFraction, spec.shuffle, rng, spec.file);
+    out.trainRows = std::move(split.train);
+    out.validationRows = std::move(split.validation);
 
     TaskData task;
     task.name = "csv: " + std::filesystem::path(spec.file).filename().string();
-    if (source) {
-        task.train = subset(source->data, out.trainRows);
-        task.validation = subset(source->data, out.validationRows);
-    } else {
-        task.train = std::move(trainFile.data);
-        task.validation = std::move(validationFile.data);
-    }
-    const SequenceData &valMeta = source ? *source : validationFile;
+    task.train = subset(trainFile.data, out.trainRows);
+    task.validation = subset(trainFile.data, out.validationRows);
+    task.test = std::move(testFile.data);
     for (int r : out.validationRows)
-        out.validationLines.push_back(valMeta.lines[std::size_t(r)]);
+        out.validationLines.push_back(trainFile.lines[std::size_t(r)]);
+    out.testLines = testFile.lines;
 
     // Statistics from the training rows only, applied unchanged to the validation rows.
     if (spec.standardize) {
         out.scaling = fitScaling(task.train, trainFile.taskType);
         applyScaling(out.scaling, task.train);
         applyScaling(out.scaling, task.validation);
+        if (task.test.size() > 0)
+            applyScaling(out.scaling, task.test);
+        if (out.scaling.target.isFitted()) { // metrics in the file's units
+            task.targetScale = out.scaling.target.scale()[0];
+            task.targetMean = out.scaling.target.mean()[0];
+        }
+    }
+    if (trainFile.seriesFeature >= 0) {
+        TaskData::Series series;
+        series.feature = trainFile.seriesFeature;
+        if (out.scaling.input.isFitted()) {
+            series.mean = out.scaling.input.mean()[std::size_t(series.feature)];
+            series.scale = out.scaling.input.scale()[std::size_t(series.feature)];
+        }
+        series.season = resolveSeason(spec, trainFile, out);
+        task.series = series;
     }
 
     const int probes = int(std::min<Eigen::Index>(10, task.validation.size()));
@@ -167,13 +200,22 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
         csvTaskDefaults(trainFile.taskType, trainFile.features, classes,
                         task.train.groundTruth.size() > 0, spec);
     task.batchSize = int(std::min<Eigen::Index>(spec.batchSize, task.train.size()));
+    if (spec.epochs == 0) { // sized to the data, with early stopping
+        task.epochs = autoEpochs(task.train.size(), task.batchSize);
+        task.patience = autoPatience(task.epochs);
+    }
 
     out.taskType = trainFile.taskType;
     out.classNames = trainFile.classNames;
     out.summary = describe(trainFile);
     out.warnings = trainFile.warnings;
-    out.warnings.insert(out.warnings.end(), validationFile.warnings.begin(),
-                        validationFile.warnings.end());
+    out.warnings.insert(out.warnings.end(), testFile.warnings.begin(), testFile.warnings.end());
+    out.warnings.insert(out.warnings.end(), split.warnings.begin(), split.warnings.end());
+    if (!spec.testFile.empty() && !trainFile.classNames.empty()) {
+        const auto missing = missingClassWarnings(testFile.labels, testFile.samples,
+                                                  trainFile.classNames, "test", spec.testFile);
+        out.warnings.insert(out.warnings.end(), missing.begin(), missing.end());
+    }
     if (spec.batchSize > task.train.size())
         out.warnings.push_back(spec.file + ":0:0: the batch size " + std::to_string(spec.batchSize) +
                                " is more than the " + std::to_string(task.train.size()) +
@@ -183,6 +225,11 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
         out.trainClassCounts.assign(std::size_t(classes), 0);
         for (int r : out.trainRows)
             ++out.trainClassCounts[std::size_t(trainFile.labels[std::size_t(r)])];
+        if (!spec.testFile.empty()) {
+            out.testClassCounts.assign(std::size_t(classes), 0);
+            for (int label : testFile.labels)
+                ++out.testClassCounts[std::size_t(label)];
+        }
     }
     return task;
 }

@@ -93,6 +93,8 @@ struct SequenceData {
     std::vector<std::string> sequenceIds;  // Long: N ids in order of first appearance
     std::vector<std::string> dates;        // Series with a date column: N dates of the target
     std::vector<int> lines;                // N: 1-based line of the row holding each target
+    int seriesFeature = -1;                // Series: the feature (0..F-1) that is the target
+                                           // column's own past values; -1 for other layouts
     // "FILE:LINE:COLUMN: message" notes that did not stop the import (date gaps)
     std::vector<std::string> warnings;
 };
@@ -142,6 +144,10 @@ CsvOptions ucrOptions();
 /// "dir/GunPoint_TRAIN.txt" -> "dir/GunPoint_TEST.txt" (also .csv, .tsv, any extension);
 /// "" if the file name has no "_TRAIN".
 std::string ucrTestPath(const std::string &trainPath);
+/// A lone NAME_TRAIN file (no NAME_TEST beside it) is read like a pair when this is true: read
+/// with ucrOptions(), every cell of its first column is a whole number (UCR's class labels)
+/// while some other cell is not. False if the file cannot be read (the real read reports why).
+bool firstColumnHoldsLabels(const std::string &path);
 /// loadSplit(trainPath, ucrTestPath(trainPath), ucrOptions() with minSequences).
 /// Throws CsvError (line 0) if the name has no "_TRAIN".
 SplitData loadUcr(const std::string &trainPath, int minSequences = 1);

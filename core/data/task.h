@@ -68,6 +68,8 @@ struct TaskDefaults {
     int batchSize = 32;
     double learningRate = 1e-3;
     int epochs = 10;
+    /// Early stopping's patience in epochs (TrainConfig::patience); 0 = every epoch runs.
+    int patience = 0;
 };
 /// Csv: the defaults of a regression file with F = 1 (csvTaskDefaults in core/data/csvtask.h gives
 /// them for the file's F, task type and classes).
@@ -77,12 +79,30 @@ TaskDefaults taskDefaults(TaskKind kind);
 struct TaskData : TaskDefaults {
     std::string name;
     Dataset train;
-    Dataset validation;
+    Dataset validation; // early stopping and every choice use this split, never test
+    /// A held-out test set (a UCR NAME_TEST file, --test-data), evaluated every epoch beside the
+    /// validation set and never used for a choice; empty = none.
+    Dataset test;
     Dataset probe; // rows shown in the heatmap
     // Token inputs (sentiment): V, the words by id, and the words of each probe row.
     int vocabulary = 0;                            // V; 0 = the inputs are numbers
     std::vector<std::string> words;                // (V+1) words[id], words[0] = "" (padding)
     std::vector<std::vector<std::string>> probeTokens; // (probe rows, T) word per step, "" = padding
+    /// Regression with a standardised target: a value in the file's units is z * targetScale +
+    /// targetMean, so MAE in file units is targetScale times the standardised MAE. 1 and 0 when
+    /// the target is used as it is.
+    double targetScale = 1.0;
+    double targetMean = 0.0;
+    /// Forecasts of one series (CSV series layout): the naive forecasts and MASE need the series'
+    /// own past values, which are the input feature `feature` (standardised by z = (v - mean) /
+    /// scale), and the season P in steps (0: none found, or longer than the window).
+    struct Series {
+        int feature = 0;
+        double mean = 0.0;
+        double scale = 1.0;
+        int season = 0;
+    };
+    std::optional<Series> series;
 };
 
 struct TaskSize {

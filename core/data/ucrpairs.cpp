@@ -3,6 +3,8 @@
 // classes and shape), and the UCR archive's NAME_TRAIN / NAME_TEST files and reading options.
 #include "core/data/sequencecsv.h"
 
+#include <cmath>
+
 namespace attn {
 
 SplitData loadSplit(const std::string &trainPath, const std::string &testPath,
@@ -25,6 +27,28 @@ CsvOptions ucrOptions()
     o.delimiter = CsvDelimiter::Auto;
     o.taskType = TaskType::Auto;
     return o;
+}
+
+bool firstColumnHoldsLabels(const std::string &path)
+{
+    CsvTable t;
+    try {
+        t = readCsv(path, ucrOptions());
+    } catch (const CsvError &) {
+        return false; // the real read will say what is wrong
+    }
+    if (t.rows.empty() || t.columns() < 2)
+        return false;
+    bool otherFractional = false;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        CsvNumber v{};
+        if (!t.rows.number(r, 0, v) || double(v) != std::floor(double(v)))
+            return false;
+        for (int c = 1; c < t.columns() && !otherFractional; ++c)
+            if (CsvNumber w{}; t.rows.number(r, c, w) && double(w) != std::floor(double(w)))
+                otherFractional = true;
+    }
+    return otherFractional;
 }
 
 std::string ucrTestPath(const std::string &trainPath)

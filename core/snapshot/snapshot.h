@@ -62,8 +62,15 @@ struct EpochSnapshot {
     double seconds = 0.0;           // wall time of this epoch (training + validation)
     double trainLoss = 0.0;         // mean training loss over the epoch
     double valLoss = 0.0;           // validation loss
-    double metric = 0.0;            // validation metric (see metricName)
+    double metric = 0.0;            // validation metric (see metricName); MAE in the file's units
     std::string metricName;         // "mae" for regression, "accuracy" for classification
+    /// A held-out test set (TaskData::test): its loss and metric, never used for a choice.
+    std::optional<double> testLoss;
+    std::optional<double> testMetric;
+    /// Forecasts: MASE of the validation / test metric, the MAE over the naive forecast's MAE on
+    /// the training rows (Hyndman & Koehler 2006); < 1 beats the naive forecast.
+    std::optional<double> mase;
+    std::optional<double> testMase;
     std::optional<double> alignment; // attention vs ground truth over the whole validation set,
                                     // in [0, 1] (docs/tasks.md, "Alignment")
     int alignmentRows = 0;          // validation rows counted in alignment (feature: rows whose
@@ -75,7 +82,8 @@ struct EpochSnapshot {
                                     // feature task (probe rows, F), one-hot at the true column
     Grid argmaxAttention;           // (probe rows, T) one-hot argmax of attention (max, feature)
     Grid probeInputs;               // (probe rows, T) first input feature of each probe row
-                                    // (sentiment: token ids); feature task (probe rows, F) inputs
+                                    // (sentiment: token ids; a forecast: its own series in the
+                                    // file's units); feature task (probe rows, F) inputs
     // Added for the feature, sentiment and self-attention views (empty / null where n/a):
     std::optional<double> groundTruthMass; // mean attention on the ground-truth positions over
                                     // the validation rows counted in alignment (feature: the mean
@@ -83,7 +91,7 @@ struct EpochSnapshot {
     std::vector<std::vector<std::string>> probeTokens; // (probe rows, T) word at each step, "" =
                                     // padding (sentiment)
     std::vector<float> probePredictions; // (probe rows) model output: probability for binary
-                                    // tasks, the predicted value for regression
+                                    // tasks, the predicted value for regression (file's units)
     std::vector<float> probeTargets; // (probe rows) true target / label
     std::vector<float> probePaddingMass; // (probe rows) attention mass on padding steps (0 when
                                     // masked); empty when the probe rows have no padding

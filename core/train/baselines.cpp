@@ -59,23 +59,65 @@ std::vector<int> nearestNeighbourClasses(const Mat &train, const std::vector<int
 
 } // namespace
 
+namespace {
+
+/// The rows of a and b stacked (b may be empty).
+Mat stackRows(const Mat &a, const Mat &b)
+{
+    if (b.size() == 0)
+        return a;
+    Mat out(a.rows() + b.rows(), a.cols());
+    out.topRows(a.rows()) = a;
+    out.bottomRows(b.rows()) = b;
+    return out;
+}
+
+/// Mean |y - v_{T-lag}| over the rows of data, in the file's units: the forecast of each window's
+/// next value by the series' value `lag` steps before it (1: naive, P: seasonal naive).
+double laggedForecastMae(const TaskData &task, const Dataset &data, int lag)
+{
+    const TaskData::Series &series = *task.series;
+    const Eigen::Index col = Eigen::Index(data.steps - lag) * data.features + series.feature;
+    double sum = 0.0;
+    for (Eigen::Index r = 0; r < data.size(); ++r) {
+        const double truth = double(data.y(r, 0)) * task.targetScale + task.targetMean;
+        const double forecast = double(data.x(r, col)) * series.scale + series.mean;
+        sum += std::abs(truth - forecast);
+    }
+    return sum / double(data.size());
+}
+
+} // namespace
+
 Baselines computeBaselines(const TaskData &task)
 {
     Baselines b;
-    const Dataset &train = task.train, &validation = task.validation;
-    if (train.size() == 0 || validation.size() == 0)
+    const bool withTest = task.test.size() > 0;
+    const Dataset &evaluated = withTest ? task.test : task.validation;
+    if (task.train.size() == 0 || evaluated.size() == 0)
         return b;
+    const Mat refX = withTest ? stackRows(task.train.x, task.validation.x) : task.train.x;
+    const Mat refY = withTest ? stackRows(task.train.y, task.validation.y) : task.train.y;
     const bool classify =
         task.loss == LossKind::BinaryCrossEntropy || task.loss == LossKind::SoftmaxCrossEntropy;
     if (!classify) {
-        const Eigen::RowVectorXd mean = train.y.cast<double>().colwise().mean();
-        b.meanMae = (validation.y.cast<double>().rowwise() - mean).cwiseAbs().mean();
+        const Eigen::RowVectorXd mean = refY.cast<double>().colwise().mean();
+        b.meanMae = (evaluated.y.cast<double>().rowwise() - mean).cwiseAbs().mean() * task.targetScale;
+        if (task.series && evaluated.steps >= 1) {
+            b.naiveMae = laggedForecastMae(task, evaluated, 1);
+            if (const double inSample = laggedForecastMae(task, task.train, 1); inSample > 0.0)
+                b.naiveInSampleMae = inSample;
+            if (task.series->season >= 2 && task.series->season <= evaluated.steps) {
+                b.season = task.series->season;
+                b.seasonalNaiveMae = laggedForecastMae(task, evaluated, b.season);
+            }
+        }
         return b;
     }
-    const std::vector<int> trainClasses = classesOf(train.y, task.loss);
-    const std::vector<int> truth = classesOf(validation.y, task.loss);
+    const std::vector<int> refClasses = classesOf(refY, task.loss);
+    const std::vector<int> truth = classesOf(evaluated.y, task.loss);
     std::vector<long long> counts;
-    for (int c : trainClasses) {
+    for (int c : refClasses) {
         if (c >= int(counts.size()))
             counts.resize(std::size_t(c) + 1, 0);
         ++counts[std::size_t(c)];
@@ -85,9 +127,9 @@ Baselines computeBaselines(const TaskData &task)
         if (counts[c] > counts[std::size_t(majority)])
             majority = int(c);
     b.majorityAccuracy = share(std::vector<int>(truth.size(), majority), truth);
-    const double work = double(validation.size()) * double(train.size()) * double(train.x.cols());
+    const double work = double(evaluated.size()) * double(refX.rows()) * double(refX.cols());
     if (task.vocabulary == 0 && work <= kMaxNearestNeighbourWork)
-        b.nearestNeighbourAccuracy = share(nearestNeighbourClasses(train.x, trainClasses, validation.x), truth);
+        b.nearestNeighbourAccuracy = share(nearestNeighbourClasses(refX, refClasses, evaluated.x), truth);
     return b;
 }
 
@@ -100,6 +142,11 @@ std::vector<Baseline> baselineList(const Baselines &b)
         out.push_back({"nearest_neighbour_accuracy", "1-NN Euclidean", *b.nearestNeighbourAccuracy});
     if (b.meanMae)
         out.push_back({"mean_mae", "training mean", *b.meanMae});
+    if (b.naiveMae)
+        out.push_back({"naive_mae", "naive (last value)", *b.naiveMae});
+    if (b.seasonalNaiveMae)
+        out.push_back({"seasonal_naive_mae", "seasonal naive (P = " + std::to_string(b.season) + ")",
+                       *b.seasonalNaiveMae});
     return out;
 }
 

@@ -2,8 +2,9 @@
 // What a model has to beat, computed on the same data and split as the model: the training
 // majority class and the 1-nearest-neighbour classifier (Euclidean distance, the UCR archive's
 // reference; Dau et al. 2019, "The UCR Time Series Archive", Table 1's ED column) for
-// classification, the training-mean prediction for regression. Reported in the headless JSON
-// ("baselines") beside the model's own validation metric.
+// classification; for regression the training-mean prediction and, for forecasts, the naive and
+// seasonal naive forecasts and MASE's scale. Reported in the headless JSON ("baselines") beside
+// the model's own metric.
 #pragma once
 
 #include "core/data/task.h"
@@ -15,16 +16,26 @@
 namespace attn {
 
 struct Baselines {
-    /// Classification: the validation accuracy of always predicting the most frequent training
-    /// class (ties: the lowest class index).
+    /// Classification: the accuracy of always predicting the most frequent reference class
+    /// (ties: the lowest class index).
     std::optional<double> majorityAccuracy;
-    /// Classification with numeric inputs: the validation accuracy of predicting the class of the
-    /// training row nearest in Euclidean distance over all T*F inputs (ties: the first such row).
-    /// Unset for token inputs, and when N_val * N_train * T * F exceeds kMaxNearestNeighbourWork.
+    /// Classification with numeric inputs: the accuracy of predicting the class of the
+    /// reference row nearest in Euclidean distance over all T*F inputs (ties: the first such row).
+    /// Unset for token inputs, and when N_eval * N_ref * T * F exceeds kMaxNearestNeighbourWork.
     std::optional<double> nearestNeighbourAccuracy;
-    /// Regression: the validation MAE of predicting the training targets' mean (same units as
-    /// the model's "mae" metric).
+    /// Regression: the MAE of predicting the reference targets' mean, in the file's units
+    /// (TaskData::targetScale), as the model's "mae" metric.
     std::optional<double> meanMae;
+    /// Forecasts (TaskData::series): the MAE of the naive forecast (the series' last value in
+    /// the window, y_hat = v_{t-1}) and, with a season P, of the seasonal naive forecast (the value
+    /// P steps before, y_hat = v_{t-P}), in the file's units (Hyndman & Athanasopoulos, FPP3 sec.
+    /// 5.2).
+    std::optional<double> naiveMae;
+    std::optional<double> seasonalNaiveMae;
+    int season = 0;
+    /// Forecasts: the naive forecast's MAE on the training rows, the scale of MASE (Hyndman &
+    /// Koehler 2006, eq. 2): MASE = MAE / naiveInSampleMae. Unset if it is 0 (a constant series).
+    std::optional<double> naiveInSampleMae;
 };
 
 /// The baselines that were computed, as the snapshot carries them (EpochSnapshot::baselines).
@@ -34,8 +45,11 @@ std::vector<Baseline> baselineList(const Baselines &b);
 inline constexpr double kMaxNearestNeighbourWork = 2e9;
 
 /// The baselines of task (its loss tells classification from regression: BCE or softmax
-/// cross-entropy classify). Throws nothing for well-formed TaskData; empty splits give unset
-/// values.
+/// cross-entropy classify), evaluated on the rows the model's reported metric uses: the test
+/// set when the task has one (the reference rows are then training + validation, everything a
+/// choice may see, so 1-NN matches the UCR archive's figures), else the validation set (the
+/// reference: the training rows). Throws nothing for well-formed TaskData; empty splits give
+/// unset values.
 Baselines computeBaselines(const TaskData &task);
 
 } // namespace attn

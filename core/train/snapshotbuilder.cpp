@@ -69,8 +69,13 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
             continue;
         }
         const double out = double(pred(r, 0));
-        s.probePredictions.push_back(float(binary ? 1.0 / (1.0 + std::exp(-out)) : out));
-        s.probeTargets.push_back(float(y(r, 0)));
+        if (binary) {
+            s.probePredictions.push_back(float(1.0 / (1.0 + std::exp(-out))));
+            s.probeTargets.push_back(float(y(r, 0)));
+        } else { // regression: in the file's units
+            s.probePredictions.push_back(float(out * m_task.targetScale + m_task.targetMean));
+            s.probeTargets.push_back(float(double(y(r, 0)) * m_task.targetScale + m_task.targetMean));
+        }
     }
     const Mat &a = m_model.attentionWeights(); // (P, T), (P, F), or empty
     if (a.size() > 0)
@@ -101,9 +106,12 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
     if (m_model.config().architecture == ModelArchitecture::Feature) {
         s.probeInputs = toGrid(probe.x); // (P, F)
     } else {
-        Mat inputs(P, probe.steps); // first feature of every step
+        // The first feature of every step; a forecast's own series, in the file's units.
+        const TaskData::Series series = m_task.series.value_or(TaskData::Series{});
+        Mat inputs(P, probe.steps);
         for (int t = 0; t < probe.steps; ++t)
-            inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features);
+            inputs.col(t) = probe.x.col(Eigen::Index(t) * probe.features + series.feature);
+        inputs = (inputs.array() * Scalar(series.scale) + Scalar(series.mean)).matrix();
         s.probeInputs = toGrid(inputs);
     }
     s.probeTokens = m_task.probeTokens;

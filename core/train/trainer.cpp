@@ -87,7 +87,9 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
     if (config.patience > 0)
         for (const ParamRef &p : m_params)
             m_bestWeights.push_back(*p.value);
-    m_baselines = baselineList(computeBaselines(*m_task));
+    const Baselines baselines = computeBaselines(*m_task);
+    m_baselines = baselineList(baselines);
+    m_maseScale = baselines.naiveInSampleMae;
     m_order.resize(std::size_t(m_task->train.size()));
     std::iota(m_order.begin(), m_order.end(), 0);
     const int T = m_task->train.steps, B = m_batch;
@@ -241,7 +243,11 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data, AlignmentSums *
                 metricSum += (pred.row(r) - y.row(r)).cwiseAbs().mean();
         }
     }
-    return {lossSum / double(n), metricSum / double(n)};
+    const double unit = m_task->loss == LossKind::BinaryCrossEntropy ||
+                                m_task->loss == LossKind::SoftmaxCrossEntropy
+                            ? 1.0
+                            : m_task->targetScale; // MAE in the file's units
+    return {lossSum / double(n), metricSum / double(n) * unit};
 }
 
 void Trainer::fillSnapshot(EpochSnapshot &s)
@@ -253,6 +259,16 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
     const auto [valLoss, metric] = evaluate(m_task->validation, &sums);
     SnapshotBuilder(*m_task, *m_model).fill(s, m_epoch, m_config.epochs, valLoss, metric, sums);
     s.baselines = m_baselines;
+    if (m_task->test.size() > 0) {
+        const auto [testLoss, testMetric] = evaluate(m_task->test);
+        s.testLoss = testLoss;
+        s.testMetric = testMetric;
+    }
+    if (m_maseScale) {
+        s.mase = s.metric / *m_maseScale;
+        if (s.testMetric)
+            s.testMase = *s.testMetric / *m_maseScale;
+    }
     if (m_config.explainRows > 0) {
         FaithfulnessOptions options;
         options.rows = m_config.explainRows;

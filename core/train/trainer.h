@@ -64,7 +64,9 @@ public:
     /// counted).
     std::optional<EpochSnapshot> trainEpoch(const BatchCallback &onBatch = {});
     /// Snapshots (trainEpoch, evaluateSnapshot): metric "accuracy" for BCE (logit > 0 vs target > 0.5) and softmax
-    /// cross-entropy (argmax of the logits vs argmax of the one-hot target), else "mae". Probe
+    /// cross-entropy (argmax of the logits vs argmax of the one-hot target), else "mae" in the
+    /// file's units (TaskData::targetScale); with a test set also its loss and metric, for
+    /// forecasts MASE. Probe
     /// predictions: sigmoid(logit) for BCE, the argmax class index for softmax cross-entropy
     /// (targets: the true class index), else the output.
     /// Statistics and probe attention of the current weights without training (epoch 0).
@@ -109,6 +111,7 @@ private:
     std::unique_ptr<Optimizer> m_optimizer;
     std::vector<int> m_order; // (N) shuffled training row indices
     std::vector<Baseline> m_baselines; // computed once (core/train/baselines.h), in every snapshot
+    std::optional<double> m_maseScale; // forecasts: the naive forecast's training MAE
     int m_batch = 0;          // B = min(config.batchSize, N)
     std::vector<int> m_batchRows; // (B) the rows of the current step, free slots filled
     int m_epoch = 0;

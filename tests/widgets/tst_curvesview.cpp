@@ -62,6 +62,7 @@ private slots:
     void markerSitsOnTheEpoch();
     void bestEpochIsRinged();
     void baselinesAreDashedLinesOnTheMetricAxis();
+    void testMetricIsItsOwnCurve();
     void darkThemeChangesTheBackground();
     void savePngHonoursScale();
     void savePdfWritesPdfs();
@@ -265,6 +266,34 @@ void TestCurvesView::baselinesAreDashedLinesOnTheMetricAxis()
     for (QCPItemStraightLine *line : view.alignmentPlot()->findChildren<QCPItemStraightLine *>())
         left += line->point1->valueAxis() == view.alignmentPlot()->yAxis2 ? 1 : 0;
     QCOMPARE(left, 0);
+}
+
+void TestCurvesView::testMetricIsItsOwnCurve()
+{
+    // A held-out test file: its metric is a dotted curve on the metric axis, named and in the
+    // legend; a run without one has no such entry.
+    CurvesView view;
+    std::vector<EpochSnapshot> history = threeEpochs();
+    const double test[] = {0.55, 0.6, 1.4};
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        history[i].metricName = "accuracy";
+        history[i].testMetric = test[i];
+    }
+    view.setHistory(history);
+    QCPGraph *curve = nullptr;
+    for (int i = 0; i < view.alignmentPlot()->graphCount(); ++i)
+        if (view.alignmentPlot()->graph(i)->name() == "test accuracy")
+            curve = view.alignmentPlot()->graph(i);
+    QVERIFY(curve);
+    QCOMPARE(curve->dataCount(), 3);
+    QCOMPARE(curve->data()->at(2)->value, 1.4);
+    QCOMPARE(curve->valueAxis(), view.alignmentPlot()->yAxis2);
+    QCOMPARE(curve->pen().style(), Qt::DotLine);
+    QVERIFY(view.alignmentPlot()->legend->hasItemWithPlottable(curve));
+    QVERIFY(view.alignmentPlot()->yAxis2->range().upper >= 1.4); // in view
+    view.setHistory(threeEpochs());
+    QCOMPARE(curve->dataCount(), 0);
+    QVERIFY(!view.alignmentPlot()->legend->hasItemWithPlottable(curve));
 }
 
 void TestCurvesView::markerSitsOnTheEpoch()

@@ -171,7 +171,8 @@ void TestHeadless::badSentenceFileNamesTheLine()
 
 void TestHeadless::trainsOnACsvFile()
 {
-    // UCR GunPoint: label first, GunPoint_TEST.txt beside it validates (150 rows).
+    // UCR GunPoint: label first; 10 of the 50 training series validate, GunPoint_TEST.txt
+    // beside it is the test set (150 rows), reported every epoch and the final line's metric.
     const Result r = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
                              "--epochs", "2", "--hidden", "8", "--units", "8"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -179,6 +180,13 @@ void TestHeadless::trainsOnACsvFile()
     QCOMPARE(lines.size(), 3);
     const QJsonObject o = QJsonDocument::fromJson(lines.last()).object();
     QVERIFY(o["final"].toBool());
+    const QJsonObject epoch2 = QJsonDocument::fromJson(lines[1]).object();
+    QVERIFY(epoch2["test_metric"].isDouble() && epoch2["test_loss"].isDouble());
+    QCOMPARE(o["metric"].toDouble(), epoch2["test_metric"].toDouble());
+    QCOMPARE(o["val_metric"].toDouble(), epoch2["metric"].toDouble());
+    // Accuracies over 150 test rows / 10 validation rows are multiples of 1/150 and 1/10.
+    QCOMPARE(std::round(o["metric"].toDouble() * 150.0), o["metric"].toDouble() * 150.0);
+    QCOMPARE(std::round(o["val_metric"].toDouble() * 10.0), o["val_metric"].toDouble() * 10.0);
     // The UCR archive's 1-NN Euclidean figure for GunPoint, beside the model's accuracy.
     QCOMPARE(o["baselines"]["nearest_neighbour_accuracy"].toDouble(), 137.0 / 150.0);
     QVERIFY(o["baselines"]["majority_accuracy"].isDouble());
@@ -188,7 +196,28 @@ void TestHeadless::trainsOnACsvFile()
     const Result series = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
                                   "--window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
     QVERIFY2(series.exitCode == 0, series.err.constData());
-    QCOMPARE(QJsonDocument::fromJson(series.out.trimmed().split('\n').last()).object()["metric_name"].toString(), QString("mae"));
+    const QJsonObject f = QJsonDocument::fromJson(series.out.trimmed().split('\n').last()).object();
+    QCOMPARE(f["metric_name"].toString(), QString("mae"));
+    // In passengers, beside the naive, seasonal naive (12 months) and mean forecasts, and MASE
+    // against the naive forecast's MAE on the training windows.
+    const QJsonObject b = f["baselines"].toObject();
+    QVERIFY(b["naive_mae"].toDouble() > 10.0 && b["naive_mae"].toDouble() < 100.0);
+    QVERIFY(b["seasonal_naive_mae"].isDouble());
+    QVERIFY(b["mean_mae"].toDouble() > b["naive_mae"].toDouble());
+    QVERIFY(f["metric"].toDouble() > 1.0); // not standardised units
+    QVERIFY(f["mase"].toDouble() > 0.0);
+    QVERIFY(!f.contains("test_metric"));
+    // A lone NAME_TRAIN file (no NAME_TEST beside it) reads its whole-number first column as
+    // the labels, as a pair does: two classes, accuracy, no test set.
+    QTemporaryDir dir;
+    const QString lone = dir.filePath("Lone_TRAIN.txt");
+    QVERIFY(QFile::copy(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt", lone));
+    const Result alone = runApp({"--headless", "--data", lone, "--epochs", "1", "--hidden", "8",
+                                 "--units", "8"});
+    QVERIFY2(alone.exitCode == 0, alone.err.constData());
+    const QJsonObject a = QJsonDocument::fromJson(alone.out.trimmed().split('\n').last()).object();
+    QCOMPARE(a["metric_name"].toString(), QString("accuracy"));
+    QVERIFY(!a.contains("test_metric"));
 }
 
 void TestHeadless::earlyStoppingEndsWithTheBestEpoch()
@@ -417,7 +446,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown option") << QStringList{"--headless", "--bogus"} << "Unknown option 'bogus'";
     QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add, max, feature or sentiment, got 'sum'";
-    QTest::newRow("zero epochs") << QStringList{"--headless", "--epochs", "0"} << "--epochs: expected a whole number";
+    QTest::newRow("negative epochs") << QStringList{"--headless", "--epochs", "-1"} << "--epochs: expected a whole number from 0 to 100000";
     QTest::newRow("text batch") << QStringList{"--headless", "--batch-size", "big"} << "--batch-size: expected a whole number";
     QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";
     QTest::newRow("bad learning rate") << QStringList{"--headless", "--learning-rate", "-1"} << "--learning-rate";

@@ -217,7 +217,8 @@ void TestCompareWindow::namesTheMetricFromTheTask()
     for (QLabel *label : gunPoint.findChildren<QLabel *>())
         if (label->text().startsWith("Best validation"))
             caption = label->text();
-    QVERIFY2(caption.startsWith("Best validation accuracy (%) of each run over its 20 epochs; max,"),
+    QVERIFY2(caption.startsWith("Best validation accuracy (%) of each run over its epochs sized "
+                                "to the data (early stopping); max,"),
              qPrintable(caption));
     // A regression task: MAE, lower is better.
     CompareWindow add(RunSettings::defaults(attn::TaskKind::Add));

@@ -73,9 +73,10 @@ QMap<QString, int> ucrLabelCounts(const QString &path)
 // "N = a training + b validation <what>, T = t step(s), F = f feature(s)" of the data itself.
 QString expectedShape(const attn::TaskData &d, const QString &what)
 {
-    return QStringLiteral("N = %1 training + %2 validation %3, T = %4 %5, F = %6 %7")
+    return QStringLiteral("N = %1 training + %2 validation%3 %4, T = %5 %6, F = %7 %8")
         .arg(d.train.size())
         .arg(d.validation.size())
+        .arg(d.test.size() > 0 ? QStringLiteral(" + %1 test").arg(d.test.size()) : QString())
         .arg(what)
         .arg(d.train.steps)
         .arg(d.train.steps == 1 ? "step" : "steps")
@@ -154,7 +155,7 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
     QCOMPARE(error->text(), QString());
     QVERIFY(error->isHidden());
     QVERIFY(okButton(dialog)->isEnabled());
-    QVERIFY(dialog.shapeText().contains("N = 50 training + 150 validation sequences"));
+    QVERIFY(dialog.shapeText().contains("N = 40 training + 10 validation + 150 test sequences"));
     QVERIFY(dialog.shapeText().contains("T = 150 steps"));
     QVERIFY(dialog.shapeText().contains("F = 1 feature"));
     QVERIFY(dialog.shapeText().contains("binary classification (detected from the target)"));
@@ -165,7 +166,8 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
     QCOMPARE(dialog.findChild<QComboBox *>("targetCombo")->currentText(), QString("first"));
     QVERIFY(dialog.findChild<QLineEdit *>("testFileEdit")->placeholderText().contains("GunPoint_TEST.txt"));
 
-    // The class table against the labels counted in both files.
+    // The class table against the labels counted in both files: 20% of each class of the
+    // training file validates (5 of 24, 5 of 26), the test file's are its own column.
     const QMap<QString, int> trainCounts = ucrLabelCounts(train);
     const QMap<QString, int> testCounts = ucrLabelCounts(dataFile("ucr_gunpoint/GunPoint_TEST.txt"));
     QCOMPARE(trainCounts.size(), 2);
@@ -175,8 +177,11 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
     for (int r = 0; r < classes->rowCount(); ++r) {
         const QString label = classes->item(r, 0)->text();
         QVERIFY2(trainCounts.contains(label), qPrintable(label));
-        QCOMPARE(classes->item(r, 1)->text().toInt(), trainCounts.value(label));
-        QCOMPARE(classes->item(r, 2)->text().toInt(), testCounts.value(label));
+        QCOMPARE(classes->item(r, 1)->text().toInt() + classes->item(r, 2)->text().toInt(),
+                 trainCounts.value(label));
+        QCOMPARE(classes->item(r, 2)->text().toInt(), 5);
+        QCOMPARE(classes->item(r, 3)->text().toInt(), testCounts.value(label));
+        QVERIFY(!classes->isColumnHidden(3));
     }
 
     // The preview: the first rows as the UCR options read them, no header, columns 1..151.
@@ -494,7 +499,8 @@ void TestCsvImportDialog::aNewTargetDoesNotReadTheFileAgain()
     dialog.findChild<QLineEdit *>("testFileEdit")->setText(valid);
     QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.errorText(), QString());
-    QVERIFY(dialog.shapeText().contains("N = 40 training + 40 validation"));
+    QVERIFY2(dialog.shapeText().contains("N = 32 training + 8 validation + 40 test"),
+             qPrintable(dialog.shapeText()));
     QCOMPARE(dialog.fileReads(), 2);
 }
 

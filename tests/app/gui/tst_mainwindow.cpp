@@ -319,7 +319,7 @@ void TestMainWindow::droppedUcrFileTrainsThroughTheImportDialog()
     QVERIFY(enter.isAccepted());
     QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &drop); // returns once the dialog is answered
-    QVERIFY2(shape.contains("N = 50 training + 150 validation"), qPrintable(shape));
+    QVERIFY2(shape.contains("N = 40 training + 10 validation + 150 test"), qPrintable(shape));
     RunSettings s = window.settings();
     QVERIFY(s.task == attn::TaskKind::Csv);
     QCOMPARE(s.dataFile, path);

@@ -95,6 +95,7 @@ private slots:
     void longUnequalLengthsTrainMasked();
     void errorsKeepTheirMessages();
     void csvTaskKind();
+    void epochsSizedToTheData();
     void softmaxCrossEntropyByHand();
     void softmaxCrossEntropyGradient_data();
     void softmaxCrossEntropyGradient();
@@ -108,15 +109,20 @@ void TestCsvTask::gunPointPublishedSplit()
     CsvTaskInfo info;
     const TaskData task = makeCsvTask(ucrSpec("ucr_gunpoint", "GunPoint"), rng, &info);
     QCOMPARE(task.name, std::string("csv: GunPoint_TRAIN.txt"));
-    QCOMPARE(task.train.size(), Eigen::Index(50));
-    QCOMPARE(task.validation.size(), Eigen::Index(150));
+    // Validation is carved from the 50 training series, stratified (24 and 26 per class: 5 + 5);
+    // the 150 of the test file are the test set.
+    QCOMPARE(task.train.size(), Eigen::Index(40));
+    QCOMPARE(task.validation.size(), Eigen::Index(10));
+    QCOMPARE(task.test.size(), Eigen::Index(150));
+    QCOMPARE(task.validation.y.sum(), 5.0);
     QCOMPARE(task.train.steps, 150);
     QCOMPARE(task.train.features, 1);
     QCOMPARE(task.validation.steps, 150);
+    QCOMPARE(task.test.steps, 150);
     QCOMPARE(task.train.y.cols(), Eigen::Index(1));
     QVERIFY(info.taskType == TaskType::Binary);
     QCOMPARE(info.classNames, (std::vector<std::string>{"1", "2"}));
-    QCOMPARE(info.trainClassCounts[0] + info.trainClassCounts[1], 50);
+    QCOMPARE(info.trainClassCounts[0] + info.trainClassCounts[1], 40);
     QVERIFY(task.loss == LossKind::BinaryCrossEntropy);
     QCOMPARE(task.model.outputs, 1);
     QCOMPARE(task.model.inputs, 1);
@@ -124,11 +130,14 @@ void TestCsvTask::gunPointPublishedSplit()
     QVERIFY(task.model.attention == AttentionKind::Luong);
     QCOMPARE(task.model.attentionUnits, 64);
     QCOMPARE(task.batchSize, 32);
-    QCOMPARE(task.epochs, 20);
+    // Sized to the data: 40 rows in batches of 32 are 2 steps an epoch, 1000 steps = 500 epochs
+    // (the cap), early stopping after a fifth of them.
+    QCOMPARE(task.epochs, 500);
+    QCOMPARE(task.patience, 100);
     QCOMPARE(task.learningRate, 1e-3);
     QVERIFY(task.alignment == AlignmentKind::None);
-    for (Eigen::Index r = 0; r < task.validation.size(); ++r)
-        QVERIFY(task.validation.y(r, 0) == 0 || task.validation.y(r, 0) == 1);
+    for (Eigen::Index r = 0; r < task.test.size(); ++r)
+        QVERIFY(task.test.y(r, 0) == 0 || task.test.y(r, 0) == 1);
     // Probes: the first 10 validation rows, no ground truth.
     QCOMPARE(task.probe.size(), Eigen::Index(10));
     QVERIFY(task.probe.x == task.validation.x.topRows(10));
@@ -139,8 +148,15 @@ void TestCsvTask::gunPointPublishedSplit()
     const double var = (task.train.x.array() - task.train.x.mean()).square().mean();
     QVERIFY(std::abs(var - 1.0) < 1e-12);
     QVERIFY(!info.scaling.target.isFitted()); // labels stay 0/1
-    QCOMPARE(info.validationLines.size(), std::size_t(150));
-    QCOMPARE(info.validationLines.front(), 1);
+    QCOMPARE(info.validationLines.size(), std::size_t(10));
+    QCOMPARE(info.validationLines.front(), info.validationRows.front() + 1);
+    QCOMPARE(info.testLines.size(), std::size_t(150));
+    QCOMPARE(info.testLines.front(), 1);
+    // The test set is standardised with the training rows' statistics too.
+    const double scale = info.scaling.input.scale()[0], mean = info.scaling.input.mean()[0];
+    CsvOptions o = ucrOptions();
+    const SequenceData rawTest = loadSequences(ucrSpec("ucr_gunpoint", "GunPoint").testFile, o);
+    QVERIFY(std::abs(task.test.x(3, 7) - (rawTest.data.x(3, 7) - mean) / scale) < 1e-9);
 }
 
 void TestCsvTask::ecg200PublishedSplit()
@@ -149,8 +165,9 @@ void TestCsvTask::ecg200PublishedSplit()
     CsvTaskInfo info;
     const TaskData task = makeCsvTask(ucrSpec("ucr_ecg200", "ECG200"), rng, &info);
     QCOMPARE(task.name, std::string("csv: ECG200_TRAIN.txt"));
-    QCOMPARE(task.train.size(), Eigen::Index(100));
-    QCOMPARE(task.validation.size(), Eigen::Index(100));
+    QCOMPARE(task.train.size(), Eigen::Index(80));
+    QCOMPARE(task.validation.size(), Eigen::Index(20));
+    QCOMPARE(task.test.size(), Eigen::Index(100));
     QCOMPARE(task.train.steps, 96);
     QVERIFY(info.taskType == TaskType::Binary);
     QCOMPARE(info.classNames, (std::vector<std::string>{"-1", "1"}));
@@ -205,6 +222,14 @@ void TestCsvTask::airlineSeriesSplitAndScaling()
     const int r0 = info.validationRows[0];
     QVERIFY(std::abs(task.validation.x(0, 3) - (raw.data.x(r0, 3) - trainMean) / scale) < 1e-9);
     QCOMPARE(info.validationLines[0], raw.lines[std::size_t(r0)]);
+    // A forecast: the series is feature 0, its season 12 months, metrics in passengers.
+    QVERIFY(task.series);
+    QCOMPARE(task.series->feature, 0);
+    QCOMPARE(task.series->season, 12);
+    QCOMPARE(info.season, 12);
+    QCOMPARE(task.series->mean, info.scaling.input.mean()[0]);
+    QCOMPARE(task.targetScale, info.scaling.target.scale()[0]);
+    QCOMPARE(task.targetMean, info.scaling.target.mean()[0]);
     QCOMPARE(task.probe.size(), Eigen::Index(10));
     QVERIFY(task.probe.x == task.validation.x.topRows(10));
 }
@@ -255,15 +280,16 @@ void TestCsvTask::groundTruthGivesAlignment()
     CsvTaskInfo info;
     const TaskData task = makeCsvTask(spec, rng, &info);
     QVERIFY(task.alignment == AlignmentKind::GroundTruthMass);
-    QCOMPARE(task.train.size(), Eigen::Index(9));
-    QCOMPARE(task.validation.size(), Eigen::Index(3));
+    // Two classes of 6 rows, stratified: round(0.25 * 6) = 2 of each validate.
+    QCOMPARE(task.train.size(), Eigen::Index(8));
+    QCOMPARE(task.validation.size(), Eigen::Index(4));
     QCOMPARE(task.train.features, 1);
     QCOMPARE(task.train.steps, 4);
-    QCOMPARE(task.probe.size(), Eigen::Index(3));
-    QCOMPARE(task.probe.groundTruth.rows(), Eigen::Index(3));
+    QCOMPARE(task.probe.size(), Eigen::Index(4));
+    QCOMPARE(task.probe.groundTruth.rows(), Eigen::Index(4));
     QCOMPARE(task.probe.groundTruth.cols(), Eigen::Index(4));
     // Ground truth is not standardised: row i is one-hot at step validationRows[i] % 4.
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 4; ++i)
         for (int t = 0; t < 4; ++t)
             QCOMPARE(task.probe.groundTruth(i, t), t == info.validationRows[std::size_t(i)] % 4 ? 1.0 : 0.0);
     // The alignment of attention equal to the ground truth is 1.
@@ -421,6 +447,26 @@ void TestCsvTask::csvTaskKind()
     QCOMPARE(toString(LossKind::SoftmaxCrossEntropy), std::string("softmax-ce"));
 }
 
+void TestCsvTask::epochsSizedToTheData()
+{
+    // About kAutoStepBudget = 1000 steps: ceil(1000 / ceil(N / B)) epochs, within 10..500.
+    QCOMPARE(autoEpochs(106, 32), 250);   // airline windows: 4 batches an epoch
+    QCOMPARE(autoEpochs(80, 32), 334);    // ECG200's training part: 3 batches
+    QCOMPARE(autoEpochs(40, 32), 500);    // GunPoint's: 2 batches -> 500, the cap
+    QCOMPARE(autoEpochs(5, 32), 500);
+    QCOMPARE(autoEpochs(50000, 32), 10);  // 1563 batches: at least 10 epochs
+    QCOMPARE(autoPatience(500), 100);
+    QCOMPARE(autoPatience(10), 10);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, autoEpochs(0, 32));
+    // An explicit epoch count is kept, without early stopping.
+    CsvTaskSpec spec = airlineSpec();
+    spec.epochs = 7;
+    Rng rng(7);
+    const TaskData fixed = makeCsvTask(spec, rng);
+    QCOMPARE(fixed.epochs, 7);
+    QCOMPARE(fixed.patience, 0);
+}
+
 void TestCsvTask::softmaxCrossEntropyByHand()
 {
     // Row 1: z = (0, 0), class 0: L = log 2, dL/dz = (1/2 - 1, 1/2) / B.
@@ -522,24 +568,24 @@ void TestCsvTask::multiClassLossFalls()
 
 void TestCsvTask::gunPointBeatsChance()
 {
-    // A short seeded run with the published split: batch 10 (5 steps an epoch), 8 epochs.
+    // A short seeded run: 40 training series in batches of 10 (4 steps an epoch), 30 epochs;
+    // the accuracy on the 150 series of the test file beats the majority class.
     Rng rng(7);
     CsvTaskSpec spec = ucrSpec("ucr_gunpoint", "GunPoint");
     spec.batchSize = 10;
-    spec.epochs = 8;
-    spec.learningRate = 3e-3;
+    spec.epochs = 30;
     auto task = std::make_shared<const TaskData>(makeCsvTask(spec, rng));
     Trainer trainer(task, task->model,
                     TrainConfig{task->epochs, task->batchSize, task->learningRate, 7, OptimizerKind::Adam});
     EpochSnapshot last;
     while (!trainer.finished())
         last = *trainer.trainEpoch();
-    const double chance = majorityShare(task->validation.y);
-    qInfo("GunPoint, %d epochs of batch %d, seed 7: validation accuracy %.4f (majority class %.4f), "
+    const double chance = majorityShare(task->test.y);
+    qInfo("GunPoint, %d epochs of batch %d, seed 7: test accuracy %.4f (majority class %.4f), "
           "validation loss %.4f",
-          task->epochs, task->batchSize, last.metric, chance, last.valLoss);
+          task->epochs, task->batchSize, *last.testMetric, chance, last.valLoss);
     QCOMPARE(last.metricName, std::string("accuracy"));
-    QVERIFY(last.metric > chance);
+    QVERIFY(*last.testMetric > chance);
 }
 
 QTEST_GUILESS_MAIN(TestCsvTask)

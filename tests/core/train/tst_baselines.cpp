@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // computeBaselines (core/train/baselines.h): the 1-nearest-neighbour (Euclidean) accuracy on the
 // UCR archive's own splits matches the archive's published figures; the majority class and the
-// training mean match hand computations.
+// training mean, the naive and seasonal naive forecasts and MASE's scale match hand
+// computations; with a test set the reference rows are training + validation.
 #include "core/train/baselines.h"
 
 #include "core/data/csvtask.h"
 
 #include <QTest>
+
+#include <array>
+#include <cmath>
 
 using namespace attn;
 
@@ -29,6 +33,8 @@ class TestBaselines : public QObject {
 private slots:
     void nearestNeighbourMatchesTheUcrArchive();
     void majorityAndMeanByHand();
+    void forecastsByHand();
+    void testSetUsesEveryTrainingRow();
 };
 
 void TestBaselines::nearestNeighbourMatchesTheUcrArchive()
@@ -73,6 +79,63 @@ void TestBaselines::majorityAndMeanByHand()
     task.loss = LossKind::BinaryCrossEntropy;
     task.vocabulary = 10;
     QVERIFY(!computeBaselines(task).nearestNeighbourAccuracy);
+}
+
+void TestBaselines::forecastsByHand()
+{
+    // Windows of T = 3 of one standardised series (z = (v - 10) / 2), the target scaled by
+    // (y - 20) / 4: the naive forecast is v_{T-1}, the seasonal naive (P = 2) v_{T-2}.
+    TaskData task;
+    task.loss = LossKind::Mse;
+    task.targetScale = 4.0;
+    task.targetMean = 20.0;
+    task.series = TaskData::Series{0, 10.0, 2.0, 2};
+    auto window = [](Dataset &d, std::initializer_list<std::array<double, 4>> rows) {
+        d.steps = 3;
+        d.features = 1;
+        d.x.resize(Eigen::Index(rows.size()), 3);
+        d.y.resize(Eigen::Index(rows.size()), 1);
+        Eigen::Index r = 0;
+        for (const auto &v : rows) { // file units: three inputs, then the target
+            for (int t = 0; t < 3; ++t)
+                d.x(r, t) = (v[std::size_t(t)] - 10.0) / 2.0;
+            d.y(r, 0) = (v[3] - 20.0) / 4.0;
+            ++r;
+        }
+    };
+    window(task.train, {{{1, 2, 3, 5}}, {{2, 3, 5, 4}}});       // naive errors |5-3|, |4-5|
+    window(task.validation, {{{3, 5, 4, 7}}, {{5, 4, 7, 9}}});  // naive |7-4|, |9-7|
+    const Baselines b = computeBaselines(task);
+    QCOMPARE(*b.naiveMae, (3.0 + 2.0) / 2.0);
+    QCOMPARE(*b.seasonalNaiveMae, (std::abs(7.0 - 5.0) + std::abs(9.0 - 4.0)) / 2.0);
+    QCOMPARE(b.season, 2);
+    QCOMPARE(*b.naiveInSampleMae, (2.0 + 1.0) / 2.0); // MASE's scale: the training rows
+    // The mean forecast in the file's units: the training targets' mean is 4.5.
+    QCOMPARE(*b.meanMae, (2.5 + 4.5) / 2.0);
+    QCOMPARE(baselineList(b).size(), std::size_t(3));
+    QCOMPARE(baselineList(b)[2].label, std::string("seasonal naive (P = 2)"));
+    task.series->season = 0; // no season: no seasonal naive
+    QVERIFY(!computeBaselines(task).seasonalNaiveMae);
+}
+
+void TestBaselines::testSetUsesEveryTrainingRow()
+{
+    // With a test set the reference is training + validation: the test row's nearest
+    // neighbour is a validation row of class 1, the nearest training row is of class 0.
+    TaskData task;
+    task.loss = LossKind::BinaryCrossEntropy;
+    task.train.steps = task.validation.steps = task.test.steps = 1;
+    task.train.features = task.validation.features = task.test.features = 1;
+    task.train.x = Mat::Constant(2, 1, 0.0);
+    task.train.y = Mat::Constant(2, 1, 0.0);
+    task.validation.x = Mat::Constant(1, 1, 5.0);
+    task.validation.y = Mat::Constant(1, 1, 1.0);
+    task.test.x = Mat::Constant(1, 1, 4.0);
+    task.test.y = Mat::Constant(1, 1, 1.0);
+    QCOMPARE(*computeBaselines(task).nearestNeighbourAccuracy, 1.0);
+    QCOMPARE(*computeBaselines(task).majorityAccuracy, 0.0); // class 0: 2 of 3 reference rows
+    task.test = Dataset{};
+    QCOMPARE(*computeBaselines(task).nearestNeighbourAccuracy, 0.0); // validation vs training
 }
 
 QTEST_APPLESS_MAIN(TestBaselines)

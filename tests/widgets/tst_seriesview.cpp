@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SeriesView (widgets/seriesview.h): draws the chosen probe row's values and attention, the
+// forecast and the truth at step T, a weight axis that follows the largest weight (flat
+// attention is not stretched to look peaked), and writes a PNG of the requested size.
+#include "widgets/seriesview.h"
+
+#include <QComboBox>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace attn;
+
+namespace {
+
+Grid grid(int rows, int cols, std::vector<float> values)
+{
+    return Grid{rows, cols, std::move(values)};
+}
+
+EpochSnapshot forecastSnapshot()
+{
+    EpochSnapshot s;
+    s.epoch = 4;
+    s.metricName = "mae";
+    s.probeInputs = grid(2, 4, {112, 118, 132, 129, 200, 210, 220, 230});
+    s.attention = grid(2, 4, {0.1f, 0.1f, 0.7f, 0.1f, 0.25f, 0.25f, 0.25f, 0.25f});
+    s.probePredictions = {125.0f, 241.0f};
+    s.probeTargets = {121.0f, 240.0f};
+    return s;
+}
+
+} // namespace
+
+class TestSeriesView : public QObject {
+    Q_OBJECT
+private slots:
+    void drawsTheChosenRow();
+    void flatAttentionIsNotStretched();
+    void classificationHasNoForecastPoint();
+    void emptyAndExport();
+};
+
+void TestSeriesView::drawsTheChosenRow()
+{
+    SeriesView v;
+    v.setSnapshot(forecastSnapshot());
+    QCOMPARE(v.seriesValues(), (QVector<double>{112, 118, 132, 129}));
+    QCOMPARE(v.attentionValues().size(), 4);
+    QCOMPARE(v.attentionValues()[2], double(0.7f));
+    QCOMPARE(v.forecastValue(), 125.0);
+    QCOMPARE(v.truthValue(), 121.0);
+    QVERIFY(v.titleText().contains("largest weight 0.700 at step 2"));
+    QCOMPARE(v.weightAxisMax(), double(0.7f) * 1.1);
+    v.rowSelector()->setCurrentIndex(1); // the user picks row 1
+    QCOMPARE(v.probeRow(), 1);
+    QCOMPARE(v.seriesValues(), (QVector<double>{200, 210, 220, 230}));
+    QCOMPARE(v.forecastValue(), 241.0);
+    // The next epoch keeps the chosen row.
+    EpochSnapshot next = forecastSnapshot();
+    next.epoch = 5;
+    v.setSnapshot(next);
+    QCOMPARE(v.probeRow(), 1);
+}
+
+void TestSeriesView::flatAttentionIsNotStretched()
+{
+    SeriesView v;
+    EpochSnapshot s = forecastSnapshot();
+    v.setSnapshot(s);
+    v.setProbeRow(1); // uniform 0.25 on 4 steps: the axis ends at 0.275, not at a bar-filling max
+    QCOMPARE(v.weightAxisMax(), 0.25 * 1.1);
+    QVERIFY(v.titleText().contains("(uniform 0.250)"));
+}
+
+void TestSeriesView::classificationHasNoForecastPoint()
+{
+    SeriesView v;
+    EpochSnapshot s = forecastSnapshot();
+    s.metricName = "accuracy";
+    s.probePredictions = {0.9f, 0.2f};
+    s.probeTargets = {1.0f, 0.0f};
+    s.attention = Grid{}; // the no-attention baseline
+    v.setSnapshot(s);
+    QVERIFY(std::isnan(v.forecastValue()));
+    QVERIFY(v.attentionValues().isEmpty());
+    QVERIFY(v.titleText().contains("no attention"));
+    QVERIFY(v.titleText().contains("output 0.9, target 1"));
+}
+
+void TestSeriesView::emptyAndExport()
+{
+    SeriesView v;
+    QVERIFY(v.seriesValues().isEmpty());
+    QCOMPARE(v.titleText(), QString("No epoch finished yet"));
+    v.setSnapshot(forecastSnapshot());
+    QTemporaryDir dir;
+    const QString png = dir.filePath("series.png");
+    QVERIFY(v.savePng(png, 400, 300, 2.0));
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(800, 600));
+    QString error;
+    QVERIFY(!v.savePng(dir.filePath("missing/series.png"), 400, 300, 1.0, &error));
+    QVERIFY(error.contains("cannot write"));
+    v.clear();
+    QVERIFY(v.seriesValues().isEmpty());
+}
+
+QTEST_MAIN(TestSeriesView)
+#include "tst_seriesview.moc"
