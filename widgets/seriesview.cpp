@@ -154,6 +154,8 @@ void SeriesView::showRow()
         lo = std::min(lo, in.valueOrNaN(m_row, t));
         hi = std::max(hi, in.valueOrNaN(m_row, t));
     }
+    for (QCPGraph *g : {m_forecast, m_truth}) // in the legend only for a forecast
+        forecast ? g->addToLegend() : g->removeFromLegend();
     QString title = tr("Epoch %1 · probe row %2").arg(m_snapshot.epoch).arg(m_row);
     if (forecast) {
         const double p = m_snapshot.probePredictions[std::size_t(m_row)];

@@ -160,6 +160,7 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_padding->setCurrentIndex(m_padding->findData(int(s.tokenizer.padding)));
     m_truncation->setCurrentIndex(m_truncation->findData(int(s.tokenizer.truncation)));
     m_epochs->setValue(s.train.epochs);
+    m_patience->setSpecialValueText(s.train.epochs == 0 ? tr("auto") : tr("off"));
     m_patience->setValue(s.train.patience);
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);

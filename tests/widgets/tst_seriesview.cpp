@@ -52,6 +52,7 @@ void TestSeriesView::drawsTheChosenRow()
     QCOMPARE(v.attentionValues()[2], double(0.7f));
     QCOMPARE(v.forecastValue(), 125.0);
     QCOMPARE(v.truthValue(), 121.0);
+    QCOMPARE(v.plot()->legend->itemCount(), 5);
     QVERIFY(v.titleText().contains("largest weight 0.700 at step 2"));
     QCOMPARE(v.weightAxisMax(), double(0.7f) * 1.1);
     v.rowSelector()->setCurrentIndex(1); // the user picks row 1
@@ -85,6 +86,7 @@ void TestSeriesView::classificationHasNoForecastPoint()
     s.attention = Grid{}; // the no-attention baseline
     v.setSnapshot(s);
     QVERIFY(std::isnan(v.forecastValue()));
+    QCOMPARE(v.plot()->legend->itemCount(), 3); // series, attention, uniform: no forecast entries
     QVERIFY(v.attentionValues().isEmpty());
     QVERIFY(v.titleText().contains("no attention"));
     QVERIFY(v.titleText().contains("output 0.9, target 1"));
