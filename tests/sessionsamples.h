@@ -49,6 +49,13 @@ inline attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
     if (epoch > 1) // the first epoch without, to cover null
         s.alignment = 1.0 / 3.0 + epoch;
     s.samplesPerSecond = 12345.678 * epoch;
+    if (epoch > 1) { // a test file, MASE and early stopping from the second epoch on
+        s.testLoss = 0.6 / epoch;
+        s.testMetric = 0.4 + 0.1 / 3.0 * epoch;
+        s.mase = 0.9 / epoch;
+        s.testMase = 1.1 / epoch;
+        s.bestEpoch = epoch - 1;
+    }
     s.attention = attentionGrid(rng, R, T);
     s.groundTruth = attn::Grid{R, T, std::vector<float>(R * T, 0.0f)};
     for (int r = 0; r < R; ++r)

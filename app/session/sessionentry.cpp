@@ -265,6 +265,16 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
         s.*field = readNumber(o[key], at + key);
     s.metricName = readString(o["metric_name"], at + "metric_name", kMaxSessionNameChars).toStdString();
     s.alignment = readOptional(o["alignment"], at + "alignment");
+    // Written only where they apply (snapshotToJson): a held-out test file, a forecast's MASE,
+    // early stopping's best epoch.
+    for (const auto &[key, field] : {std::pair{"test_loss", &attn::EpochSnapshot::testLoss},
+                                     std::pair{"test_metric", &attn::EpochSnapshot::testMetric},
+                                     std::pair{"mase", &attn::EpochSnapshot::mase},
+                                     std::pair{"test_mase", &attn::EpochSnapshot::testMase}})
+        if (o.contains(key))
+            s.*field = readOptional(o[key], at + key);
+    if (o.contains("best_epoch"))
+        s.bestEpoch = readWhole(o["best_epoch"], at + "best_epoch", 0);
     s.attention = readGrid(o["attention"], at + "attention");
     s.groundTruth = readGrid(o["ground_truth"], at + "ground_truth");
     s.argmaxAttention = readGrid(o["argmax_attention"], at + "argmax_attention");

@@ -137,6 +137,11 @@ void TestSessionFile::historyRoundTripsExactly()
         QVERIFY(sameBits(b.metric, a.metric));
         QCOMPARE(b.metricName, a.metricName);
         QVERIFY(sameOptional(b.alignment, a.alignment));
+        QVERIFY(sameOptional(b.testLoss, a.testLoss));
+        QVERIFY(sameOptional(b.testMetric, a.testMetric));
+        QVERIFY(sameOptional(b.mase, a.mase));
+        QVERIFY(sameOptional(b.testMase, a.testMase));
+        QCOMPARE(b.bestEpoch, a.bestEpoch);
         QVERIFY(sameBits(b.samplesPerSecond, a.samplesPerSecond));
         QVERIFY(sameGrid(b.attention, a.attention));
         QVERIFY(sameGrid(b.groundTruth, a.groundTruth));
