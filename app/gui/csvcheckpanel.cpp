@@ -5,6 +5,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QProgressBar>
 #include <QStringList>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -31,6 +32,12 @@ CsvCheckPanel::CsvCheckPanel(QWidget *parent)
                             "check has passed"));
     m_status->hide();
     layout->addWidget(m_status);
+    m_progress = new QProgressBar;
+    m_progress->setObjectName("readProgress");
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    layout->addWidget(m_progress);
     m_shape = new QLabel;
     m_shape->setObjectName("shapeLabel");
     m_shape->setWordWrap(true);
@@ -76,9 +83,22 @@ QColor CsvCheckPanel::errorColor() { return kErrorColor; }
 
 void CsvCheckPanel::showChecking() { m_status->show(); }
 
+void CsvCheckPanel::showProgress(quint64 bytesRead, quint64 fileBytes)
+{
+    if (fileBytes == 0)
+        return;
+    m_progress->setValue(int(std::min<quint64>(1000, bytesRead * 1000 / fileBytes)));
+    m_status->setText(tr("Reading the file\u2026 %1 of %2 MB")
+                          .arg(double(bytesRead) / 1e6, 0, 'f', 1)
+                          .arg(double(fileBytes) / 1e6, 0, 'f', 1));
+    m_progress->show();
+}
+
 void CsvCheckPanel::showError(const QString &error)
 {
     m_status->hide();
+    m_status->setText(tr("Checking the file\u2026"));
+    m_progress->hide();
     m_error->setText(error);
     m_error->setVisible(true);
     m_shape->clear();
@@ -94,6 +114,8 @@ void CsvCheckPanel::showResult(const QString &shape, const QString &detail, cons
                                const Mat &validationY)
 {
     m_status->hide();
+    m_status->setText(tr("Checking the file\u2026"));
+    m_progress->hide();
     m_error->setText(QString());
     m_error->setVisible(false);
     // Shown as "N = ..." / "T = ..., F = ..." / task type, with no-break spaces inside "T = 12

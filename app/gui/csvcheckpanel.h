@@ -13,6 +13,7 @@
 #include <QString>
 
 class QLabel;
+class QProgressBar;
 class QTableWidget;
 
 class CsvCheckPanel : public QGroupBox {
@@ -26,6 +27,8 @@ public:
     /// A check is running: shows "Checking the file..." ("checkStatus") until showError or
     /// showResult.
     void showChecking();
+    /// While a file is read: a progress bar ("readProgress") at bytesRead of fileBytes.
+    void showProgress(quint64 bytesRead, quint64 fileBytes);
     /// The check failed: error (red), a hint instead of the details, no shape, warnings or classes.
     void showError(const QString &error);
     /// The check passed. shape: "N = ..., T = ..., F = ...\n<task type> (<origin>)", shown bold on
@@ -37,6 +40,7 @@ public:
 
 private:
     QLabel *m_status = nullptr;
+    QProgressBar *m_progress = nullptr;
     QLabel *m_shape = nullptr;
     QLabel *m_detail = nullptr;
     QLabel *m_error = nullptr;

@@ -106,6 +106,8 @@ CsvImportDialog::CsvImportDialog(const RunSettings &initial, QWidget *parent)
     resize(900, 600);
 }
 
+CsvImportDialog::~CsvImportDialog() { m_tables->cancel(); }
+
 int CsvImportDialog::fileReads() const { return m_tables->reads(); }
 
 bool CsvImportDialog::waitForCheck(int timeoutMs)
@@ -281,7 +283,17 @@ void CsvImportDialog::buildUi()
     m_buttons->button(QDialogButtonBox::Ok)->setToolTip(
         tr("Use this data for the csv task (enabled when the check passes)"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, [this] {
+        m_tables->cancel(); // a large file being read: stop now, not when the read ends
+        reject();
+    });
+    // A large file: the bytes read so far, polled from the reading thread's counters.
+    m_progressTimer = new QTimer(this);
+    m_progressTimer->setInterval(100);
+    connect(m_progressTimer, &QTimer::timeout, this, [this] {
+        const auto [read, size] = m_tables->progress();
+        m_check->showProgress(read, size);
+    });
 
     auto *main = new QVBoxLayout(this);
     main->addWidget(top, 0); // as tall as the form needs; the preview takes the rest
@@ -406,6 +418,7 @@ void CsvImportDialog::refresh()
     m_checking = true;
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
     m_check->showChecking();
+    m_progressTimer->start();
     auto *watcher = new QFutureWatcher<CsvCheckResult>(this);
     connect(watcher, &QFutureWatcher<CsvCheckResult>::finished, this, [this, watcher] {
         const CsvCheckResult result = watcher->result();
@@ -432,6 +445,7 @@ void CsvImportDialog::refresh()
 void CsvImportDialog::showCheck(const CsvCheckResult &r)
 {
     m_checking = false;
+    m_progressTimer->stop();
     const RunSettings &s = r.settings;
     m_preview->display(r.preview);
     m_error = r.error;

@@ -28,6 +28,7 @@ class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QTimer;
 class QSpinBox;
 
 class CsvImportDialog : public QDialog {
@@ -44,6 +45,9 @@ public:
     /// Starts the check at once; errorText() and shapeText() are valid once it has finished
     /// (waitForCheck()).
     explicit CsvImportDialog(const RunSettings &initial, QWidget *parent = nullptr);
+    /// Cancels a file read still running (CsvTableCache::cancel): closing the dialog while a
+    /// large file is read stops the read.
+    ~CsvImportDialog() override;
 
     /// A starting point for path: base with task Csv, dataFile = path and the csv fields reset
     /// (standardize kept from base), then
@@ -118,5 +122,6 @@ private:
     QWidget *m_testRow = nullptr;
     CsvPreview *m_preview = nullptr;
     CsvCheckPanel *m_check = nullptr;
+    QTimer *m_progressTimer = nullptr; // while checking: polls m_tables->progress()
     QDialogButtonBox *m_buttons = nullptr;
 };

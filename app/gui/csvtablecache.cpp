@@ -33,12 +33,22 @@ std::shared_ptr<const attn::CsvTable> CsvTableCache::get(const std::string &path
             const std::lock_guard<std::mutex> count(m_mutex);
             ++m_reads;
         }
+        const attn::CsvProgress progress = [this](std::uint64_t read, std::uint64_t size) {
+            m_bytesRead.store(read);
+            m_fileBytes.store(size);
+            return !m_cancelled.load();
+        };
         try {
-            entry->table = std::make_shared<const attn::CsvTable>(attn::readCsv(path, format));
+            entry->table = std::make_shared<const attn::CsvTable>(attn::readCsv(path, format, progress));
+            entry->done = true;
+        } catch (const attn::CsvCancelled &) {
+            throw; // not remembered: a later get() reads the file again
         } catch (...) {
             entry->error = std::current_exception();
+            entry->done = true;
         }
-        entry->done = true;
+        m_bytesRead.store(0);
+        m_fileBytes.store(0);
     }
     if (entry->error)
         std::rethrow_exception(entry->error);

@@ -2,16 +2,20 @@
 // CsvTableCache: the CSV import dialog's parsed files. A file is read once per reading format
 // (delimiter, header, quoting); changes of layout, target, task type or normalisation reuse the
 // table. Thread-safe: the dialog's checks run on worker threads, and a stale one may still run.
+// The read in progress can be watched (a progress bar) and cancelled.
 #pragma once
 
 #include "core/io/csvparser.h"
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 class CsvTableCache {
 public:
@@ -27,6 +31,12 @@ public:
     /// readCsv calls made so far (for tests).
     int reads() const;
 
+    /// The read in progress (any thread): bytes read and the file's size; 0, 0 when none.
+    std::pair<std::uint64_t, std::uint64_t> progress() const { return {m_bytesRead.load(), m_fileBytes.load()}; }
+    /// Stops every read now and later: each throws CsvCancelled (a file whose read was
+    /// cancelled is not remembered as failed). For a dialog that is closed while it checks.
+    void cancel() { m_cancelled.store(true); }
+
 private:
     struct Entry {
         std::string path;
@@ -40,4 +50,7 @@ private:
     mutable std::mutex m_mutex;
     std::list<std::shared_ptr<Entry>> m_entries; // most recently used first
     int m_reads = 0;
+    std::atomic<std::uint64_t> m_bytesRead{0};
+    std::atomic<std::uint64_t> m_fileBytes{0};
+    std::atomic<bool> m_cancelled{false};
 };

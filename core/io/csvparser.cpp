@@ -36,7 +36,10 @@ bool looksLikeHeader(const std::vector<std::string> &row, bool decimalComma)
 /// The file read in blocks of 64 KiB as the scanner asks for them; parsed bytes are dropped.
 class FileSource : public Source {
 public:
-    FileSource(std::FILE *f, const std::string &path) : m_f(f), m_path(path) {}
+    FileSource(std::FILE *f, const std::string &path, std::uint64_t size, const CsvProgress &progress)
+        : m_f(f), m_path(path), m_size(size), m_progress(progress)
+    {
+    }
 
     bool more() override
     {
@@ -51,6 +54,8 @@ public:
         m_read += got;
         if (m_read > kMaxFileBytes)
             throw tooLarge(m_path, m_read);
+        if (m_progress && !m_progress(m_read, m_size))
+            throw CsvCancelled(m_path, 0, 0, "reading cancelled");
         if (got < kBlock) { // the end, or an error
             m_eof = true;
             if (std::ferror(m_f))
@@ -78,6 +83,8 @@ public:
 private:
     std::FILE *m_f;
     const std::string &m_path;
+    std::uint64_t m_size = 0;       // the file's size when it was opened
+    const CsvProgress &m_progress; // may be empty
     std::string m_buf;
     std::uintmax_t m_read = 0;
     bool m_eof = false;
@@ -156,7 +163,7 @@ CsvTable parseCsv(std::string_view text, const std::string &file, const CsvForma
     return parse(source, file, format);
 }
 
-CsvTable readCsv(const std::string &path, const CsvFormat &format)
+CsvTable readCsv(const std::string &path, const CsvFormat &format, const CsvProgress &progress)
 {
     // Regular files only (never a directory, /dev/zero or a FIFO), the size checked first.
     std::uint64_t size = 0;
@@ -174,7 +181,7 @@ CsvTable readCsv(const std::string &path, const CsvFormat &format)
         throw CsvError(path, 0, 0,
                        std::string("cannot open the file: ") + std::strerror(errno) +
                            " (expected a readable CSV file)");
-    FileSource source(f.get(), path);
+    FileSource source(f.get(), path, size, progress);
     return parse(source, path, format);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,6 +27,17 @@ public:
     int column = 0;
     std::string message; // what() without the "FILE:LINE:COLUMN: " prefix
 };
+
+/// A read stopped by its CsvProgress callback (the user pressed Cancel), not a bad file.
+class CsvCancelled : public CsvError {
+public:
+    using CsvError::CsvError;
+};
+
+/// Called by readCsv after every block it reads with the bytes read so far and the file's
+/// size; returning false stops the read, which then throws CsvCancelled. Runs on the reading
+/// thread.
+using CsvProgress = std::function<bool(std::uint64_t bytesRead, std::uint64_t fileBytes)>;
 
 /// Limits beyond which a file is rejected instead of exhausting memory.
 inline constexpr std::size_t kMaxRowBytes = std::size_t(16) << 20;  // one row (record): 16 MiB
@@ -194,8 +206,10 @@ struct CsvTable {
 /// Reads and tokenizes a file; see parseCsv. The file is read in blocks of 64 KiB and parsed as it
 /// is read, so it is never held whole: a numeric file peaks at about sizeof(CsvNumber) bytes per
 /// value (docs/benchmarks.md). Throws CsvError (line 0) if the file cannot be read, is a directory
-/// or is larger than kMaxFileBytes, and every error of parseCsv.
-CsvTable readCsv(const std::string &path, const CsvFormat &format = {});
+/// or is larger than kMaxFileBytes, every error of parseCsv, and CsvCancelled when progress
+/// returns false.
+CsvTable readCsv(const std::string &path, const CsvFormat &format = {},
+                 const CsvProgress &progress = {});
 
 /// Tokenizes text (the whole file) and names `file` in messages.
 /// - A UTF-8 BOM is skipped; lines end in LF, CRLF or CR; the final line break is optional;
