@@ -79,7 +79,6 @@ SeriesView::SeriesView(QWidget *parent)
     m_truth->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(lineColor(), 2.0), QBrush(Qt::NoBrush), 11));
     m_truth->setName(tr("true next value"));
     m_plot->legend->setVisible(true);
-    m_plot->legend->setBrush(Qt::NoBrush);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     applyTheme();
@@ -232,6 +231,10 @@ void SeriesView::applyTheme()
     const PlotTheme theme = PlotTheme::forDark(m_dark);
     theme.apply(m_plot);
     m_uniform->setPen(QPen(theme.muted, 1.5, Qt::DashLine));
+    // The legend sits over the first steps' bars: a translucent background keeps it readable.
+    QColor legendBackground = theme.background;
+    legendBackground.setAlpha(210);
+    m_plot->legend->setBrush(legendBackground);
 }
 
 bool SeriesView::savePng(const QString &path, int width, int height, double scale, QString *error)
