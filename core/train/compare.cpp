@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
@@ -152,7 +153,7 @@ std::pair<AttentionKind, int> CompareGrid::cell(int runId) const
 }
 
 std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory &factory,
-                                   const CompareCallbacks &callbacks)
+                                   const CompareCallbacks &callbacks, const CompareSchedule &schedule)
 {
     if (grid.mechanisms.empty())
         throw std::invalid_argument("runCompare: no mechanism to compare");
@@ -163,8 +164,19 @@ std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory
             throw std::invalid_argument("runCompare: '" + toString(grid.mechanisms[i]) +
                                         "' is listed twice");
 
+    std::vector<int> runIds(std::size_t(grid.size()));
+    std::iota(runIds.begin(), runIds.end(), 0);
+    if (schedule.runIds)
+        runIds = *schedule.runIds;
+    for (std::size_t i = 0; i < runIds.size(); ++i)
+        if (runIds[i] < 0 || runIds[i] >= grid.size() || (i > 0 && runIds[i] <= runIds[i - 1]))
+            throw std::invalid_argument("runCompare: scheduled run " + std::to_string(runIds[i]) +
+                                        (runIds[i] < 0 || runIds[i] >= grid.size()
+                                             ? " is outside 0.." + std::to_string(grid.size() - 1)
+                                             : " is repeated or out of order"));
+
     std::vector<CompareRun> done;
-    for (int runId = 0; runId < grid.size(); ++runId) {
+    for (const int runId : runIds) {
         const auto [mechanism, runIndex] = grid.cell(runId);
         const std::uint64_t seed = grid.seed(runIndex);
         std::unique_ptr<Trainer> trainer = factory(mechanism, seed);
@@ -199,6 +211,41 @@ std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory
             callbacks.runFinished(done.back());
     }
     return done;
+}
+
+Shard parseShard(const std::string &text)
+{
+    const auto bad = [&text] {
+        return std::invalid_argument("expected K/N with 1 <= K <= N (e.g. 3/10), got '" + text + "'");
+    };
+    const std::size_t slash = text.find('/');
+    if (slash == std::string::npos)
+        throw bad();
+    const auto number = [&](std::size_t begin, std::size_t end) {
+        long long v = 0;
+        const char *first = text.data() + begin, *last = text.data() + end;
+        const auto [ptr, ec] = std::from_chars(first, last, v);
+        if (first == last || ec != std::errc() || ptr != last || v < 1 || v > 1000000)
+            throw bad();
+        return int(v);
+    };
+    const Shard shard{number(0, slash), number(slash + 1, text.size())};
+    if (shard.index > shard.count)
+        throw bad();
+    return shard;
+}
+
+std::vector<int> shardRunIds(int gridSize, Shard shard)
+{
+    if (gridSize < 0 || shard.count < 1 || shard.index < 1 || shard.index > shard.count)
+        throw std::invalid_argument("shardRunIds: shard " + std::to_string(shard.index) + "/" +
+                                    std::to_string(shard.count) + " of " + std::to_string(gridSize) +
+                                    " runs");
+    const long long s = gridSize, k = shard.index, n = shard.count;
+    const int begin = int((k - 1) * s / n), end = int(k * s / n);
+    std::vector<int> ids(std::size_t(end - begin));
+    std::iota(ids.begin(), ids.end(), begin);
+    return ids;
 }
 
 std::vector<AttentionKind> parseMechanismList(const std::string &list, TaskKind task)
