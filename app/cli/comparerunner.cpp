@@ -129,6 +129,7 @@ int CompareRunner::run(QTextStream &out, QTextStream &err)
     };
     attn::CompareSchedule schedule;
     schedule.runIds = toTrain;
+    schedule.threads = threadCount(m_settings); // the callbacks above come one at a time
     if (!toTrain.empty()) {
         try {
             attn::runCompare(grid, CompareWorker::trainerFactory(m_settings), callbacks, schedule);

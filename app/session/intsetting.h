@@ -46,4 +46,5 @@ inline const IntSetting kIntSettings[] = {
     {"max-length", "maxLength", 1, 10000, [](RunSettings &s) -> int & { return s.tokenizer.maxLength; }},
     {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},
     {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
+    {"threads", "threads", 0, 1024, [](RunSettings &s) -> int & { return s.threads; }},
 };

@@ -3,7 +3,7 @@
 // compare trained as 2 shards into one result directory and merged prints exactly what the
 // unsharded compare prints; a shard run again reads its results back instead of training; a
 // damaged or missing result file, results of two sweeps and bad options are refused with a
-// message naming the file or the option.
+// message naming the file or the option; --threads 1 and --threads 2 print the same output.
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -20,6 +20,7 @@ private slots:
     void shardsAndMergeGiveTheUnshardedTable();
     void damagedResultFilesAreNamed();
     void mergeRefusesMissingRunsAndMixedSweeps();
+    void threadsGiveTheSameOutput();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
 
@@ -183,6 +184,26 @@ void TestCompareRunner::mergeRefusesMissingRunsAndMixedSweeps()
     QVERIFY2(merged.err.contains("--merge: no result file (*.json) in"), merged.err.constData());
 }
 
+void TestCompareRunner::threadsGiveTheSameOutput()
+{
+    // Runs trained one at a time or two at once print the same lines and table, byte for byte
+    // (the compare's output has no time fields).
+    const Result one = runApp(compare({"--threads", "1"}));
+    QVERIFY2(one.exitCode == 0, one.err.constData());
+    const Result two = runApp(compare({"--threads", "2"}));
+    QVERIFY2(two.exitCode == 0, two.err.constData());
+    QCOMPARE(two.out, one.out);
+    QVERIFY(one.out.count("\"run_id\"") == 4);
+
+    // Into a result directory, two at once: the same files a merge reads back to the same output.
+    QTemporaryDir tmp;
+    const Result stored = runApp(compare({"--threads", "2", "--result-dir", tmp.filePath("r")}));
+    QVERIFY2(stored.exitCode == 0, stored.err.constData());
+    QCOMPARE(stored.out, one.out);
+    const Result merged = runApp({"--headless", "--merge", tmp.filePath("r")});
+    QCOMPARE(merged.out, one.out);
+}
+
 void TestCompareRunner::rejectsBadOptions_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -206,6 +227,10 @@ void TestCompareRunner::rejectsBadOptions_data()
     QTest::newRow("merge compare") << h + QStringList{"--compare", "luong", "--merge", "r"}
                                    << "--merge takes its runs from the result files; --compare does not apply";
     QTest::newRow("positional") << h + QStringList{"r"} << "unexpected argument 'r'";
+    QTest::newRow("threads -1") << h + QStringList{"--threads", "-1"}
+                                << "--threads: expected a whole number from 0 to 1024, got '-1'";
+    QTest::newRow("threads text") << h + QStringList{"--threads", "all"}
+                                  << "--threads: expected a whole number from 0 to 1024, got 'all'";
 }
 
 void TestCompareRunner::rejectsBadOptions()

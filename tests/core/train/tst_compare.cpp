@@ -14,10 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 using namespace attn;
 
@@ -115,6 +119,7 @@ private slots:
     void rejectsBadShards_data();
     void rejectsBadShards();
     void scheduleTrainsTheListedRuns();
+    void parallelRunsGiveTheSameResults();
     void commandLinePrintsRunsAndTable();
     void commandLineRejectsBadOptions_data();
     void commandLineRejectsBadOptions();
@@ -471,6 +476,90 @@ void TestCompare::scheduleTrainsTheListedRuns()
     QCOMPARE(message({-1}), QString("runCompare: scheduled run -1 is outside 0..3"));
     QCOMPARE(message({2, 2}), QString("runCompare: scheduled run 2 is repeated or out of order"));
     QCOMPARE(message({3, 1}), QString("runCompare: scheduled run 1 is repeated or out of order"));
+}
+
+void TestCompare::parallelRunsGiveTheSameResults()
+{
+    // Two threads: every run as one thread trains it, bit for bit, returned in grid order; the
+    // callbacks never overlap; a failing run's exception reaches the caller.
+    const CompareGrid grid{{AttentionKind::Luong, AttentionKind::None}, 2, 17};
+    const std::vector<CompareRun> one = runCompare(grid, tinyTrainer);
+    std::atomic<int> inside{0};
+    bool overlapped = false;
+    std::vector<int> finished;
+    int epochs = 0;
+    CompareCallbacks callbacks;
+    const auto enter = [&] {
+        if (inside.fetch_add(1) != 0)
+            overlapped = true;
+        std::this_thread::sleep_for(std::chrono::microseconds(50)); // widen any overlap
+        inside.fetch_sub(1);
+    };
+    callbacks.batch = [&](const ProgressInfo &) {
+        enter();
+        return Trainer::Control::Continue;
+    };
+    callbacks.epochDone = [&](int, const EpochSnapshot &) {
+        enter();
+        ++epochs;
+        return Trainer::Control::Continue;
+    };
+    callbacks.runFinished = [&](const CompareRun &r) {
+        enter();
+        finished.push_back(r.runId);
+    };
+    CompareSchedule schedule;
+    schedule.threads = 2;
+    const std::vector<CompareRun> two = runCompare(grid, tinyTrainer, callbacks, schedule);
+    QVERIFY(!overlapped);
+    QCOMPARE(epochs, 8);
+    std::sort(finished.begin(), finished.end());
+    QCOMPARE(finished, (std::vector<int>{0, 1, 2, 3}));
+    QCOMPARE(two.size(), one.size());
+    for (std::size_t i = 0; i < one.size(); ++i) {
+        QCOMPARE(two[i].runId, int(i));
+        QCOMPARE(two[i].bestMetric, one[i].bestMetric);
+        QCOMPARE(two[i].bestEpoch, one[i].bestEpoch);
+        for (std::size_t e = 0; e < one[i].history.size(); ++e) {
+            QCOMPARE(two[i].history[e].trainLoss, one[i].history[e].trainLoss);
+            QCOMPARE(two[i].history[e].valLoss, one[i].history[e].valLoss);
+        }
+    }
+
+    // More threads than runs, and a subset: the same runs again.
+    schedule.threads = 8;
+    schedule.runIds = std::vector<int>{3};
+    const std::vector<CompareRun> last = runCompare(grid, tinyTrainer, {}, schedule);
+    QCOMPARE(last.size(), std::size_t(1));
+    QCOMPARE(last[0].bestMetric, one[3].bestMetric);
+
+    // The first failing run in grid order is reported, after the other thread has ended.
+    schedule.runIds.reset();
+    schedule.threads = 2;
+    const TrainerFactory failing = [](AttentionKind m, std::uint64_t seed) -> std::unique_ptr<Trainer> {
+        if (m == AttentionKind::None)
+            throw std::runtime_error("no trainer for none with seed " + std::to_string(seed));
+        return tinyTrainer(m, seed);
+    };
+    try {
+        runCompare(grid, failing, {}, schedule);
+        QFAIL("no exception");
+    } catch (const std::runtime_error &e) {
+        QCOMPARE(QString(e.what()), QString("no trainer for none with seed 17"));
+    }
+    schedule.threads = 0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runCompare(grid, tinyTrainer, {}, schedule));
+
+    // A stop from one run's callback ends the other's too.
+    callbacks = {};
+    callbacks.epochDone = [](int runId, const EpochSnapshot &) {
+        return runId == 0 ? Trainer::Control::Stop : Trainer::Control::Continue;
+    };
+    schedule.threads = 2;
+    const std::vector<CompareRun> stopped = runCompare(grid, tinyTrainer, callbacks, schedule);
+    QVERIFY(stopped.size() < 4); // runs of the other thread may finish before run 0's epoch
+    for (const CompareRun &r : stopped)
+        QVERIFY(r.runId != 0);
 }
 
 void TestCompare::commandLinePrintsRunsAndTable()
