@@ -61,6 +61,7 @@ CommandLine::CommandLine() : m_settings(RunSettings::defaults(attn::TaskKind::Ad
                         "file"});
     addRunOptions(m_parser);
     HeadlessRunner::addCompareOptions(m_parser);
+    CompareRunner::addSweepOptions(m_parser);
     HeadlessRunner::addModelOptions(m_parser);
 }
 
@@ -84,7 +85,7 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments, QTextStrea
         out << "attention-studio " << ATTN_VERSION << "\n";
         return Outcome::Exit;
     }
-    if (!m_parser.positionalArguments().isEmpty())
+    if (!m_parser.positionalArguments().isEmpty() && !m_parser.isSet("merge")) // --merge DIR DIR...
         return badUse(err, QStringLiteral("unexpected argument '%1'")
                                .arg(m_parser.positionalArguments().first()));
     if (const QString error = readRunOptions(m_parser, m_settings); !error.isEmpty())
@@ -99,6 +100,9 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments, QTextStrea
         return badUse(err, QStringLiteral("--train opens the window; --headless always trains"));
     if (const QString error =
             HeadlessRunner::readCompareOptions(m_parser, m_settings, headless, m_compare, m_runs);
+        !error.isEmpty())
+        return badUse(err, error);
+    if (const QString error = CompareRunner::readSweepOptions(m_parser, headless, !m_compare.empty(), m_sweep);
         !error.isEmpty())
         return badUse(err, error);
     if (!headless)
@@ -124,6 +128,11 @@ QString CommandLine::checkHeadlessPaths() const
         if (QString e = checkWritableFolder("save-model", folderOf(m_parser.value("save-model")));
             !e.isEmpty())
             return e;
+    if (m_parser.isSet("result-dir"))
+        if (QString e = checkWritableFolder("result-dir", m_parser.value("result-dir")); !e.isEmpty())
+            return e;
+    if (QString e = CompareRunner::checkMergeDirs(m_sweep.mergeDirs); !e.isEmpty())
+        return e;
     if (m_parser.isSet("predict")) {
         if (QString e = checkReadableFile("predict", m_parser.value("predict")); !e.isEmpty())
             return e;

@@ -4,6 +4,7 @@
 // and the output paths of a headless run checked before it trains.
 #pragma once
 
+#include "app/cli/comparerunner.h"
 #include "app/session/runsettings.h"
 #include "core/models/model.h"
 
@@ -28,8 +29,8 @@ public:
     Outcome parse(const QStringList &arguments, QTextStream &out, QTextStream &err);
     int exitStatus() const { return m_exitStatus; }
 
-    /// Headless output paths (--export-dir, --gif, --save-model) and input files (--load-model,
-    /// --predict): returns an empty string when each can be written or read, else the first
+    /// Headless output paths (--export-dir, --gif, --save-model, --result-dir) and input files
+    /// (--load-model, --predict, the --merge directories): returns an empty string when each can be written or read, else the first
     /// problem with the path and the system's reason. Creates --export-dir (and the folders of
     /// --gif and --save-model) as the run would.
     QString checkHeadlessPaths() const;
@@ -39,6 +40,8 @@ public:
     const RunSettings &settings() const { return m_settings; }
     const std::vector<attn::AttentionKind> &compare() const { return m_compare; }
     int runs() const { return m_runs; }
+    /// --shard, --result-dir and --merge (CompareRunner::readSweepOptions).
+    const SweepOptions &sweep() const { return m_sweep; }
     QString value(const QString &option) const { return m_parser.value(option); }
     bool isSet(const QString &option) const { return m_parser.isSet(option); }
 
@@ -49,5 +52,6 @@ private:
     RunSettings m_settings;
     std::vector<attn::AttentionKind> m_compare;
     int m_runs = 0;
+    SweepOptions m_sweep;
     int m_exitStatus = 0;
 };

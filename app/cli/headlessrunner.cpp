@@ -2,10 +2,9 @@
 // Headless training loop, JSON lines and exports (widgets rendered offscreen).
 #include "app/cli/headlessrunner.h"
 
+#include "app/cli/comparerunner.h"
 #include "app/session/attentioncsv.h"
-#include "app/session/compareworker.h"
 #include "app/session/metricscsv.h"
-#include "app/session/plural.h"
 #include "app/session/predictioncsv.h"
 #include "app/session/savefile.h"
 #include "app/session/snapshotjson.h"
@@ -13,7 +12,6 @@
 #include "core/io/modelfile.h"
 #include "core/savedmodel/predictor.h"
 #include "core/data/sentencefile.h"
-#include "widgets/comparecurvesview.h"
 #include "widgets/curvesview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/replayexporter.h"
@@ -36,7 +34,7 @@ HeadlessRunner::HeadlessRunner(const RunSettings &settings, const QString &expor
 
 int HeadlessRunner::run(QTextStream &out, QTextStream &err)
 {
-    if (!m_compare.empty())
+    if (!m_compare.empty() || !m_sweep.mergeDirs.isEmpty())
         return runCompare(out, err);
     std::vector<attn::EpochSnapshot> history;
     std::unique_ptr<attn::Trainer> trainer;
@@ -239,10 +237,12 @@ void HeadlessRunner::addModelOptions(QCommandLineParser &parser)
     });
 }
 
-void HeadlessRunner::setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs)
+void HeadlessRunner::setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs,
+                                const SweepOptions &sweep)
 {
     m_compare = mechanisms;
     m_runs = runs;
+    m_sweep = sweep;
 }
 
 void HeadlessRunner::addCompareOptions(QCommandLineParser &parser)
@@ -284,82 +284,8 @@ QString HeadlessRunner::readCompareOptions(const QCommandLineParser &p, const Ru
     return {};
 }
 
-namespace {
-
-QByteArray compareRunJsonLine(const attn::CompareRun &r)
-{
-    QJsonObject o;
-    o["mechanism"] = QString::fromStdString(attn::toString(r.mechanism));
-    // JSON numbers are exact integers only up to 2^53 in most readers; larger seeds as text.
-    o["seed"] = r.seed <= (std::uint64_t(1) << 53) ? QJsonValue(qint64(r.seed))
-                                                   : QJsonValue(QString::number(r.seed));
-    o["best_metric"] = std::isnan(r.bestMetric) ? QJsonValue() : QJsonValue(r.bestMetric);
-    o["best_epoch"] = r.bestEpoch;
-    o["parameters"] = qint64(r.parameters);
-    o["metric_name"] = QString::fromStdString(r.metricName);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-} // namespace
-
 int HeadlessRunner::runCompare(QTextStream &out, QTextStream &err)
 {
-    const attn::CompareGrid grid{m_compare, m_runs, m_settings.train.seed};
-    const bool exporting = !m_exportDir.isEmpty();
-    attn::CompareCurvesView curves;
-    const bool hasAlignment = attn::taskDefaults(m_settings.task).alignment != attn::AlignmentKind::None;
-    curves.setQuantity(hasAlignment ? attn::CompareCurvesView::Quantity::Alignment
-                                    : attn::CompareCurvesView::Quantity::Metric);
-    std::vector<int> curveIds(std::size_t(grid.size()), -1);
-    attn::CompareCallbacks callbacks;
-    if (exporting) {
-        callbacks.runStarted = [&](int runId, attn::AttentionKind mechanism, int runIndex,
-                                   std::uint64_t, attn::Trainer &) {
-            curveIds[std::size_t(runId)] =
-                curves.addRun(QString::fromStdString(attn::toString(mechanism)), runIndex);
-        };
-        callbacks.epochDone = [&](int runId, const attn::EpochSnapshot &s) {
-            curves.appendEpoch(curveIds[std::size_t(runId)], s);
-            return attn::Trainer::Control::Continue;
-        };
-    }
-    callbacks.runFinished = [&](const attn::CompareRun &r) {
-        out << compareRunJsonLine(r) << '\n';
-        out.flush();
-    };
-    std::vector<attn::CompareRun> runs;
-    try {
-        runs = attn::runCompare(grid, CompareWorker::trainerFactory(m_settings), callbacks);
-    } catch (const std::exception &e) {
-        err << "attention-studio: compare failed: " << e.what() << '\n';
-        return 1;
-    }
-    const std::string metric = runs.front().metricName;
-    const auto rows = attn::summarize(runs, attn::higherIsBetter(metric));
-    out << '\n'
-        << "Best validation " << QString::fromStdString(attn::metricTitle(metric)) << " per run on the "
-        << QString::fromStdString(attn::toString(m_settings.task)) << " task, " << countText(m_runs, "run", "runs") << " per mechanism ("
-        << (m_runs == 1 ? QStringLiteral("seed %1").arg(grid.seed(0))
-                        : QStringLiteral("seeds %1..%2").arg(grid.seed(0)).arg(grid.seed(m_runs - 1)))
-        << "), " << m_settings.train.epochs << " epochs each:\n\n"
-        << QString::fromStdString(attn::compareTableMarkdown(rows, metric));
-    out.flush();
-    if (!exporting)
-        return 0;
-    if (!QDir().mkpath(m_exportDir)) {
-        err << "attention-studio: --export-dir: cannot create directory '" << m_exportDir << "'\n";
-        return 1;
-    }
-    const QDir dir(m_exportDir);
-    const QByteArray table = QByteArray::fromStdString(attn::compareTableCsv(rows, metric));
-    if (QString error; !saveFileAtomically(dir.filePath("compare.csv"), table, &error)) {
-        err << "attention-studio: --export-dir: " << error << '\n';
-        return 1;
-    }
-    curves.resize(1000, 560);
-    if (QString error; !curves.savePng(dir.filePath("compare.png"), 1000, 560, 1.0, &error)) {
-        err << "attention-studio: --export-dir: " << error << '\n';
-        return 1;
-    }
-    return 0;
+    CompareRunner runner(m_settings, m_exportDir, m_compare, m_runs, m_sweep);
+    return m_sweep.mergeDirs.isEmpty() ? runner.run(out, err) : runner.merge(out, err);
 }

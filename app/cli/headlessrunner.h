@@ -5,6 +5,7 @@
 // replay as an animated GIF; saves, loads and predicts with model files.
 #pragma once
 
+#include "app/cli/comparerunner.h"
 #include "app/session/runsettings.h"
 #include "core/savedmodel/trainedmodel.h"
 
@@ -29,10 +30,12 @@ public:
     /// Declares --save-model, --load-model and --predict.
     static void addModelOptions(QCommandLineParser &parser);
     /// Compare mode instead of one run: run() trains mechanisms x runs seeds (settings.train.seed,
-    /// +1, ...; core/train/compare.h), prints {"mechanism","seed","best_metric","best_epoch",
-    /// "parameters","metric_name"} per finished run, then the table in Markdown; the export
-    /// directory gets compare.csv (the table) and compare.png (the curves of every run).
-    void setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs);
+    /// +1, ...; core/train/compare.h) or the shard of them that sweep names, prints one JSON
+    /// object per run, then the table in Markdown; the export directory gets compare.csv (the
+    /// table) and compare.png (the curves of every run). With sweep.mergeDirs (mechanisms may
+    /// be empty) it merges result files instead (CompareRunner).
+    void setCompare(const std::vector<attn::AttentionKind> &mechanisms, int runs,
+                    const SweepOptions &sweep = {});
 
     /// Declares --compare (mechanism list) and --runs (1..1000, default 10).
     static void addCompareOptions(QCommandLineParser &parser);
@@ -58,4 +61,5 @@ private:
     QString m_predictFile;
     std::vector<attn::AttentionKind> m_compare; // empty: one run
     int m_runs = 0;
+    SweepOptions m_sweep;
 };

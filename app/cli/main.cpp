@@ -43,8 +43,7 @@ int main(int argc, char *argv[])
         registerMetaTypes();
         HeadlessRunner runner(commandLine.settings(), commandLine.value("export-dir"),
                               commandLine.value("gif"));
-        if (!commandLine.compare().empty())
-            runner.setCompare(commandLine.compare(), commandLine.runs());
+        runner.setCompare(commandLine.compare(), commandLine.runs(), commandLine.sweep());
         runner.setModelFiles(commandLine.value("save-model"), commandLine.value("load-model"),
                              commandLine.value("predict"));
         return runner.run(out, err);

@@ -380,8 +380,14 @@ void CompareWindow::onEpochDone(int runId, const attn::EpochSnapshot &snapshot)
 
 void CompareWindow::onRunFinished(const attn::CompareRun &run)
 {
-    m_results.push_back(run);
-    m_currentRun = -1; // the next runStarted names the next run
+    // In grid order whatever order parallel runs finish in: the statistics sum in one order.
+    m_results.insert(std::upper_bound(m_results.begin(), m_results.end(), run,
+                                      [](const attn::CompareRun &a, const attn::CompareRun &b) {
+                                          return a.runId < b.runId;
+                                      }),
+                     run);
+    if (run.runId == m_currentRun)
+        m_currentRun = -1; // the next runStarted names the next run
     fillTable();
     updateProgress(0.0);
     updateControls();

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QRegularExpressionValidator>
 #include <QSpinBox>
+#include <QThread>
 
 #include <algorithm>
 #include <utility>
@@ -109,6 +110,11 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_learningRate->setSingleStep(0.0005);
     m_seed = new QLineEdit;
     m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), m_seed));
+    m_threads = new QSpinBox;
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("one per core (%1)").arg(QThread::idealThreadCount()));
+    m_threads->setToolTip(tr("Compare trains up to this many runs at once, one per thread; the "
+                             "results are the same with any number"));
     m_form = form;
     form->addRow(tr("Task"), m_task);
     form->addRow(m_taskNote);
@@ -132,6 +138,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Compare threads"), m_threads);
     connect(m_task, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onTaskChanged);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &RunSettingsPanel::learningRateChanged);
 }
@@ -165,6 +172,7 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);
     m_seed->setText(QString::number(s.train.seed));
+    m_threads->setValue(s.threads);
     m_sentenceFiles = s.sentenceFiles;
     updateSettingRows();
 }
@@ -213,6 +221,7 @@ void RunSettingsPanel::onTaskChanged()
 {
     RunSettings s = RunSettings::defaults(TaskKind(m_task->currentData().toInt()));
     s.train.seed = seed();
+    s.threads = m_threads->value();
     showSettings(s);
     emit taskChanged(s.task);
 }
@@ -241,6 +250,7 @@ RunSettings RunSettingsPanel::settings() const
     s.train.batchSize = m_batch->value();
     s.train.learningRate = m_learningRate->value();
     s.train.seed = seed();
+    s.threads = m_threads->value();
     if (task == TaskKind::Sentiment)
         s.sentenceFiles = m_sentenceFiles;
     if (task == TaskKind::Csv) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunSettingsPanel: the "Run" form of the main window: task, mechanism, cell, heads, sizes,
-// dropouts, tokenizer, epochs, batch size, learning rate and seed, with a line saying what the task
+// dropouts, tokenizer, epochs, batch size, learning rate, seed and compare threads, with a line saying what the task
 // is (attn::taskDescription). It shows a RunSettings, reads
 // one back, shows only the rows that apply to the task and mechanism, and loads a task's
 // published defaults when another task is picked.
@@ -74,6 +74,7 @@ private:
     QSpinBox *m_batch = nullptr;
     QDoubleSpinBox *m_learningRate = nullptr;
     QLineEdit *m_seed = nullptr;
+    QSpinBox *m_threads = nullptr; // RunSettings::threads; 0 = one per core
     QStringList m_sentenceFiles;
     RunSettings m_csv; // the opened CSV file's settings (dataFile empty: none)
 };

@@ -57,7 +57,9 @@ void CompareWorker::run(const RunSettings &base, const attn::CompareGrid &grid, 
     callbacks.runFinished = [&](const attn::CompareRun &r) { emit runFinished(compareId, r); };
     std::size_t done = 0;
     try {
-        done = attn::runCompare(grid, trainerFactory(base), callbacks).size();
+        attn::CompareSchedule schedule;
+        schedule.threads = threadCount(base); // runs in parallel: the callbacks come one at a time
+        done = attn::runCompare(grid, trainerFactory(base), callbacks, schedule).size();
     } catch (const std::exception &e) {
         emit failed(compareId, QString::fromUtf8(e.what()));
         return;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The compare worker: lives in its own QThread (Qt's worker-object pattern, as TrainingWorker)
-// and trains a compare grid (mechanisms x seeds, core/train/compare.h) run after run. A stop request
-// arrives through an atomic checked between batches; results leave as value types in queued
-// signals, progress at most ~30 times per second. Every signal carries the id of the compare it
+// and trains a compare grid (mechanisms x seeds, core/train/compare.h), several runs at once. A
+// stop request arrives through an atomic checked between batches; results leave as value types
+// in queued signals, progress at most ~30 times per second. Every signal carries the id of the compare it
 // belongs to (the one passed to run()), so a receiver can drop those of a replaced compare.
 #pragma once
 
@@ -41,10 +41,12 @@ public:
     static void registerTypes();
 
 public slots:
-    /// Trains every run of grid (seeds from grid.baseSeed; base.train.seed is ignored) in the
-    /// calling (worker) thread until all are done or a stop is requested. Emits compareStarted,
-    /// then per run runStarted, epochDone per epoch (progress in between) and runFinished; ends
-    /// with exactly one of finished, stopped or failed.
+    /// Trains every run of grid (seeds from grid.baseSeed; base.train.seed is ignored), up to
+    /// threadCount(base) at once (from the calling worker thread and threads of its own), until
+    /// all are done or a stop is requested. Emits compareStarted, then per run runStarted,
+    /// epochDone per epoch (progress in between) and runFinished, the runs interleaved and
+    /// finishing in any order when several train at once; ends with exactly one of finished,
+    /// stopped or failed.
     /// compareId: the caller's id of this compare, repeated by every signal it emits.
     void run(const RunSettings &base, const attn::CompareGrid &grid, long long compareId);
 

@@ -49,4 +49,5 @@ inline const IntSetting kIntSettings[] = {
     {"window", "seriesWindow", 0, 100000, [](RunSettings &s) -> int & { return s.window; }},
     {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
     {"season", "season", 0, attn::kMaxSeason, [](RunSettings &s) -> int & { return s.season; }},
+    {"threads", "threads", 0, 1024, [](RunSettings &s) -> int & { return s.threads; }},
 };

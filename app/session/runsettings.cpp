@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStringList>
+#include <QThread>
 
 #include "core/data/csvtask.h"
 
@@ -38,6 +39,11 @@ QString shippedDataDirectory()
     if (QFileInfo(installed).isDir())
         return QDir::cleanPath(installed);
     return QStringLiteral(ATTN_SOURCE_DATA_DIR);
+}
+
+int threadCount(const RunSettings &settings)
+{
+    return settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
 }
 
 CsvTaskSpec csvTaskSpec(const RunSettings &settings)
@@ -245,6 +251,8 @@ void addRunOptions(QCommandLineParser &parser)
                     "gradients, their alignment with the ground truth, the output change under "
                     "permuted and uniform attention), measured on the training worker."},
         {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
+        {"threads", "Compare: train up to N runs at once, one per thread; the results are the "
+                    "same at any N (default 0: one per core).", "N"},
     });
 }
 

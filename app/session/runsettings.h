@@ -43,6 +43,9 @@ struct RunSettings {
     bool standardize = true;
     /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
     attn::TokenizerOptions tokenizer;
+    /// Compare: runs trained at once, one per thread (0 = one per core: threadCount()). Changes
+    /// how fast results come, never the results.
+    int threads = 0;
 
     /// The published defaults of a task, seed 7.
     static RunSettings defaults(attn::TaskKind task);
@@ -52,6 +55,10 @@ Q_DECLARE_METATYPE(RunSettings)
 /// The folder of data files that ship with the program (resources/data): $ATTN_DATA_DIR if set,
 /// else <prefix>/share/attention-studio/data beside an installed binary, else the source tree's.
 QString shippedDataDirectory();
+
+/// The threads a compare of settings trains on: settings.threads, or for 0 one per core
+/// (QThread::idealThreadCount(), at least 1).
+int threadCount(const RunSettings &settings);
 
 /// Reads or generates the task's data (csv: makeCsvTask, standardised on the training split)
 /// and builds the model and optimizer ("none" matches the parameter count of the task's
@@ -80,7 +87,7 @@ std::string runMetricName(const RunSettings &settings);
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
 /// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size,
-/// --explain, --explain-rows).
+/// --explain, --explain-rows, --threads).
 void addRunOptions(QCommandLineParser &parser);
 
 /// Reads the run options from a parsed command line into settings (starting from the chosen

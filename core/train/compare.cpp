@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Compare mode: the grid loop, the per-mechanism statistics and the table formats.
+// Compare mode: the grid loop (runs one after the other or several at once, one per thread),
+// the shards of a sweep, the per-mechanism statistics and the table formats.
 #include "core/train/compare.h"
 
 #include "core/io/text.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 
 namespace attn {
@@ -53,6 +59,91 @@ std::string fixed(double v, int decimals)
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
     return buffer;
+}
+
+// What the runs of one compare share: the hooks (called one at a time when runs train in
+// parallel), the stop request, and the first failure.
+struct CompareState {
+    CompareState(const CompareGrid &g, const TrainerFactory &f, const CompareCallbacks &c)
+        : grid(g), factory(f), callbacks(c)
+    {
+    }
+
+    const CompareGrid &grid;
+    const TrainerFactory &factory;
+    const CompareCallbacks &callbacks;
+    bool parallel = false;
+    std::mutex hookMutex;    // held around every callback when parallel
+    std::mutex factoryMutex; // the factory may read files and is called one run at a time
+    std::atomic<bool> stop{false};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    std::size_t errorPosition = 0; // position in the schedule of the failed run
+
+    template <typename F> auto hook(F &&f)
+    {
+        if (!parallel)
+            return f();
+        std::lock_guard<std::mutex> lock(hookMutex);
+        return f();
+    }
+    // A Stop from any hook stops every run.
+    Trainer::Control control(Trainer::Control c)
+    {
+        if (c == Trainer::Control::Stop)
+            stop = true;
+        return stop ? Trainer::Control::Stop : Trainer::Control::Continue;
+    }
+};
+
+// Trains run runId to its last epoch; nullopt when a stop ended it first.
+std::optional<CompareRun> trainRun(CompareState &state, int runId)
+{
+    const auto [mechanism, runIndex] = state.grid.cell(runId);
+    const std::uint64_t seed = state.grid.seed(runIndex);
+    std::unique_ptr<Trainer> trainer;
+    {
+        std::lock_guard<std::mutex> lock(state.factoryMutex);
+        trainer = state.factory(mechanism, seed);
+    }
+    if (!trainer)
+        throw std::invalid_argument("runCompare: the factory built no trainer");
+    if (trainer->config().seed != seed || trainer->model().config().attention != mechanism)
+        throw std::invalid_argument("runCompare: the factory built a " +
+                                    toString(trainer->model().config().attention) + " model with seed " +
+                                    std::to_string(trainer->config().seed) + " for " + toString(mechanism) +
+                                    " with seed " + std::to_string(seed));
+    const CompareCallbacks &callbacks = state.callbacks;
+    CompareRun run;
+    run.runId = runId;
+    run.mechanism = mechanism;
+    run.runIndex = runIndex;
+    run.seed = seed;
+    run.parameters = trainer->model().parameterCount();
+    if (callbacks.runStarted)
+        state.hook([&] { callbacks.runStarted(runId, mechanism, runIndex, seed, *trainer); });
+    const Trainer::BatchCallback batch = [&](const ProgressInfo &info) {
+        if (state.stop)
+            return Trainer::Control::Stop;
+        return callbacks.batch ? state.control(state.hook([&] { return callbacks.batch(info); }))
+                               : Trainer::Control::Continue;
+    };
+    while (!trainer->finished()) {
+        const std::optional<EpochSnapshot> s = trainer->trainEpoch(batch);
+        if (!s)
+            return std::nullopt;
+        run.metricName = s->metricName;
+        run.history.push_back(statisticsOnly(*s));
+        if (callbacks.epochDone &&
+            state.control(state.hook([&] { return callbacks.epochDone(runId, *s); })) == Trainer::Control::Stop)
+            return std::nullopt;
+        if (state.stop)
+            return std::nullopt;
+    }
+    std::tie(run.bestMetric, run.bestEpoch) = bestMetric(run.history, higherIsBetter(run.metricName));
+    if (callbacks.runFinished)
+        state.hook([&] { callbacks.runFinished(run); });
+    return run;
 }
 
 } // namespace
@@ -152,7 +243,7 @@ std::pair<AttentionKind, int> CompareGrid::cell(int runId) const
 }
 
 std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory &factory,
-                                   const CompareCallbacks &callbacks)
+                                   const CompareCallbacks &callbacks, const CompareSchedule &schedule)
 {
     if (grid.mechanisms.empty())
         throw std::invalid_argument("runCompare: no mechanism to compare");
@@ -162,43 +253,98 @@ std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory
         if (std::count(grid.mechanisms.begin(), grid.mechanisms.end(), grid.mechanisms[i]) > 1)
             throw std::invalid_argument("runCompare: '" + toString(grid.mechanisms[i]) +
                                         "' is listed twice");
+    if (schedule.threads < 1)
+        throw std::invalid_argument("runCompare: threads must be >= 1, got " +
+                                    std::to_string(schedule.threads));
 
-    std::vector<CompareRun> done;
-    for (int runId = 0; runId < grid.size(); ++runId) {
-        const auto [mechanism, runIndex] = grid.cell(runId);
-        const std::uint64_t seed = grid.seed(runIndex);
-        std::unique_ptr<Trainer> trainer = factory(mechanism, seed);
-        if (!trainer)
-            throw std::invalid_argument("runCompare: the factory built no trainer");
-        if (trainer->config().seed != seed || trainer->model().config().attention != mechanism)
-            throw std::invalid_argument("runCompare: the factory built a " +
-                                        toString(trainer->model().config().attention) +
-                                        " model with seed " + std::to_string(trainer->config().seed) +
-                                        " for " + toString(mechanism) + " with seed " +
-                                        std::to_string(seed));
-        CompareRun run;
-        run.runId = runId;
-        run.mechanism = mechanism;
-        run.runIndex = runIndex;
-        run.seed = seed;
-        run.parameters = trainer->model().parameterCount();
-        if (callbacks.runStarted)
-            callbacks.runStarted(runId, mechanism, runIndex, seed, *trainer);
-        while (!trainer->finished()) {
-            const std::optional<EpochSnapshot> s = trainer->trainEpoch(callbacks.batch);
-            if (!s)
-                return done;
-            run.metricName = s->metricName;
-            run.history.push_back(statisticsOnly(*s));
-            if (callbacks.epochDone && callbacks.epochDone(runId, *s) == Trainer::Control::Stop)
-                return done;
+    std::vector<int> runIds(std::size_t(grid.size()));
+    std::iota(runIds.begin(), runIds.end(), 0);
+    if (schedule.runIds)
+        runIds = *schedule.runIds;
+    for (std::size_t i = 0; i < runIds.size(); ++i)
+        if (runIds[i] < 0 || runIds[i] >= grid.size() || (i > 0 && runIds[i] <= runIds[i - 1]))
+            throw std::invalid_argument("runCompare: scheduled run " + std::to_string(runIds[i]) +
+                                        (runIds[i] < 0 || runIds[i] >= grid.size()
+                                             ? " is outside 0.." + std::to_string(grid.size() - 1)
+                                             : " is repeated or out of order"));
+
+    CompareState state(grid, factory, callbacks);
+    const int threads = std::min(schedule.threads, std::max(1, int(runIds.size())));
+    state.parallel = threads > 1;
+    std::vector<std::optional<CompareRun>> results(runIds.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < runIds.size() && !state.stop; i = next++) {
+            try {
+                results[i] = trainRun(state, runIds[i]);
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(state.errorMutex);
+                if (!state.error || i < state.errorPosition) {
+                    state.error = std::current_exception();
+                    state.errorPosition = i;
+                }
+                state.stop = true;
+            }
         }
-        std::tie(run.bestMetric, run.bestEpoch) = bestMetric(run.history, higherIsBetter(run.metricName));
-        done.push_back(std::move(run));
-        if (callbacks.runFinished)
-            callbacks.runFinished(done.back());
+    };
+    std::vector<std::thread> pool;
+    if (state.parallel) {
+        Eigen::setNbThreads(1); // one thread per run, none inside it
+        try {
+            for (int t = 1; t < threads; ++t)
+                pool.emplace_back(work);
+        } catch (...) { // no thread to be had: end the others, then report
+            state.stop = true;
+            for (std::thread &t : pool)
+                t.join();
+            throw;
+        }
     }
+    work();
+    for (std::thread &t : pool)
+        t.join();
+    if (state.error)
+        std::rethrow_exception(state.error);
+    std::vector<CompareRun> done;
+    for (std::optional<CompareRun> &r : results)
+        if (r)
+            done.push_back(std::move(*r));
     return done;
+}
+
+Shard parseShard(const std::string &text)
+{
+    const auto bad = [&text] {
+        return std::invalid_argument("expected K/N with 1 <= K <= N (e.g. 3/10), got '" + text + "'");
+    };
+    const std::size_t slash = text.find('/');
+    if (slash == std::string::npos)
+        throw bad();
+    const auto number = [&](std::size_t begin, std::size_t end) {
+        long long v = 0;
+        const char *first = text.data() + begin, *last = text.data() + end;
+        const auto [ptr, ec] = std::from_chars(first, last, v);
+        if (first == last || ec != std::errc() || ptr != last || v < 1 || v > 1000000)
+            throw bad();
+        return int(v);
+    };
+    const Shard shard{number(0, slash), number(slash + 1, text.size())};
+    if (shard.index > shard.count)
+        throw bad();
+    return shard;
+}
+
+std::vector<int> shardRunIds(int gridSize, Shard shard)
+{
+    if (gridSize < 0 || shard.count < 1 || shard.index < 1 || shard.index > shard.count)
+        throw std::invalid_argument("shardRunIds: shard " + std::to_string(shard.index) + "/" +
+                                    std::to_string(shard.count) + " of " + std::to_string(gridSize) +
+                                    " runs");
+    const long long s = gridSize, k = shard.index, n = shard.count;
+    const int begin = int((k - 1) * s / n), end = int(k * s / n);
+    std::vector<int> ids(std::size_t(end - begin));
+    std::iota(ids.begin(), ids.end(), begin);
+    return ids;
 }
 
 std::vector<AttentionKind> parseMechanismList(const std::string &list, TaskKind task)

@@ -3,6 +3,8 @@
 // one task and summarises the best validation metric of every run per mechanism (max, mean, sample
 // std), as in the keras-attention README's IMDB table ("10 runs, max accuracy per run"). Runs
 // sequentially in the calling thread; the caller builds each Trainer through a factory callback.
+// A sweep across machines trains one shard (a contiguous slice of the grid's run ids) per job
+// (docs/sweeps.md).
 #pragma once
 
 #include "core/models/model.h"
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,14 +104,51 @@ struct CompareCallbacks {
     std::function<void(const CompareRun &run)> runFinished;
 };
 
-/// Trains every cell of the grid in runId order, one run after the other, each for the factory's
-/// TrainConfig::epochs. Returns the finished runs in runId order; a stop (from batch or epochDone)
-/// drops the run in progress and returns the runs finished before it.
+/// Which runs of a grid a compare trains, and how many at once.
+struct CompareSchedule {
+    /// Grid run ids (0..size()-1) in ascending order, each once (may be empty); nullopt: every
+    /// run of the grid.
+    std::optional<std::vector<int>> runIds;
+    /// Runs trained at once (>= 1), each in its own thread and single-threaded inside; 1: one
+    /// after the other in the calling thread.
+    int threads = 1;
+};
+
+/// Trains the scheduled cells of the grid (every cell by default), each for the factory's
+/// TrainConfig::epochs: in runId order one after the other (threads = 1), or up to threads at
+/// once, each run taken in runId order by the next free thread (the calling thread is one of
+/// them). A run depends on its mechanism and seed only, so the results are the same bit for
+/// bit at any thread count. Returns the finished runs in runId order. A stop (from batch or
+/// epochDone) drops every run in progress and starts no other: one at a time, that returns the
+/// runs finished before the stopped one.
+/// With threads > 1 the factory is called one run at a time, every callback is called under one
+/// lock (never two at once, so they need no locking of their own) from the thread of its run,
+/// and runs finish, hence runFinished comes, in any order; Eigen's own threading is set to 1
+/// (Eigen::setNbThreads), so the threads never nest.
 /// Throws std::invalid_argument if the grid has no mechanism, runs < 1, a mechanism is listed twice,
-/// the factory returns null, or its Trainer's seed or mechanism is not the one asked for; whatever
-/// the factory or the Trainer throw (e.g. ShapeError) passes through.
+/// a scheduled run id is outside the grid, repeated or out of order, threads < 1, the factory
+/// returns null, or its Trainer's seed or mechanism is not the one asked for; whatever the
+/// factory or the Trainer throw (e.g. ShapeError) passes through (of several failing runs, the
+/// first in runId order), after every thread has ended.
 std::vector<CompareRun> runCompare(const CompareGrid &grid, const TrainerFactory &factory,
-                                   const CompareCallbacks &callbacks = {});
+                                   const CompareCallbacks &callbacks = {},
+                                   const CompareSchedule &schedule = {});
+
+/// Shard index of count (1-based, as `--shard K/N` gives it): one job's slice of a sweep.
+struct Shard {
+    int index = 1;
+    int count = 1;
+};
+
+/// Parses "K/N" (two whole numbers, 1 <= K <= N <= 1000000; spaces are not allowed). Throws
+/// std::invalid_argument "expected K/N with 1 <= K <= N (e.g. 3/10), got 'TEXT'".
+Shard parseShard(const std::string &text);
+
+/// The run ids of shard K of N over a grid of gridSize runs: the contiguous slice
+/// [floor((K-1) S / N), floor(K S / N)) of 0..S-1 (S = gridSize). The N slices are disjoint,
+/// cover every run once and differ in size by at most one; a slice is empty when N > S.
+/// Throws std::invalid_argument for gridSize < 0 or a shard outside 1 <= K <= N.
+std::vector<int> shardRunIds(int gridSize, Shard shard);
 
 /// Parses a comma-separated list of mechanism names ("luong,bahdanau,none"; spaces around names
 /// are ignored) for task. Throws std::invalid_argument with a message naming the offenders:

@@ -14,10 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 using namespace attn;
 
@@ -111,6 +115,11 @@ private slots:
     void tinyRealCompare();
     void stopEndsTheCompare();
     void rejectsBadGridsAndFactories();
+    void shardsSliceTheGrid();
+    void rejectsBadShards_data();
+    void rejectsBadShards();
+    void scheduleTrainsTheListedRuns();
+    void parallelRunsGiveTheSameResults();
     void commandLinePrintsRunsAndTable();
     void commandLineRejectsBadOptions_data();
     void commandLineRejectsBadOptions();
@@ -383,6 +392,174 @@ void TestCompare::rejectsBadGridsAndFactories()
     QCOMPARE(message({{AttentionKind::Bahdanau}, 1, 5},
                      [](AttentionKind, std::uint64_t s) { return tinyTrainer(AttentionKind::None, s); }),
              QString("runCompare: the factory built a none model with seed 5 for bahdanau with seed 5"));
+}
+
+void TestCompare::shardsSliceTheGrid()
+{
+    // Every run in exactly one shard, in order, slices differing in size by at most one.
+    for (int size : {0, 1, 4, 7, 100})
+        for (int n : {1, 2, 3, 8, 150}) {
+            std::vector<int> all;
+            std::size_t smallest = std::size_t(-1), largest = 0;
+            for (int k = 1; k <= n; ++k) {
+                const std::vector<int> ids = shardRunIds(size, {k, n});
+                all.insert(all.end(), ids.begin(), ids.end());
+                smallest = std::min(smallest, ids.size());
+                largest = std::max(largest, ids.size());
+            }
+            QCOMPARE(int(all.size()), size);
+            for (int i = 0; i < size; ++i)
+                QCOMPARE(all[std::size_t(i)], i);
+            QVERIFY(largest - smallest <= 1);
+        }
+    QCOMPARE(shardRunIds(10, {2, 3}), (std::vector<int>{3, 4, 5}));
+    QCOMPARE(shardRunIds(4, {2, 2}), (std::vector<int>{2, 3}));
+    QVERIFY(shardRunIds(2, {2, 5}).empty());
+    QCOMPARE(parseShard("3/10").index, 3);
+    QCOMPARE(parseShard("3/10").count, 10);
+    QCOMPARE(parseShard("1/1").count, 1);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, shardRunIds(4, {3, 2}));
+}
+
+void TestCompare::rejectsBadShards_data()
+{
+    QTest::addColumn<QString>("text");
+    for (const char *bad : {"", "3", "0/2", "3/2", "1/0", "-1/2", "1/-2", "a/b", "1/2/3", " 1/2",
+                            "1 /2", "1/2 ", "1.5/2", "1/1000001", "99999999999999999999/2"})
+        QTest::newRow(bad) << QString(bad);
+}
+
+void TestCompare::rejectsBadShards()
+{
+    QFETCH(QString, text);
+    try {
+        parseShard(text.toStdString());
+        QFAIL("no exception");
+    } catch (const std::invalid_argument &e) {
+        QCOMPARE(QString::fromStdString(e.what()),
+                 "expected K/N with 1 <= K <= N (e.g. 3/10), got '" + text + "'");
+    }
+}
+
+void TestCompare::scheduleTrainsTheListedRuns()
+{
+    // A shard trains its runs only, each as the full compare trains it.
+    const CompareGrid grid{{AttentionKind::Luong, AttentionKind::None}, 2, 31};
+    CompareSchedule schedule;
+    schedule.runIds = std::vector<int>{1, 2};
+    std::vector<int> started;
+    CompareCallbacks callbacks;
+    callbacks.runStarted = [&](int runId, AttentionKind, int, std::uint64_t, Trainer &) {
+        started.push_back(runId);
+    };
+    const std::vector<CompareRun> part = runCompare(grid, tinyTrainer, callbacks, schedule);
+    QCOMPARE(started, (std::vector<int>{1, 2}));
+    QCOMPARE(part.size(), std::size_t(2));
+    const std::vector<CompareRun> all = runCompare(grid, tinyTrainer);
+    for (const CompareRun &r : part) {
+        QCOMPARE(r.seed, all[std::size_t(r.runId)].seed);
+        QCOMPARE(r.bestMetric, all[std::size_t(r.runId)].bestMetric);
+        QCOMPARE(r.history.back().valLoss, all[std::size_t(r.runId)].history.back().valLoss);
+    }
+    schedule.runIds = std::vector<int>{};
+    QVERIFY(runCompare(grid, tinyTrainer, callbacks, schedule).empty());
+    const auto message = [&](std::vector<int> ids) {
+        schedule.runIds = ids;
+        try {
+            runCompare(grid, tinyTrainer, {}, schedule);
+        } catch (const std::invalid_argument &e) {
+            return QString::fromStdString(e.what());
+        }
+        return QString("no exception");
+    };
+    QCOMPARE(message({0, 4}), QString("runCompare: scheduled run 4 is outside 0..3"));
+    QCOMPARE(message({-1}), QString("runCompare: scheduled run -1 is outside 0..3"));
+    QCOMPARE(message({2, 2}), QString("runCompare: scheduled run 2 is repeated or out of order"));
+    QCOMPARE(message({3, 1}), QString("runCompare: scheduled run 1 is repeated or out of order"));
+}
+
+void TestCompare::parallelRunsGiveTheSameResults()
+{
+    // Two threads: every run as one thread trains it, bit for bit, returned in grid order; the
+    // callbacks never overlap; a failing run's exception reaches the caller.
+    const CompareGrid grid{{AttentionKind::Luong, AttentionKind::None}, 2, 17};
+    const std::vector<CompareRun> one = runCompare(grid, tinyTrainer);
+    std::atomic<int> inside{0};
+    bool overlapped = false;
+    std::vector<int> finished;
+    int epochs = 0;
+    CompareCallbacks callbacks;
+    const auto enter = [&] {
+        if (inside.fetch_add(1) != 0)
+            overlapped = true;
+        std::this_thread::sleep_for(std::chrono::microseconds(50)); // widen any overlap
+        inside.fetch_sub(1);
+    };
+    callbacks.batch = [&](const ProgressInfo &) {
+        enter();
+        return Trainer::Control::Continue;
+    };
+    callbacks.epochDone = [&](int, const EpochSnapshot &) {
+        enter();
+        ++epochs;
+        return Trainer::Control::Continue;
+    };
+    callbacks.runFinished = [&](const CompareRun &r) {
+        enter();
+        finished.push_back(r.runId);
+    };
+    CompareSchedule schedule;
+    schedule.threads = 2;
+    const std::vector<CompareRun> two = runCompare(grid, tinyTrainer, callbacks, schedule);
+    QVERIFY(!overlapped);
+    QCOMPARE(epochs, 8);
+    std::sort(finished.begin(), finished.end());
+    QCOMPARE(finished, (std::vector<int>{0, 1, 2, 3}));
+    QCOMPARE(two.size(), one.size());
+    for (std::size_t i = 0; i < one.size(); ++i) {
+        QCOMPARE(two[i].runId, int(i));
+        QCOMPARE(two[i].bestMetric, one[i].bestMetric);
+        QCOMPARE(two[i].bestEpoch, one[i].bestEpoch);
+        for (std::size_t e = 0; e < one[i].history.size(); ++e) {
+            QCOMPARE(two[i].history[e].trainLoss, one[i].history[e].trainLoss);
+            QCOMPARE(two[i].history[e].valLoss, one[i].history[e].valLoss);
+        }
+    }
+
+    // More threads than runs, and a subset: the same runs again.
+    schedule.threads = 8;
+    schedule.runIds = std::vector<int>{3};
+    const std::vector<CompareRun> last = runCompare(grid, tinyTrainer, {}, schedule);
+    QCOMPARE(last.size(), std::size_t(1));
+    QCOMPARE(last[0].bestMetric, one[3].bestMetric);
+
+    // The first failing run in grid order is reported, after the other thread has ended.
+    schedule.runIds.reset();
+    schedule.threads = 2;
+    const TrainerFactory failing = [](AttentionKind m, std::uint64_t seed) -> std::unique_ptr<Trainer> {
+        if (m == AttentionKind::None)
+            throw std::runtime_error("no trainer for none with seed " + std::to_string(seed));
+        return tinyTrainer(m, seed);
+    };
+    try {
+        runCompare(grid, failing, {}, schedule);
+        QFAIL("no exception");
+    } catch (const std::runtime_error &e) {
+        QCOMPARE(QString(e.what()), QString("no trainer for none with seed 17"));
+    }
+    schedule.threads = 0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runCompare(grid, tinyTrainer, {}, schedule));
+
+    // A stop from one run's callback ends the other's too.
+    callbacks = {};
+    callbacks.epochDone = [](int runId, const EpochSnapshot &) {
+        return runId == 0 ? Trainer::Control::Stop : Trainer::Control::Continue;
+    };
+    schedule.threads = 2;
+    const std::vector<CompareRun> stopped = runCompare(grid, tinyTrainer, callbacks, schedule);
+    QVERIFY(stopped.size() < 4); // runs of the other thread may finish before run 0's epoch
+    for (const CompareRun &r : stopped)
+        QVERIFY(r.runId != 0);
 }
 
 void TestCompare::commandLinePrintsRunsAndTable()
