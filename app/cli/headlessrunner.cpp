@@ -3,6 +3,7 @@
 #include "app/cli/headlessrunner.h"
 
 #include "app/session/attentioncsv.h"
+#include "app/session/attributioncsv.h"
 #include "app/session/compareworker.h"
 #include "app/session/metricscsv.h"
 #include "app/session/plural.h"
@@ -154,6 +155,14 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
                                           [](const attn::EpochSnapshot &s) { return !s.attention.empty(); });
     if (anyAttention &&
         !writeAttentionCsv(history, m_settings.task, dir.filePath("attention_epochs.csv"), &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
+        return false;
+    }
+    const bool anyAttributions = std::any_of(history.begin(), history.end(), [](const attn::EpochSnapshot &s) {
+        return s.faithfulness && !s.faithfulness->probeGradient.empty();
+    });
+    if (anyAttributions && !writeAttributionCsv(history, m_settings.task,
+                                                dir.filePath("attributions_epochs.csv"), &error)) {
         err << "attention-studio: --export-dir: " << error << '\n';
         return false;
     }

@@ -80,6 +80,18 @@ FaithfulnessReport measureFaithfulness(Model &model, const TaskData &task,
                                        const FaithfulnessOptions &options = {},
                                        Attributions *attributions = nullptr);
 
+/// The attributions of the first min(rows, N) rows of data (for example the task's probe rows,
+/// which the heatmap shows), computed as measureFaithfulness computes them for its sample, with
+/// the same neutral value and integration steps. Row r is row r of data. The model is left as
+/// measureFaithfulness leaves it. Throws ConfigError if rows or options.integrationSteps is < 1,
+/// DataError if data is empty, ShapeError if data does not fit the model.
+Attributions attributeRows(Model &model, const TaskData &task, const Dataset &data, int rows,
+                           const FaithfulnessOptions &options = {});
+
+/// The mean of each input feature over every step of every training row, (1, F); zeros for an
+/// empty training set. The neutral value Neutral::TrainingMean uses.
+Mat trainingMean(const TaskData &task);
+
 /// (R, U) |a| normalised to sum to 1 over each row (a row of zeros stays zero).
 Mat normalisedMagnitude(const ConstMatRef &a);
 
