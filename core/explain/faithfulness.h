@@ -21,9 +21,15 @@ struct FaithfulnessOptions {
     int integrationSteps = 16;
     int permutations = 8;
     /// The neutral value x' of a number input for leave-one-out and integrated gradients:
-    /// 0 (Explainer's default), or each feature's mean over the training inputs.
+    /// each feature's mean over the training inputs (the default, trainingMean()), or 0
+    /// (Explainer's own default). Token ids are always erased to padding. The training mean
+    /// is what an erased value most plausibly was; 0 is the mean of standardised CSV features
+    /// and of the feature task, but on add it is the delimiter's value, so erasing a number
+    /// to 0 would write a delimiter (docs/tasks.md, "add"). With the mean, erasing a delimiter
+    /// removes it instead: leave-one-out then rates the delimiters, which the model reads
+    /// to find the numbers (README.md, "Is attention an explanation?").
     enum class Neutral { Zero, TrainingMean };
-    Neutral neutral = Neutral::Zero;
+    Neutral neutral = Neutral::TrainingMean;
     std::uint64_t seed = 1;    // the permutations' random stream
 };
 
