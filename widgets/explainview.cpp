@@ -355,7 +355,8 @@ QColor ExplainView::cellColor(int row, int col) const
     const double v = cellValue(row, col);
     if (!std::isfinite(v))
         return {};
-    return QColor::fromRgba(m_gradient.color(v, m_map->dataRange()));
+    QCPColorGradient gradient = m_gradient; // color() is not const
+    return QColor::fromRgba(gradient.color(v, m_map->dataRange()));
 }
 
 QCPRange ExplainView::colorRange() const { return m_map->dataRange(); }

@@ -92,7 +92,7 @@ void TestExplainView::rowsShowSharesOnOneScale()
     // One scale: 0 .. the largest method value shown (0.75), whatever the row.
     QCOMPARE(view.colorRange().lower, 0.0);
     QCOMPARE(view.colorRange().upper, 0.75);
-    const QCPColorGradient g = attn::colorMapGradient(attn::ColorMapKind::Viridis);
+    QCPColorGradient g = attn::colorMapGradient(attn::ColorMapKind::Viridis);
     QCOMPARE(view.cellColor(ExplainView::Gradient, 2), QColor::fromRgba(g.color(0.75, QCPRange(0, 0.75))));
     // The same value draws the same colour in different rows: attention 0.25 and the input x
     // gradient share 0.25.
