@@ -81,8 +81,9 @@ std::vector<float> renormalisedWeights(const std::vector<float> &row, const std:
 }
 
 ExplainView::ExplainView(QWidget *parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)), m_gradient(colorMapGradient(m_colorMapKind))
+    : QWidget(parent), m_plot(new QCustomPlot(this))
 {
+    m_gradient = colorMapGradient(m_colorMapKind); // m_colorMapKind is declared after m_gradient
     m_gradient.setNanHandling(QCPColorGradient::nhTransparent);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 0);
@@ -139,12 +140,16 @@ ExplainView::ExplainView(QWidget *parent)
     m_heatRect->axis(QCPAxis::atBottom)->setTicker(integerTicker());
     auto *curvesRow = new QCPLayoutGrid;
     top->addElement(2, 0, curvesRow);
+    // clear() deleted the default axis rect and its legend: a new one in its own row, made
+    // before the curves so their graphs enter it.
+    auto *legendRow = new QCPLayoutGrid;
+    top->addElement(3, 0, legendRow);
+    m_plot->legend = new QCPLegend;
+    legendRow->addElement(0, 0, m_plot->legend);
+    m_plot->legend->setLayer(QStringLiteral("legend"));
     QFont panelFont = font();
     panelFont.setBold(true);
     m_curves = std::make_unique<ExplainCurves>(m_plot, curvesRow, panelFont);
-    auto *legendRow = new QCPLayoutGrid;
-    top->addElement(3, 0, legendRow);
-    legendRow->addElement(0, 0, m_plot->legend);
     m_plot->legend->setVisible(true);
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_plot->legend->setWrap(8);

@@ -74,8 +74,8 @@ void TestExplainView::rowsShowSharesOnOneScale()
 {
     ExplainView view;
     view.resize(1200, 800);
-    view.setProbeRow(1);
     view.setSnapshot(snapshot(3));
+    view.setProbeRow(1);
     QCOMPARE(view.probeRow(), 1);
     const std::vector<ExplainView::Row> rows = view.rows();
     QCOMPARE(int(rows.size()), 6); // five methods and the ground truth, no edit yet
