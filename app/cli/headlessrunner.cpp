@@ -4,6 +4,7 @@
 
 #include "app/cli/comparerunner.h"
 #include "app/session/attentioncsv.h"
+#include "app/session/attributioncsv.h"
 #include "app/session/metricscsv.h"
 #include "app/session/predictioncsv.h"
 #include "app/session/savefile.h"
@@ -160,6 +161,14 @@ bool HeadlessRunner::exportDir(const std::vector<attn::EpochSnapshot> &history, 
                                           [](const attn::EpochSnapshot &s) { return !s.attention.empty(); });
     if (anyAttention &&
         !writeAttentionCsv(history, m_settings.task, dir.filePath("attention_epochs.csv"), &error)) {
+        err << "attention-studio: --export-dir: " << error << '\n';
+        return false;
+    }
+    const bool anyAttributions = std::any_of(history.begin(), history.end(), [](const attn::EpochSnapshot &s) {
+        return s.faithfulness && !s.faithfulness->probeGradient.empty();
+    });
+    if (anyAttributions && !writeAttributionCsv(history, m_settings.task,
+                                                dir.filePath("attributions_epochs.csv"), &error)) {
         err << "attention-studio: --export-dir: " << error << '\n';
         return false;
     }

@@ -2,7 +2,10 @@
 // The attention view tabs and which task, mechanism and snapshot each view is for.
 #include "app/gui/attentionviews.h"
 
+#include "app/gui/whatifjob.h"
+
 #include "widgets/attentionview.h"
+#include "widgets/explainview.h"
 #include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
@@ -14,7 +17,8 @@ using attn::EpochSnapshot;
 using attn::TaskKind;
 
 AttentionViews::AttentionViews(QWidget *parent)
-    : QTabWidget(parent), m_heatmap(new attn::HeatmapView), m_sentences(new attn::SentenceView)
+    : QTabWidget(parent), m_heatmap(new attn::HeatmapView), m_sentences(new attn::SentenceView),
+      m_explain(new attn::ExplainView)
 {
     setDocumentMode(true);
     const auto always = [](TaskKind, AttentionKind) { return true; };
@@ -32,11 +36,30 @@ AttentionViews::AttentionViews(QWidget *parent)
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty(); }},
         {new attn::SeriesView, [](TaskKind t, AttentionKind) { return t == TaskKind::Csv; },
          task(TaskKind::Csv)},
+        {m_explain, always, [](const EpochSnapshot &, TaskKind) { return true; }},
     };
     const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"),
-                              tr("Self-attention maps"), tr("Series")};
+                              tr("Self-attention maps"), tr("Series"), tr("Explain")};
     for (std::size_t i = 0; i < m_views.size(); ++i)
         addTab(m_views[i].view->widget(), titles[i]);
+    m_whatIf = new WhatIfJob(this);
+    connect(m_explain, &attn::ExplainView::whatIfRequested, this, &AttentionViews::onWhatIfRequested);
+    connect(m_whatIf, &WhatIfJob::finished, this, [this](const WhatIfJob::Result &r) {
+        m_explain->showWhatIf(r.row, r.weights, r.answer.original, r.answer.edited,
+                              r.answer.modelEpoch, r.answer.error);
+    });
+}
+
+void AttentionViews::setTrainedModelSource(std::function<TrainedModelPtr()> source)
+{
+    m_modelSource = std::move(source);
+}
+
+void AttentionViews::onWhatIfRequested(int epoch, int row, const std::vector<float> &weights)
+{
+    if (epoch != m_shown.epoch)
+        return;
+    m_whatIf->start(m_modelSource ? m_modelSource() : TrainedModelPtr(), m_shown, row, weights);
 }
 
 attn::AttentionView *AttentionViews::currentView() const
@@ -58,7 +81,7 @@ void AttentionViews::clearFor(const RunSettings &run)
     // The task's own view in front: the first one made for it, else the heatmap.
     QWidget *main = m_heatmap;
     for (std::size_t i = 1; i < m_views.size(); ++i)
-        if (m_views[i].applies(run.task, run.model.attention)) {
+        if (m_views[i].view != m_explain && m_views[i].applies(run.task, run.model.attention)) {
             main = m_views[i].view->widget();
             break;
         }
@@ -69,6 +92,7 @@ void AttentionViews::clearFor(const RunSettings &run)
 
 void AttentionViews::setSnapshot(const EpochSnapshot &s, const RunSettings &run)
 {
+    m_shown = s;
     for (const Entry &e : m_views)
         if (e.shows(s, run.task))
             e.view->setSnapshot(s);

@@ -15,6 +15,7 @@
 #include "app/session/plural.h"
 #include "core/io/modelfile.h"
 #include "widgets/curvesview.h"
+#include "widgets/explainview.h"
 #include "widgets/heatmapview.h"
 
 #include <QAction>
@@ -108,6 +109,7 @@ void MainWindow::buildUi()
     m_splitter = new QSplitter(Qt::Vertical);
     m_splitter->setObjectName("viewsSplitter");
     m_views = new AttentionViews;
+    m_views->setTrainedModelSource([this] { return m_run.model(); });
     connect(m_panel, &RunSettingsPanel::mechanismChanged, m_views, &AttentionViews::showTabsFor);
     m_splitter->addWidget(m_views);
     m_splitter->addWidget(m_curves);
@@ -240,6 +242,7 @@ void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
     m_runSaved = false;
     if (s.epoch > 0)
         m_curves->appendEpoch(s);
+    m_views->explain()->appendEpoch(s);
     m_timeline->setCount(m_run.size()); // shows it if the slider follows training
 }
 
@@ -324,6 +327,7 @@ bool MainWindow::openSessionFile(const QString &path)
     m_run.adopt(std::move(*loaded));
     clearViews();
     m_curves->setHistory(m_run.snapshots());
+    m_views->explain()->setHistory(m_run.snapshots());
     m_timeline->setCount(m_run.size()); // shows the newest epoch
     if (!m_run.empty())
         showEpoch(m_run.size() - 1);

@@ -102,6 +102,10 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_patience->setSuffix(tr(" epochs"));
     m_patience->setToolTip(tr("Early stopping: stop after this many epochs without a lower "
                               "validation loss and keep the best epoch's weights"));
+    m_explain = new QCheckBox(tr("faithfulness measures (slower)"));
+    m_explain->setToolTip(tr("Every epoch: gradient, input x gradient, leave-one-out and integrated "
+                             "gradients on 256 validation rows and the probe rows, set against the "
+                             "attention (the Explain tab; --explain)"));
     m_batch = new QSpinBox;
     m_batch->setRange(1, 4096);
     m_learningRate = new QDoubleSpinBox;
@@ -135,6 +139,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Truncation"), m_truncation);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Early stop after"), m_patience);
+    form->addRow(tr("Explain"), m_explain);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Seed"), m_seed);
@@ -169,6 +174,9 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_epochs->setValue(s.train.epochs);
     m_patience->setSpecialValueText(s.train.epochs == 0 ? tr("auto") : tr("off"));
     m_patience->setValue(s.train.patience);
+    m_explain->setChecked(s.train.explainRows > 0);
+    if (s.train.explainRows > 0)
+        m_explainRows = s.train.explainRows;
     m_batch->setValue(s.train.batchSize);
     m_learningRate->setValue(s.train.learningRate);
     m_seed->setText(QString::number(s.train.seed));
@@ -247,6 +255,7 @@ RunSettings RunSettingsPanel::settings() const
     s.tokenizer.truncation = attn::SequenceSide(m_truncation->currentData().toInt());
     s.train.epochs = m_epochs->value();
     s.train.patience = m_patience->value();
+    s.train.explainRows = m_explain->isChecked() ? m_explainRows : 0;
     s.train.batchSize = m_batch->value();
     s.train.learningRate = m_learningRate->value();
     s.train.seed = seed();

@@ -24,6 +24,7 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["cell"] = QString::fromStdString(toString(s.model.cell));
     m["causal"] = s.model.causal;
     m["maskPadding"] = s.model.maskPadding;
+    m["explainRows"] = s.train.explainRows; // 0: no faithfulness measures
     m["inputDropout"] = s.model.inputDropout;
     m["recurrentDropout"] = s.model.recurrentDropout;
     m["padding"] = s.tokenizer.padding == SequenceSide::Pre ? "pre" : "post";
@@ -78,6 +79,15 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     s.model.causal = m.value("causal", s.model.causal).toBool();
     s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
     s.standardize = m.value("standardize", s.standardize).toBool();
+    if (m.contains("explainRows")) {
+        bool ok = false;
+        const int rows = m.value("explainRows").toInt(&ok);
+        if (ok && rows >= 0 && rows <= 100000)
+            s.train.explainRows = rows;
+        else
+            problem("explainRows", QStringLiteral("a whole number from 0 to 100000, got '%1'")
+                                       .arg(m.value("explainRows").toString()));
+    }
     for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
                               std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
         if (!m.contains(key))

@@ -38,7 +38,62 @@ MethodAgreement agreement(const TaskData &task, bool features, const Explainer &
     return m;
 }
 
+// The first R rows of data as one batch in an Explainer, with the neutral values of options.
+Explainer explainerOf(Model &model, const TaskData &task, const Dataset &data, int R,
+                      const FaithfulnessOptions &options)
+{
+    const int T = data.steps;
+    std::vector<int> rows(std::size_t(R), 0);
+    std::iota(rows.begin(), rows.end(), 0);
+    Mat x(Eigen::Index(T) * R, data.features), y(R, data.y.cols()), mask;
+    gatherBatch(data, rows.data(), R, x, y);
+    gatherMask(data, rows.data(), R, mask);
+    Explainer explainer(model, task.loss, T, x, mask);
+    if (options.neutral == FaithfulnessOptions::Neutral::TrainingMean && task.vocabulary == 0)
+        explainer.setNeutralValues(trainingMean(task));
+    return explainer;
+}
+
+// Every attribution of the explainer's rows; ig keeps integrated gradients' completeness.
+Attributions attribute(Explainer &explainer, const FaithfulnessOptions &options,
+                       IntegratedGradients &ig)
+{
+    Attributions a;
+    a.attention = explainer.attention();
+    explainer.gradients(a.gradient, a.inputXGradient);
+    a.leaveOneOut = explainer.leaveOneOut();
+    ig = explainer.integratedGradients(options.integrationSteps);
+    a.integratedGradients = ig.attributions;
+    return a;
+}
+
 } // namespace
+
+Mat trainingMean(const TaskData &task)
+{
+    const Mat &train = task.train.x; // (N, T*F), column t*F + f
+    const int F = task.train.features;
+    Mat mean = Mat::Zero(1, F);
+    if (train.size() == 0)
+        return mean;
+    for (Eigen::Index c = 0; c < train.cols(); ++c)
+        mean(0, c % F) += train.col(c).sum();
+    mean /= Scalar(train.rows() * (train.cols() / F));
+    return mean;
+}
+
+Attributions attributeRows(Model &model, const TaskData &task, const Dataset &data, int rows,
+                           const FaithfulnessOptions &options)
+{
+    if (rows < 1 || options.integrationSteps < 1)
+        throw ConfigError("attributeRows: rows and integration steps must be >= 1");
+    if (data.size() < 1)
+        throw DataError("attributeRows: the data set is empty");
+    const int R = int(std::min<Eigen::Index>(rows, data.size()));
+    Explainer explainer = explainerOf(model, task, data, R, options);
+    IntegratedGradients ig;
+    return attribute(explainer, options, ig);
+}
 
 Mat normalisedMagnitude(const ConstMatRef &a)
 {
@@ -61,30 +116,10 @@ FaithfulnessReport measureFaithfulness(Model &model, const TaskData &task,
     if (data.size() < 1)
         throw DataError("measureFaithfulness: the validation set is empty");
     const int R = int(std::min<Eigen::Index>(options.rows, data.size()));
-    const int T = data.steps;
-    std::vector<int> rows(std::size_t(R), 0);
-    std::iota(rows.begin(), rows.end(), 0);
-    Mat x(Eigen::Index(T) * R, data.features), y(R, data.y.cols()), mask;
-    gatherBatch(data, rows.data(), R, x, y);
-    gatherMask(data, rows.data(), R, mask);
-
-    Explainer explainer(model, task.loss, T, x, mask);
-    if (options.neutral == FaithfulnessOptions::Neutral::TrainingMean && task.vocabulary == 0) {
-        const Mat &train = task.train.x; // (N, T*F), column t*F + f
-        const int F = task.train.features;
-        Mat mean = Mat::Zero(1, F);
-        for (Eigen::Index c = 0; c < train.cols(); ++c)
-            mean(0, c % F) += train.col(c).sum();
-        mean /= Scalar(train.rows() * (train.cols() / F));
-        explainer.setNeutralValues(mean);
-    }
+    Explainer explainer = explainerOf(model, task, data, R, options);
     const bool features = model.config().architecture == ModelArchitecture::Feature;
-    Attributions a;
-    a.attention = explainer.attention();
-    explainer.gradients(a.gradient, a.inputXGradient);
-    a.leaveOneOut = explainer.leaveOneOut();
-    const IntegratedGradients ig = explainer.integratedGradients(options.integrationSteps);
-    a.integratedGradients = ig.attributions;
+    IntegratedGradients ig;
+    Attributions a = attribute(explainer, options, ig);
 
     FaithfulnessReport report;
     report.rows = R;

@@ -21,9 +21,15 @@ struct FaithfulnessOptions {
     int integrationSteps = 16;
     int permutations = 8;
     /// The neutral value x' of a number input for leave-one-out and integrated gradients:
-    /// 0 (Explainer's default), or each feature's mean over the training inputs.
+    /// each feature's mean over the training inputs (the default, trainingMean()), or 0
+    /// (Explainer's own default). Token ids are always erased to padding. The training mean
+    /// is what an erased value most plausibly was; 0 is the mean of standardised CSV features
+    /// and of the feature task, but on add it is the delimiter's value, so erasing a number
+    /// to 0 would write a delimiter (docs/tasks.md, "add"). With the mean, erasing a delimiter
+    /// removes it instead: leave-one-out then rates the delimiters, which the model reads
+    /// to find the numbers (README.md, "Is attention an explanation?").
     enum class Neutral { Zero, TrainingMean };
-    Neutral neutral = Neutral::Zero;
+    Neutral neutral = Neutral::TrainingMean;
     std::uint64_t seed = 1;    // the permutations' random stream
 };
 
@@ -79,6 +85,18 @@ struct FaithfulnessReport {
 FaithfulnessReport measureFaithfulness(Model &model, const TaskData &task,
                                        const FaithfulnessOptions &options = {},
                                        Attributions *attributions = nullptr);
+
+/// The attributions of the first min(rows, N) rows of data (for example the task's probe rows,
+/// which the heatmap shows), computed as measureFaithfulness computes them for its sample, with
+/// the same neutral value and integration steps. Row r is row r of data. The model is left as
+/// measureFaithfulness leaves it. Throws ConfigError if rows or options.integrationSteps is < 1,
+/// DataError if data is empty, ShapeError if data does not fit the model.
+Attributions attributeRows(Model &model, const TaskData &task, const Dataset &data, int rows,
+                           const FaithfulnessOptions &options = {});
+
+/// The mean of each input feature over every step of every training row, (1, F); zeros for an
+/// empty training set. The neutral value Neutral::TrainingMean uses.
+Mat trainingMean(const TaskData &task);
 
 /// (R, U) |a| normalised to sum to 1 over each row (a row of zeros stays zero).
 Mat normalisedMagnitude(const ConstMatRef &a);

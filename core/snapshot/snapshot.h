@@ -54,6 +54,11 @@ struct FaithfulnessSummary {
     std::optional<double> permutationMedianAbsChange, uniformAbsChange, decisionFlipShare;
     double completenessGap = 0.0; // integrated gradients: mean |sum - (y(x) - y(x'))|
     double seconds = 0.0;         // wall time of the measures
+    /// The attributions of the probe rows (the rows of EpochSnapshot::attention), (P, T) each
+    /// (the feature task: (P, F)), as measured (attributeRows, core/explain/faithfulness.h):
+    /// gradient and leave-one-out >= 0, input x gradient and integrated gradients signed. A
+    /// view compares them with attention as |a| normalised to sum to 1 over each row.
+    Grid probeGradient, probeInputXGradient, probeLeaveOneOut, probeIntegratedGradients;
 };
 
 struct EpochSnapshot {

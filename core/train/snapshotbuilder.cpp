@@ -2,6 +2,7 @@
 // The trainer's per-epoch snapshot: statistics, and the probe rows' predictions and attention.
 #include "core/train/snapshotbuilder.h"
 
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -39,6 +40,21 @@ void SnapshotBuilder::fill(EpochSnapshot &s, int epoch, int totalEpochs, double 
     s.groundTruthMass = validationSums.groundTruthMass();
     s.alignmentRows = int(validationSums.rows());
     fillProbe(s);
+}
+
+void SnapshotBuilder::fillProbeAttributions(FaithfulnessSummary &f,
+                                            const FaithfulnessOptions &options) const
+{
+    const Dataset &probe = m_task.probe;
+    if (probe.size() == 0)
+        return;
+    const auto t0 = std::chrono::steady_clock::now();
+    const Attributions a = attributeRows(m_model, m_task, probe, int(probe.size()), options);
+    f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    f.probeGradient = toGrid(a.gradient);
+    f.probeInputXGradient = toGrid(a.inputXGradient);
+    f.probeLeaveOneOut = toGrid(a.leaveOneOut);
+    f.probeIntegratedGradients = toGrid(a.integratedGradients);
 }
 
 void SnapshotBuilder::fillProbe(EpochSnapshot &s) const

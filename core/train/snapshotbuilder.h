@@ -6,6 +6,7 @@
 
 #include "core/data/alignmentsums.h"
 #include "core/data/task.h"
+#include "core/explain/faithfulness.h"
 #include "core/models/model.h"
 #include "core/snapshot/snapshot.h"
 
@@ -25,6 +26,11 @@ public:
     /// the model resized to (T, P) of the probe rows.
     void fill(EpochSnapshot &s, int epoch, int totalEpochs, double valLoss, double metric,
               const AlignmentSums &validationSums) const;
+
+    /// f's probe grids: the attributions of the task's probe rows (attributeRows with options);
+    /// their time is added to f.seconds.
+    /// Leaves the model resized to (T, P) of the probe rows; nothing for an empty probe set.
+    void fillProbeAttributions(FaithfulnessSummary &f, const FaithfulnessOptions &options) const;
 
 private:
     /// The probe fields of fill(), from one forward pass in evaluation mode.

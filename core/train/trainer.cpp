@@ -289,6 +289,7 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
         f.decisionFlipShare = r.decisionFlipShare;
         f.completenessGap = r.completenessGap;
         f.seconds = r.seconds;
+        SnapshotBuilder(*m_task, *m_model).fillProbeAttributions(f, options);
         s.faithfulness = f;
     }
     m_model->resize(m_task->train.steps, m_batch); // back to the training shape

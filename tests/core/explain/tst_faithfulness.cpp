@@ -55,6 +55,8 @@ private slots:
     void baselineHasNoAttentionMeasures();
     void sentimentTokens();
     void rejectsBadOptions();
+    void attributeRowsMatchesTheSample();
+    void trainingMeanOfEachFeature();
 };
 
 void TestFaithfulness::addLeaveOneOutFindsTheNumbers()
@@ -65,8 +67,11 @@ void TestFaithfulness::addLeaveOneOutFindsTheNumbers()
     auto task = std::make_shared<const TaskData>(makeTask(TaskKind::Add, dataRng));
     auto trainer = trained(task, AttentionKind::Bahdanau, 12);
     Attributions a;
-    const FaithfulnessReport r = measureFaithfulness(trainer->model(), *task, {}, &a);
-    print("add bahdanau, epoch 12", r);
+    FaithfulnessOptions zero;
+    zero.neutral = FaithfulnessOptions::Neutral::Zero;
+    const FaithfulnessReport r = measureFaithfulness(trainer->model(), *task, zero, &a);
+    print("add bahdanau, epoch 12, x' = 0", r);
+    print("add bahdanau, epoch 12, x' = training mean", measureFaithfulness(trainer->model(), *task));
     QCOMPARE(r.rows, 256);
     QCOMPARE(a.leaveOneOut.rows(), Eigen::Index(256));
     QCOMPARE(a.leaveOneOut.cols(), Eigen::Index(20));
@@ -186,6 +191,46 @@ void TestFaithfulness::rejectsBadOptions()
         change(o);
         QVERIFY_THROWS_EXCEPTION(ConfigError, measureFaithfulness(*model, *task, o));
     }
+}
+
+void TestFaithfulness::attributeRowsMatchesTheSample()
+{
+    // attributeRows (the probe rows' attributions) computes what measureFaithfulness does for
+    // its sample: on the validation set's first 7 rows, the first 7 rows of the 30-row sample
+    // (rows do not interact), for both neutral values.
+    Rng dataRng(7);
+    auto task = std::make_shared<const TaskData>(makeTask(TaskKind::Add, dataRng, {640, 100}));
+    auto trainer = trained(task, AttentionKind::Bahdanau, 1);
+    for (auto neutral : {FaithfulnessOptions::Neutral::Zero, FaithfulnessOptions::Neutral::TrainingMean}) {
+        FaithfulnessOptions o;
+        o.rows = 30;
+        o.neutral = neutral;
+        Attributions all;
+        measureFaithfulness(trainer->model(), *task, o, &all);
+        const Attributions some = attributeRows(trainer->model(), *task, task->validation, 7, o);
+        QCOMPARE(some.leaveOneOut.rows(), Eigen::Index(7));
+        QCOMPARE(some.leaveOneOut.cols(), Eigen::Index(20));
+        const std::pair<const Mat *, const Mat *> pairs[] = {
+            {&some.attention, &all.attention}, {&some.gradient, &all.gradient},
+            {&some.inputXGradient, &all.inputXGradient}, {&some.leaveOneOut, &all.leaveOneOut},
+            {&some.integratedGradients, &all.integratedGradients}};
+        for (const auto &[a, b] : pairs)
+            QVERIFY(a->isApprox(b->topRows(7), Scalar(1e-4)));
+    }
+    // The probe set of add (10 rows generated with a = 4, b = 9) is not the validation set.
+    const Attributions probe = attributeRows(trainer->model(), *task, task->probe, 100);
+    QCOMPARE(probe.gradient.rows(), Eigen::Index(10));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, attributeRows(trainer->model(), *task, task->probe, 0));
+}
+
+void TestFaithfulness::trainingMeanOfEachFeature()
+{
+    TaskData task;
+    task.train.steps = 2;
+    task.train.features = 2;
+    // Two rows, two steps of two features: feature 0 takes 1, 3, 5, 7; feature 1 takes 0, 0, 0, 4.
+    task.train.x = (Mat(2, 4) << 1, 0, 3, 0, 5, 0, 7, 4).finished();
+    QVERIFY(trainingMean(task).isApprox((Mat(1, 2) << 4, 1).finished()));
 }
 
 QTEST_APPLESS_MAIN(TestFaithfulness)

@@ -2,6 +2,7 @@
 // Tests of the Trainer: the epoch snapshots of the feature, sentiment, self-attention and
 // baseline runs, same seed -> same run (bit for bit), and rejected configurations.
 #include "core/train/trainer.h"
+#include "core/explain/faithfulness.h"
 
 #include <QTest>
 #include <algorithm>
@@ -400,6 +401,21 @@ void TestTrainer::explainRowsAddFaithfulness()
         QVERIFY(f.permutationMedianAbsChange && f.uniformAbsChange);
         QVERIFY(!f.decisionFlipShare); // regression
         QVERIFY(f.seconds > 0);
+        // The probe rows' attributions, (P, T) each, are attributeRows on the probe set at
+        // this epoch's weights.
+        const Attributions p = attributeRows(explained.model(), *data, data->probe,
+                                             int(data->probe.size()));
+        const std::pair<const Grid *, const Mat *> grids[] = {
+            {&f.probeGradient, &p.gradient}, {&f.probeInputXGradient, &p.inputXGradient},
+            {&f.probeLeaveOneOut, &p.leaveOneOut}, {&f.probeIntegratedGradients, &p.integratedGradients}};
+        for (const auto &[g, m] : grids) {
+            QCOMPARE(g->rows, int(data->probe.size()));
+            QCOMPARE(g->cols, 20);
+            for (int r = 0; r < g->rows; ++r)
+                for (int c = 0; c < g->cols; ++c)
+                    QVERIFY(std::abs(double(g->at(r, c)) - double((*m)(r, c))) <=
+                            1e-5 * (1 + std::abs(double((*m)(r, c)))));
+        }
     }
 }
 
