@@ -60,7 +60,8 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_window->setToolTip(tr("Self-attention window: each step sees steps closer than this"));
     m_localWidth = new QSpinBox;
     m_localWidth->setRange(1, 1000);
-    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position"));
+    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position; "
+                                   "local-m: the last D + 1 steps"));
     m_inputDropout = new QDoubleSpinBox;
     m_inputDropout->setRange(0.0, 0.9);
     m_inputDropout->setSingleStep(0.05);
@@ -185,13 +186,15 @@ void RunSettingsPanel::updateSettingRows()
     const bool sequence = task != TaskKind::Feature;
     const bool self = kind == attn::AttentionKind::SelfAttention;
     const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||
-                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local;
+                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local ||
+                         kind == attn::AttentionKind::LocalMonotonic;
     m_form->setRowVisible(m_cell, sequence);
     m_form->setRowVisible(m_units, sequence && readout);
     m_form->setRowVisible(m_heads, self);
     m_form->setRowVisible(m_causal, self);
     m_form->setRowVisible(m_window, self);
-    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local);
+    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local ||
+                                           kind == attn::AttentionKind::LocalMonotonic);
     m_form->setRowVisible(m_inputDropout, sequence);
     m_form->setRowVisible(m_recurrentDropout, sequence);
     for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),

@@ -193,7 +193,7 @@ void addRunOptions(QCommandLineParser &parser)
         {"heads", "Self-attention heads K; H must be divisible by K (default 1).", "K"},
         {"causal", "Self-attention: each step sees only itself and the past."},
         {"attention-window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
-        {"local-width", "Local attention window D: Gaussian sigma D/2 (default 4).", "D"},
+        {"local-width", "Local attention window D: local's Gaussian sigma D/2, local-m's window the last D+1 steps (default 4).", "D"},
         {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
         {"no-mask", "Do not mask padding (sentiment's padding ids, the steps after a shorter "

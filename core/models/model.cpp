@@ -19,6 +19,7 @@ std::string toString(AttentionKind kind)
     case AttentionKind::Bahdanau: return "bahdanau";
     case AttentionKind::FeedForward: return "feed-forward";
     case AttentionKind::Local: return "local";
+    case AttentionKind::LocalMonotonic: return "local-m";
     case AttentionKind::SelfAttention: return "self";
     case AttentionKind::Feature: return "feature";
     case AttentionKind::None: return "none";
@@ -29,7 +30,7 @@ std::string toString(AttentionKind kind)
 std::vector<AttentionKind> allAttentionKinds()
 {
     return {AttentionKind::Luong,       AttentionKind::LuongDot, AttentionKind::Bahdanau,
-            AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::SelfAttention,
+            AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::LocalMonotonic, AttentionKind::SelfAttention,
             AttentionKind::Feature,     AttentionKind::None};
 }
 

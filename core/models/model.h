@@ -23,12 +23,13 @@ enum class AttentionKind {
     Bahdanau,      // "bahdanau": additive score, bahdanauattention.h
     FeedForward,   // "feed-forward": Raffel & Ellis, feedforwardattention.h
     Local,         // "local": Luong local-p, localattention.h
+    LocalMonotonic, // "local-m": Luong local-m, window [T-1-D, T-1]; localmonotonicattention.h
     SelfAttention, // "self": multi-head scaled dot-product, pooled; selfattention.h
     Feature,       // "feature": softmax over the input features (FeatureModel only)
     None,          // "none": no attention; the last state (or the input) feeds Dense layers
 };
 
-/// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "self", "feature", "none".
+/// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "local-m", "self", "feature", "none".
 std::string toString(AttentionKind kind);
 /// Inverse of toString; nullopt for an unknown name.
 std::optional<AttentionKind> attentionKindFromString(const std::string &name);
@@ -60,7 +61,7 @@ struct ModelConfig {
     int heads = 1;            // K: self-attention heads (H must be divisible by K)
     bool causal = false;      // self-attention: each step sees only itself and the past
     int window = 0;           // self-attention window width w: |t - s| < w (0 = no window)
-    int localHalfWidth = 4;   // D: local attention's Gaussian has sigma = D / 2
+    int localHalfWidth = 4;   // D: local-p's Gaussian has sigma = D / 2; local-m's window is [T-1-D, T-1]
     int vocabulary = 0;       // V > 0: x holds token ids 0..V (0 = padding) fed to Embedding(V+1, E); the Trainer takes it from the task
     int embeddingDim = 32;    // E
     double inputDropout = 0.0;     // recurrent layer: dropout on x_t, one mask per sequence

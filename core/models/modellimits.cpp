@@ -45,9 +45,11 @@ long long attentionWeights(const ModelConfig &c, AttentionKind kind, SizeSum *su
     SizeSum &s = sum ? *sum : scratch;
     const long long before = s.size().parameters;
     const bool readout = kind == AttentionKind::Luong || kind == AttentionKind::LuongDot ||
-                         kind == AttentionKind::Bahdanau || kind == AttentionKind::Local;
+                         kind == AttentionKind::Bahdanau || kind == AttentionKind::Local ||
+                         kind == AttentionKind::LocalMonotonic;
     switch (kind) {
-    case AttentionKind::Luong: s.add("attention.weight", H, H); break;
+    case AttentionKind::Luong:
+    case AttentionKind::LocalMonotonic: s.add("attention.weight", H, H); break;
     case AttentionKind::Bahdanau:
         s.add("attention.w1", H, H); // A = H
         s.add("attention.w2", H, H);

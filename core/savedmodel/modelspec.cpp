@@ -92,6 +92,11 @@ Json layerList(const ModelSpec &spec)
             a["half_width"] = m.localHalfWidth;
             features = m.attentionUnits;
             break;
+        case AttentionKind::LocalMonotonic: // window [T-1-D, T-1]: D = model.local_half_width
+            a["units"] = m.attentionUnits;
+            a["window"] = m.localHalfWidth;
+            features = m.attentionUnits;
+            break;
         case AttentionKind::FeedForward:
             a.erase("query");
             a["steps"] = m.steps;

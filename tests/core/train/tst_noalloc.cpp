@@ -29,6 +29,7 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("add bahdanau") << "add" << "bahdanau" << 0.2 << "";
     QTest::newRow("add feed-forward") << "add" << "feed-forward" << 0.2 << "";
     QTest::newRow("add local") << "add" << "local" << 0.0 << "";
+    QTest::newRow("add local-m") << "add" << "local-m" << 0.0 << "";
     QTest::newRow("add self") << "add" << "self" << 0.0 << "";
     QTest::newRow("add self K4 causal window 3") << "add" << "self" << 0.2 << "heads 4 causal window 3";
     QTest::newRow("add none (baseline Dense)") << "add" << "none" << 0.2 << "";
@@ -44,6 +45,7 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("sentiment luong") << "sentiment" << "luong" << 0.0 << "";
     QTest::newRow("sentiment bahdanau gru") << "sentiment" << "bahdanau" << 0.0 << "gru";
     QTest::newRow("sentiment local") << "sentiment" << "local" << 0.0 << "";
+    QTest::newRow("sentiment local-m") << "sentiment" << "local-m" << 0.0 << "";
     QTest::newRow("sentiment self + recurrent dropout") << "sentiment" << "self" << 0.0 << "recurrent dropout";
 }
 
