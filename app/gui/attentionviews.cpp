@@ -6,6 +6,7 @@
 #include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
+#include "widgets/transformergridview.h"
 #include "widgets/sentenceview.h"
 
 using attn::AttentionKind;
@@ -27,10 +28,16 @@ AttentionViews::AttentionViews(QWidget *parent)
         {m_sentences, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
          task(TaskKind::Sentiment)},
         {new attn::SelfAttentionView,
-         [](TaskKind, AttentionKind a) { return a == AttentionKind::SelfAttention; },
+         [](TaskKind, AttentionKind a) {
+             return a == AttentionKind::SelfAttention || a == AttentionKind::Transformer;
+         },
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty(); }},
+        {new attn::TransformerGridView,
+         [](TaskKind, AttentionKind a) { return a == AttentionKind::Transformer; },
+         [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty() && s.headLayers > 1; }},
     };
-    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"), tr("Self-attention maps")};
+    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"),
+                              tr("Self-attention maps"), tr("Layers × heads")};
     for (std::size_t i = 0; i < m_views.size(); ++i)
         addTab(m_views[i].view->widget(), titles[i]);
 }

@@ -52,6 +52,8 @@ std::vector<AttentionKind> applicableAttention(TaskKind kind)
                             AttentionKind::SelfAttention})
         if (k != published)
             out.push_back(k);
+    if (published != AttentionKind::Transformer)
+        out.push_back(AttentionKind::Transformer);
     out.push_back(AttentionKind::None);
     return out;
 }

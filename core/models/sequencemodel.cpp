@@ -40,6 +40,8 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
         return std::make_unique<SelfAttention>(c.hidden, c.heads, c.causal, c.window, rng);
     case AttentionKind::Feature:
         throw ConfigError("SequenceModel: feature attention works on the FeatureModel only");
+    case AttentionKind::Transformer:
+        throw ConfigError("SequenceModel: the transformer is its own model (TransformerModel)");
     case AttentionKind::None:
         return nullptr;
     }

@@ -16,6 +16,8 @@ private slots:
     void attentionAligns_data();
     void attentionAligns();
     void featureAttentionFindsTheTrueColumn();
+    void transformerAlignsAsOnTheCommandLine_data();
+    void transformerAlignsAsOnTheCommandLine();
 };
 
 void TestConvergence::attentionAligns_data()
@@ -60,6 +62,37 @@ void TestConvergence::attentionAligns()
     qInfo("alignment before training %.3f, after %.3f", before, after);
     QVERIFY2(before < 0.5, "an untrained model should not already align");
     QVERIFY(lastLoss < firstLoss);
+    QVERIFY2(after >= threshold, qPrintable(QString("alignment %1 < %2").arg(after).arg(threshold)));
+}
+
+void TestConvergence::transformerAlignsAsOnTheCommandLine_data()
+{
+    QTest::addColumn<int>("task");
+    QTest::addColumn<double>("threshold");
+    QTest::newRow("max") << int(TaskKind::Max) << 0.8;
+}
+
+void TestConvergence::transformerAlignsAsOnTheCommandLine()
+{
+    // What `attention-studio --headless --task max --attention transformer --seed 7 --epochs 10`
+    // runs (makeTrainer, app/session/runsettings.cpp): the published data sizes from Rng(seed),
+    // the task's batch size and learning rate, the transformer's defaults (model.h).
+    QFETCH(int, task);
+    QFETCH(double, threshold);
+    const TaskKind kind = TaskKind(task);
+    Rng dataRng(7);
+    auto data = std::make_shared<TaskData>(makeTask(kind, dataRng, {}));
+    ModelConfig m = data->model;
+    m.attention = AttentionKind::Transformer;
+    Trainer trainer(data, m, TrainConfig{10, data->batchSize, data->learningRate, 7, OptimizerKind::Adam});
+    const double before = *trainer.evaluateSnapshot().alignment;
+    double after = 0.0;
+    while (!trainer.finished()) {
+        const EpochSnapshot s = *trainer.trainEpoch();
+        after = *s.alignment;
+        qInfo("epoch %d: val loss %.5f, validation alignment %.3f", s.epoch, s.valLoss, after);
+    }
+    qInfo("alignment before training %.3f, after %.3f", before, after);
     QVERIFY2(after >= threshold, qPrintable(QString("alignment %1 < %2").arg(after).arg(threshold)));
 }
 
