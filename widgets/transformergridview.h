@@ -80,7 +80,7 @@ private:
     int m_layer = 0;
     int m_head = 0;
     bool m_dark = false;
-    QCPColorGradient m_gradient;
+    mutable QCPColorGradient m_gradient; // color() is not const (it caches its lookup table)
     QComboBox *m_sampleSelector = nullptr;
 };
 
