@@ -158,8 +158,13 @@ void SelfAttentionView::rebuildSelectors(int rows, int heads)
         const QSignalBlocker block(m_headSelector);
         m_headSelector->clear();
         m_headSelector->addItem(tr("Mean of heads"));
+        // The transformer's maps are layer-major: map l K + k is head k of layer l.
+        const int layers = std::max(1, m_snapshot.headLayers);
+        const int perLayer = heads % layers == 0 ? heads / layers : heads;
         for (int k = 0; k < heads; ++k)
-            m_headSelector->addItem(tr("Head %1").arg(k + 1));
+            m_headSelector->addItem(layers > 1 && perLayer < heads
+                                        ? tr("Layer %1, head %2").arg(k / perLayer + 1).arg(k % perLayer + 1)
+                                        : tr("Head %1").arg(k + 1));
         m_headSelector->setCurrentIndex(m_head + 1);
         m_headSelector->setEnabled(heads > 0);
     }

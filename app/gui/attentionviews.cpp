@@ -10,6 +10,7 @@
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
 #include "widgets/seriesview.h"
+#include "widgets/transformergridview.h"
 #include "widgets/sentenceview.h"
 
 using attn::AttentionKind;
@@ -32,14 +33,20 @@ AttentionViews::AttentionViews(QWidget *parent)
         {m_sentences, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
          task(TaskKind::Sentiment)},
         {new attn::SelfAttentionView,
-         [](TaskKind, AttentionKind a) { return a == AttentionKind::SelfAttention; },
+         [](TaskKind, AttentionKind a) {
+             return a == AttentionKind::SelfAttention || a == AttentionKind::Transformer;
+         },
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty(); }},
         {new attn::SeriesView, [](TaskKind t, AttentionKind) { return t == TaskKind::Csv; },
          task(TaskKind::Csv)},
+        {new attn::TransformerGridView,
+         [](TaskKind, AttentionKind a) { return a == AttentionKind::Transformer; },
+         [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty() && s.headLayers > 1; }},
         {m_explain, always, [](const EpochSnapshot &, TaskKind) { return true; }},
     };
     const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"),
-                              tr("Self-attention maps"), tr("Series"), tr("Explain")};
+                              tr("Self-attention maps"), tr("Series"), tr("Layers × heads"),
+                              tr("Explain")};
     for (std::size_t i = 0; i < m_views.size(); ++i)
         addTab(m_views[i].view->widget(), titles[i]);
     m_whatIf = new WhatIfJob(this);

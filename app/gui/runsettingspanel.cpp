@@ -59,9 +59,20 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_window->setRange(0, 1000);
     m_window->setSpecialValueText(tr("all steps"));
     m_window->setToolTip(tr("Self-attention window: each step sees steps closer than this"));
+    m_modelWidth = new QSpinBox;
+    m_modelWidth->setRange(1, 1024);
+    m_modelWidth->setToolTip(tr("Transformer: model width d_model (divisible by the heads)"));
+    m_encoderLayers = new QSpinBox;
+    m_encoderLayers->setRange(1, 64);
+    m_encoderLayers->setToolTip(tr("Transformer: encoder layers"));
+    m_feedForward = new QSpinBox;
+    m_feedForward->setRange(1, 8192);
+    m_feedForward->setToolTip(tr("Transformer: inner width of the position-wise feed-forward sublayer"));
+    m_preNorm = new QCheckBox(tr("pre-norm (LayerNorm before each sublayer)"));
     m_localWidth = new QSpinBox;
     m_localWidth->setRange(1, 1000);
-    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position"));
+    m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position; "
+                                   "local-m: the last D + 1 steps"));
     m_inputDropout = new QDoubleSpinBox;
     m_inputDropout->setRange(0.0, 0.9);
     m_inputDropout->setSingleStep(0.05);
@@ -130,6 +141,10 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Mask"), m_causal);
     form->addRow(tr("Window"), m_window);
     form->addRow(tr("Local width D"), m_localWidth);
+    form->addRow(tr("Model width"), m_modelWidth);
+    form->addRow(tr("Encoder layers"), m_encoderLayers);
+    form->addRow(tr("Feed-forward units"), m_feedForward);
+    form->addRow(tr("Normalisation"), m_preNorm);
     form->addRow(tr("Input dropout"), m_inputDropout);
     form->addRow(tr("Recurrent dropout"), m_recurrentDropout);
     form->addRow(tr("Vocabulary"), m_vocabulary);
@@ -165,6 +180,10 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_maskPadding->setChecked(s.model.maskPadding);
     m_window->setValue(s.model.window);
     m_localWidth->setValue(s.model.localHalfWidth);
+    m_modelWidth->setValue(s.model.modelWidth);
+    m_encoderLayers->setValue(s.model.encoderLayers);
+    m_feedForward->setValue(s.model.feedForwardUnits);
+    m_preNorm->setChecked(s.model.preNorm);
     m_inputDropout->setValue(s.model.inputDropout);
     m_recurrentDropout->setValue(s.model.recurrentDropout);
     m_vocabulary->setValue(s.tokenizer.vocabularyLimit);
@@ -209,13 +228,20 @@ void RunSettingsPanel::updateSettingRows()
     const bool sequence = task != TaskKind::Feature;
     const bool self = kind == attn::AttentionKind::SelfAttention;
     const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||
-                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local;
-    m_form->setRowVisible(m_cell, sequence);
+                         kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local ||
+                         kind == attn::AttentionKind::LocalMonotonic;
+    m_form->setRowVisible(m_cell, sequence && kind != attn::AttentionKind::Transformer);
     m_form->setRowVisible(m_units, sequence && readout);
-    m_form->setRowVisible(m_heads, self);
+    const bool transformer = kind == attn::AttentionKind::Transformer;
+    m_form->setRowVisible(m_heads, self || transformer);
+    for (QWidget *row : {static_cast<QWidget *>(m_modelWidth), static_cast<QWidget *>(m_encoderLayers),
+                         static_cast<QWidget *>(m_feedForward), static_cast<QWidget *>(m_preNorm)})
+        m_form->setRowVisible(row, transformer);
+    m_form->setRowVisible(m_hidden, !transformer); // the transformer has no recurrent layer
     m_form->setRowVisible(m_causal, self);
     m_form->setRowVisible(m_window, self);
-    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local);
+    m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local ||
+                                           kind == attn::AttentionKind::LocalMonotonic);
     m_form->setRowVisible(m_inputDropout, sequence);
     m_form->setRowVisible(m_recurrentDropout, sequence);
     for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),
@@ -247,6 +273,10 @@ RunSettings RunSettingsPanel::settings() const
     s.model.maskPadding = m_maskPadding->isChecked();
     s.model.window = m_window->value();
     s.model.localHalfWidth = m_localWidth->value();
+    s.model.modelWidth = m_modelWidth->value();
+    s.model.encoderLayers = m_encoderLayers->value();
+    s.model.feedForwardUnits = m_feedForward->value();
+    s.model.preNorm = m_preNorm->isChecked();
     s.model.inputDropout = m_inputDropout->value();
     s.model.recurrentDropout = m_recurrentDropout->value();
     s.tokenizer.vocabularyLimit = m_vocabulary->value();
@@ -322,6 +352,16 @@ QString RunSettingsPanel::modelDescription(const RunSettings &s)
     case attn::AttentionKind::FeedForward: layers << kind; break;
     case attn::AttentionKind::SelfAttention:
         layers << tr("self(%1 heads%2)").arg(m.heads).arg(m.causal ? tr(", causal") : QString());
+        break;
+    case attn::AttentionKind::Transformer:
+        layers.removeLast(); // no recurrent layer
+        layers << tr("%1 encoder layers(d_model %2, %3 heads, FFN %4%5)")
+                      .arg(m.encoderLayers)
+                      .arg(m.modelWidth)
+                      .arg(m.heads)
+                      .arg(m.feedForwardUnits)
+                      .arg(m.preNorm ? tr(", pre-norm") : QString())
+               << tr("attention pooling");
         break;
     default: layers << QStringLiteral("%1(%2)").arg(kind).arg(m.attentionUnits); break;
     }

@@ -61,6 +61,10 @@ private:
     QCheckBox *m_maskPadding = nullptr; // ModelConfig::maskPadding
     QSpinBox *m_window = nullptr;
     QSpinBox *m_localWidth = nullptr;
+    QSpinBox *m_modelWidth = nullptr;   // transformer: d_model
+    QSpinBox *m_encoderLayers = nullptr; // transformer: N
+    QSpinBox *m_feedForward = nullptr;   // transformer: F'
+    QCheckBox *m_preNorm = nullptr;      // transformer: pre-norm
     QDoubleSpinBox *m_inputDropout = nullptr;
     QDoubleSpinBox *m_recurrentDropout = nullptr;
     QSpinBox *m_vocabulary = nullptr;

@@ -213,7 +213,12 @@ void addRunOptions(QCommandLineParser &parser)
         {"heads", "Self-attention heads K; H must be divisible by K (default 1).", "K"},
         {"causal", "Self-attention: each step sees only itself and the past."},
         {"attention-window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
-        {"local-width", "Local attention window D: Gaussian sigma D/2 (default 4).", "D"},
+        {"local-width", "Local attention window D: local's Gaussian sigma D/2, local-m's window the last D+1 steps (default 4).", "D"},
+        {"d-model", "Transformer: model width d_model D, divisible by --heads (default 32).", "D"},
+        {"layers", "Transformer: encoder layers N (default 2).", "N"},
+        {"ffn-units", "Transformer: inner width of the feed-forward sublayer (default 64).", "F"},
+        {"pre-norm", "Transformer: LayerNorm before each sublayer (default: after, as in the paper)."},
+        {"encoder-dropout", "Transformer: residual dropout rate, 0..0.9 (default 0).", "p"},
         {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
         {"no-mask", "Do not mask padding (sentiment's padding ids, the steps after a shorter "
@@ -323,6 +328,7 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.model.cell = *cell;
     }
     s.model.causal = s.model.causal || p.isSet("causal");
+    s.model.preNorm = s.model.preNorm || p.isSet("pre-norm");
     if (p.isSet("no-mask"))
         s.model.maskPadding = false;
     if (p.isSet("explain-rows") && !p.isSet("explain"))
@@ -355,7 +361,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         const char *name;
         double *field;
     } rates[] = {{"input-dropout", &s.model.inputDropout},
-                 {"recurrent-dropout", &s.model.recurrentDropout}};
+                 {"recurrent-dropout", &s.model.recurrentDropout},
+                 {"encoder-dropout", &s.model.encoderDropout}};
     for (const auto &o : rates) {
         if (!p.isSet(o.name))
             continue;
@@ -394,6 +401,11 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         return QStringLiteral("--heads: self-attention splits the hidden state (H = %1) into K "
                               "heads of H/K units; %2 heads do not divide %1")
             .arg(s.model.hidden)
+            .arg(s.model.heads);
+    if (s.model.attention == AttentionKind::Transformer && s.model.modelWidth % s.model.heads != 0)
+        return QStringLiteral("--heads: the transformer splits d_model (D = %1) into K heads of "
+                              "D/K units; %2 heads do not divide %1")
+            .arg(s.model.modelWidth)
             .arg(s.model.heads);
     const bool generated = s.task != TaskKind::Csv && s.task != TaskKind::Sentiment;
     if (generated && s.size.train > 0 && s.size.train < s.train.batchSize)

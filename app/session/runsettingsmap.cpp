@@ -23,6 +23,8 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["seed"] = QString::number(s.train.seed); // text: a 64-bit seed does not fit a JSON double
     m["cell"] = QString::fromStdString(toString(s.model.cell));
     m["causal"] = s.model.causal;
+    m["preNorm"] = s.model.preNorm;
+    m["encoderDropout"] = s.model.encoderDropout;
     m["maskPadding"] = s.model.maskPadding;
     m["explainRows"] = s.train.explainRows; // 0: no faithfulness measures
     m["inputDropout"] = s.model.inputDropout;
@@ -77,6 +79,7 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     else if (m.contains("cell"))
         problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
     s.model.causal = m.value("causal", s.model.causal).toBool();
+    s.model.preNorm = m.value("preNorm", s.model.preNorm).toBool();
     s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
     s.standardize = m.value("standardize", s.standardize).toBool();
     if (m.contains("explainRows")) {
@@ -89,7 +92,8 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
                                        .arg(m.value("explainRows").toString()));
     }
     for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
-                              std::pair{"recurrentDropout", &s.model.recurrentDropout}}) {
+                              std::pair{"recurrentDropout", &s.model.recurrentDropout},
+                              std::pair{"encoderDropout", &s.model.encoderDropout}}) {
         if (!m.contains(key))
             continue;
         bool ok = false;

@@ -7,6 +7,7 @@
 #include "app/session/sessionlimits.h"
 #include "app/session/snapshotjson.h"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -109,6 +110,8 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
         maps.append(row);
     }
     o["head_maps"] = maps;
+    if (s.headLayers > 1)
+        o["head_layers"] = s.headLayers; // transformer: the maps are layer-major
     return o;
 }
 
@@ -307,6 +310,10 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
             out.push_back(readGrid(heads[k], item(row, k)));
         s.headMaps.push_back(std::move(out));
     }
+    // Older sessions and every mechanism but the transformer have one layer of maps. The grid
+    // view checks that the layers divide the maps.
+    if (o.contains("head_layers"))
+        s.headLayers = std::clamp(o["head_layers"].toInt(1), 1, 1000);
     return s;
 }
 

@@ -48,9 +48,12 @@ std::vector<AttentionKind> applicableAttention(TaskKind kind)
     const AttentionKind published = taskDefaults(kind).model.attention;
     std::vector<AttentionKind> out{published};
     for (AttentionKind k : {AttentionKind::FeedForward, AttentionKind::Luong, AttentionKind::LuongDot,
-                            AttentionKind::Bahdanau, AttentionKind::Local, AttentionKind::SelfAttention})
+                            AttentionKind::Bahdanau, AttentionKind::Local, AttentionKind::LocalMonotonic,
+                            AttentionKind::SelfAttention})
         if (k != published)
             out.push_back(k);
+    if (published != AttentionKind::Transformer)
+        out.push_back(AttentionKind::Transformer);
     out.push_back(AttentionKind::None);
     return out;
 }

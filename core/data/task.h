@@ -52,8 +52,8 @@ std::optional<TaskKind> anyTaskKindFromString(const std::string &name);
 std::vector<TaskKind> allTaskKinds();
 
 /// The mechanisms a task can train with, its published one first, "none" (the baseline) last:
-/// sequence tasks (add, max, sentiment): feed-forward, luong, luong-dot, bahdanau, local, self,
-/// none (with the published one moved to the front); feature: feature, none.
+/// sequence tasks (add, max, sentiment): feed-forward, luong, luong-dot, bahdanau, local, local-m,
+/// self, transformer, none (with the published one moved to the front); feature: feature, none.
 std::vector<AttentionKind> applicableAttention(TaskKind kind);
 
 /// One line for a new user saying what the task is: its inputs, its output and where the

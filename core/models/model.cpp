@@ -5,6 +5,7 @@
 #include "core/models/featuremodel.h"
 #include "core/models/modellimits.h"
 #include "core/models/sequencemodel.h"
+#include "core/models/transformermodel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +20,9 @@ std::string toString(AttentionKind kind)
     case AttentionKind::Bahdanau: return "bahdanau";
     case AttentionKind::FeedForward: return "feed-forward";
     case AttentionKind::Local: return "local";
+    case AttentionKind::LocalMonotonic: return "local-m";
     case AttentionKind::SelfAttention: return "self";
+    case AttentionKind::Transformer: return "transformer";
     case AttentionKind::Feature: return "feature";
     case AttentionKind::None: return "none";
     }
@@ -29,7 +32,8 @@ std::string toString(AttentionKind kind)
 std::vector<AttentionKind> allAttentionKinds()
 {
     return {AttentionKind::Luong,       AttentionKind::LuongDot, AttentionKind::Bahdanau,
-            AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::SelfAttention,
+            AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::LocalMonotonic, AttentionKind::SelfAttention,
+            AttentionKind::Transformer,
             AttentionKind::Feature,     AttentionKind::None};
 }
 
@@ -83,6 +87,8 @@ std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::u
     checkModelSize(config);
     if (config.architecture == ModelArchitecture::Feature)
         return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
+    if (config.attention == AttentionKind::Transformer)
+        return std::make_unique<TransformerModel>(config, initRng, dropoutSeed);
     return std::make_unique<SequenceModel>(config, initRng, dropoutSeed);
 }
 

@@ -23,12 +23,15 @@ enum class AttentionKind {
     Bahdanau,      // "bahdanau": additive score, bahdanauattention.h
     FeedForward,   // "feed-forward": Raffel & Ellis, feedforwardattention.h
     Local,         // "local": Luong local-p, localattention.h
+    LocalMonotonic, // "local-m": Luong local-m, window [T-1-D, T-1]; localmonotonicattention.h
     SelfAttention, // "self": multi-head scaled dot-product, pooled; selfattention.h
+    Transformer,   // "transformer": encoder stack + attention pooling, no recurrent layer; transformermodel.h
     Feature,       // "feature": softmax over the input features (FeatureModel only)
     None,          // "none": no attention; the last state (or the input) feeds Dense layers
 };
 
-/// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "self", "feature", "none".
+/// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "local-m", "self", "transformer",
+/// "feature", "none".
 std::string toString(AttentionKind kind);
 /// Inverse of toString; nullopt for an unknown name.
 std::optional<AttentionKind> attentionKindFromString(const std::string &name);
@@ -60,7 +63,7 @@ struct ModelConfig {
     int heads = 1;            // K: self-attention heads (H must be divisible by K)
     bool causal = false;      // self-attention: each step sees only itself and the past
     int window = 0;           // self-attention window width w: |t - s| < w (0 = no window)
-    int localHalfWidth = 4;   // D: local attention's Gaussian has sigma = D / 2
+    int localHalfWidth = 4;   // D: local-p's Gaussian has sigma = D / 2; local-m's window is [T-1-D, T-1]
     int vocabulary = 0;       // V > 0: x holds token ids 0..V (0 = padding) fed to Embedding(V+1, E); the Trainer takes it from the task
     int embeddingDim = 32;    // E
     double inputDropout = 0.0;     // recurrent layer: dropout on x_t, one mask per sequence
@@ -76,6 +79,14 @@ struct ModelConfig {
     // behaviour (padding is read like any step). No effect on data without padding. A model
     // file without the field is unmasked (modelspec.h).
     bool maskPadding = true;
+    // "transformer" only (transformermodel.h): d_model D, encoder layers N, the feed-forward
+    // inner width F', pre-norm instead of the paper's post-norm, the residual dropout rate. The
+    // heads are `heads` (K must divide D); `hidden` is unused.
+    int modelWidth = 32;
+    int encoderLayers = 2;
+    int feedForwardUnits = 64;
+    bool preNorm = false;
+    double encoderDropout = 0.0;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
@@ -131,8 +142,11 @@ public:
     /// backward after an overridden forward throws ConfigError). Throws ConfigError for the
     /// no-attention baseline; the shape is checked by forward (ShapeError).
     virtual void setAttentionOverride(const ConstMatRef &weights);
-    /// K for self-attention, 0 for every other model.
+    /// K for self-attention, N K for the Transformer (every layer's heads), 0 for other models.
     virtual int attentionHeads() const { return 0; }
+    /// The layers the attentionHeads() maps come from: N for the Transformer (map l K + k is
+    /// head k of layer l), 1 for self-attention, 0 without head maps.
+    virtual int attentionLayers() const { return attentionHeads() > 0 ? 1 : 0; }
     /// Self-attention: copies the (T, T) map (row = query step, column = key step) of head
     /// `head` (0..K-1, or -1 for the mean over heads) for sequence `sequence` of the last
     /// forward into out. Throws ShapeError for other models or out-of-range arguments.

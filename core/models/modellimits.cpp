@@ -45,9 +45,11 @@ long long attentionWeights(const ModelConfig &c, AttentionKind kind, SizeSum *su
     SizeSum &s = sum ? *sum : scratch;
     const long long before = s.size().parameters;
     const bool readout = kind == AttentionKind::Luong || kind == AttentionKind::LuongDot ||
-                         kind == AttentionKind::Bahdanau || kind == AttentionKind::Local;
+                         kind == AttentionKind::Bahdanau || kind == AttentionKind::Local ||
+                         kind == AttentionKind::LocalMonotonic;
     switch (kind) {
-    case AttentionKind::Luong: s.add("attention.weight", H, H); break;
+    case AttentionKind::Luong:
+    case AttentionKind::LocalMonotonic: s.add("attention.weight", H, H); break;
     case AttentionKind::Bahdanau:
         s.add("attention.w1", H, H); // A = H
         s.add("attention.w2", H, H);
@@ -85,6 +87,26 @@ ModelSize estimateModelSize(const ModelConfig &c)
         s.add("attention.weight", F + 1, F);
         s.add("dense.weight", W, F + 1);
         s.add("output.weight", O, W + 1);
+        return s.size();
+    }
+    if (c.attention == AttentionKind::Transformer) {
+        // transformermodel.h: input layer, N encoder layers, pooling query, Dense(D -> O).
+        const long long D = c.modelWidth, N = c.encoderLayers, Fi = c.feedForwardUnits;
+        if (c.vocabulary > 0)
+            s.add("embedding.weight", (long long)c.vocabulary + 1, D);
+        else
+            s.add("input_projection.weight", D, (long long)c.inputs + 1);
+        for (long long l = 0; l < N; ++l) {
+            const std::string p = "encoder.layers." + std::to_string(l);
+            s.add(p + ".self_attn.in_proj_weight", 3 * D, D + 1);
+            s.add(p + ".self_attn.out_proj.weight", D, D + 1);
+            s.add(p + ".linear1.weight", Fi, D + 1);
+            s.add(p + ".linear2.weight", D, Fi + 1);
+            s.add(p + ".norms", 4, D);
+        }
+        s.add("encoder.norm", 2, D);
+        s.add("pooling.query", 1, D);
+        s.add("output.weight", O, D + 1);
         return s.size();
     }
     const long long H = c.hidden;
@@ -132,6 +154,9 @@ void checkModelSize(const ModelConfig &c)
                   {"outputs", c.outputs, 1, kMaxOutputs},
                   {"steps", c.steps, 0, kMaxSteps},
                   {"heads", c.heads, 1, kMaxHeads},
+                  {"model_width", c.modelWidth, 1, kMaxHidden},
+                  {"encoder_layers", c.encoderLayers, 1, kMaxEncoderLayers},
+                  {"feed_forward_units", c.feedForwardUnits, 1, kMaxFeedForwardUnits},
                   {"local_half_width", c.localHalfWidth, 1, kMaxLocalHalfWidth},
                   {"vocabulary", c.vocabulary, 0, kMaxVocabulary},
                   {"embedding_dim", c.embeddingDim, 1, kMaxEmbeddingDim},

@@ -7,6 +7,7 @@
 #include "core/attention/feedforwardattention.h"
 #include "core/layers/gru.h"
 #include "core/attention/localattention.h"
+#include "core/attention/localmonotonicattention.h"
 #include "core/layers/lstm.h"
 #include "core/attention/luongattention.h"
 #include "core/attention/selfattention.h"
@@ -33,10 +34,14 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
         return std::make_unique<FeedForwardAttention>(c.hidden, c.steps, rng);
     case AttentionKind::Local:
         return std::make_unique<LocalAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
+    case AttentionKind::LocalMonotonic:
+        return std::make_unique<LocalMonotonicAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
     case AttentionKind::SelfAttention:
         return std::make_unique<SelfAttention>(c.hidden, c.heads, c.causal, c.window, rng);
     case AttentionKind::Feature:
         throw ConfigError("SequenceModel: feature attention works on the FeatureModel only");
+    case AttentionKind::Transformer:
+        throw ConfigError("SequenceModel: the transformer is its own model (TransformerModel)");
     case AttentionKind::None:
         return nullptr;
     }

@@ -61,6 +61,25 @@ Json layerList(const ModelSpec &spec)
         layers.push_back({{"name", "dense"}, {"type", "Linear"}, {"in", m.denseUnits}, {"out", m.outputs}});
         return layers;
     }
+    if (m.attention == AttentionKind::Transformer) { // transformermodel.h
+        const int D = m.modelWidth;
+        if (m.vocabulary > 0)
+            layers.push_back({{"name", "embedding"}, {"type", "Embedding"},
+                              {"num_embeddings", m.vocabulary + 1}, {"embedding_dim", D},
+                              {"scale", "sqrt(d_model)"}});
+        else
+            layers.push_back({{"name", "input_projection"}, {"type", "Linear"}, {"in", m.inputs}, {"out", D}});
+        layers.push_back({{"name", "positional_encoding"}, {"type", "sinusoidal"}, {"d_model", D}});
+        layers.push_back({{"name", "encoder"}, {"type", "TransformerEncoder"}, {"num_layers", m.encoderLayers},
+                          {"d_model", D}, {"nhead", m.heads}, {"dim_feedforward", m.feedForwardUnits},
+                          {"dropout", m.encoderDropout}, {"activation", "relu"},
+                          {"norm_first", m.preNorm}, {"final_norm", m.preNorm}});
+        layers.push_back({{"name", "pooling"}, {"type", "attention pooling"}, {"query", "learned"}});
+        if (m.dropout > 0.0)
+            layers.push_back({{"name", "dropout"}, {"type", "Dropout"}, {"p", m.dropout}});
+        layers.push_back({{"name", "dense"}, {"type", "Linear"}, {"in", D}, {"out", m.outputs}});
+        return layers;
+    }
     int width = m.inputs;
     if (m.vocabulary > 0) {
         layers.push_back({{"name", "embedding"}, {"type", "Embedding"},
@@ -90,6 +109,11 @@ Json layerList(const ModelSpec &spec)
         case AttentionKind::Local:
             a["units"] = m.attentionUnits;
             a["half_width"] = m.localHalfWidth;
+            features = m.attentionUnits;
+            break;
+        case AttentionKind::LocalMonotonic: // window [T-1-D, T-1]: D = model.local_half_width
+            a["units"] = m.attentionUnits;
+            a["window"] = m.localHalfWidth;
             features = m.attentionUnits;
             break;
         case AttentionKind::FeedForward:
@@ -251,6 +275,9 @@ std::string modelSpecToJson(const ModelSpec &spec)
         {"input_dropout", m.inputDropout}, {"recurrent_dropout", m.recurrentDropout},
         {"baseline_reference", toString(m.baselineReference)},
         {"baseline_units", m.baselineUnits}, {"mask_padding", m.maskPadding},
+        {"model_width", m.modelWidth}, {"encoder_layers", m.encoderLayers},
+        {"feed_forward_units", m.feedForwardUnits}, {"pre_norm", m.preNorm},
+        {"encoder_dropout", m.encoderDropout},
     };
     j["loss"] = toString(spec.loss);
     j["outputs"] = {{"type", toString(spec.taskType)},
@@ -329,6 +356,17 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     c.baselineUnits = r.integer(m, "baseline_units", p);
     // Files written before padding masks existed have no "mask_padding": they were unmasked.
     c.maskPadding = m.contains("mask_padding") && r.boolean(m, "mask_padding", p);
+    // The Transformer's settings; files written before it have none (the defaults of model.h).
+    if (m.contains("model_width"))
+        c.modelWidth = r.integer(m, "model_width", p);
+    if (m.contains("encoder_layers"))
+        c.encoderLayers = r.integer(m, "encoder_layers", p);
+    if (m.contains("feed_forward_units"))
+        c.feedForwardUnits = r.integer(m, "feed_forward_units", p);
+    if (m.contains("pre_norm"))
+        c.preNorm = r.boolean(m, "pre_norm", p);
+    if (m.contains("encoder_dropout"))
+        c.encoderDropout = r.number(m, "encoder_dropout", p);
     // Sizes beyond what the app can train are refused before anything is allocated: a damaged
     // file must not make the loader reserve gigabytes. Whether the sizes combine into a model
     // (heads dividing hidden, ...) is found when loadTrainedModel builds it, once.

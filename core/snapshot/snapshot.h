@@ -101,7 +101,9 @@ struct EpochSnapshot {
     std::vector<float> probePaddingMass; // (probe rows) attention mass on padding steps (0 when
                                     // masked); empty when the probe rows have no padding
     std::vector<std::vector<Grid>> headMaps; // self-attention: [probe row][head] (T, T) map,
-                                    // row = query step, column = key step; each row sums to 1
+                                    // row = query step, column = key step; each row sums to 1;
+                                    // transformer: [probe row][l K + k] = head k of layer l
+    int headLayers = 1;             // layers the head maps come from (transformer: N; else 1)
     std::vector<Baseline> baselines; // the same every epoch of a run
     int bestEpoch = 0;              // early stopping: the epoch with the lowest validation loss
                                     // so far (restored at the end); 0 = no early stopping

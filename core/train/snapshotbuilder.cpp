@@ -2,6 +2,7 @@
 // The trainer's per-epoch snapshot: statistics, and the probe rows' predictions and attention.
 #include "core/train/snapshotbuilder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -113,6 +114,7 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
     if (const int K = m_model.attentionHeads(); K > 0) {
         Mat map(probe.steps, probe.steps); // (T, T)
         s.headMaps.resize(std::size_t(P));
+        s.headLayers = std::max(1, m_model.attentionLayers());
         for (int r = 0; r < P; ++r)
             for (int k = 0; k < K; ++k) {
                 m_model.attentionHeadMap(r, k, map);

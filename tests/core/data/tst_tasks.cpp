@@ -61,8 +61,8 @@ void TestTasks::applicableMechanisms()
         return out.join(',');
     };
     QCOMPARE(names(TaskKind::Feature), QString("feature,none"));
-    QCOMPARE(names(TaskKind::Sentiment), QString("feed-forward,luong,luong-dot,bahdanau,local,self,none"));
-    QCOMPARE(names(TaskKind::Add), QString("bahdanau,feed-forward,luong,luong-dot,local,self,none"));
+    QCOMPARE(names(TaskKind::Sentiment), QString("feed-forward,luong,luong-dot,bahdanau,local,local-m,self,transformer,none"));
+    QCOMPARE(names(TaskKind::Add), QString("bahdanau,feed-forward,luong,luong-dot,local,local-m,self,transformer,none"));
     QVERIFY(applicableAttention(TaskKind::Max).front() == A::Luong);
     for (TaskKind t : allTaskKinds()) // the published mechanism leads, every list ends in "none"
         QVERIFY(applicableAttention(t).front() == taskDefaults(t).model.attention);

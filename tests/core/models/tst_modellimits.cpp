@@ -32,6 +32,7 @@ void TestModelLimits::estimateBoundsTheRealCount_data()
         c.vocabulary = vocabulary;
         c.inputs = vocabulary > 0 ? 1 : 3;
         c.embeddingDim = 8;
+        c.modelWidth = 12; // the transformer's D, divisible by the 3 heads
         return c;
     };
     for (AttentionKind kind : allAttentionKinds()) {

@@ -29,6 +29,9 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("add bahdanau") << "add" << "bahdanau" << 0.2 << "";
     QTest::newRow("add feed-forward") << "add" << "feed-forward" << 0.2 << "";
     QTest::newRow("add local") << "add" << "local" << 0.0 << "";
+    QTest::newRow("add local-m") << "add" << "local-m" << 0.0 << "";
+    QTest::newRow("add transformer K4 + encoder dropout") << "add" << "transformer" << 0.2 << "heads 4 encoder dropout";
+    QTest::newRow("add transformer pre-norm") << "add" << "transformer" << 0.0 << "pre-norm";
     QTest::newRow("add self") << "add" << "self" << 0.0 << "";
     QTest::newRow("add self K4 causal window 3") << "add" << "self" << 0.2 << "heads 4 causal window 3";
     QTest::newRow("add none (baseline Dense)") << "add" << "none" << 0.2 << "";
@@ -44,6 +47,8 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("sentiment luong") << "sentiment" << "luong" << 0.0 << "";
     QTest::newRow("sentiment bahdanau gru") << "sentiment" << "bahdanau" << 0.0 << "gru";
     QTest::newRow("sentiment local") << "sentiment" << "local" << 0.0 << "";
+    QTest::newRow("sentiment local-m") << "sentiment" << "local-m" << 0.0 << "";
+    QTest::newRow("sentiment transformer") << "sentiment" << "transformer" << 0.0 << "";
     QTest::newRow("sentiment self + recurrent dropout") << "sentiment" << "self" << 0.0 << "recurrent dropout";
 }
 
@@ -73,6 +78,10 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         m.causal = true;
         m.window = 3;
     }
+    if (variant.contains("encoder dropout"))
+        m.encoderDropout = 0.1;
+    if (variant.contains("pre-norm"))
+        m.preNorm = true;
     if (variant.contains("no hidden layer"))
         m.baselineUnits = 0;
     const int B = data->batchSize;
