@@ -314,7 +314,8 @@ void ExplainView::showSnapshot()
     if (top <= 0)
         top = 1.0;
     m_scale->setDataRange(QCPRange(0.0, top));
-    m_scale->axis()->setLabel(tr("weight or share of the row (one scale)"));
+    // Short: the heatmap is only a few rows tall, and the title says what the share is.
+    m_scale->axis()->setLabel(tr("share"));
     m_map->setDataRange(QCPRange(0.0, top));
     m_scale->setVisible(!m_rows.empty());
     QCPAxis *x = m_heatRect->axis(QCPAxis::atBottom), *y = m_heatRect->axis(QCPAxis::atLeft);
