@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CSV import dialog's background check: preview content and makeCsvTaskData through the
-// dialog's table cache, every error caught into the result.
+// dialog's table cache, every error caught into the result; and the texts describing a result.
 #include "app/gui/csvcheck.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
 
 #include <exception>
 #include <mutex>
@@ -13,6 +16,29 @@ namespace {
 
 std::mutex g_hookMutex;
 std::function<void(int)> g_hook;
+
+QString tr(const char *text) { return QCoreApplication::translate("CsvImportDialog", text); }
+
+// "1 feature", "3 features".
+QString count(qint64 n, const QString &one, const QString &many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
+QString taskTypeName(TaskType type)
+{
+    switch (type) {
+    case TaskType::Regression:
+        return tr("regression");
+    case TaskType::Binary:
+        return tr("binary classification");
+    case TaskType::MultiClass:
+        return tr("multi-class classification");
+    case TaskType::Auto:
+        break;
+    }
+    return tr("auto");
+}
 
 } // namespace
 
@@ -73,4 +99,44 @@ CsvCheckResult runCsvCheck(const RunSettings &settings, int generation, CsvTable
         r.error = QString::fromUtf8(e.what());
     }
     return r;
+}
+
+QString csvCheckShape(const CsvCheckResult &r)
+{
+    const RunSettings &s = r.settings;
+    const bool series = s.layout == QLatin1String("series");
+    const QString origin = !s.taskType.isEmpty() ? tr("chosen")
+                           : series                ? tr("a series forecasts its next value")
+                                                   : tr("detected from the target");
+    return tr("N = %1 training + %2 validation%3 %4, T = %5, F = %6\n%7 (%8)")
+        .arg(r.trainSize)
+        .arg(r.validationSize)
+        .arg(r.testSize > 0 ? tr(" + %1 test").arg(r.testSize) : QString())
+        .arg(series ? tr("windows") : tr("sequences"))
+        .arg(count(r.steps, tr("step"), tr("steps")))
+        .arg(count(r.features, tr("feature"), tr("features")))
+        .arg(taskTypeName(r.info.taskType), origin);
+}
+
+QString csvCheckDetail(const CsvCheckResult &r, const QString &ucrTestFile)
+{
+    const RunSettings &s = r.settings;
+    QString validation;
+    if (s.layout == QLatin1String("series"))
+        validation = tr("Validation: the latest 20% of the windows (no shuffle, so overlapping windows "
+                        "do not leak).");
+    else if (r.info.classNames.empty())
+        validation = tr("Validation: 20% of the sequences, drawn with seed %1.").arg(s.train.seed);
+    else
+        validation = tr("Validation: 20% of each class, drawn with seed %1.").arg(s.train.seed);
+    if (!s.testDataFile.isEmpty())
+        validation += tr(" Test: %1, reported, never used for a choice.")
+                          .arg(QFileInfo(s.testDataFile).fileName());
+    else if (!ucrTestFile.isEmpty())
+        validation += tr(" Test: %1, the published test split, reported, never used for a choice.")
+                          .arg(ucrTestFile);
+    return validation + QLatin1Char(' ') +
+           (s.standardize ? tr("Inputs%1 standardised on the training split.")
+                                .arg(r.info.taskType == TaskType::Regression ? tr(" and target") : QString())
+                          : tr("Values used as they are in the file."));
 }

@@ -41,6 +41,14 @@ struct CsvCheckResult {
 CsvCheckResult runCsvCheck(const RunSettings &settings, int generation, CsvTableCache &tables,
                            const std::atomic<int> &latest);
 
+/// The shape line of a passed check, as the dialog shows it: "N = 40 training + 10 validation
+/// + 150 test sequences, T = 150 steps, F = 1 feature\n<task type> (<where it came from>)".
+QString csvCheckShape(const CsvCheckResult &r);
+/// How the split and the scaling were made: validation (the latest 20% of a series' windows,
+/// else 20% (of each class) with the seed), the test file (r.settings.testDataFile, else
+/// ucrTestFile when a UCR pair supplies it; "" = none) and what was standardised.
+QString csvCheckDetail(const CsvCheckResult &r, const QString &ucrTestFile);
+
 /// Tests: called on the worker thread at the start of every check with its generation (e.g. to
 /// hold an early check back so that a later one finishes first). Empty: none.
 void setCsvCheckHook(std::function<void(int generation)> hook);

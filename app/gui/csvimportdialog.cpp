@@ -39,12 +39,6 @@ using namespace attn;
 
 namespace {
 
-// "1 feature", "3 features".
-QString count(qint64 n, const QString &one, const QString &many)
-{
-    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
-}
-
 // The 0-based column a target/sequence-id text names in a table with `columns` columns and the
 // given header, as CsvColumn::parse reads it; -1 if it names none.
 int columnIndex(const QString &text, int columns, const QStringList &header)
@@ -64,21 +58,6 @@ int columnIndex(const QString &text, int columns, const QStringList &header)
     default:
         return -1;
     }
-}
-
-QString taskTypeName(TaskType type)
-{
-    switch (type) {
-    case TaskType::Regression:
-        return QObject::tr("regression");
-    case TaskType::Binary:
-        return QObject::tr("binary classification");
-    case TaskType::MultiClass:
-        return QObject::tr("multi-class classification");
-    case TaskType::Auto:
-        break;
-    }
-    return QObject::tr("auto");
 }
 
 // The fields of the settings a check depends on.
@@ -468,38 +447,11 @@ void CsvImportDialog::showCheck(const CsvCheckResult &r)
         return;
     }
 
-    const bool series = s.layout == QLatin1String("series");
-    const QString origin = !s.taskType.isEmpty() ? tr("chosen")
-                           : series                ? tr("a series forecasts its next value")
-                                                   : tr("detected from the target");
-    m_shape = tr("N = %1 training + %2 validation%3 %4, T = %5, F = %6\n%7 (%8)")
-                  .arg(r.trainSize)
-                  .arg(r.validationSize)
-                  .arg(r.testSize > 0 ? tr(" + %1 test").arg(r.testSize) : QString())
-                  .arg(series ? tr("windows") : tr("sequences"))
-                  .arg(count(r.steps, tr("step"), tr("steps")))
-                  .arg(count(r.features, tr("feature"), tr("features")))
-                  .arg(taskTypeName(r.info.taskType), origin);
-    QString validation;
-    if (series)
-        validation = tr("Validation: the latest 20% of the windows (no shuffle, so overlapping windows "
-                        "do not leak).");
-    else if (r.info.classNames.empty())
-        validation = tr("Validation: 20% of the sequences, drawn with seed %1.").arg(s.train.seed);
-    else
-        validation = tr("Validation: 20% of each class, drawn with seed %1.").arg(s.train.seed);
-    if (!s.testDataFile.isEmpty())
-        validation += tr(" Test: %1, reported, never used for a choice.")
-                          .arg(QFileInfo(s.testDataFile).fileName());
-    else if (isUcrPair())
-        validation += tr(" Test: %1, the published test split, reported, never used for a choice.")
-                          .arg(QFileInfo(QString::fromStdString(ucrTestPath(s.dataFile.toStdString())))
-                                   .fileName());
-    const QString detail =
-        validation + QLatin1Char(' ') +
-        (s.standardize ? tr("Inputs%1 standardised on the training split.")
-                             .arg(r.info.taskType == TaskType::Regression ? tr(" and target") : QString())
-                       : tr("Values used as they are in the file."));
+    m_shape = csvCheckShape(r);
+    const QString ucrTest = isUcrPair() ? QFileInfo(QString::fromStdString(ucrTestPath(s.dataFile.toStdString())))
+                                              .fileName()
+                                        : QString();
+    const QString detail = csvCheckDetail(r, ucrTest);
     m_check->showResult(m_shape, detail, r.info, r.validationY);
     emit checkFinished();
 }
