@@ -134,6 +134,10 @@ void TestExplainer::sequenceModels_data()
     QTest::newRow("tokens lstm feed-forward masked") << "feed-forward" << "lstm" << true << true;
     QTest::newRow("tokens gru local") << "local" << "gru" << true << false;
     QTest::newRow("tokens lstm none masked") << "none" << "lstm" << true << true;
+    QTest::newRow("gru luong-dot") << "luong-dot" << "gru" << false << false;
+    QTest::newRow("lstm local-m masked") << "local-m" << "lstm" << false << true;
+    QTest::newRow("transformer masked") << "transformer" << "lstm" << false << true;
+    QTest::newRow("tokens transformer masked") << "transformer" << "lstm" << true << true;
 }
 
 void TestExplainer::sequenceModels()
