@@ -100,10 +100,19 @@ def attend(h, att, kind):
 
 def predict(arch, lstm, att, dense, x):
     """x (B, T, F) float64 in the file's units -> outputs (B, O) and attention a (B, T)."""
+    m = arch["model"]
     with torch.no_grad():
-        h, _ = lstm(standardize(x, arch))           # (B, T, H)
-        out, a = attend(h, att, arch["model"]["attention"])
+        z = standardize(x, arch)
+        if m.get("instance_norm"):                  # RevIN: each window on its own scale
+            mean = z.mean(1, keepdim=True)          # (B, 1, F)
+            sigma = (z.var(1, unbiased=False, keepdim=True) + 1e-5).sqrt()
+            z = (z - mean) / sigma
+        h, _ = lstm(z)                              # (B, T, H)
+        out, a = attend(h, att, m["attention"])
         y = dense(out)                              # (B, O); dropout is off when predicting
+        if m.get("instance_norm"):                  # back on the window's level
+            k = m["instance_norm_feature"]
+            y = y * sigma[:, 0, k:k + 1] + mean[:, 0, k:k + 1]
         o = arch["outputs"]
         if o["type"] == "binary":                   # P(class o["classes"][1])
             y = torch.sigmoid(y)

@@ -227,6 +227,13 @@ void CsvImportDialog::buildUi()
                                  "deviation 1, with statistics from the training split only, so nothing "
                                  "leaks from the validation data. Off: the values as they are."));
     m_form->addRow(QString(), m_standardize);
+    m_instanceNorm = new QCheckBox(tr("Normalise each window (forecasts)"));
+    m_instanceNorm->setObjectName("instanceNormCheck");
+    m_instanceNorm->setToolTip(tr("Standardise each window by its own mean and spread and put the "
+                                  "forecast back on the window's level (reversible instance "
+                                  "normalisation), so a growing series is read on one scale. Off: "
+                                  "the windows on the training split's scale only."));
+    m_form->addRow(QString(), m_instanceNorm);
 
     m_testRow = new QWidget;
     auto *testLayout = new QHBoxLayout(m_testRow);
@@ -316,6 +323,7 @@ void CsvImportDialog::fillControls(const RunSettings &initial)
     m_window->setValue(initial.window > 0 ? initial.window : 12); // rows / 4 once they are known
     m_batch->setValue(std::max(1, initial.train.batchSize));
     m_standardize->setChecked(initial.standardize);
+    m_instanceNorm->setChecked(initial.instanceNorm);
 }
 
 void CsvImportDialog::fillColumns(const CsvPreviewContent &preview)
@@ -356,6 +364,7 @@ RunSettings CsvImportDialog::settings() const
     s.sequenceId = s.layout == QLatin1String("long") ? m_sequenceId->currentText().trimmed() : QString();
     s.window = s.layout == QLatin1String("series") ? m_window->value() : 0;
     s.standardize = m_standardize->isChecked();
+    s.instanceNorm = m_instanceNorm->isChecked();
     s.train.batchSize = m_batch->value();
     s.testDataFile = m_testFile->text().trimmed();
     // The UCR _TEST beside the data file, chosen by hand: leave it to csvTaskSpec, which then
@@ -377,6 +386,7 @@ void CsvImportDialog::updateVisibility()
     m_form->setRowVisible(m_features, layout == QLatin1String("wide-multivariate"));
     m_form->setRowVisible(m_sequenceId, layout == QLatin1String("long"));
     m_form->setRowVisible(m_window, layout == QLatin1String("series"));
+    m_form->setRowVisible(m_instanceNorm, layout == QLatin1String("series"));
     if (isUcrPair()) {
         const QString test = QString::fromStdString(ucrTestPath(m_initial.dataFile.toStdString()));
         m_testFile->setPlaceholderText(tr("auto: %1").arg(QFileInfo(test).fileName()));

@@ -118,6 +118,7 @@ private:
     QSpinBox *m_window = nullptr;
     QSpinBox *m_batch = nullptr;
     QCheckBox *m_standardize = nullptr;
+    QCheckBox *m_instanceNorm = nullptr; // RunSettings::instanceNorm, shown for forecasts
     QLineEdit *m_testFile = nullptr;
     QWidget *m_testRow = nullptr;
     CsvPreview *m_preview = nullptr;

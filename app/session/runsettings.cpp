@@ -87,6 +87,7 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
         spec.options.taskType = *type;
     }
     spec.standardize = settings.standardize;
+    spec.instanceNorm = settings.instanceNorm;
     spec.hidden = settings.model.hidden;
     spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
                                                                       : settings.model.attention;
@@ -139,6 +140,8 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         ModelConfig model = settings.model;
         model.inputs = task->model.inputs;   // F and O come from the file
         model.outputs = task->model.outputs;
+        model.instanceNorm = task->model.instanceNorm; // a forecast's (CsvTaskSpec::instanceNorm)
+        model.instanceNormFeature = task->model.instanceNormFeature;
         model.baselineReference = AttentionKind::Luong;
         TrainConfig train = settings.train;
         train.batchSize = task->batchSize; // never more than the training rows
@@ -246,6 +249,9 @@ void addRunOptions(QCommandLineParser &parser)
                       "the target).", "type"},
         {"no-standardize", "With --data: use the values as they are (default: standardise each "
                            "feature on the training split)."},
+        {"no-instance-norm", "With --window: read the windows on the training split's scale only "
+                             "(default: each window standardised by its own mean and spread, "
+                             "the forecast put back on its level: RevIN)."},
         {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
                       "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
@@ -272,6 +278,7 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.target = p.value("target");
         s.sequenceId = p.value("sequence-id");
         s.standardize = !p.isSet("no-standardize");
+        s.instanceNorm = !p.isSet("no-instance-norm");
         if (p.isSet("layout")) {
             if (!csvLayoutFromString(p.value("layout").toStdString()))
                 return QStringLiteral("--layout: expected wide, wide-multivariate, long or series, got '%1'")
@@ -287,7 +294,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         }
     } else {
         for (const char *option : {"test-data", "target", "window", "layout", "features",
-                                   "sequence-id", "task-type", "no-standardize", "season"})
+                                   "sequence-id", "task-type", "no-standardize", "season",
+                                   "no-instance-norm"})
             if (p.isSet(option))
                 return QStringLiteral("--%1 needs --data FILE%2")
                     .arg(option, QString(option) == "window"

@@ -41,6 +41,9 @@ struct RunSettings {
     QString sequenceId;
     QString taskType;
     bool standardize = true;
+    /// csv forecasts (window > 0): each window standardised by its own mean and spread inside
+    /// the model, the forecast put back on its level (CsvTaskSpec::instanceNorm, RevIN).
+    bool instanceNorm = true;
     /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
     attn::TokenizerOptions tokenizer;
     /// Compare: runs trained at once, one per thread (0 = one per core: threadCount()). Changes

@@ -39,6 +39,7 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["sequenceId"] = s.sequenceId;
     m["taskType"] = s.taskType;
     m["standardize"] = s.standardize;
+    m["instanceNorm"] = s.instanceNorm;
     return m;
 }
 
@@ -82,6 +83,7 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     s.model.preNorm = m.value("preNorm", s.model.preNorm).toBool();
     s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
     s.standardize = m.value("standardize", s.standardize).toBool();
+    s.instanceNorm = m.value("instanceNorm", s.instanceNorm).toBool();
     if (m.contains("explainRows")) {
         bool ok = false;
         const int rows = m.value("explainRows").toInt(&ok);

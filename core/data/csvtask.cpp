@@ -162,9 +162,15 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
         out.validationLines.push_back(trainFile.lines[std::size_t(r)]);
     out.testLines = testFile.lines;
 
+    const bool instanceNorm = spec.instanceNorm && trainFile.seriesFeature >= 0 &&
+                              trainFile.taskType == TaskType::Regression;
     // Statistics from the training rows only, applied unchanged to the validation rows.
     if (spec.standardize) {
         out.scaling = fitScaling(task.train, trainFile.taskType);
+        if (instanceNorm) { // the forecast is put back on the window's level, in the input's units
+            const auto f = std::size_t(trainFile.seriesFeature);
+            out.scaling.target.setStatistics({out.scaling.input.mean()[f]}, {out.scaling.input.scale()[f]});
+        }
         applyScaling(out.scaling, task.train);
         applyScaling(out.scaling, task.validation);
         if (task.test.size() > 0)
@@ -199,6 +205,10 @@ TaskData makeCsvTask(const CsvTaskSpec &spec, Rng &rng, CsvTaskInfo *info)
     static_cast<TaskDefaults &>(task) =
         csvTaskDefaults(trainFile.taskType, trainFile.features, classes,
                         task.train.groundTruth.size() > 0, spec);
+    if (instanceNorm) {
+        task.model.instanceNorm = true;
+        task.model.instanceNormFeature = trainFile.seriesFeature;
+    }
     task.batchSize = int(std::min<Eigen::Index>(spec.batchSize, task.train.size()));
     if (spec.epochs == 0) { // sized to the data, with early stopping
         task.epochs = autoEpochs(task.train.size(), task.batchSize);

@@ -38,6 +38,10 @@ struct CsvTaskSpec {
     bool shuffle = true;
     /// false: the values are used as they are in the file (CsvTaskInfo::scaling stays unfitted).
     bool standardize = true;
+    /// Forecasts (series layout, regression): the model standardises each window by its own
+    /// mean and spread and puts the forecast back on the window's level (ModelConfig::
+    /// instanceNorm, RevIN), so a growing series is read on one scale. No effect otherwise.
+    bool instanceNorm = true;
     // Model and training defaults; inputs (F), outputs (O) and the loss come from the data.
     int hidden = 64;            // H: LSTM units
     AttentionKind attention = AttentionKind::Luong;

@@ -3,6 +3,7 @@
 #include "core/models/model.h"
 
 #include "core/models/featuremodel.h"
+#include "core/models/instancenormmodel.h"
 #include "core/models/modellimits.h"
 #include "core/models/sequencemodel.h"
 #include "core/models/transformermodel.h"
@@ -85,6 +86,11 @@ void Model::embedInputs(const ConstMatRef &x, MatRef out) const
 std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
 {
     checkModelSize(config);
+    if (config.instanceNorm) {
+        ModelConfig inner = config;
+        inner.instanceNorm = false;
+        return std::make_unique<InstanceNormModel>(config, makeModel(inner, initRng, dropoutSeed));
+    }
     if (config.architecture == ModelArchitecture::Feature)
         return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
     if (config.attention == AttentionKind::Transformer)

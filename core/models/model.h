@@ -87,6 +87,12 @@ struct ModelConfig {
     int feedForwardUnits = 64;
     bool preNorm = false;
     double encoderDropout = 0.0;
+    // Forecasts: standardise each window by its own mean and spread and put the forecast back
+    // on the window's level (RevIN; InstanceNormModel, instancenormmodel.h). The feature k
+    // whose statistics rescale the output is the series. A model file without the field has
+    // it off (modelspec.h).
+    bool instanceNorm = false;
+    int instanceNormFeature = 0;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for

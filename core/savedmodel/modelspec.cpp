@@ -3,6 +3,7 @@
 // names the first one at fault as a JSON path ("model.hidden: expected an integer").
 #include "core/savedmodel/modelspec.h"
 
+#include "core/models/instancenormmodel.h"
 #include "core/models/modellimits.h"
 
 #include "core/io/modelfile.h"
@@ -61,6 +62,10 @@ Json layerList(const ModelSpec &spec)
         layers.push_back({{"name", "dense"}, {"type", "Linear"}, {"in", m.denseUnits}, {"out", m.outputs}});
         return layers;
     }
+    if (m.instanceNorm) // instancenormmodel.h: the output is put back on the window's level
+        layers.push_back({{"name", "instance_norm"}, {"type", "reversible instance normalization"},
+                          {"feature", m.instanceNormFeature}, {"eps", InstanceNormModel::kEpsilon},
+                          {"output", "y * sigma[feature] + mean[feature]"}});
     if (m.attention == AttentionKind::Transformer) { // transformermodel.h
         const int D = m.modelWidth;
         if (m.vocabulary > 0)
@@ -278,6 +283,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
         {"model_width", m.modelWidth}, {"encoder_layers", m.encoderLayers},
         {"feed_forward_units", m.feedForwardUnits}, {"pre_norm", m.preNorm},
         {"encoder_dropout", m.encoderDropout},
+        {"instance_norm", m.instanceNorm}, {"instance_norm_feature", m.instanceNormFeature},
     };
     j["loss"] = toString(spec.loss);
     j["outputs"] = {{"type", toString(spec.taskType)},
@@ -367,6 +373,11 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
         c.preNorm = r.boolean(m, "pre_norm", p);
     if (m.contains("encoder_dropout"))
         c.encoderDropout = r.number(m, "encoder_dropout", p);
+    // Files written before instance normalisation have none: off.
+    if (m.contains("instance_norm"))
+        c.instanceNorm = r.boolean(m, "instance_norm", p);
+    if (m.contains("instance_norm_feature"))
+        c.instanceNormFeature = r.integer(m, "instance_norm_feature", p);
     // Sizes beyond what the app can train are refused before anything is allocated: a damaged
     // file must not make the loader reserve gigabytes. Whether the sizes combine into a model
     // (heads dividing hidden, ...) is found when loadTrainedModel builds it, once.

@@ -210,7 +210,21 @@ void TestCsvTask::airlineSeriesSplitAndScaling()
     const double valMean = vx / (double(info.validationRows.size()) * 12);
     const double allMean = raw.data.x.mean();
     QVERIFY(std::abs(info.scaling.input.mean()[0] - trainMean) < 1e-9);
-    QVERIFY(std::abs(info.scaling.target.mean()[0] - sy / double(info.trainRows.size())) < 1e-9);
+    // With instance normalisation (the default for windows) the forecast is put back on the
+    // window's level in the input's units, so the target shares the series' statistics.
+    QVERIFY(task.model.instanceNorm);
+    QCOMPARE(task.model.instanceNormFeature, 0);
+    QCOMPARE(info.scaling.target.mean()[0], info.scaling.input.mean()[0]);
+    QCOMPARE(info.scaling.target.scale()[0], info.scaling.input.scale()[0]);
+    {
+        CsvTaskSpec own = spec;
+        own.instanceNorm = false; // without it, the target's own training statistics
+        CsvTaskInfo ownInfo;
+        Rng ownRng(7);
+        const TaskData plain = makeCsvTask(own, ownRng, &ownInfo);
+        QVERIFY(!plain.model.instanceNorm);
+        QVERIFY(std::abs(ownInfo.scaling.target.mean()[0] - sy / double(info.trainRows.size())) < 1e-9);
+    }
     QVERIFY(std::abs(trainMean - allMean) > 0.1); // so the check below can tell them apart
     QVERIFY(std::abs(trainMean - valMean) > 0.1);
     // Training rows: mean 0. Validation rows: shifted by the training statistics, not their own.
