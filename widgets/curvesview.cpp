@@ -18,6 +18,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <limits>
+#include <numeric>
 
 namespace attn {
 
@@ -267,7 +268,14 @@ void CurvesView::showBaselines(const std::vector<Baseline> &baselines)
     m_baselines = baselines;
     QColor color = kMetricColor;
     color.setAlphaF(0.7f);
-    for (const Baseline &b : m_baselines) {
+    // Baselines often lie close together (naive 43.7, seasonal naive 44.2): in order of value,
+    // labels alternate between the left and the middle, and the lowest sits under its line.
+    std::vector<std::size_t> order(m_baselines.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [this](std::size_t i, std::size_t j) { return m_baselines[i].value < m_baselines[j].value; });
+    for (std::size_t rank = 0; rank < order.size(); ++rank) {
+        const Baseline &b = m_baselines[order[rank]];
         auto *line = new QCPItemStraightLine(m_alignmentPlot);
         for (QCPItemPosition *pos : {line->point1, line->point2})
             pos->setAxes(m_alignmentPlot->xAxis, m_alignmentPlot->yAxis2);
@@ -281,8 +289,9 @@ void CurvesView::showBaselines(const std::vector<Baseline> &baselines)
         label->position->setAxisRect(m_alignmentPlot->axisRect());
         label->position->setTypeY(QCPItemPosition::ptPlotCoords);
         label->position->setAxes(m_alignmentPlot->xAxis, m_alignmentPlot->yAxis2);
-        label->position->setCoords(0.01, b.value); // at the left: the replay marker sits at the right
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        // Not at the right: the replay marker sits there.
+        label->position->setCoords(rank % 2 == 0 ? 0.01 : 0.5, b.value);
+        label->setPositionAlignment(Qt::AlignLeft | (rank == 0 ? Qt::AlignTop : Qt::AlignBottom));
         label->setText(QStringLiteral("%1 %2").arg(QString::fromStdString(b.label)).arg(b.value, 0, 'f', 3));
         label->setColor(color);
         label->setClipToAxisRect(true);

@@ -139,7 +139,7 @@ void RunControls::onState(TrainingWorker::State state)
         const int last = m_run->empty() ? 0 : m_run->back().epoch;
         // Early stopping keeps the best epoch's weights: say which model the run ends with.
         const QString model = best > 0 && best < last
-                                  ? tr(" The model is epoch %1's, the lowest validation loss (ringed).").arg(best)
+                                  ? tr(" Showing epoch %1: the restored model, ringed.").arg(best)
                                   : QString();
         emit statusMessage(tr("Finished %1: drag the slider or press P to replay.%2")
                                .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")), model),

@@ -77,6 +77,7 @@ private slots:
     void anotherMechanismClearsTheViewsAndNoneShowsTheGroundTruth();
     void anotherTaskDuringTrainingStopsAndClears();
     void countsInWordsAndTheSameLiveAndReopened();
+    void earlyStoppedRunShowsTheRestoredEpoch();
     void eachTaskSaysWhatItIs();
     void quittingWithAnUnsavedRunAsks();
 
@@ -389,6 +390,31 @@ void TestMainWindow::anotherTaskDuringTrainingStopsAndClears()
     QCOMPARE(window.controls()->progressBar()->value(), 0); // no stale "epoch 6 / 20" or ETA
     QVERIFY(!window.controls()->progressBar()->format().contains("/"));
     QVERIFY(window.controls()->rateLabel()->text().isEmpty());
+}
+
+void TestMainWindow::earlyStoppedRunShowsTheRestoredEpoch()
+{
+    // A learning rate far too high (as tst_headless): the validation loss stalls and early
+    // stopping restores the best epoch; the views must show that model, not the last epoch's.
+    RunSettings s = smallRun(40);
+    s.train.patience = 3;
+    s.train.learningRate = 0.3;
+    s.train.seed = 2;
+    s.train.batchSize = 16;
+    s.size = {128, 64};
+    MainWindow window(s);
+    window.show();
+    window.startTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    const auto &history = window.history();
+    const int best = history.back().bestEpoch;
+    QVERIFY2(best > 0 && best < history.back().epoch, "no early stop");
+    const int shown = window.timeline()->currentIndex();
+    QCOMPARE(history[std::size_t(shown)].epoch, best);
+    QVERIFY(heatmapShows(window.heatmapView(), history[std::size_t(shown)]));
+    QVERIFY(!heatmapShows(window.heatmapView(), history.back()));
+    QVERIFY2(window.statusBar()->currentMessage().endsWith(QStringLiteral("Showing epoch %1: the restored model, ringed.").arg(best)),
+             qPrintable(window.statusBar()->currentMessage()));
 }
 
 void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
