@@ -106,6 +106,7 @@ void RunControls::clearProgress()
     m_progress->setFormat(tr("epoch %p%"));
     m_progress->setToolTip({});
     m_rate->clear();
+    m_samplesPerSecond = 0;
 }
 
 void RunControls::onProgress(const attn::ProgressInfo &p)
@@ -113,6 +114,7 @@ void RunControls::onProgress(const attn::ProgressInfo &p)
     m_progress->setRange(0, int(p.samplesPerEpoch));
     m_progress->setValue(int(p.samplesDone));
     m_progress->setFormat(tr("epoch %1 / %2: %p%").arg(p.epoch).arg(p.totalEpochs));
+    m_samplesPerSecond = p.samplesPerSecond;
     m_rate->setText(tr("%L1 samples/s, ETA %2").arg(p.samplesPerSecond, 0, 'f', 0)
                         .arg(formatDuration(p.etaSeconds)));
     // The epoch and its samples are on the progress bar; the status line is left to events
@@ -146,6 +148,8 @@ void RunControls::onState(TrainingWorker::State state)
                            0);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));
+        if (m_samplesPerSecond > 0) // the last ETA would otherwise stay as if time were left
+            m_rate->setText(tr("%L1 samples/s").arg(m_samplesPerSecond, 0, 'f', 0));
         break;
     }
     case TrainingWorker::State::Stopped: emit statusMessage(tr("Stopped."), 0); break;

@@ -64,4 +64,5 @@ private:
     QAction *m_resetAction = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_rate = nullptr;
+    double m_samplesPerSecond = 0; // of the newest progress report
 };

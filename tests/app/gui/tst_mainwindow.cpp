@@ -415,6 +415,8 @@ void TestMainWindow::earlyStoppedRunShowsTheRestoredEpoch()
     QVERIFY(!heatmapShows(window.heatmapView(), history.back()));
     QVERIFY2(window.statusBar()->currentMessage().endsWith(QStringLiteral("Showing epoch %1: the restored model, ringed.").arg(best)),
              qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(!window.controls()->rateLabel()->text().contains("ETA"), // nothing left to wait for
+             qPrintable(window.controls()->rateLabel()->text()));
 }
 
 void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
