@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -38,6 +39,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_taskNote = new QLabel;
     m_taskNote->setObjectName("taskDescription");
     m_taskNote->setWordWrap(true);
+    m_taskNote->installEventFilter(this); // keeps every line of it in view (eventFilter)
     m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
     m_attention = new QComboBox;
     m_attention->setObjectName("attentionBox");
@@ -113,7 +115,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_patience->setSuffix(tr(" epochs"));
     m_patience->setToolTip(tr("Early stopping: stop after this many epochs without a lower "
                               "validation loss and keep the best epoch's weights"));
-    m_explain = new QCheckBox(tr("faithfulness measures (slower)"));
+    m_explain = new QCheckBox(tr("faithfulness (slower)"));
     m_explain->setToolTip(tr("Every epoch: gradient, input x gradient, leave-one-out and integrated "
                              "gradients on 256 validation rows and the probe rows, set against the "
                              "attention (the Explain tab; --explain)"));
@@ -220,11 +222,21 @@ void RunSettingsPanel::showCsvSettings(const RunSettings &s)
 
 quint64 RunSettingsPanel::seed() const { return m_seed->text().toULongLong(); }
 
+bool RunSettingsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // A word-wrapped label in a form row gets the height of its text at some other width and
+    // clips its last lines; at every new width it asks for the height its text needs there.
+    if (watched == m_taskNote && event->type() == QEvent::Resize)
+        m_taskNote->setMinimumHeight(m_taskNote->heightForWidth(m_taskNote->width()));
+    return QGroupBox::eventFilter(watched, event);
+}
+
 void RunSettingsPanel::updateSettingRows()
 {
     const auto task = TaskKind(m_task->currentData().toInt());
     const auto kind = attn::AttentionKind(m_attention->currentData().toInt());
     m_taskNote->setText(QString::fromStdString(attn::taskDescription(task)));
+    m_taskNote->setMinimumHeight(m_taskNote->heightForWidth(m_taskNote->width()));
     const bool sequence = task != TaskKind::Feature;
     const bool self = kind == attn::AttentionKind::SelfAttention;
     const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||

@@ -47,6 +47,9 @@ signals:
     /// The learning rate was edited.
     void learningRateChanged(double learningRate);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void onTaskChanged();
     void updateSettingRows();
