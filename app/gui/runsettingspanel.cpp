@@ -77,7 +77,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_codeUnits = new QSpinBox;
     m_codeUnits->setRange(1, 1024);
     m_codeUnits->setToolTip(tr("Autoencoder: width of the second encoder layer (the code)"));
-    m_onInputs = new QCheckBox(tr("on the inputs (default: after the first layer)"));
+    m_onInputs = new QCheckBox(tr("on the inputs"));
     m_onInputs->setToolTip(tr("Autoencoder: softmax over the input columns times the inputs, as the "
                               "feature-selection demo; off: over the first layer's units, as the Q&A"));
     m_localWidth = new QSpinBox;

@@ -85,9 +85,8 @@ std::string taskDescription(TaskKind kind)
         return "Inputs: the sequences of your CSV file. Output: its target column (a value or a "
                "class). Ground truth only from gt columns: attention should go where they say.";
     case TaskKind::Autoencoder:
-        return "Inputs: 32 values; 8 of them (columns 1, 5, ..., 29) are driven by 3 hidden factors, "
-               "the rest are weak independent noise. Output: the same 32 values, reconstructed. "
-               "Attention should gather on the 8 informative columns (chance: 0.25 of the mass).";
+        return "Inputs: 32 values; columns 1, 5, ..., 29 follow 3 hidden factors, the rest are weak "
+               "noise. Output: the same values. Attention should gather on those 8 (chance 0.25).";
     }
     return {};
 }

@@ -53,12 +53,7 @@ Json statistics(const Standardizer &s)
 
 const char *architectureName(ModelArchitecture a)
 {
-    switch (a) {
-    case ModelArchitecture::Feature: return "feature";
-    case ModelArchitecture::Autoencoder: return "autoencoder";
-    case ModelArchitecture::Sequence: break;
-    }
-    return "sequence";
+    return a == ModelArchitecture::Feature ? "feature" : a == ModelArchitecture::Autoencoder ? "autoencoder" : "sequence";
 }
 
 /// The layers in order, in words a PyTorch user maps to torch.nn modules.
