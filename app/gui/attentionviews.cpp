@@ -46,7 +46,9 @@ AttentionViews::AttentionViews(QWidget *parent)
         {new attn::TransformerGridView,
          [](TaskKind, AttentionKind a) { return a == AttentionKind::Transformer; },
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty() && s.headLayers > 1; }},
-        {m_explain, always, [](const EpochSnapshot &, TaskKind) { return true; }},
+        // The autoencoder has no faithfulness measures (core/train/trainer.cpp): no Explain tab.
+        {m_explain, [](TaskKind t, AttentionKind) { return t != TaskKind::Autoencoder; },
+         [](const EpochSnapshot &, TaskKind) { return true; }},
     };
     const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Autoencoder"), tr("Sentences"),
                               tr("Self-attention maps"), tr("Series"), tr("Layers × heads"),

@@ -262,6 +262,7 @@ void RunSettingsPanel::updateSettingRows()
                                            kind == attn::AttentionKind::LocalMonotonic);
     m_form->setRowVisible(m_inputDropout, sequence || autoencoder);
     m_form->setRowVisible(m_codeUnits, autoencoder);
+    m_form->setRowVisible(m_explain, !autoencoder); // no faithfulness measures for it
     m_form->setRowVisible(m_onInputs, autoencoder && kind != attn::AttentionKind::None);
     m_form->setRowVisible(m_attentionNoise, autoencoder && kind != attn::AttentionKind::None);
     m_form->setRowVisible(m_recurrentDropout, sequence);

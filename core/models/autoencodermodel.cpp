@@ -148,7 +148,7 @@ void AutoencoderModel::carryToInputs()
     m_inputAttention.noalias() = m_attention->weights() * m_share;
 }
 
-void AutoencoderModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
+void AutoencoderModel::backward(const ConstMatRef & /*x*/, const ConstMatRef &dOut)
 {
     if (m_overridden)
         throw ConfigError("AutoencoderModel::backward: the attention weights are overridden (evaluation only)");
@@ -172,7 +172,6 @@ void AutoencoderModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
     if (before)
         m_attention->backward(m_dropped, m_dFirst, m_dDropped);
     m_inputDropout.backward(before ? ConstMatRef(m_dDropped) : ConstMatRef(m_dFirst), m_dInput);
-    (void)x;
 }
 
 void AutoencoderModel::zeroGrad()
