@@ -75,6 +75,7 @@ inline attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
     s.probePredictions = {0.9f, 0.1f, float(epoch) / 7.0f};
     s.probeTargets = {1.0f, 0.0f, 1.0f};
     s.probePaddingMass = {0.625f, 0.0f, 0.9f};
+    s.hiddenAttention = {0.5f, 0.125f, 0.375f}; // the autoencoder's block after its first layer
     s.headMaps.resize(R);
     for (int r = 0; r < R; ++r)
         for (int k = 0; k < K; ++k)

@@ -5,6 +5,7 @@
 #include "app/gui/whatifjob.h"
 
 #include "widgets/attentionview.h"
+#include "widgets/autoencoderview.h"
 #include "widgets/explainview.h"
 #include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
@@ -30,6 +31,9 @@ AttentionViews::AttentionViews(QWidget *parent)
         {m_heatmap, always, [](const EpochSnapshot &, TaskKind) { return true; }},
         {new attn::FeatureWeightsView, [](TaskKind t, AttentionKind) { return t == TaskKind::Feature; },
          task(TaskKind::Feature)},
+        {new attn::AutoencoderView,
+         [](TaskKind t, AttentionKind a) { return t == TaskKind::Autoencoder && a != AttentionKind::None; },
+         task(TaskKind::Autoencoder)},
         {m_sentences, [](TaskKind t, AttentionKind) { return t == TaskKind::Sentiment; },
          task(TaskKind::Sentiment)},
         {new attn::SelfAttentionView,
@@ -42,9 +46,11 @@ AttentionViews::AttentionViews(QWidget *parent)
         {new attn::TransformerGridView,
          [](TaskKind, AttentionKind a) { return a == AttentionKind::Transformer; },
          [](const EpochSnapshot &s, TaskKind) { return !s.headMaps.empty() && s.headLayers > 1; }},
-        {m_explain, always, [](const EpochSnapshot &, TaskKind) { return true; }},
+        // The autoencoder has no faithfulness measures (core/train/trainer.cpp): no Explain tab.
+        {m_explain, [](TaskKind t, AttentionKind) { return t != TaskKind::Autoencoder; },
+         [](const EpochSnapshot &, TaskKind) { return true; }},
     };
-    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Sentences"),
+    const QString titles[] = {tr("Heatmap"), tr("Feature weights"), tr("Autoencoder"), tr("Sentences"),
                               tr("Self-attention maps"), tr("Series"), tr("Layers × heads"),
                               tr("Explain")};
     for (std::size_t i = 0; i < m_views.size(); ++i)

@@ -71,6 +71,17 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_feedForward->setRange(1, 8192);
     m_feedForward->setToolTip(tr("Transformer: inner width of the position-wise feed-forward sublayer"));
     m_preNorm = new QCheckBox(tr("pre-norm (LayerNorm before each sublayer)"));
+    m_attentionNoise = new QDoubleSpinBox;
+    m_attentionNoise->setRange(0.0, 10.0);
+    m_attentionNoise->setSingleStep(0.5);
+    m_attentionNoise->setToolTip(tr("Autoencoder: Gaussian noise (sigma / width per unit) added after the "
+                                    "attention multiply in training, so the weights share a budget"));
+    m_codeUnits = new QSpinBox;
+    m_codeUnits->setRange(1, 1024);
+    m_codeUnits->setToolTip(tr("Autoencoder: width of the second encoder layer (the code)"));
+    m_onInputs = new QCheckBox(tr("on the inputs"));
+    m_onInputs->setToolTip(tr("Autoencoder: softmax over the input columns times the inputs, as the "
+                              "feature-selection demo; off: over the first layer's units, as the Q&A"));
     m_localWidth = new QSpinBox;
     m_localWidth->setRange(1, 1000);
     m_localWidth->setToolTip(tr("Local-p attention: Gaussian window with sigma D/2 around the predicted position; "
@@ -147,6 +158,9 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Encoder layers"), m_encoderLayers);
     form->addRow(tr("Feed-forward units"), m_feedForward);
     form->addRow(tr("Normalisation"), m_preNorm);
+    form->addRow(tr("Code units"), m_codeUnits);
+    form->addRow(tr("Attention place"), m_onInputs);
+    form->addRow(tr("Attention noise"), m_attentionNoise);
     form->addRow(tr("Input dropout"), m_inputDropout);
     form->addRow(tr("Recurrent dropout"), m_recurrentDropout);
     form->addRow(tr("Vocabulary"), m_vocabulary);
@@ -186,6 +200,9 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
     m_encoderLayers->setValue(s.model.encoderLayers);
     m_feedForward->setValue(s.model.feedForwardUnits);
     m_preNorm->setChecked(s.model.preNorm);
+    m_codeUnits->setValue(s.model.codeUnits);
+    m_onInputs->setChecked(s.model.attentionOnInputs);
+    m_attentionNoise->setValue(s.model.attentionNoise);
     m_inputDropout->setValue(s.model.inputDropout);
     m_recurrentDropout->setValue(s.model.recurrentDropout);
     m_vocabulary->setValue(s.tokenizer.vocabularyLimit);
@@ -237,7 +254,8 @@ void RunSettingsPanel::updateSettingRows()
     const auto kind = attn::AttentionKind(m_attention->currentData().toInt());
     m_taskNote->setText(QString::fromStdString(attn::taskDescription(task)));
     m_taskNote->setMinimumHeight(m_taskNote->heightForWidth(m_taskNote->width()));
-    const bool sequence = task != TaskKind::Feature;
+    const bool autoencoder = task == TaskKind::Autoencoder;
+    const bool sequence = task != TaskKind::Feature && !autoencoder;
     const bool self = kind == attn::AttentionKind::SelfAttention;
     const bool readout = kind == attn::AttentionKind::Luong || kind == attn::AttentionKind::LuongDot ||
                          kind == attn::AttentionKind::Bahdanau || kind == attn::AttentionKind::Local ||
@@ -254,7 +272,11 @@ void RunSettingsPanel::updateSettingRows()
     m_form->setRowVisible(m_window, self);
     m_form->setRowVisible(m_localWidth, kind == attn::AttentionKind::Local ||
                                            kind == attn::AttentionKind::LocalMonotonic);
-    m_form->setRowVisible(m_inputDropout, sequence);
+    m_form->setRowVisible(m_inputDropout, sequence || autoencoder);
+    m_form->setRowVisible(m_codeUnits, autoencoder);
+    m_form->setRowVisible(m_explain, !autoencoder); // no faithfulness measures for it
+    m_form->setRowVisible(m_onInputs, autoencoder && kind != attn::AttentionKind::None);
+    m_form->setRowVisible(m_attentionNoise, autoencoder && kind != attn::AttentionKind::None);
     m_form->setRowVisible(m_recurrentDropout, sequence);
     for (QWidget *row : {static_cast<QWidget *>(m_vocabulary), static_cast<QWidget *>(m_maxLength),
                          static_cast<QWidget *>(m_padding), static_cast<QWidget *>(m_truncation)})
@@ -289,6 +311,9 @@ RunSettings RunSettingsPanel::settings() const
     s.model.encoderLayers = m_encoderLayers->value();
     s.model.feedForwardUnits = m_feedForward->value();
     s.model.preNorm = m_preNorm->isChecked();
+    s.model.codeUnits = m_codeUnits->value();
+    s.model.attentionOnInputs = m_onInputs->isChecked();
+    s.model.attentionNoise = m_attentionNoise->value();
     s.model.inputDropout = m_inputDropout->value();
     s.model.recurrentDropout = m_recurrentDropout->value();
     s.tokenizer.vocabularyLimit = m_vocabulary->value();
@@ -355,6 +380,19 @@ QString RunSettingsPanel::modelDescription(const RunSettings &s)
         return m.attention == attn::AttentionKind::None
                    ? tr("Dense → Dense(1) (no attention)")
                    : tr("feature attention → Dense(%1) → Dense(1)").arg(m.denseUnits);
+    if (s.task == TaskKind::Autoencoder) {
+        const QString noise = m.attentionNoise > 0 ? tr(" + noise σ %1").arg(m.attentionNoise) : QString();
+        const QString block = m.attention == attn::AttentionKind::None ? QString()
+                              : m.attentionOnInputs ? tr("attention over the %1 inputs%2 → ").arg(m.inputs).arg(noise)
+                                                    : QString();
+        const QString after = m.attention != attn::AttentionKind::None && !m.attentionOnInputs
+                                  ? tr(" → attention over its %1 units%2").arg(m.hidden).arg(noise)
+                                  : QString();
+        return tr("Dropout(%1) → %2Dense(%3, relu)%4 → MVN → Dense(%5, relu) → MVN → Dropout(%6) → "
+                  "tied Dense(%3, relu) → tied Dense(%7): reconstruct the input (MSE)")
+            .arg(m.inputDropout).arg(block).arg(m.hidden).arg(after).arg(m.codeUnits).arg(m.dropout)
+            .arg(m.inputs);
+    }
     QStringList layers;
     if (s.task == TaskKind::Sentiment)
         layers << tr("Embedding(%1)").arg(m.embeddingDim);

@@ -68,6 +68,9 @@ private:
     QSpinBox *m_encoderLayers = nullptr; // transformer: N
     QSpinBox *m_feedForward = nullptr;   // transformer: F'
     QCheckBox *m_preNorm = nullptr;      // transformer: pre-norm
+    QSpinBox *m_codeUnits = nullptr;     // autoencoder: H2
+    QCheckBox *m_onInputs = nullptr;     // autoencoder: attention on the inputs
+    QDoubleSpinBox *m_attentionNoise = nullptr; // autoencoder: sigma
     QDoubleSpinBox *m_inputDropout = nullptr;
     QDoubleSpinBox *m_recurrentDropout = nullptr;
     QSpinBox *m_vocabulary = nullptr;

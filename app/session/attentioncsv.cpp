@@ -36,7 +36,7 @@ bool writeAttentionCsv(const std::vector<attn::EpochSnapshot> &history, attn::Ta
         *error = QStringLiteral("%1: the run has no attention weights (no-attention baseline)").arg(path);
         return false;
     }
-    QByteArray out = task == attn::TaskKind::Feature
+    QByteArray out = task == attn::TaskKind::Feature || task == attn::TaskKind::Autoencoder
                          ? "epoch,probe_row,feature,weight,ground_truth,input\n"
                          : "epoch,probe_row,step,weight,ground_truth,input\n";
     for (const attn::EpochSnapshot &s : history) {

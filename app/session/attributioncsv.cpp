@@ -48,7 +48,7 @@ bool writeAttributionCsv(const std::vector<attn::EpochSnapshot> &history, attn::
         return false;
     }
     const QStringList names = attributionMethodNames();
-    QByteArray out = task == attn::TaskKind::Feature
+    QByteArray out = task == attn::TaskKind::Feature || task == attn::TaskKind::Autoencoder
                          ? "epoch,probe_row,method,feature,value,share,ground_truth\n"
                          : "epoch,probe_row,method,step,value,share,ground_truth\n";
     for (const attn::EpochSnapshot &s : history) {

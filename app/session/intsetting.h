@@ -37,6 +37,7 @@ inline const IntSetting kIntSettings[] = {
     {"patience", "patience", 0, 100000, [](RunSettings &s) -> int & { return s.train.patience; }},
     {"batch-size", "batchSize", 1, 100000, [](RunSettings &s) -> int & { return s.train.batchSize; }},
     {"hidden", "hidden", 1, attn::kMaxHidden, [](RunSettings &s) -> int & { return s.model.hiddenSetting(); }},
+    {"code-units", "codeUnits", 1, attn::kMaxHidden, [](RunSettings &s) -> int & { return s.model.codeUnits; }},
     {"units", "units", 1, attn::kMaxAttentionUnits, [](RunSettings &s) -> int & { return s.model.attentionUnits; }},
     {"train-size", "trainSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.train; }},
     {"val-size", "valSize", 0, 10000000, [](RunSettings &s) -> int & { return s.size.validation; }},

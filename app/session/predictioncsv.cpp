@@ -54,7 +54,7 @@ bool writePredictionCsv(const attn::ModelSpec &spec, const attn::PredictionInput
     }, error);
     if (!ok || p.attention.size() == 0)
         return ok;
-    const QString prefix = spec.model.architecture == attn::ModelArchitecture::Feature ? "f_" : "a_";
+    const QString prefix = attn::attendsOverFeatures(spec.model.architecture) ? "f_" : "a_";
     return saveTextFile(attentionPath, [&](QTextStream &out) {
         out << "row,line";
         for (Eigen::Index c = 0; c < p.attention.cols(); ++c)

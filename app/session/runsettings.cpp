@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <QThread>
 
+#include "core/data/autoencodertask.h"
 #include "core/data/csvtask.h"
 
 #include <algorithm>
@@ -161,8 +162,13 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
             source.tokenizer = settings.tokenizer;
         }
         Rng dataRng(settings.train.seed);
-        auto task = std::make_shared<TaskData>(makeTask(settings.task, dataRng, settings.size, source));
+        auto task = std::make_shared<TaskData>(
+            settings.task == TaskKind::Autoencoder && !settings.dataFile.isEmpty()
+                ? makeAutoencoderCsvTask(settings.dataFile.toStdString(), dataRng)
+                : makeTask(settings.task, dataRng, settings.size, source));
         ModelConfig model = settings.model;
+        if (settings.task == TaskKind::Autoencoder) // F = O: the file's columns
+            model.inputs = model.outputs = task->model.inputs;
         model.baselineReference = taskDefaults(settings.task).model.attention;
         TrainConfig train = settings.train;
         if (train.epochs == 0) // auto: the task's published epochs
@@ -209,7 +215,12 @@ void addRunOptions(QCommandLineParser &parser)
                      "--data and automatic epochs a fifth of them, at least 10).", "N"},
         {"seed", "Random seed for data, weights and shuffling (default 7).", "S"},
         {"batch-size", "Mini-batch size (default: the task's).", "B"},
-        {"hidden", "LSTM hidden units H (default: the task's).", "H"},
+        {"hidden", "LSTM hidden units H; autoencoder: the first encoder layer's width (default: the task's).", "H"},
+        {"code-units", "Autoencoder: the second encoder layer's width, the code (default 128).", "N"},
+        {"attention-on-inputs", "Autoencoder: the attention block on the inputs, as the "
+                                "feature-selection demo (default: after the first encoder layer, as the Q&A)."},
+        {"attention-noise", "Autoencoder: std sigma of the Gaussian noise added after the attention "
+                            "multiply in training, sigma / width per unit, 0..10 (default 0).", "sigma"},
         {"units", "Attention output units U (default 128).", "U"},
         {"attention", "Attention: " + choiceList(allAttentionKinds()) + " (default: the task's).", "kind"},
         {"cell", "Recurrent cell: lstm or gru (default lstm).", "kind"},
@@ -222,7 +233,8 @@ void addRunOptions(QCommandLineParser &parser)
         {"ffn-units", "Transformer: inner width of the feed-forward sublayer (default 64).", "F"},
         {"pre-norm", "Transformer: LayerNorm before each sublayer (default: after, as in the paper)."},
         {"encoder-dropout", "Transformer: residual dropout rate, 0..0.9 (default 0).", "p"},
-        {"input-dropout", "Recurrent layer: dropout on the inputs, 0..0.9 (default 0).", "p"},
+        {"input-dropout", "Recurrent layer (autoencoder: the input vector): dropout on the inputs, "
+                          "0..0.9 (default 0; autoencoder 0.2).", "p"},
         {"recurrent-dropout", "Recurrent layer: dropout on the state, 0..0.9 (default 0).", "p"},
         {"no-mask", "Do not mask padding (sentiment's padding ids, the steps after a shorter "
                     "long-layout CSV sequence): show the unmasked attention on padding "
@@ -233,7 +245,8 @@ void addRunOptions(QCommandLineParser &parser)
         {"truncation", "sentiment: cut long sentences pre (at the start) or post (default post).", "side"},
         {"data", "Train on your own CSV sequences (one per row, target last; a UCR NAME_TRAIN "
                  "file uses NAME_TEST beside it as its test file, and alone reads whole-number "
-                 "labels in its first column as the target).", "file"},
+                 "labels in its first column as the target). With --task autoencoder: a wide "
+                 "file of numbers, each row one vector to reconstruct.", "file"},
         {"test-data", "With --data: a held-out test file, reported every epoch and in the final "
                       "line, never used for a choice (validation is always 20% of --data).", "file"},
         {"season", "With --window: the season P in steps for the seasonal naive baseline "
@@ -269,7 +282,10 @@ void addRunOptions(QCommandLineParser &parser)
 
 QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
 {
-    if (p.isSet("data")) {
+    if (p.isSet("data") && p.value("task") == "autoencoder") { // a wide file: each row one vector
+        s = RunSettings::defaults(TaskKind::Autoencoder);
+        s.dataFile = p.value("data");
+    } else if (p.isSet("data")) {
         if (p.isSet("task") && p.value("task") != "csv")
             return QStringLiteral("--data: trains the csv task, not --task %1").arg(p.value("task"));
         s = RunSettings::defaults(TaskKind::Csv);
@@ -328,6 +344,21 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                 .arg(p.value("attention"), QString::fromStdString(toString(s.task)),
                      choiceList(applicable));
         s.model.attention = *kind;
+    }
+    if (p.isSet("attention-on-inputs")) {
+        if (s.task != TaskKind::Autoencoder)
+            return QStringLiteral("--attention-on-inputs: only the autoencoder task places its attention");
+        s.model.attentionOnInputs = true;
+    }
+    if (p.isSet("attention-noise")) {
+        bool ok = false;
+        const double v = p.value("attention-noise").toDouble(&ok);
+        if (!ok || !(v >= 0.0 && v <= 10.0))
+            return QStringLiteral("--attention-noise: expected a number from 0 to 10, got '%1'")
+                .arg(p.value("attention-noise"));
+        if (s.task != TaskKind::Autoencoder)
+            return QStringLiteral("--attention-noise: only the autoencoder task adds attention noise");
+        s.model.attentionNoise = v;
     }
     if (p.isSet("cell")) {
         const auto cell = recurrentCellFromString(p.value("cell").toStdString());

@@ -24,6 +24,8 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["cell"] = QString::fromStdString(toString(s.model.cell));
     m["causal"] = s.model.causal;
     m["preNorm"] = s.model.preNorm;
+    m["attentionOnInputs"] = s.model.attentionOnInputs;
+    m["attentionNoise"] = s.model.attentionNoise;
     m["encoderDropout"] = s.model.encoderDropout;
     m["maskPadding"] = s.model.maskPadding;
     m["explainRows"] = s.train.explainRows; // 0: no faithfulness measures
@@ -81,6 +83,8 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
         problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
     s.model.causal = m.value("causal", s.model.causal).toBool();
     s.model.preNorm = m.value("preNorm", s.model.preNorm).toBool();
+    s.model.attentionOnInputs = m.value("attentionOnInputs", s.model.attentionOnInputs).toBool();
+    s.model.attentionNoise = std::clamp(m.value("attentionNoise", s.model.attentionNoise).toDouble(), 0.0, 10.0);
     s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
     s.standardize = m.value("standardize", s.standardize).toBool();
     s.instanceNorm = m.value("instanceNorm", s.instanceNorm).toBool();

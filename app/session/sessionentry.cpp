@@ -112,6 +112,8 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
     o["head_maps"] = maps;
     if (s.headLayers > 1)
         o["head_layers"] = s.headLayers; // transformer: the maps are layer-major
+    if (!s.hiddenAttention.empty()) // autoencoder: the block after the first layer
+        o["hidden_attention"] = floatArray(s.hiddenAttention);
     return o;
 }
 
@@ -314,6 +316,8 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
     // view checks that the layers divide the maps.
     if (o.contains("head_layers"))
         s.headLayers = std::clamp(o["head_layers"].toInt(1), 1, 1000);
+    if (o.contains("hidden_attention"))
+        s.hiddenAttention = readFloats(o["hidden_attention"], at + "hidden_attention");
     return s;
 }
 

@@ -30,7 +30,7 @@ WhatIfAnswer computeWhatIf(const attn::TrainedModel &model, const attn::EpochSna
     WhatIfAnswer answer;
     answer.modelEpoch = model.epoch;
     const attn::ModelSpec &spec = model.spec;
-    const bool features = spec.model.architecture == attn::ModelArchitecture::Feature;
+    const bool features = attn::attendsOverFeatures(spec.model.architecture);
     const int T = features ? 1 : spec.steps;
     const int F = spec.model.inputs;
     const int U = features ? F : T;

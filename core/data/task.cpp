@@ -3,6 +3,7 @@
 // batch gathering.
 #include "core/data/task.h"
 
+#include "core/data/autoencodertask.h"
 #include "core/data/sentencefile.h"
 
 #include <algorithm>
@@ -19,13 +20,14 @@ std::string toString(TaskKind kind)
     case TaskKind::Feature: return "feature";
     case TaskKind::Sentiment: return "sentiment";
     case TaskKind::Csv: return "csv";
+    case TaskKind::Autoencoder: return "autoencoder";
     }
     return "?";
 }
 
 std::vector<TaskKind> allTaskKinds()
 {
-    return {TaskKind::Add, TaskKind::Max, TaskKind::Feature, TaskKind::Sentiment};
+    return {TaskKind::Add, TaskKind::Max, TaskKind::Feature, TaskKind::Sentiment, TaskKind::Autoencoder};
 }
 
 std::optional<TaskKind> taskKindFromString(const std::string &name)
@@ -43,7 +45,7 @@ std::optional<TaskKind> anyTaskKindFromString(const std::string &name)
 
 std::vector<AttentionKind> applicableAttention(TaskKind kind)
 {
-    if (kind == TaskKind::Feature)
+    if (kind == TaskKind::Feature || kind == TaskKind::Autoencoder)
         return {AttentionKind::Feature, AttentionKind::None};
     const AttentionKind published = taskDefaults(kind).model.attention;
     std::vector<AttentionKind> out{published};
@@ -82,6 +84,9 @@ std::string taskDescription(TaskKind kind)
     case TaskKind::Csv:
         return "Inputs: the sequences of your CSV file. Output: its target column (a value or a "
                "class). Ground truth only from gt columns: attention should go where they say.";
+    case TaskKind::Autoencoder:
+        return "Inputs: 32 values; columns 1, 5, ..., 29 follow 3 hidden factors, the rest are weak "
+               "noise. Output: the same values. Attention should gather on those 8 (chance 0.25).";
     }
     return {};
 }
@@ -132,6 +137,18 @@ TaskDefaults taskDefaults(TaskKind kind)
         d.loss = LossKind::Mse;
         d.alignment = AlignmentKind::None;
         d.batchSize = 32;
+        d.epochs = 20;
+        break;
+    case TaskKind::Autoencoder:
+        // The Q&A's sizes: Dropout(0.2) -> Dense(256) -> [attention] -> MVN -> Dense(128) -> MVN
+        // -> Dropout(0.5) -> tied decoder (autoencodermodel.h); F = O = 32 (the built-in set).
+        d.model = ModelConfig{32, 256, AttentionKind::Feature, 128, 0.5, 32};
+        d.model.architecture = ModelArchitecture::Autoencoder;
+        d.model.codeUnits = 128;
+        d.model.inputDropout = 0.2;
+        d.loss = LossKind::Mse;
+        d.alignment = AlignmentKind::GroundTruthMass;
+        d.batchSize = 64;
         d.epochs = 20;
         break;
     }
@@ -351,6 +368,7 @@ TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size, const TaskSource &sour
     case TaskKind::Max: return makeMaxTask(rng, size);
     case TaskKind::Feature: return makeFeatureTask(rng, size);
     case TaskKind::Sentiment: return makeSentimentTask(source, rng, size);
+    case TaskKind::Autoencoder: return makeAutoencoderTask(rng, size);
     case TaskKind::Csv: throw ConfigError("makeTask: the csv task needs a data file (makeCsvTask)");
     }
     throw ConfigError("makeTask: unknown task");

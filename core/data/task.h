@@ -34,7 +34,9 @@ struct Dataset {
 
 /// Csv: the user's own sequences (core/data/csvtask.h, makeCsvTask); not a generator, so it is not in
 /// allTaskKinds() and makeTask() rejects it.
-enum class TaskKind { Add, Max, Feature, Sentiment, Csv };
+/// Autoencoder: the dense autoencoder with attention (autoencodertask.h), appended after Csv so
+/// that the numbers of the others stay.
+enum class TaskKind { Add, Max, Feature, Sentiment, Csv, Autoencoder };
 /// How attention is compared with the ground truth (docs/tasks.md, "Alignment").
 enum class AlignmentKind {
     None,           // no ground truth: alignment is null
@@ -42,18 +44,19 @@ enum class AlignmentKind {
     ArgmaxMatch,    // share of rows whose argmax(attention) is the true argmax
 };
 
-/// "add", "max", "feature", "sentiment", "csv".
+/// "add", "max", "feature", "sentiment", "csv", "autoencoder".
 std::string toString(TaskKind kind);
 /// The built-in tasks only (allTaskKinds()): "csv" gives nullopt.
 std::optional<TaskKind> taskKindFromString(const std::string &name);
 /// Every task including "csv" (for files that record a run: sessions, saved models).
 std::optional<TaskKind> anyTaskKindFromString(const std::string &name);
-/// Every built-in task, in the order above (without Csv).
+/// Every built-in task: add, max, feature, sentiment, autoencoder (without Csv).
 std::vector<TaskKind> allTaskKinds();
 
 /// The mechanisms a task can train with, its published one first, "none" (the baseline) last:
 /// sequence tasks (add, max, sentiment): feed-forward, luong, luong-dot, bahdanau, local, local-m,
-/// self, transformer, none (with the published one moved to the front); feature: feature, none.
+/// self, transformer, none (with the published one moved to the front); feature and autoencoder:
+/// feature (the attention block), none.
 std::vector<AttentionKind> applicableAttention(TaskKind kind);
 
 /// One line for a new user saying what the task is: its inputs, its output and where the
@@ -148,7 +151,8 @@ TaskData makeFeatureTask(Rng &rng, TaskSize size = {});
 /// directory or file is given or maxLength < 1, DataError if the vocabulary is empty or the sizes
 /// leave an empty split.
 TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size = {});
-/// Dispatches on kind; source is used by sentiment only. Throws ConfigError for TaskKind::Csv (it
+/// Dispatches on kind (autoencoder: makeAutoencoderTask, autoencodertask.h); source is used by
+/// sentiment only. Throws ConfigError for TaskKind::Csv (it
 /// needs a file: makeCsvTask).
 TaskData makeTask(TaskKind kind, Rng &rng, TaskSize size = {}, const TaskSource &source = {});
 

@@ -24,7 +24,7 @@ void softmaxRow(const ConstMatRef &logits, Mat &p)
 Explainer::Explainer(Model &model, LossKind loss, int steps, const ConstMatRef &x,
                      const ConstMatRef &mask)
     : m_model(model), m_loss(loss),
-      m_features(model.config().architecture == ModelArchitecture::Feature),
+      m_features(attendsOverFeatures(model.config().architecture)),
       m_tokens(model.config().vocabulary > 0)
 {
     const int F = model.config().inputs;

@@ -117,7 +117,7 @@ FaithfulnessReport measureFaithfulness(Model &model, const TaskData &task,
         throw DataError("measureFaithfulness: the validation set is empty");
     const int R = int(std::min<Eigen::Index>(options.rows, data.size()));
     Explainer explainer = explainerOf(model, task, data, R, options);
-    const bool features = model.config().architecture == ModelArchitecture::Feature;
+    const bool features = attendsOverFeatures(model.config().architecture);
     IntegratedGradients ig;
     Attributions a = attribute(explainer, options, ig);
 

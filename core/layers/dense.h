@@ -34,6 +34,8 @@ public:
 
     Params &params() { return m_params; }
     const Grads &grads() const { return m_grads; }
+    /// Writable gradients, for a layer that shares the weight (TiedDense adds its part).
+    Grads &grads() { return m_grads; }
 
 private:
     Params m_params;

@@ -2,6 +2,7 @@
 // Names of the model enums, the model factory and the no-attention baseline's width rule.
 #include "core/models/model.h"
 
+#include "core/models/autoencodermodel.h"
 #include "core/models/featuremodel.h"
 #include "core/models/instancenormmodel.h"
 #include "core/models/modellimits.h"
@@ -93,6 +94,8 @@ std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::u
     }
     if (config.architecture == ModelArchitecture::Feature)
         return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
+    if (config.architecture == ModelArchitecture::Autoencoder)
+        return std::make_unique<AutoencoderModel>(config, initRng, dropoutSeed);
     if (config.attention == AttentionKind::Transformer)
         return std::make_unique<TransformerModel>(config, initRng, dropoutSeed);
     return std::make_unique<SequenceModel>(config, initRng, dropoutSeed);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What every trainable model offers the Trainer (forward, backward, parameters, attention
 // weights), the configuration that builds one, and the no-attention baseline's width rule.
-// Two models implement it: SequenceModel (recurrent layer -> attention -> Dense, sequencemodel.h)
-// and FeatureModel (feature attention -> Dense -> Dense, featuremodel.h).
+// The models implementing it: SequenceModel (recurrent layer -> attention -> Dense,
+// sequencemodel.h), FeatureModel (feature attention -> Dense -> Dense, featuremodel.h),
+// TransformerModel, InstanceNormModel (a wrapper) and AutoencoderModel (autoencodermodel.h).
 #pragma once
 
 #include "core/tensor/rng.h"
@@ -47,7 +48,11 @@ std::optional<RecurrentCell> recurrentCellFromString(const std::string &name);
 enum class ModelArchitecture {
     Sequence, // x (T*B, F) -> [Embedding] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
     Feature,  // x (B, F), one step per sample -> feature attention -> Dense -> Dense: FeatureModel
+    Autoencoder, // x (B, F) -> dense encoder with attention -> tied decoder -> x^ (B, F): AutoencoderModel
 };
+/// Feature and Autoencoder take one vector of F values per sample (T = 1) and attend over its
+/// features: attention (B, F), ground truth (N, F).
+inline bool attendsOverFeatures(ModelArchitecture a) { return a != ModelArchitecture::Sequence; }
 
 struct ModelConfig {
     int inputs = 1;           // F (1 when the inputs are token ids)
@@ -93,6 +98,16 @@ struct ModelConfig {
     // it off (modelspec.h).
     bool instanceNorm = false;
     int instanceNormFeature = 0;
+    // The autoencoder (autoencodermodel.h): `hidden` is the first encoder layer's width H1,
+    // codeUnits the second's (the code) H2; inputDropout is the dropout on x, dropout the one on
+    // the code. The attention block sits after the first encoder layer (the Q&A's place), or
+    // with attentionOnInputs on the inputs (the feature-selection demo's place).
+    int codeUnits = 128;
+    bool attentionOnInputs = false;
+    // Training only: Gaussian noise of std attentionNoise / W added after the attention multiply
+    // (W its width), so that a small weight cannot be undone by the next layer's scale: the
+    // softmax then shares out a signal-to-noise budget (docs/tasks.md, "autoencoder"). 0 = none.
+    double attentionNoise = 0.0;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for

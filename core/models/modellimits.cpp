@@ -89,6 +89,19 @@ ModelSize estimateModelSize(const ModelConfig &c)
         s.add("output.weight", O, W + 1);
         return s.size();
     }
+    if (c.architecture == ModelArchitecture::Autoencoder) {
+        // autoencodermodel.h: the decoders reuse the encoders' weights and add a bias each.
+        const long long F = c.inputs, H1 = c.hidden, H2 = c.codeUnits;
+        if (c.attention != AttentionKind::None) {
+            const long long A = c.attentionOnInputs ? F : H1;
+            s.add("attention.weight", A + 1, A);
+        }
+        s.add("encoder1.weight", H1, F + 1);
+        s.add("encoder2.weight", H2, H1 + 1);
+        s.add("decoder2.bias", 1, H1);
+        s.add("decoder1.bias", 1, F);
+        return s.size();
+    }
     if (c.attention == AttentionKind::Transformer) {
         // transformermodel.h: input layer, N encoder layers, pooling query, Dense(D -> O).
         const long long D = c.modelWidth, N = c.encoderLayers, Fi = c.feedForwardUnits;
@@ -160,7 +173,8 @@ void checkModelSize(const ModelConfig &c)
                   {"local_half_width", c.localHalfWidth, 1, kMaxLocalHalfWidth},
                   {"vocabulary", c.vocabulary, 0, kMaxVocabulary},
                   {"embedding_dim", c.embeddingDim, 1, kMaxEmbeddingDim},
-                  {"baseline_units", c.baselineUnits, -1, kMaxBaselineUnits}};
+                  {"baseline_units", c.baselineUnits, -1, kMaxBaselineUnits},
+                  {"code_units", c.codeUnits, 1, kMaxHidden}};
     for (const auto &l : limits) {
         if (l.value < l.min)
             throw ConfigError(std::string(l.key) + ": " + std::to_string(l.value) +

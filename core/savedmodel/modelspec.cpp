@@ -51,11 +51,34 @@ Json statistics(const Standardizer &s)
     return Json{{"mean", s.mean()}, {"scale", s.scale()}};
 }
 
+const char *architectureName(ModelArchitecture a)
+{
+    return a == ModelArchitecture::Feature ? "feature" : a == ModelArchitecture::Autoencoder ? "autoencoder" : "sequence";
+}
+
 /// The layers in order, in words a PyTorch user maps to torch.nn modules.
 Json layerList(const ModelSpec &spec)
 {
     const ModelConfig &m = spec.model;
     Json layers = Json::array();
+    if (m.architecture == ModelArchitecture::Autoencoder) { // autoencodermodel.h
+        const bool attention = m.attention != AttentionKind::None;
+        const auto norm = [](const char *n) { return Json{{"name", n}, {"type", "mean-variance normalisation"}, {"eps", 1e-5}}; };
+        layers.push_back({{"name", "input_dropout"}, {"type", "Dropout"}, {"p", m.inputDropout}});
+        if (attention && m.attentionOnInputs)
+            layers.push_back({{"name", "attention"}, {"type", "feature"}, {"features", m.inputs}});
+        layers.push_back({{"name", "encoder1"}, {"type", "Linear"}, {"in", m.inputs}, {"out", m.hidden}, {"activation", "relu"}});
+        if (attention && !m.attentionOnInputs)
+            layers.push_back({{"name", "attention"}, {"type", "feature"}, {"features", m.hidden}});
+        layers.push_back(norm("norm1"));
+        layers.push_back({{"name", "encoder2"}, {"type", "Linear"}, {"in", m.hidden}, {"out", m.codeUnits}, {"activation", "relu"}});
+        layers.push_back(norm("norm2"));
+        layers.push_back({{"name", "dropout"}, {"type", "Dropout"}, {"p", m.dropout}});
+        layers.push_back({{"name", "decoder2"}, {"type", "tied Linear"}, {"weight", "encoder2.weight^T"},
+                          {"in", m.codeUnits}, {"out", m.hidden}, {"activation", "relu"}});
+        layers.push_back({{"name", "decoder1"}, {"type", "tied Linear"}, {"weight", "encoder1.weight^T"}, {"in", m.hidden}, {"out", m.inputs}});
+        return layers;
+    }
     if (m.architecture == ModelArchitecture::Feature) {
         layers.push_back({{"name", "attention"}, {"type", "feature"}, {"features", m.inputs}});
         layers.push_back({{"name", "hidden"}, {"type", "Linear"}, {"in", m.inputs}, {"out", m.denseUnits}});
@@ -271,7 +294,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
     j["epochs_trained"] = spec.epochsTrained;
     j["layers"] = layerList(spec);
     j["model"] = {
-        {"architecture", m.architecture == ModelArchitecture::Feature ? "feature" : "sequence"},
+        {"architecture", architectureName(m.architecture)},
         {"inputs", m.inputs}, {"hidden", m.hiddenSetting()}, {"attention", toString(m.attention)},
         {"attention_units", m.attentionUnits}, {"dropout", m.dropout}, {"outputs", m.outputs},
         {"cell", toString(m.cell)}, {"steps", m.steps}, {"heads", m.heads}, {"causal", m.causal},
@@ -284,6 +307,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
         {"feed_forward_units", m.feedForwardUnits}, {"pre_norm", m.preNorm},
         {"encoder_dropout", m.encoderDropout},
         {"instance_norm", m.instanceNorm}, {"instance_norm_feature", m.instanceNormFeature},
+        {"code_units", m.codeUnits}, {"attention_on_inputs", m.attentionOnInputs}, {"attention_noise", m.attentionNoise},
     };
     j["loss"] = toString(spec.loss);
     j["outputs"] = {{"type", toString(spec.taskType)},
@@ -339,9 +363,11 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     const std::string p = "model.";
     ModelConfig &c = s.model;
     const std::string arch = r.text(m, "architecture", p);
-    if (arch != "sequence" && arch != "feature")
-        r.fail(p + "architecture", "expected \"sequence\" or \"feature\"");
-    c.architecture = arch == "feature" ? ModelArchitecture::Feature : ModelArchitecture::Sequence;
+    if (arch != "sequence" && arch != "feature" && arch != "autoencoder")
+        r.fail(p + "architecture", "expected \"sequence\", \"feature\" or \"autoencoder\"");
+    c.architecture = arch == "feature"       ? ModelArchitecture::Feature
+                     : arch == "autoencoder" ? ModelArchitecture::Autoencoder
+                                             : ModelArchitecture::Sequence;
     c.inputs = r.integer(m, "inputs", p);
     c.hiddenSetting() = r.integer(m, "hidden", p); // after the architecture it depends on
     c.attention = r.choice(m, "attention", p, allAttentionKinds());
@@ -378,6 +404,13 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
         c.instanceNorm = r.boolean(m, "instance_norm", p);
     if (m.contains("instance_norm_feature"))
         c.instanceNormFeature = r.integer(m, "instance_norm_feature", p);
+    // The autoencoder's settings; files written before it have none (the defaults of model.h).
+    if (m.contains("code_units"))
+        c.codeUnits = r.integer(m, "code_units", p);
+    if (m.contains("attention_on_inputs"))
+        c.attentionOnInputs = r.boolean(m, "attention_on_inputs", p);
+    if (m.contains("attention_noise"))
+        c.attentionNoise = r.number(m, "attention_noise", p);
     // Sizes beyond what the app can train are refused before anything is allocated: a damaged
     // file must not make the loader reserve gigabytes. Whether the sizes combine into a model
     // (heads dividing hidden, ...) is found when loadTrainedModel builds it, once.

@@ -104,6 +104,9 @@ struct EpochSnapshot {
                                     // row = query step, column = key step; each row sums to 1;
                                     // transformer: [probe row][l K + k] = head k of layer l
     int headLayers = 1;             // layers the head maps come from (transformer: N; else 1)
+    std::vector<float> hiddenAttention; // autoencoder with its attention after the first layer:
+                                    // (H1) mean over the probe rows of that block's weights;
+                                    // `attention` holds them carried back to the inputs
     std::vector<Baseline> baselines; // the same every epoch of a run
     int bestEpoch = 0;              // early stopping: the epoch with the lowest validation loss
                                     // so far (restored at the end); 0 = no early stopping

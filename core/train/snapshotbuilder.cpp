@@ -2,6 +2,8 @@
 // The trainer's per-epoch snapshot: statistics, and the probe rows' predictions and attention.
 #include "core/train/snapshotbuilder.h"
 
+#include "core/models/autoencodermodel.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -121,7 +123,11 @@ void SnapshotBuilder::fillProbe(EpochSnapshot &s) const
                 s.headMaps[std::size_t(r)].push_back(toGrid(map));
             }
     }
-    if (m_model.config().architecture == ModelArchitecture::Feature) {
+    if (const auto *ae = dynamic_cast<const AutoencoderModel *>(&m_model); ae && ae->hiddenAttention().size() > 0) {
+        const Mat mean = ae->hiddenAttention().colwise().mean(); // (1, H1)
+        s.hiddenAttention.assign(mean.data(), mean.data() + mean.size());
+    }
+    if (attendsOverFeatures(m_model.config().architecture)) {
         s.probeInputs = toGrid(probe.x); // (P, F)
     } else {
         // The first feature of every step; a forecast's own series, in the file's units.

@@ -269,7 +269,9 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
         if (s.testMetric)
             s.testMase = *s.testMetric / *m_maseScale;
     }
-    if (m_config.explainRows > 0) {
+    // The autoencoder's attention after the first layer cannot be overridden (its input weights
+    // are derived), and its many outputs have no decision to flip: no faithfulness measures.
+    if (m_config.explainRows > 0 && m_model->config().architecture != ModelArchitecture::Autoencoder) {
         FaithfulnessOptions options;
         options.rows = m_config.explainRows;
         const FaithfulnessReport r = measureFaithfulness(*m_model, *m_task, options);

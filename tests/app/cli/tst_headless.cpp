@@ -445,7 +445,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown option") << QStringList{"--headless", "--bogus"} << "Unknown option 'bogus'";
-    QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add, max, feature or sentiment, got 'sum'";
+    QTest::newRow("unknown task") << QStringList{"--headless", "--task", "sum"} << "--task: expected add, max, feature, sentiment or autoencoder, got 'sum'";
     QTest::newRow("negative epochs") << QStringList{"--headless", "--epochs", "-1"} << "--epochs: expected a whole number from 0 to 100000";
     QTest::newRow("text batch") << QStringList{"--headless", "--batch-size", "big"} << "--batch-size: expected a whole number";
     QTest::newRow("bad attention") << QStringList{"--headless", "--attention", "cosine"} << "--attention: expected luong";

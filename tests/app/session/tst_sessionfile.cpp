@@ -152,6 +152,7 @@ void TestSessionFile::historyRoundTripsExactly()
         QVERIFY(sameFloats(b.probePredictions, a.probePredictions));
         QVERIFY(sameFloats(b.probeTargets, a.probeTargets));
         QVERIFY(sameFloats(b.probePaddingMass, a.probePaddingMass));
+        QVERIFY(sameFloats(b.hiddenAttention, a.hiddenAttention));
         QCOMPARE(b.headMaps.size(), a.headMaps.size());
         for (std::size_t r = 0; r < a.headMaps.size(); ++r) {
             QCOMPARE(b.headMaps[r].size(), a.headMaps[r].size());

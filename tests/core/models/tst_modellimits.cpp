@@ -55,6 +55,14 @@ void TestModelLimits::estimateBoundsTheRealCount_data()
     feature.architecture = ModelArchitecture::Feature;
     feature.denseUnits = 16;
     QTest::newRow("feature F=30") << feature;
+    for (bool onInputs : {false, true})
+        for (AttentionKind kind : {AttentionKind::Feature, AttentionKind::None}) {
+            ModelConfig ae{12, 20, kind, 128, 0.5, 12};
+            ae.architecture = ModelArchitecture::Autoencoder;
+            ae.codeUnits = 7;
+            ae.attentionOnInputs = onInputs;
+            QTest::addRow("autoencoder %s%s", toString(kind).c_str(), onInputs ? " on inputs" : "") << ae;
+        }
 }
 
 void TestModelLimits::estimateBoundsTheRealCount()

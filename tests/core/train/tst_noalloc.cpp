@@ -41,6 +41,9 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("add gru input + recurrent dropout") << "add" << "feed-forward" << 0.0 << "gru recurrent dropout";
     QTest::newRow("feature") << "feature" << "feature" << 0.0 << "";
     QTest::newRow("feature none") << "feature" << "none" << 0.2 << "";
+    QTest::newRow("autoencoder after the first layer") << "autoencoder" << "feature" << 0.5 << "";
+    QTest::newRow("autoencoder on the inputs") << "autoencoder" << "feature" << 0.5 << "on inputs";
+    QTest::newRow("autoencoder none") << "autoencoder" << "none" << 0.5 << "";
     QTest::newRow("sentiment feed-forward") << "sentiment" << "feed-forward" << 0.0 << "";
     QTest::newRow("sentiment none") << "sentiment" << "none" << 0.0 << "";
     // Padding masked (the sentiment default) in every mechanism that reads the mask.
@@ -82,6 +85,8 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         m.encoderDropout = 0.1;
     if (variant.contains("pre-norm"))
         m.preNorm = true;
+    if (variant.contains("on inputs"))
+        m.attentionOnInputs = true;
     if (variant.contains("no hidden layer"))
         m.baselineUnits = 0;
     const int B = data->batchSize;
