@@ -28,13 +28,17 @@ enum class AttentionKind {
     Transformer,   // "transformer": encoder stack + attention pooling, no recurrent layer; transformermodel.h
     Feature,       // "feature": softmax over the input features (FeatureModel only)
     None,          // "none": no attention; the last state (or the input) feeds Dense layers
+    Plain,         // "plain": no attention; the last hidden state straight into the final Dense
+                   // (the sentiment blog's plain LSTM), whatever the parameter count
 };
 
 /// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "local-m", "self", "transformer",
-/// "feature", "none".
+/// "feature", "none", "plain".
 std::string toString(AttentionKind kind);
 /// Inverse of toString; nullopt for an unknown name.
 std::optional<AttentionKind> attentionKindFromString(const std::string &name);
+/// True for the kinds without attention weights: "none" and "plain".
+inline bool isBaseline(AttentionKind kind) { return kind == AttentionKind::None || kind == AttentionKind::Plain; }
 /// Every kind, in the order above (for pickers and option messages).
 std::vector<AttentionKind> allAttentionKinds();
 
@@ -45,7 +49,7 @@ std::optional<RecurrentCell> recurrentCellFromString(const std::string &name);
 
 /// Which model a config builds.
 enum class ModelArchitecture {
-    Sequence, // x (T*B, F) -> [Embedding] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
+    Sequence, // x (T*B, F) -> [Embedding -> Dropout] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
     Feature,  // x (B, F), one step per sample -> feature attention -> Dense -> Dense: FeatureModel
 };
 
@@ -93,6 +97,12 @@ struct ModelConfig {
     // it off (modelspec.h).
     bool instanceNorm = false;
     int instanceNormFeature = 0;
+    // Token inputs: inverted dropout on every element of the embedding output (T*B, E), a new
+    // mask per step (Keras' Dropout after its Embedding, keras-attention's examples/imdb.py).
+    double embeddingDropout = 0.0;
+    // Feed-forward attention's w drawn from N(0, 0.05^2), Keras' "normal" initialiser (the
+    // sentiment blog's attention layer), instead of Glorot-uniform; the bias is zero either way.
+    bool normalAttentionInit = false;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
