@@ -144,7 +144,9 @@ CompareWindow::CompareWindow(const RunSettings &base, QWidget *parent)
     auto *mechanisms = new QGroupBox(tr("Mechanisms"));
     auto *mechanismLayout = new QHBoxLayout(mechanisms);
     for (AttentionKind kind : m_applicable) {
-        auto *check = new QCheckBox(kind == AttentionKind::None ? tr("none (no attention)") : kindName(kind));
+        auto *check = new QCheckBox(kind == AttentionKind::None    ? tr("none (no attention)")
+                                    : kind == AttentionKind::Plain ? tr("plain (last state)")
+                                                                   : kindName(kind));
         check->setChecked(kind == base.model.attention || kind == AttentionKind::None ||
                           kind == attn::taskDefaults(base.task).model.attention);
         connect(check, &QCheckBox::toggled, this, &CompareWindow::updateControls);

@@ -3,6 +3,7 @@
 // showing RunSettings.
 #include "app/gui/runsettingspanel.h"
 
+#include "app/session/runpreset.h"
 #include "core/data/sentencefile.h"
 
 #include <QCheckBox>
@@ -41,6 +42,13 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_taskNote->setWordWrap(true);
     m_taskNote->installEventFilter(this); // keeps every line of it in view (eventFilter)
     m_task->setToolTip(tr("Loading a task resets the settings to its published defaults."));
+    m_preset = new QComboBox;
+    m_preset->setObjectName("presetBox");
+    for (RunPreset p : allRunPresets()) {
+        m_preset->addItem(toString(p), int(p));
+        m_preset->setItemData(m_preset->count() - 1, presetDescription(p), Qt::ToolTipRole);
+    }
+    m_preset->setToolTip(tr("Loading a preset resets the settings to its recipe"));
     m_attention = new QComboBox;
     m_attention->setObjectName("attentionBox");
     m_attention->setToolTip(tr("The mechanisms that apply to the task; \"none\" is the baseline "
@@ -146,6 +154,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_form = form;
     form->addRow(tr("Task"), m_task);
     form->addRow(m_taskNote);
+    form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Attention"), m_attention);
     form->addRow(tr("Recurrent cell"), m_cell);
     form->addRow(tr("Hidden units"), m_hidden);
@@ -176,6 +185,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Compare threads"), m_threads);
     connect(m_task, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onTaskChanged);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onPresetChanged);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &RunSettingsPanel::learningRateChanged);
 }
 
@@ -183,7 +193,9 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
 {
     const QSignalBlocker blockTask(m_task);
     const QSignalBlocker blockAttention(m_attention);
+    const QSignalBlocker blockPreset(m_preset);
     m_task->setCurrentIndex(m_task->findData(int(s.task)));
+    m_preset->setCurrentIndex(int(runPresetFromString(s.preset).value_or(RunPreset::Default)));
     m_attention->clear();
     for (attn::AttentionKind k : attn::applicableAttention(s.task))
         m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
@@ -282,6 +294,8 @@ void RunSettingsPanel::updateSettingRows()
                          static_cast<QWidget *>(m_padding), static_cast<QWidget *>(m_truncation)})
         m_form->setRowVisible(row, task == TaskKind::Sentiment);
     m_form->setRowVisible(m_maskPadding, task == TaskKind::Sentiment || task == TaskKind::Csv);
+    m_form->setRowVisible(m_preset, task == TaskKind::Sentiment);
+    m_preset->setToolTip(presetDescription(RunPreset(m_preset->currentData().toInt())));
     emit mechanismChanged(task, kind);
 }
 
@@ -294,10 +308,21 @@ void RunSettingsPanel::onTaskChanged()
     emit taskChanged(s.task);
 }
 
+void RunSettingsPanel::onPresetChanged()
+{
+    RunSettings s = presetSettings(RunPreset(m_preset->currentData().toInt()));
+    s.train.seed = seed();
+    s.threads = m_threads->value();
+    showSettings(s);
+}
+
 RunSettings RunSettingsPanel::settings() const
 {
     const auto task = TaskKind(m_task->currentData().toInt());
-    RunSettings s = RunSettings::defaults(task);
+    // The preset's settings the form has no row for (split, L2, dropouts, init) come from it.
+    RunSettings s = task == TaskKind::Sentiment
+                        ? presetSettings(RunPreset(m_preset->currentData().toInt()))
+                        : RunSettings::defaults(task);
     s.model.attention = attn::AttentionKind(m_attention->currentData().toInt());
     s.model.cell = attn::RecurrentCell(m_cell->currentData().toInt());
     s.model.hiddenSetting() = m_hidden->value();
@@ -398,7 +423,11 @@ QString RunSettingsPanel::modelDescription(const RunSettings &s)
         layers << tr("Embedding(%1)").arg(m.embeddingDim);
     layers << QStringLiteral("%1(%2)").arg(QString::fromStdString(attn::toString(m.cell)).toUpper()).arg(m.hidden);
     switch (m.attention) {
-    case attn::AttentionKind::None: layers << tr("last state (no attention)"); break;
+    case attn::AttentionKind::None:
+        layers << (s.model.baselineUnits > 0 ? tr("last state → Dense(%1) (no attention)").arg(s.model.baselineUnits)
+                                             : tr("last state (no attention)"));
+        break;
+    case attn::AttentionKind::Plain: layers << tr("last state (plain, no attention)"); break;
     case attn::AttentionKind::FeedForward: layers << kind; break;
     case attn::AttentionKind::SelfAttention:
         layers << tr("self(%1 heads%2)").arg(m.heads).arg(m.causal ? tr(", causal") : QString());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunSettingsPanel: the "Run" form of the main window: task, mechanism, cell, heads, sizes,
-// dropouts, tokenizer, epochs, batch size, learning rate, seed and compare threads, with a line saying what the task
+// dropouts, tokenizer, epochs, batch size, learning rate, seed and compare threads, the
+// sentiment presets (runpreset.h), with a line saying what the task
 // is (attn::taskDescription). It shows a RunSettings, reads
 // one back, shows only the rows that apply to the task and mechanism, and loads a task's
 // published defaults when another task is picked.
@@ -52,11 +53,13 @@ protected:
 
 private:
     void onTaskChanged();
+    void onPresetChanged();
     void updateSettingRows();
 
     QFormLayout *m_form = nullptr;
     QComboBox *m_task = nullptr;
     QLabel *m_taskNote = nullptr; // taskDescription() of the task shown
+    QComboBox *m_preset = nullptr; // sentiment: RunPreset; picking one loads its settings
     QComboBox *m_attention = nullptr;
     QComboBox *m_cell = nullptr;
     QSpinBox *m_heads = nullptr;

@@ -4,6 +4,7 @@
 #include "app/session/runsettings.h"
 
 #include "app/session/intsetting.h"
+#include "app/session/runpreset.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -90,8 +91,8 @@ CsvTaskSpec csvTaskSpec(const RunSettings &settings)
     spec.standardize = settings.standardize;
     spec.instanceNorm = settings.instanceNorm;
     spec.hidden = settings.model.hidden;
-    spec.attention = settings.model.attention == AttentionKind::None ? AttentionKind::Luong
-                                                                      : settings.model.attention;
+    spec.attention = isBaseline(settings.model.attention) ? AttentionKind::Luong
+                                                           : settings.model.attention;
     spec.attentionUnits = settings.model.attentionUnits;
     spec.batchSize = settings.train.batchSize;
     spec.learningRate = settings.train.learningRate;
@@ -160,6 +161,7 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
             for (const QString &file : settings.sentenceFiles)
                 source.files.push_back(file.toStdString());
             source.tokenizer = settings.tokenizer;
+            source.validationLast = settings.validationLast;
         }
         Rng dataRng(settings.train.seed);
         auto task = std::make_shared<TaskData>(
@@ -277,6 +279,8 @@ void addRunOptions(QCommandLineParser &parser)
         {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
         {"threads", "Compare: train up to N runs at once, one per thread; the results are the "
                     "same at any N (default 0: one per core).", "N"},
+        {"preset", "sentiment: start from a recipe (implies --task sentiment; other options "
+                   "change it): " + runPresetChoices() + " (docs/tasks.md, \"Presets\").", "name"},
     });
 }
 
@@ -324,6 +328,15 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
             return QStringLiteral("--task: expected %1, got '%2'")
                 .arg(choiceList(allTaskKinds()), p.value("task"));
         s = RunSettings::defaults(*kind);
+    }
+    if (p.isSet("preset")) {
+        const auto preset = runPresetFromString(p.value("preset"));
+        if (!preset)
+            return QStringLiteral("--preset: expected %1, got '%2'").arg(runPresetChoices(), p.value("preset"));
+        if (s.task != TaskKind::Sentiment && (p.isSet("task") || p.isSet("data")))
+            return QStringLiteral("--preset: the presets are recipes of the sentiment task, not of %1")
+                .arg(QString::fromStdString(toString(s.task)));
+        s = presetSettings(*preset);
     }
     if (p.isSet("seed")) {
         bool ok = false;

@@ -46,6 +46,13 @@ struct RunSettings {
     bool instanceNorm = true;
     /// sentiment: vocabulary limit (0 = every word), T, padding and truncation side.
     attn::TokenizerOptions tokenizer;
+    /// sentiment: the preset the settings started from ("default", "published", "keras-imdb";
+    /// app/session/runpreset.h), "" = none. A record for sessions and the panel: the settings
+    /// themselves are the fields.
+    QString preset;
+    /// sentiment: hold out the last 20% of the sentences in file order, unshuffled (Keras'
+    /// validation_split, attn::TaskSource::validationLast) instead of a seeded shuffle.
+    bool validationLast = false;
     /// Compare: runs trained at once, one per thread (0 = one per core: threadCount()). Changes
     /// how fast results come, never the results.
     int threads = 0;
@@ -90,11 +97,12 @@ std::string runMetricName(const RunSettings &settings);
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
 /// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
 /// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size,
-/// --explain, --explain-rows, --threads).
+/// --explain, --explain-rows, --threads, --preset).
 void addRunOptions(QCommandLineParser &parser);
 
 /// Reads the run options from a parsed command line into settings (starting from the chosen
-/// task's defaults). Returns an empty string, or a message naming the bad option and value.
+/// task's defaults, or the --preset's settings, which imply --task sentiment). Returns an empty
+/// string, or a message naming the bad option and value.
 QString readRunOptions(const QCommandLineParser &parser, RunSettings &settings);
 
 /// Every setting by name (the keys of saveRunSettings, plus trainSize and valSize), as JSON-ready

@@ -4,6 +4,7 @@
 #include "app/session/runsettings.h"
 
 #include "app/session/intsetting.h"
+#include "app/session/runpreset.h"
 
 #include <QFileInfo>
 
@@ -42,6 +43,13 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["taskType"] = s.taskType;
     m["standardize"] = s.standardize;
     m["instanceNorm"] = s.instanceNorm;
+    m["preset"] = s.preset;
+    m["validationLast"] = s.validationLast;
+    m["embeddingL2"] = s.train.embeddingL2;
+    m["embeddingDropout"] = s.model.embeddingDropout;
+    m["dropout"] = s.model.dropout;
+    m["normalAttentionInit"] = s.model.normalAttentionInit;
+    m["baselineUnits"] = s.model.baselineUnits;
     return m;
 }
 
@@ -52,8 +60,9 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
             *problems << QStringLiteral("%1: expected %2").arg(key, expected);
     };
     RunSettings s = fallback;
+    const QString preset = m.value("preset").toString();
     if (const auto task = anyTaskKindFromString(m.value("task").toString().toStdString()))
-        s = RunSettings::defaults(*task);
+        s = presetOrDefaults(*task, preset); // a preset's settings not stored below come back too
     else if (m.contains("task"))
         problem("task", QStringLiteral("%1, got '%2'")
                             .arg(choiceList(allTaskKinds()), m.value("task").toString()));
@@ -86,6 +95,29 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     s.model.attentionOnInputs = m.value("attentionOnInputs", s.model.attentionOnInputs).toBool();
     s.model.attentionNoise = std::clamp(m.value("attentionNoise", s.model.attentionNoise).toDouble(), 0.0, 10.0);
     s.model.maskPadding = m.value("maskPadding", s.model.maskPadding).toBool();
+    s.model.normalAttentionInit = m.value("normalAttentionInit", s.model.normalAttentionInit).toBool();
+    s.validationLast = m.value("validationLast", s.validationLast).toBool();
+    if (!preset.isEmpty() && !runPresetFromString(preset))
+        problem("preset", QStringLiteral("%1, got '%2'").arg(runPresetChoices(), preset));
+    else if (s.task == TaskKind::Sentiment)
+        s.preset = preset;
+    if (m.contains("embeddingL2")) {
+        bool ok = false;
+        if (const double l2 = m.value("embeddingL2").toDouble(&ok); ok && l2 >= 0.0 && l2 <= 1.0)
+            s.train.embeddingL2 = l2;
+        else
+            problem("embeddingL2", QStringLiteral("a number from 0 to 1, got '%1'")
+                                       .arg(m.value("embeddingL2").toString()));
+    }
+    if (m.contains("baselineUnits")) {
+        bool ok = false;
+        if (const int w = m.value("baselineUnits").toInt(&ok); ok && w >= -1 && w <= kMaxBaselineUnits)
+            s.model.baselineUnits = w;
+        else
+            problem("baselineUnits", QStringLiteral("a whole number from -1 to %1, got '%2'")
+                                         .arg(kMaxBaselineUnits)
+                                         .arg(m.value("baselineUnits").toString()));
+    }
     s.standardize = m.value("standardize", s.standardize).toBool();
     s.instanceNorm = m.value("instanceNorm", s.instanceNorm).toBool();
     if (m.contains("explainRows")) {
@@ -99,7 +131,9 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
     }
     for (auto [key, field] : {std::pair{"inputDropout", &s.model.inputDropout},
                               std::pair{"recurrentDropout", &s.model.recurrentDropout},
-                              std::pair{"encoderDropout", &s.model.encoderDropout}}) {
+                              std::pair{"encoderDropout", &s.model.encoderDropout},
+                              std::pair{"embeddingDropout", &s.model.embeddingDropout},
+                              std::pair{"dropout", &s.model.dropout}}) {
         if (!m.contains(key))
             continue;
         bool ok = false;

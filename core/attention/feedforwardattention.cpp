@@ -8,13 +8,20 @@
 
 namespace attn {
 
-FeedForwardAttention::FeedForwardAttention(int hidden, int steps, Rng &rng)
+FeedForwardAttention::FeedForwardAttention(int hidden, int steps, Rng &rng, double normalStd)
     : m_hidden(hidden), m_steps(steps)
 {
     if (hidden < 1 || steps < 1)
         throw ConfigError("FeedForwardAttention: hidden and steps must be >= 1");
+    if (!(normalStd >= 0.0))
+        throw ConfigError("FeedForwardAttention: the normal initialiser's standard deviation must be >= 0");
     m_params.weight.resize(hidden, 1);
-    glorotUniform(m_params.weight, hidden, 1, rng); // Keras Dense(1) kernel: fan_in H, fan_out 1
+    if (normalStd > 0.0) {
+        for (Eigen::Index i = 0; i < hidden; ++i)
+            m_params.weight(i, 0) = Scalar(normalStd * rng.normal());
+    } else {
+        glorotUniform(m_params.weight, hidden, 1, rng); // Keras Dense(1) kernel: fan_in H, fan_out 1
+    }
     m_params.bias = Mat::Zero(1, steps);
     m_grads.weight = Mat::Zero(hidden, 1);
     m_grads.bias = Mat::Zero(1, steps);

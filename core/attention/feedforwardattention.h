@@ -27,8 +27,12 @@ public:
     };
 
     /// hidden H of the recurrent layer, steps T (fixed: the bias has one entry per step).
-    /// Glorot-uniform w, zero b. Throws ConfigError if hidden or steps < 1.
-    FeedForwardAttention(int hidden, int steps, Rng &rng);
+    /// Zero b; w Glorot-uniform, or with normalStd > 0 drawn from N(0, normalStd^2) (Keras'
+    /// "normal" initialiser has std 0.05; the sentiment blog's attention layer uses it).
+    /// Throws ConfigError if hidden or steps < 1 or normalStd < 0.
+    FeedForwardAttention(int hidden, int steps, Rng &rng, double normalStd = 0.0);
+    /// The std of Keras' "normal" (RandomNormal) initialiser.
+    static constexpr double kKerasNormalStd = 0.05;
 
     /// Throws ShapeError if steps differs from the T given to the constructor or batch < 1.
     void resize(int steps, int batch) override;

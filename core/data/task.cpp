@@ -56,6 +56,7 @@ std::vector<AttentionKind> applicableAttention(TaskKind kind)
             out.push_back(k);
     if (published != AttentionKind::Transformer)
         out.push_back(AttentionKind::Transformer);
+    out.push_back(AttentionKind::Plain);
     out.push_back(AttentionKind::None);
     return out;
 }
@@ -309,13 +310,15 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     if (T < 1)
         throw ConfigError("sentiment: the sequence length must be >= 1");
 
-    // Seeded Fisher-Yates shuffle of the sentences, then the validation split.
+    // Seeded Fisher-Yates shuffle of the sentences, then the validation split; Keras'
+    // validation_split keeps the file order and holds out the last rows.
     const int n = int(sentences.size());
     std::vector<int> order(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         order[std::size_t(i)] = i;
-    for (int i = n - 1; i > 0; --i)
-        std::swap(order[std::size_t(i)], order[std::size_t(rng.below(std::uint64_t(i) + 1))]);
+    if (!source.validationLast)
+        for (int i = n - 1; i > 0; --i)
+            std::swap(order[std::size_t(i)], order[std::size_t(rng.below(std::uint64_t(i) + 1))]);
     const int nVal = size.validation > 0 ? size.validation : int(std::lround(0.2 * n));
     const int available = n - nVal;
     const int nTrain = size.train > 0 ? std::min(size.train, available) : available;
@@ -342,8 +345,13 @@ TaskData makeSentimentTask(const TaskSource &source, Rng &rng, TaskSize size)
     };
     TaskData task;
     task.name = "sentiment";
-    task.validation = fill(0, nVal);
-    task.train = fill(nVal, nTrain);
+    if (source.validationLast) { // training: the first rows of the files, validation: the last
+        task.train = fill(0, nTrain);
+        task.validation = fill(n - nVal, nVal);
+    } else {
+        task.validation = fill(0, nVal);
+        task.train = fill(nVal, nTrain);
+    }
     const int probes = std::min(10, nVal);
     task.probe = task.validation;
     task.probe.x = task.validation.x.topRows(probes);

@@ -55,8 +55,8 @@ std::vector<TaskKind> allTaskKinds();
 
 /// The mechanisms a task can train with, its published one first, "none" (the baseline) last:
 /// sequence tasks (add, max, sentiment): feed-forward, luong, luong-dot, bahdanau, local, local-m,
-/// self, transformer, none (with the published one moved to the front); feature and autoencoder:
-/// feature (the attention block), none.
+/// self, transformer, plain, none (with the published one moved to the front); feature and
+/// autoencoder: feature (the attention block), none.
 std::vector<AttentionKind> applicableAttention(TaskKind kind);
 
 /// One line for a new user saying what the task is: its inputs, its output and where the
@@ -122,6 +122,10 @@ struct TaskSource {
     /// taken relative to directory (if set).
     std::vector<std::string> files;
     TokenizerOptions tokenizer; // vocabulary limit, T = 32, post padding / truncation
+    /// false: the sentences are shuffled with the run's seed before the validation share is
+    /// held out; true: Keras' validation_split, the LAST share of the sentences in file order,
+    /// unshuffled (the sentiment blog's split).
+    bool validationLast = false;
 };
 
 /// amazon_cells_labelled.txt and yelp_labelled.txt (2,000 lines), the published choice.
@@ -145,7 +149,9 @@ TaskData makeFeatureTask(Rng &rng, TaskSize size = {});
 /// Keras recipe fits its Tokenizer before splitting), encodes each to T = maxLength ids, shuffles
 /// the sentences with rng and splits off 20% (rounded) for validation (size.validation instead,
 /// if > 0; size.train > 0 caps the training rows). Probes = first 10 validation rows, with their
-/// words in probeTokens. Embedding(V+1, 32) -> LSTM(100) -> feed-forward -> Dense(1) on logits;
+/// words in probeTokens. With source.validationLast the order is the files' (no shuffle) and the
+/// validation rows are the last ones (Keras' validation_split); rng is not used.
+/// Embedding(V+1, 32) -> LSTM(100) -> feed-forward -> Dense(1) on logits;
 /// BCE, Adam 1e-3, batch 100, 10 epochs. No ground truth.
 /// Throws SentenceFileError (sentencefile.h) for a missing or malformed file, ConfigError if no
 /// directory or file is given or maxLength < 1, DataError if the vocabulary is empty or the sizes

@@ -27,6 +27,7 @@ std::string toString(AttentionKind kind)
     case AttentionKind::Transformer: return "transformer";
     case AttentionKind::Feature: return "feature";
     case AttentionKind::None: return "none";
+    case AttentionKind::Plain: return "plain";
     }
     return "?";
 }
@@ -36,7 +37,7 @@ std::vector<AttentionKind> allAttentionKinds()
     return {AttentionKind::Luong,       AttentionKind::LuongDot, AttentionKind::Bahdanau,
             AttentionKind::FeedForward, AttentionKind::Local,    AttentionKind::LocalMonotonic, AttentionKind::SelfAttention,
             AttentionKind::Transformer,
-            AttentionKind::Feature,     AttentionKind::None};
+            AttentionKind::Feature,     AttentionKind::None,     AttentionKind::Plain};
 }
 
 std::optional<AttentionKind> attentionKindFromString(const std::string &name)
@@ -109,7 +110,7 @@ long long parameterCount(const ModelConfig &config)
 
 int baselineWidth(const ModelConfig &config)
 {
-    if (config.baselineReference == AttentionKind::None)
+    if (isBaseline(config.baselineReference))
         return 0;
     ModelConfig reference = config;
     reference.attention = config.baselineReference;

@@ -29,13 +29,17 @@ enum class AttentionKind {
     Transformer,   // "transformer": encoder stack + attention pooling, no recurrent layer; transformermodel.h
     Feature,       // "feature": softmax over the input features (FeatureModel only)
     None,          // "none": no attention; the last state (or the input) feeds Dense layers
+    Plain,         // "plain": no attention; the last hidden state straight into the final Dense
+                   // (the sentiment blog's plain LSTM), whatever the parameter count
 };
 
 /// "luong", "luong-dot", "bahdanau", "feed-forward", "local", "local-m", "self", "transformer",
-/// "feature", "none".
+/// "feature", "none", "plain".
 std::string toString(AttentionKind kind);
 /// Inverse of toString; nullopt for an unknown name.
 std::optional<AttentionKind> attentionKindFromString(const std::string &name);
+/// True for the kinds without attention weights: "none" and "plain".
+inline bool isBaseline(AttentionKind kind) { return kind == AttentionKind::None || kind == AttentionKind::Plain; }
 /// Every kind, in the order above (for pickers and option messages).
 std::vector<AttentionKind> allAttentionKinds();
 
@@ -46,7 +50,7 @@ std::optional<RecurrentCell> recurrentCellFromString(const std::string &name);
 
 /// Which model a config builds.
 enum class ModelArchitecture {
-    Sequence, // x (T*B, F) -> [Embedding] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
+    Sequence, // x (T*B, F) -> [Embedding -> Dropout] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
     Feature,  // x (B, F), one step per sample -> feature attention -> Dense -> Dense: FeatureModel
     Autoencoder, // x (B, F) -> dense encoder with attention -> tied decoder -> x^ (B, F): AutoencoderModel
 };
@@ -108,6 +112,12 @@ struct ModelConfig {
     // (W its width), so that a small weight cannot be undone by the next layer's scale: the
     // softmax then shares out a signal-to-noise budget (docs/tasks.md, "autoencoder"). 0 = none.
     double attentionNoise = 0.0;
+    // Token inputs: inverted dropout on every element of the embedding output (T*B, E), a new
+    // mask per step (Keras' Dropout after its Embedding, keras-attention's examples/imdb.py).
+    double embeddingDropout = 0.0;
+    // Feed-forward attention's w drawn from N(0, 0.05^2), Keras' "normal" initialiser (the
+    // sentiment blog's attention layer), instead of Glorot-uniform; the bias is zero either way.
+    bool normalAttentionInit = false;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for

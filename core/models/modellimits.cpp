@@ -139,7 +139,7 @@ ModelSize estimateModelSize(const ModelConfig &c)
         if (W < 0) {
             long long referenceWidth = 0;
             const long long reference =
-                c.baselineReference == AttentionKind::None
+                isBaseline(c.baselineReference)
                     ? 0
                     : attentionWeights(c, c.baselineReference, nullptr, &referenceWidth) +
                           O * (referenceWidth + 1);
@@ -149,7 +149,7 @@ ModelSize estimateModelSize(const ModelConfig &c)
             s.add("baseline.weight", W, H + 1);
             width = W;
         }
-    } else {
+    } else { // "plain" adds nothing: h_T (width H) goes to the output
         attentionWeights(c, c.attention, &s, &width);
     }
     s.add("output.weight", O, width + 1);

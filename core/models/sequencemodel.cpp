@@ -31,7 +31,8 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
         if (c.steps < 1)
             throw ConfigError("SequenceModel: feed-forward attention needs the number of steps T "
                               "(ModelConfig::steps)");
-        return std::make_unique<FeedForwardAttention>(c.hidden, c.steps, rng);
+        return std::make_unique<FeedForwardAttention>(
+            c.hidden, c.steps, rng, c.normalAttentionInit ? FeedForwardAttention::kKerasNormalStd : 0.0);
     case AttentionKind::Local:
         return std::make_unique<LocalAttention>(c.hidden, c.attentionUnits, c.localHalfWidth, rng);
     case AttentionKind::LocalMonotonic:
@@ -43,6 +44,7 @@ std::unique_ptr<ManyToOneAttention> makeAttention(const ModelConfig &c, Rng &rng
     case AttentionKind::Transformer:
         throw ConfigError("SequenceModel: the transformer is its own model (TransformerModel)");
     case AttentionKind::None:
+    case AttentionKind::Plain:
         return nullptr;
     }
     throw ConfigError("SequenceModel: unknown attention kind");
@@ -58,7 +60,8 @@ std::unique_ptr<RecurrentLayer> makeRecurrent(const ModelConfig &c, int inputs, 
 } // namespace
 
 SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
-    : Model(config), m_dropoutRng(dropoutSeed), m_dropout(config.dropout)
+    : Model(config), m_dropoutRng(dropoutSeed), m_embeddingDropout(config.embeddingDropout),
+      m_dropout(config.dropout)
 {
     if (config.architecture != ModelArchitecture::Sequence)
         throw ConfigError("SequenceModel: the config describes a FeatureModel");
@@ -71,6 +74,8 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
                               std::to_string(config.inputs));
         m_embedding = std::make_unique<Embedding>(config.vocabulary, config.embeddingDim, initRng);
         recurrentInputs = config.embeddingDim;
+    } else if (config.embeddingDropout > 0.0) {
+        throw ConfigError("SequenceModel: embedding dropout needs token inputs (vocabulary > 0)");
     }
     m_recurrent = makeRecurrent(config, recurrentInputs, initRng);
     m_attention = makeAttention(config, initRng);
@@ -78,6 +83,9 @@ SequenceModel::SequenceModel(const ModelConfig &config, Rng &initRng, std::uint6
         m_featureWidth = m_attention->outputs();
         if (config.attention == AttentionKind::SelfAttention)
             m_self = static_cast<const SelfAttention *>(m_attention.get());
+    } else if (config.attention == AttentionKind::Plain) {
+        m_baselineUnits = 0; // h_T straight into the final Dense
+        m_featureWidth = config.hidden;
     } else {
         m_baselineUnits = config.baselineUnits >= 0 ? config.baselineUnits : baselineWidth(config);
         m_config.baselineUnits = m_baselineUnits;
@@ -102,6 +110,7 @@ void SequenceModel::resize(int steps, int batch)
     if (m_embedding) {
         m_embedded.resize(tb, m_embedding->dim());
         m_dEmbedded.resize(tb, m_embedding->dim());
+        m_embeddingDropout.resize(tb, m_embedding->dim());
     } else {
         m_dInput.resize(tb, m_config.inputs);
     }
@@ -124,6 +133,8 @@ const Mat &SequenceModel::forward(const ConstMatRef &x, bool training)
     if (!m_embedding)
         return forwardFrom(x, training);
     m_embedding->forward(x, m_embedded);
+    // In place: m_embedded becomes the dropped-out embedding the recurrent layer reads.
+    m_embeddingDropout.forward(m_embedded, m_embedded, m_dropoutRng, training);
     return forwardFrom(m_embedded, training);
 }
 
@@ -147,6 +158,7 @@ const Mat &SequenceModel::forwardEmbedded(const ConstMatRef &u)
     requireShape(u, Eigen::Index(m_steps) * m_batch, m_embedding->dim(),
                  "SequenceModel::forwardEmbedded u");
     m_embedded = u;
+    m_embeddingDropout.forward(m_embedded, m_embedded, m_dropoutRng, false); // no mask for backward
     m_fromEmbedded = true;
     return forwardFrom(m_embedded, false);
 }
@@ -191,6 +203,8 @@ void SequenceModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
     const ConstMatRef input = m_embedding ? ConstMatRef(m_embedded) : x;
     // dL/dx costs one (T*B, G*H) x (G*H, F) product: F = 1 for most tasks.
     m_recurrent->backward(input, m_hs, m_dHs, m_embedding ? &m_dEmbedded : &m_dInput);
+    if (m_embedding) // dL/du = dL/d(dropped u) * m (eq. (1) of dropout.h; m = 1 without dropout)
+        m_embeddingDropout.backward(m_dEmbedded, m_dEmbedded);
     if (m_embedding && !m_fromEmbedded)
         m_embedding->backward(x, m_dEmbedded);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The many-to-one sequence model of the seed experiments (keras-attention examples):
-//   x (T*B, F) -> [Embedding(V+1, E) for token ids] -> LSTM(H) or GRU(H) -> attention(U) over
-//   all hidden states -> Dropout(p) -> Dense(O)
+//   x (T*B, F) -> [Embedding(V+1, E) -> Dropout(p_e) for token ids] -> LSTM(H) or GRU(H) ->
+//   attention(U) over all hidden states -> Dropout(p) -> Dense(O)
 // and the no-attention baseline (keras-attention's IMDB comparison):
 //   ... -> LSTM(H) or GRU(H) -> h_T -> [Dense(W) + ReLU, W = baselineWidth()] -> Dropout(p) -> Dense(O)
+// and the plain recurrent model ("plain", the sentiment blog's LSTM without attention):
+//   ... -> LSTM(H) or GRU(H) -> h_T -> Dropout(p) -> Dense(O)
 // Output is linear (regression) or logits (binary classification; the loss applies sigmoid).
 // Feed-forward and self-attention output H units, so the final Dense then takes H inputs.
 #pragma once
@@ -62,6 +64,7 @@ private:
 
     Rng m_dropoutRng;
     std::unique_ptr<Embedding> m_embedding;          // null unless the inputs are token ids
+    Dropout m_embeddingDropout;                      // on the embedding output (T*B, E), in place
     std::unique_ptr<RecurrentLayer> m_recurrent;     // Lstm or Gru
     std::unique_ptr<ManyToOneAttention> m_attention; // null for the baseline
     const SelfAttention *m_self = nullptr;           // m_attention when it is self-attention
@@ -70,7 +73,7 @@ private:
     int m_featureWidth = 0;                          // D
     Dropout m_dropout;
     std::unique_ptr<Dense> m_outputLayer;            // Dense(D -> O)
-    Mat m_embedded;  // (T*B, E) embedded tokens
+    Mat m_embedded;  // (T*B, E) embedded tokens (after the embedding dropout of a training forward)
     Mat m_hs;        // (T*B, H) hidden states
     Mat m_features;  // (B, D) attention output, or the baseline's h_T / ReLU(Dense(h_T))
     Mat m_dropOut;   // (B, D)

@@ -118,8 +118,10 @@ Json layerList(const ModelSpec &spec)
     layers.push_back({{"name", cell}, {"type", cell == "lstm" ? "LSTM" : "GRU"},
                       {"input_size", width}, {"hidden_size", m.hidden}, {"batch_first", true}});
     int features = m.hidden;
-    if (m.attention == AttentionKind::None) {
-        const int w = baselineWidth(m);
+    if (isBaseline(m.attention)) { // "plain": h_T straight into the output
+        const int w = m.attention == AttentionKind::Plain ? 0
+                      : m.baselineUnits >= 0              ? m.baselineUnits
+                                                          : baselineWidth(m);
         if (w > 0) {
             layers.push_back({{"name", "baseline"}, {"type", "Linear"}, {"in", m.hidden},
                               {"out", w}, {"activation", "relu"}});

@@ -5,6 +5,7 @@
 #include "core/explain/faithfulness.h"
 #include "core/train/adam.h"
 #include "core/train/baselines.h"
+#include "core/train/l2penalty.h"
 #include "core/train/loss.h"
 #include "core/train/sgd.h"
 #include "core/train/snapshotbuilder.h"
@@ -84,6 +85,8 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         m_optimizer = std::make_unique<Adam>(m_params, config.learningRate);
     else
         m_optimizer = std::make_unique<Sgd>(m_params, config.learningRate);
+    m_l2 = std::make_unique<L2Penalty>(config.embeddingL2, m_params,
+                                       std::vector<std::string>{"embedding.weight"});
     if (config.patience > 0)
         for (const ParamRef &p : m_params)
             m_bestWeights.push_back(*p.value);
@@ -124,8 +127,10 @@ double Trainer::trainStep(const int *rows, int count)
                                          m_dPred.topRows(count));
     m_dPred.bottomRows(B - count).setZero();
     m_model->backward(m_x, m_dPred);
+    // Keras adds the regularisation term to every batch's loss, whole (not per row).
+    const double penalty = m_l2->addGradient();
     m_optimizer->step(m_params, ++m_step);
-    return loss;
+    return loss + penalty;
 }
 
 std::optional<EpochSnapshot> Trainer::trainEpoch(const BatchCallback &onBatch)

@@ -19,6 +19,8 @@
 
 namespace attn {
 
+class L2Penalty;
+
 enum class OptimizerKind { Adam, Sgd };
 
 struct TrainConfig {
@@ -35,6 +37,11 @@ struct TrainConfig {
     /// core/explain/faithfulness.h on the first min(explainRows, N_val) validation rows,
     /// computed after validation (about half an add epoch's training time for 256 rows).
     int explainRows = 0;
+    /// L2 regularisation of the embedding weights ("embedding.weight"), Keras'
+    /// embeddings_regularizer=l2(rate): rate * sum(w^2) added to every training batch's loss,
+    /// 2 rate w to the gradient (core/train/l2penalty.h). 0 = off. The validation loss stays
+    /// the data loss alone.
+    double embeddingL2 = 0.0;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
@@ -72,7 +79,8 @@ public:
     /// Statistics and probe attention of the current weights without training (epoch 0).
     EpochSnapshot evaluateSnapshot();
     /// One training step on rows[0..count) of the training set (1 <= count <= batchSize(); see
-    /// trainEpoch for count < batchSize()); returns the mean loss over those rows.
+    /// trainEpoch for count < batchSize()); returns the mean loss over those rows, plus the
+    /// L2 term of TrainConfig::embeddingL2 (of the weights before the step).
     double trainStep(const int *rows, int count);
 
     /// All epochs ran, or (patience > 0) the last `patience` epochs did not lower the
@@ -109,6 +117,7 @@ private:
     std::unique_ptr<Model> m_model;
     std::vector<ParamRef> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
+    std::unique_ptr<L2Penalty> m_l2; // TrainConfig::embeddingL2 on "embedding.weight"
     std::vector<int> m_order; // (N) shuffled training row indices
     std::vector<Baseline> m_baselines; // computed once (core/train/baselines.h), in every snapshot
     std::optional<double> m_maseScale; // forecasts: the naive forecast's training MAE

@@ -61,8 +61,8 @@ void TestTasks::applicableMechanisms()
         return out.join(',');
     };
     QCOMPARE(names(TaskKind::Feature), QString("feature,none"));
-    QCOMPARE(names(TaskKind::Sentiment), QString("feed-forward,luong,luong-dot,bahdanau,local,local-m,self,transformer,none"));
-    QCOMPARE(names(TaskKind::Add), QString("bahdanau,feed-forward,luong,luong-dot,local,local-m,self,transformer,none"));
+    QCOMPARE(names(TaskKind::Sentiment), QString("feed-forward,luong,luong-dot,bahdanau,local,local-m,self,transformer,plain,none"));
+    QCOMPARE(names(TaskKind::Add), QString("bahdanau,feed-forward,luong,luong-dot,local,local-m,self,transformer,plain,none"));
     QVERIFY(applicableAttention(TaskKind::Max).front() == A::Luong);
     for (TaskKind t : allTaskKinds()) // the published mechanism leads, every list ends in "none"
         QVERIFY(applicableAttention(t).front() == taskDefaults(t).model.attention);
@@ -188,6 +188,25 @@ void TestTasks::sentimentSplitIsSeeded()
     QVERIFY(ta.validation.x != tc.validation.x);
     // The split is shuffled: the validation set mixes both files and both labels.
     QVERIFY(std::abs(ta.validation.y.mean() - 0.5) < 0.1);
+    // Keras' validation_split: the last 20% in file order, whatever the seed; the first rows
+    // train, in file order too.
+    TaskSource last = shippedData();
+    last.validationLast = true;
+    Rng d(7), e(8);
+    const TaskData td = makeSentimentTask(last, d), te = makeSentimentTask(last, e);
+    QVERIFY(td.validation.x == te.validation.x);
+    QVERIFY(td.train.x == te.train.x);
+    QCOMPARE(td.validation.size(), Eigen::Index(400));
+    TaskSource yelp = shippedData();
+    yelp.files = {"yelp_labelled.txt"};
+    yelp.validationLast = true;
+    Rng f(7);
+    const TaskData ty = makeSentimentTask(yelp, f, {0, 400}); // all of the 1,000 yelp lines...
+    // ...of which the last 400 are the validation rows of the merged file (same words, same ids
+    // up to the vocabulary: compare the labels and the padding pattern).
+    QVERIFY(ty.validation.y == td.validation.y);
+    QVERIFY(ty.validation.mask == td.validation.mask);
+    QVERIFY(ty.train.y.topRows(600) == td.train.y.bottomRows(600));
 }
 
 void TestTasks::sentimentOptions()

@@ -45,6 +45,24 @@ ModelConfig variantConfig(const std::string &variant)
         c.vocabulary = 7;
         c.embeddingDim = 3;
         c.attention = AttentionKind::FeedForward;
+    } else if (variant == "tokens plain dropouts") {
+        // The published sentiment recipe's dropouts, plus embedding dropout (keras-imdb).
+        c.inputs = 1;
+        c.vocabulary = 7;
+        c.embeddingDim = 3;
+        c.attention = AttentionKind::Plain;
+        c.embeddingDropout = 0.5;
+        c.inputDropout = 0.3;
+        c.recurrentDropout = 0.2;
+    } else if (variant == "tokens feed-forward dropouts") {
+        c.inputs = 1;
+        c.vocabulary = 7;
+        c.embeddingDim = 3;
+        c.attention = AttentionKind::FeedForward;
+        c.normalAttentionInit = true;
+        c.embeddingDropout = 0.5;
+        c.inputDropout = 0.3;
+        c.recurrentDropout = 0.2;
     } else if (variant == "tokens gru none") {
         c.inputs = 1;
         c.vocabulary = 7;
@@ -83,6 +101,9 @@ private slots:
     void parameterNames();
     void baselineMatchesParameterCount();
     void baselineReproducesKerasImdbWidth();
+    void trainingGradientsWithDropouts_data();
+    void trainingGradientsWithDropouts();
+    void plainIsTheLastStateIntoDense();
     void rejectsBadConfigs();
 };
 
@@ -91,7 +112,7 @@ void TestModel::modelGradients_data()
     QTest::addColumn<QString>("variant");
     QTest::addColumn<int>("loss");
     for (const char *a : {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self",
-                          "self K2 causal window 2", "none W0", "none W3", "gru bahdanau",
+                          "self K2 causal window 2", "none W0", "none W3", "plain", "gru bahdanau",
                           "tokens feed-forward", "tokens gru none", "feature model",
                           "feature model none W3"}) {
         QTest::newRow((std::string(a) + " mse").c_str()) << a << int(LossKind::Mse);
@@ -133,7 +154,7 @@ void TestModel::modelGradients()
         QVERIFY2(err < 1e-6, (p.name + " relative error " + std::to_string(err)).c_str());
         QVERIFY2(p.grad->cwiseAbs().maxCoeff() > 0, (p.name + " has no gradient").c_str());
     }
-    if (cfg.attention == AttentionKind::None) {
+    if (isBaseline(cfg.attention)) {
         QCOMPARE(model->attentionWeights().size(), Eigen::Index(0));
     } else {
         QCOMPARE(model->attentionWeights().rows(), Eigen::Index(B));
@@ -147,8 +168,8 @@ void TestModel::inputGradients_data()
     QTest::addColumn<QString>("cell");
     QTest::addColumn<bool>("masked");
     for (const char *a : {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self",
-                          "self K2 causal window 2", "none W0", "none W3", "tokens feed-forward",
-                          "tokens gru none"})
+                          "self K2 causal window 2", "none W0", "none W3", "plain",
+                          "tokens feed-forward", "tokens gru none", "tokens plain dropouts"})
         for (const char *cell : {"lstm", "gru"})
             for (bool masked : {false, true})
                 QTest::newRow((std::string(a) + " " + cell + (masked ? " masked" : "")).c_str())
@@ -347,6 +368,87 @@ void TestModel::baselineReproducesKerasImdbWidth()
     QCOMPARE(baselineWidth(c), 350);
 }
 
+void TestModel::trainingGradientsWithDropouts_data()
+{
+    QTest::addColumn<QString>("variant");
+    QTest::newRow("plain") << "tokens plain dropouts";
+    QTest::newRow("feed-forward") << "tokens feed-forward dropouts";
+}
+
+void TestModel::trainingGradientsWithDropouts()
+{
+    // Training mode: the embedding, input, recurrent and output dropout masks enter backward.
+    // A model rebuilt with the same dropout seed draws the same masks in its first forward, so
+    // the loss of a fresh copy with the perturbed weights is the function the masks define.
+    QFETCH(QString, variant);
+    ModelConfig cfg = variantConfig(variant.toStdString());
+    const int T = 4, B = 3;
+    Rng rng(8);
+    std::unique_ptr<Model> model = makeModel(cfg, rng, 99);
+    model->resize(T, B);
+    for (const ParamRef &p : model->params())
+        *p.value = randomMat(p.value->rows(), p.value->cols(), rng, 0.5);
+    Mat x(T * B, 1);
+    for (Eigen::Index r = 0; r < x.rows(); ++r)
+        x(r, 0) = Scalar(rng.below(std::uint64_t(cfg.vocabulary) + 1));
+    Mat y = (randomMat(B, 2, rng).array() > 0).cast<Scalar>(), dPred(B, 2);
+    const std::vector<ParamRef> ps = model->params();
+    auto f = [&] {
+        Rng scratch(1);
+        std::unique_ptr<Model> copy = makeModel(cfg, scratch, 99);
+        copy->resize(T, B);
+        const std::vector<ParamRef> cs = copy->params();
+        for (std::size_t i = 0; i < ps.size(); ++i)
+            *cs[i].value = *ps[i].value;
+        return lossValue(LossKind::BinaryCrossEntropy, copy->forward(x, true), y);
+    };
+    model->zeroGrad();
+    const Mat pred = model->forward(x, true);
+    QVERIFY(std::abs(lossValue(LossKind::BinaryCrossEntropy, pred, y) - f()) == 0); // same masks
+    // The masks matter: evaluation gives another output.
+    Rng other(1);
+    std::unique_ptr<Model> evaluation = makeModel(cfg, other, 99);
+    evaluation->resize(T, B);
+    for (std::size_t i = 0; i < ps.size(); ++i)
+        *evaluation->params()[i].value = *ps[i].value;
+    QVERIFY((evaluation->forward(x, false) - pred).cwiseAbs().maxCoeff() > 1e-6);
+    lossWithGradient(LossKind::BinaryCrossEntropy, pred, y, dPred);
+    model->backward(x, dPred);
+    for (const ParamRef &p : ps) {
+        const double err = relativeError(*p.grad, numericGradient(*p.value, f, 1e-5));
+        QVERIFY2(err < 1e-6, (p.name + " relative error " + std::to_string(err)).c_str());
+    }
+}
+
+void TestModel::plainIsTheLastStateIntoDense()
+{
+    // "plain": LSTM -> h_T -> Dense(O), whatever the reference mechanism (the blog's plain
+    // LSTM); the same layers as "none" with W = 0, so the same weights give the same outputs.
+    ModelConfig plain = variantConfig("plain");
+    plain.baselineReference = AttentionKind::Bahdanau; // "none" would add a hidden Dense here
+    ModelConfig none = plain;
+    none.attention = AttentionKind::None;
+    QVERIFY(baselineWidth(none) > 0);
+    none.baselineUnits = 0;
+    Rng r1(3), r2(3);
+    std::unique_ptr<Model> a = makeModel(plain, r1, 5), b = makeModel(none, r2, 5);
+    QCOMPARE(a->parameterCount(), b->parameterCount());
+    std::vector<std::string> names;
+    for (const ParamRef &p : a->params())
+        names.push_back(p.name);
+    QCOMPARE(names, (std::vector<std::string>{"lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0",
+                                              "lstm.bias_hh_l0", "dense.weight", "dense.bias"}));
+    QCOMPARE(a->params()[4].value->cols(), Eigen::Index(plain.hidden)); // Dense(H -> O)
+    a->resize(4, 3);
+    b->resize(4, 3);
+    Rng data(4);
+    const Mat x = randomMat(12, plain.inputs, data);
+    QVERIFY((a->forward(x, false) - b->forward(x, false)).cwiseAbs().maxCoeff() == 0);
+    QCOMPARE(a->attentionWeights().size(), Eigen::Index(0));
+    QCOMPARE(parameterCount(plain), a->parameterCount());
+    QVERIFY_THROWS_EXCEPTION(ConfigError, a->setAttentionOverride(Mat::Ones(3, 4)));
+}
+
 void TestModel::rejectsBadConfigs()
 {
     Rng rng(1);
@@ -375,6 +477,12 @@ void TestModel::rejectsBadConfigs()
     c = variantConfig("self");
     c.heads = 2; // H = 5
     QCOMPARE(message(c), std::string("SelfAttention: hidden 5 is not divisible by heads 2"));
+    c = variantConfig("luong");
+    c.embeddingDropout = 0.5;
+    QCOMPARE(message(c), std::string("SequenceModel: embedding dropout needs token inputs (vocabulary > 0)"));
+    c = variantConfig("tokens plain dropouts");
+    c.embeddingDropout = 1.0;
+    QCOMPARE(message(c), std::string("Dropout: rate must be in [0, 1)"));
     c = variantConfig("luong");
     c.recurrentDropout = 1.0;
     QCOMPARE(message(c), std::string("Lstm: recurrent dropout must be in [0, 1)"));

@@ -177,7 +177,7 @@ void TestPredictor::specErrors_data()
                               << "m.json: model.causal: expected true or false";
     QTest::newRow("unknown attention") << "\"attention\": \"luong\"" << "\"attention\": \"luongx\""
                                        << "m.json: model.attention: unknown value \"luongx\" (expected one of "
-                                          "luong, luong-dot, bahdanau, feed-forward, local, local-m, self, transformer, feature, none)";
+                                          "luong, luong-dot, bahdanau, feed-forward, local, local-m, self, transformer, feature, none, plain)";
     QTest::newRow("bad size") << "\"hidden\": 4" << "\"hidden\": 0"
                               << "m.json: model: hidden: 0 is less than 1";
     QTest::newRow("huge size") << "\"hidden\": 4" << "\"hidden\": 1000000000"

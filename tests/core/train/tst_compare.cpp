@@ -243,10 +243,10 @@ void TestCompare::rejectsBadMechanismLists_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown") << "luong,cosine,none,dot" << int(TaskKind::Max)
                              << "unknown mechanisms 'cosine', 'dot' (expected luong, luong-dot, "
-                                "bahdanau, feed-forward, local, local-m, self, transformer, feature, none)";
+                                "bahdanau, feed-forward, local, local-m, self, transformer, feature, none, plain)";
     QTest::newRow("not applicable") << "luong,feature" << int(TaskKind::Add)
                                     << "'feature' does not apply to the task add (it takes bahdanau, "
-                                       "feed-forward, luong, luong-dot, local, local-m, self, transformer, none)";
+                                       "feed-forward, luong, luong-dot, local, local-m, self, transformer, plain, none)";
     QTest::newRow("sequence on feature") << "luong,self,none" << int(TaskKind::Feature)
                                          << "'luong', 'self' do not apply to the task feature (it "
                                             "takes feature, none)";

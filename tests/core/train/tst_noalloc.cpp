@@ -53,6 +53,11 @@ void TestNoAlloc::trainingStepDoesNotAllocate_data()
     QTest::newRow("sentiment local-m") << "sentiment" << "local-m" << 0.0 << "";
     QTest::newRow("sentiment transformer") << "sentiment" << "transformer" << 0.0 << "";
     QTest::newRow("sentiment self + recurrent dropout") << "sentiment" << "self" << 0.0 << "recurrent dropout";
+    // The published recipe (dropouts, L2 on the embedding, normal init, unmasked) and its plain
+    // LSTM; keras-imdb's embedding dropout.
+    QTest::newRow("sentiment published feed-forward") << "sentiment" << "feed-forward" << 0.0 << "published";
+    QTest::newRow("sentiment published plain") << "sentiment" << "plain" << 0.0 << "published";
+    QTest::newRow("sentiment luong embedding dropout") << "sentiment" << "luong" << 0.5 << "embedding dropout";
 }
 
 void TestNoAlloc::trainingStepDoesNotAllocate()
@@ -89,8 +94,18 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         m.attentionOnInputs = true;
     if (variant.contains("no hidden layer"))
         m.baselineUnits = 0;
+    TrainConfig train{1, data->batchSize, 1e-3, 7, OptimizerKind::Adam};
+    if (variant.contains("published")) {
+        m.inputDropout = 0.3;
+        m.recurrentDropout = 0.2;
+        m.normalAttentionInit = true;
+        m.maskPadding = false;
+        train.embeddingL2 = 1e-3;
+    }
+    if (variant.contains("embedding dropout"))
+        m.embeddingDropout = 0.5;
     const int B = data->batchSize;
-    Trainer trainer(data, m, TrainConfig{1, B, 1e-3, 7, OptimizerKind::Adam});
+    Trainer trainer(data, m, train);
     std::vector<int> rows(static_cast<std::size_t>(B));
     for (int i = 0; i < B; ++i)
         rows[std::size_t(i)] = (i * 3) % 256;

@@ -28,6 +28,7 @@ private slots:
     void alignmentOverValidationSet();
     void alignmentIgnoresProbeRows();
     void explainRowsAddFaithfulness();
+    void embeddingL2JoinsEveryBatchLoss();
 };
 
 namespace {
@@ -110,7 +111,7 @@ void TestTrainer::sentimentPaddingMasked()
     QCOMPARE(task->train.mask.rows(), task->train.x.rows());
     QVERIFY(task->model.maskPadding);
     for (AttentionKind kind : applicableAttention(TaskKind::Sentiment)) {
-        if (kind == AttentionKind::None)
+        if (isBaseline(kind))
             continue;
         for (bool masked : {true, false}) {
             ModelConfig m = task->model;
@@ -417,6 +418,41 @@ void TestTrainer::explainRowsAddFaithfulness()
                             1e-5 * (1 + std::abs(double((*m)(r, c)))));
         }
     }
+}
+
+void TestTrainer::embeddingL2JoinsEveryBatchLoss()
+{
+    // Keras' embeddings_regularizer=l2(l): the step's loss is the data loss plus l sum(W^2) of
+    // the embedding before the step, whole (not per row), and the step moves W by its gradient.
+    TaskSource src;
+    src.directory = ATTN_SENTIMENT_DATA;
+    Rng rng(7);
+    auto task = std::make_shared<TaskData>(makeSentimentTask(src, rng, {200, 60}));
+    ModelConfig m = task->model;
+    m.hidden = 8;
+    TrainConfig plain{1, 50, 1e-3, 5, OptimizerKind::Sgd};
+    TrainConfig l2 = plain;
+    l2.embeddingL2 = 0.5;
+    Trainer a(task, m, plain), b(task, m, l2);
+    Mat before;
+    for (const ParamRef &p : b.model().params())
+        if (p.name == "embedding.weight")
+            before = *p.value;
+    QVERIFY(before.size() > 0);
+    std::vector<int> rows(50);
+    std::iota(rows.begin(), rows.end(), 0);
+    const double la = a.trainStep(rows.data(), 50), lb = b.trainStep(rows.data(), 50);
+    QVERIFY(std::abs(lb - la - 0.5 * before.squaredNorm()) < 1e-9 * lb);
+    // SGD: W - lr (dData + 2 l W); the rows of words not in the batch move by lr 2 l W alone.
+    Mat afterA, afterB;
+    for (const ParamRef &p : a.model().params())
+        if (p.name == "embedding.weight")
+            afterA = *p.value;
+    for (const ParamRef &p : b.model().params())
+        if (p.name == "embedding.weight")
+            afterB = *p.value;
+    QVERIFY((afterA - (afterB + 1e-3 * 2 * 0.5 * before)).cwiseAbs().maxCoeff() < 1e-12);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(task, m, TrainConfig{1, 50, 1e-3, 5, OptimizerKind::Adam, 0, 0, -1.0}));
 }
 
 QTEST_APPLESS_MAIN(TestTrainer)
