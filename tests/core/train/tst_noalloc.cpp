@@ -86,6 +86,8 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         m.baselineUnits = 0;
     const int B = data->batchSize;
     Trainer trainer(data, m, TrainConfig{1, B, 1e-3, 7, OptimizerKind::Adam});
+    // The transformer's steps go through the learning-rate warmup (its default): checked too.
+    QVERIFY(m.attention != AttentionKind::Transformer || trainer.warmupSteps() > 0);
     std::vector<int> rows(static_cast<std::size_t>(B));
     for (int i = 0; i < B; ++i)
         rows[std::size_t(i)] = (i * 3) % 256;
