@@ -3,7 +3,9 @@
 # Writes the training-parity reference files of tests/data/parity/ (issue 14, docs/parity.md):
 # for every mechanism and cell, the same model as the app's SequenceModel built from torch.nn
 # pieces (nn.LSTM / nn.GRU or their cells, F.multi_head_attention_forward, torch's losses and
-# torch.optim.Adam), run in float64 for K = 5 Adam steps on fixed batches with dropout off.
+# torch.optim.Adam), and the transformer mechanism's TransformerModel around
+# nn.TransformerEncoder(nn.TransformerEncoderLayer) with the warmup schedule as a LambdaLR,
+# run in float64 for K = 5 Adam steps on fixed batches with dropout off.
 # tst_parity loads the files and runs the app's Trainer::trainStep on the same batches.
 # Run by hand where torch is installed (not needed in CI): python3 tools/make_parity_files.py
 """usage: make_parity_files.py [OUTPUT_DIR]   (default: tests/data/parity next to this script)
@@ -33,6 +35,9 @@ T, F, H, U, B, K = 6, 2, 8, 6, 4, 5
 COUNTS = [4, 4, 4, 4, 3]   # the last step is a short batch, as at the end of an epoch
 LR, BETA1, BETA2, EPS = 1e-2, 0.9, 0.999, 1e-7   # the app's Adam (core/train/adam.h)
 HEADS, LOCAL_D, BASELINE_W, VOCAB, EMBED = 2, 2, 5, 15, 4
+# The transformer cases: d_model, encoder layers, feed-forward width, warmup steps (the
+# schedule of core/train/learningrateschedule.h rises over steps 1-3 and decays over 4-5).
+TD, TN, TFF, WARMUP = 8, 2, 12, 3
 
 # name, attention, cell, loss, outputs, extra settings
 CASES = []
@@ -45,6 +50,9 @@ CASES.append(("self-causal-lstm", "self", "lstm", "mse", 1, {"causal": 1, "windo
 for cell in ("lstm", "gru"):
     CASES.append((f"sentiment-{cell}", "feed-forward", cell, "bce", 1, {"vocabulary": VOCAB}))
 CASES.append(("sentiment-luong-lstm", "luong", "lstm", "bce", 1, {"vocabulary": VOCAB}))
+CASES.append(("transformer", "transformer", "lstm", "mse", 1, {}))
+CASES.append(("transformer-pre-norm", "transformer", "lstm", "mse", 1, {"pre_norm": 1}))
+CASES.append(("sentiment-transformer", "transformer", "lstm", "bce", 1, {"vocabulary": VOCAB}))
 
 
 def f32(t):
@@ -58,6 +66,8 @@ def uniform(gen, shape, bound):
 
 def init_params(c, gen):
     """name -> initial tensor (float64 holding float32 values), in the app's params() order."""
+    if c["attention"] == "transformer":
+        return init_transformer(c, gen)
     p = {}
     rin = EMBED if c["vocabulary"] else F
     if c["vocabulary"]:
@@ -90,6 +100,63 @@ def init_params(c, gen):
     p["dense.weight"] = uniform(gen, (c["outputs"], width), 1 / math.sqrt(width))
     p["dense.bias"] = uniform(gen, (c["outputs"],), 1 / math.sqrt(width))
     return p
+
+
+def init_transformer(c, gen):
+    """The transformer mechanism's parameters (transformermodel.h), in its params() order; the
+    LayerNorm weights near 1 and every bias non-zero, so that each one is checked."""
+    p = {}
+    glorot = lambda o, i: uniform(gen, (o, i), math.sqrt(6 / (o + i)))
+    if c["vocabulary"]:
+        p["embedding.weight"] = uniform(gen, (VOCAB + 1, TD), 0.5)
+    else:
+        p["input_projection.weight"] = uniform(gen, (TD, F), 1 / math.sqrt(F))
+        p["input_projection.bias"] = uniform(gen, (TD,), 1 / math.sqrt(F))
+    for l in range(TN):
+        q = f"encoder.layers.{l}."
+        p[q + "self_attn.in_proj_weight"] = glorot(3 * TD, TD)
+        p[q + "self_attn.in_proj_bias"] = uniform(gen, (3 * TD,), 0.3)
+        p[q + "self_attn.out_proj.weight"] = glorot(TD, TD)
+        p[q + "self_attn.out_proj.bias"] = uniform(gen, (TD,), 0.3)
+        p[q + "linear1.weight"] = uniform(gen, (TFF, TD), 1 / math.sqrt(TD))
+        p[q + "linear1.bias"] = uniform(gen, (TFF,), 1 / math.sqrt(TD))
+        p[q + "linear2.weight"] = uniform(gen, (TD, TFF), 1 / math.sqrt(TFF))
+        p[q + "linear2.bias"] = uniform(gen, (TD,), 1 / math.sqrt(TFF))
+        for n in ("norm1", "norm2"):
+            p[q + n + ".weight"] = f32(1 + uniform(gen, (TD,), 0.3))
+            p[q + n + ".bias"] = uniform(gen, (TD,), 0.3)
+    if c["pre_norm"]:
+        p["encoder.norm.weight"] = f32(1 + uniform(gen, (TD,), 0.3))
+        p["encoder.norm.bias"] = uniform(gen, (TD,), 0.3)
+    p["pooling.query"] = uniform(gen, (1, TD), math.sqrt(3 / TD))
+    p["dense.weight"] = uniform(gen, (c["outputs"], TD), 1 / math.sqrt(TD))
+    p["dense.bias"] = uniform(gen, (c["outputs"],), 1 / math.sqrt(TD))
+    return p
+
+
+def positional_encoding(steps, width):
+    """PE (T, D) of Vaswani et al. 2017, sec. 3.5 (core/layers/positionalencoding.h)."""
+    pe = torch.zeros(steps, width)
+    for t in range(steps):
+        for j in range(width):
+            angle = t / 10000 ** ((j - j % 2) / width)
+            pe[t, j] = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return pe
+
+
+def transformer_forward(c, p, x, mask):
+    """x (b, T*F) sample-major -> (b, O): (1) input layer times sqrt(D), (2) + PE, (3) the
+    nn.TransformerEncoder c["encoder"] (its parameters are p's), (4) attention pooling with the
+    learned query, (5) Dense (core/models/transformermodel.h)."""
+    if c["vocabulary"]:
+        u = Fn.embedding(x.long(), p["embedding.weight"]) * math.sqrt(TD)
+    else:
+        u = (x.reshape(x.shape[0], T, F) @ p["input_projection.weight"].T
+             + p["input_projection.bias"]) * math.sqrt(TD)
+    z = c["encoder"](u + positional_encoding(T, TD),
+                     src_key_padding_mask=None if mask is None else ~mask)
+    a = masked_softmax((z @ p["pooling.query"].T).squeeze(-1) / math.sqrt(TD), mask)
+    return (a[..., None] * z).sum(1) @ p["dense.weight"].T + p["dense.bias"]
 
 
 def recurrent(c, p, u, mask):
@@ -181,6 +248,8 @@ def attend(c, p, h, mask):
 
 def model_forward(c, p, x, mask):
     """x (b, T*F) sample-major as the app stores it -> predictions / logits (b, O)."""
+    if c["attention"] == "transformer":
+        return transformer_forward(c, p, x, mask)
     if c["vocabulary"]:
         u = Fn.embedding(x.long(), p["embedding.weight"])          # (b, T, E)
     else:
@@ -218,17 +287,35 @@ def make_data(c, gen):
     return x, y
 
 
+def warmup_factor(step, warmup):
+    """min(t / w, sqrt(w / t)) for the 1-based step t (core/train/learningrateschedule.h)."""
+    return 1.0 if warmup == 0 else min(step / warmup, math.sqrt(warmup / step))
+
+
 def run(c, init, x, y):
     p = {k: v.clone().requires_grad_(True) for k, v in init.items()}
-    cell = c["cell"]
-    rnn = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(
-        EMBED if c["vocabulary"] else F, H, batch_first=True)
+    if c["attention"] == "transformer":
+        layer = torch.nn.TransformerEncoderLayer(TD, HEADS, dim_feedforward=TFF, dropout=0.0,
+                                                 activation="relu", batch_first=True,
+                                                 norm_first=bool(c["pre_norm"]))
+        module = torch.nn.TransformerEncoder(
+            layer, TN, norm=torch.nn.LayerNorm(TD) if c["pre_norm"] else None,
+            enable_nested_tensor=False)
+        prefix = "encoder."
+        c["encoder"] = module
+    else:
+        cell = c["cell"]
+        module = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(
+            EMBED if c["vocabulary"] else F, H, batch_first=True)
+        prefix = f"{cell}."
+        c["rnn"] = module
     with torch.no_grad():
-        for n, v in rnn.named_parameters():
-            v.copy_(init[f"{cell}.{n}"])
-            p[f"{cell}.{n}"] = v       # the module's own parameters are the ones trained
-    c["rnn"] = rnn
+        for n, v in module.named_parameters():
+            v.copy_(init[prefix + n])
+            p[prefix + n] = v       # the module's own parameters are the ones trained
     opt = torch.optim.Adam(list(p.values()), lr=LR, betas=(BETA1, BETA2), eps=EPS)
+    # Step k (1-based) trains with LR * warmup_factor(k): LambdaLR's lambda(0) is the first step's.
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: warmup_factor(i + 1, c["warmup"]))
     losses, grads, start = [], {}, 0
     for k, count in enumerate(COUNTS):
         xb, yb = x[start:start + count], y[start:start + count]
@@ -239,6 +326,7 @@ def run(c, init, x, y):
         if k == 0:
             grads = {n: v.grad.detach().clone() for n, v in p.items()}
         opt.step()
+        sched.step()
         losses.append(loss.item())
         start += count
     return losses, grads, {n: v.detach() for n, v in p.items()}
@@ -267,7 +355,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     for index, (name, kind, cell, loss, outputs, extra) in enumerate(CASES):
         c = {"attention": kind, "cell": cell, "loss": loss, "outputs": outputs, "vocabulary": 0,
-             "causal": 0, "window": 0}
+             "causal": 0, "window": 0, "pre_norm": 0,
+             "warmup": WARMUP if kind == "transformer" else 0}
         c.update(extra)
         gen = torch.Generator().manual_seed(1000 + index)
         init = init_params(c, gen)
@@ -280,6 +369,10 @@ def main():
                 "local_half_width": str(LOCAL_D), "baseline_units": str(BASELINE_W),
                 "vocabulary": str(c["vocabulary"]), "embedding": str(EMBED),
                 "torch": torch.__version__}
+        if kind == "transformer":   # tst_parity reads the older files without these keys
+            meta.update({"model_width": str(TD), "encoder_layers": str(TN),
+                         "feed_forward_units": str(TFF), "pre_norm": str(c["pre_norm"]),
+                         "warmup": str(c["warmup"])})
         write_safetensors(os.path.join(out, name + ".init.safetensors"),
                           [(n, "F32", v) for n, v in init.items()], {"format": "pt"})
         ref = [("x", "F32", x), ("y", "F32", y), ("loss", "F64", torch.tensor(losses))]

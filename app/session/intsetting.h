@@ -55,4 +55,6 @@ inline const IntSetting kIntSettings[] = {
     {"features", "features", 1, 100000, [](RunSettings &s) -> int & { return s.features; }},
     {"season", "season", 0, attn::kMaxSeason, [](RunSettings &s) -> int & { return s.season; }},
     {"threads", "threads", 0, 1024, [](RunSettings &s) -> int & { return s.threads; }},
+    // -1 = the mechanism's default (core/train/trainer.h: the transformer's, else none)
+    {"warmup", "warmupSteps", -1, 10000000, [](RunSettings &s) -> int & { return s.train.warmupSteps; }},
 };

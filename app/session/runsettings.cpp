@@ -270,6 +270,10 @@ void addRunOptions(QCommandLineParser &parser)
         {"sentences", "sentiment: a sentence<TAB>label file to read instead of the shipped "
                       "amazon_cells + yelp (repeat for several files).", "file"},
         {"learning-rate", "Adam learning rate (default 0.001).", "lr"},
+        {"warmup", "Learning-rate warmup steps w (Vaswani et al. 2017, sec. 5.3): the rate rises "
+                   "linearly to --learning-rate over w steps, then falls as sqrt(w / step); 0 = "
+                   "constant; -1 (default) = the transformer's min(4000, all steps / 25), none "
+                   "for the other mechanisms.", "w"},
         {"train-size", "Training samples (default: the published size).", "N"},
         {"val-size", "Validation samples (default: the published size).", "N"},
         {"explain", "Add to every epoch's JSON the faithfulness of attention (\"faithfulness\": "

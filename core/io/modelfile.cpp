@@ -97,13 +97,33 @@ ModelPaths modelPaths(const std::string &path)
     return {base + ".safetensors", base + ".json"};
 }
 
+namespace {
+
+/// Vectors in torch that older files held as [1, n]: the weight of a LayerNorm named as in
+/// nn.TransformerEncoder(Layer) ("norm1.weight", "encoder.norm.weight") and a bias whose name
+/// ends in "_bias" (nn.MultiheadAttention's "in_proj_bias").
+bool isLateVector(std::string_view name)
+{
+    const auto dot = name.rfind('.');
+    const std::string_view last = name.substr(dot == std::string_view::npos ? 0 : dot + 1);
+    if (last.size() > 5 && last.substr(last.size() - 5) == "_bias")
+        return true;
+    if (dot == std::string_view::npos || dot == 0 || last != "weight")
+        return false;
+    const auto start = name.rfind('.', dot - 1);
+    const std::string_view module = name.substr(start == std::string_view::npos ? 0 : start + 1);
+    return module.substr(0, 4) == "norm";
+}
+
+} // namespace
+
 std::vector<std::int64_t> torchShape(const ParamRef &param)
 {
     requireValue(param);
     const auto dot = param.name.rfind('.');
     const std::string_view last =
         std::string_view(param.name).substr(dot == std::string::npos ? 0 : dot + 1);
-    if (param.value->rows() == 1 && last.substr(0, 4) == "bias")
+    if (param.value->rows() == 1 && (last.substr(0, 4) == "bias" || isLateVector(param.name)))
         return {std::int64_t(param.value->cols())};
     return {std::int64_t(param.value->rows()), std::int64_t(param.value->cols())};
 }
@@ -173,7 +193,11 @@ void loadModelWeights(const SafetensorsFile &file, const std::vector<ParamRef> &
         if (it == byName.end())
             throw ModelFileError(file.file, "missing tensor " + quoteForMessage(p.name) +
                                                 " (expected shape " + shapeToString(shape) + ")");
-        if (it->second->shape != shape)
+        // Files written before LayerNorm weights and in_proj_bias were vectors hold them as
+        // [1, n]: the same values.
+        const bool legacy = shape.size() == 1 && isLateVector(p.name) &&
+                            it->second->shape == std::vector<std::int64_t>{1, shape[0]};
+        if (it->second->shape != shape && !legacy)
             throw ModelFileError(file.file, "tensor " + quoteForMessage(p.name) + " has shape " +
                                                 shapeToString(it->second->shape) + ", expected " +
                                                 shapeToString(shape));

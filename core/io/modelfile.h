@@ -44,8 +44,11 @@ struct ModelPaths {
 ModelPaths modelPaths(const std::string &path);
 
 /// The shape a parameter has in PyTorch: a (1, n) parameter whose name's last dotted component
-/// starts with "bias" (bias_ih_l0, bias) is a vector [n] as in torch; every other (rows, cols)
-/// parameter is [rows, cols] (Mat is row-major, so this is torch's (out, in) for Linear weights).
+/// starts with "bias" (bias_ih_l0, bias) or ends with "_bias" (in_proj_bias), or is the
+/// "weight" of a module whose name starts with "norm" (a LayerNorm: norm1.weight,
+/// encoder.norm.weight), is a vector [n] as in torch; every other (rows, cols) parameter is
+/// [rows, cols] (Mat is row-major, so this is torch's (out, in) for Linear weights). Loading
+/// also accepts [1, n] for the "_bias" and LayerNorm weight tensors (files written before).
 std::vector<std::int64_t> torchShape(const ParamRef &param);
 
 /// "[4, 3]": a shape as written in messages and docs.

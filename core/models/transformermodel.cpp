@@ -9,7 +9,9 @@
 namespace attn {
 
 TransformerModel::TransformerModel(const ModelConfig &config, Rng &initRng, std::uint64_t dropoutSeed)
-    : Model(config), m_dropoutRng(dropoutSeed), m_positions(config.modelWidth),
+    : Model(config), m_dropoutRng(dropoutSeed),
+      m_embedScale(std::sqrt(Scalar(config.modelWidth > 0 ? config.modelWidth : 1))),
+      m_positions(config.modelWidth),
       m_inputDropout(config.encoderDropout),
       m_pooling((config.modelWidth < 1 || config.encoderLayers < 1 || config.feedForwardUnits < 1)
                     ? throw ConfigError("TransformerModel: model width, layers and feed-forward "
@@ -28,7 +30,6 @@ TransformerModel::TransformerModel(const ModelConfig &config, Rng &initRng, std:
             throw ConfigError("TransformerModel: token inputs need inputs = 1 (one id per step), got " +
                               std::to_string(config.inputs));
         m_embedding = std::make_unique<Embedding>(config.vocabulary, D, initRng);
-        m_embedScale = std::sqrt(Scalar(D));
     } else {
         m_projection = std::make_unique<Dense>(config.inputs, D, true, initRng);
     }
@@ -115,10 +116,12 @@ const Mat &TransformerModel::forwardFrom(const ConstMatRef &input, bool training
     if (m_steps == 0)
         throw ShapeError("TransformerModel::forward: call resize(T, B) first");
     Mat &z0 = m_z.front();
-    if (m_embedding) // (1)
+    if (m_embedding) { // (1)
         z0 = input * m_embedScale;
-    else
+    } else {
         m_projection->forward(input, z0);
+        z0 *= m_embedScale;
+    }
     m_positions.forward(z0, z0);                                    // (2)
     m_inputDropout.forward(z0, z0, m_dropoutRng, training);
     for (std::size_t l = 0; l < m_layers.size(); ++l)                // (3)
@@ -159,6 +162,7 @@ void TransformerModel::backward(const ConstMatRef &x, const ConstMatRef &dOut)
         if (!m_fromEmbedded)
             m_embedding->backward(x, m_dEmbedded);
     } else {
+        m_dZ *= m_embedScale; // u = sqrt(D) (x W_p^T + b_p)
         m_projection->backward(x, m_dZ, &m_dInput);
     }
 }

@@ -2,7 +2,9 @@
 // The many-to-one Transformer encoder model, mechanism "transformer" (Vaswani et al. 2017,
 // "Attention Is All You Need": sec. 3.4 embeddings scaled by sqrt(D), sec. 3.5 sinusoidal
 // positional encoding, sec. 3.1 the encoder stack, sec. 5.4 residual dropout), no recurrent layer:
-//   (1) u = Embedding(ids) sqrt(D)  (token ids)   or   u = x W_p^T + b_p  (numbers, W_p (D, F))
+//   (1) u = Embedding(ids) sqrt(D)  (token ids)   or   u = (x W_p^T + b_p) sqrt(D)  (numbers,
+//       W_p (D, F)): the linear projection stands in for the embedding and is scaled as it is,
+//       so that the positional encoding (entries of size 1) does not drown inputs of size 0..1
 //   (2) z_0 = Dropout(u + PE)                     PE: positionalencoding.h; z (T*B, D)
 //   (3) z_l = EncoderLayer_l(z_{l-1}), l = 1..N   transformerencoderlayer.h (post- or pre-norm;
 //       pre-norm adds a final LayerNorm "encoder.norm", as torch.nn.TransformerEncoder(norm=...))
@@ -64,7 +66,7 @@ private:
     const Mat &forwardFrom(const ConstMatRef &input, bool training);
 
     Rng m_dropoutRng;
-    Scalar m_embedScale = 1;                            // sqrt(D) for token ids
+    Scalar m_embedScale = 1;                            // sqrt(D), eq. (1)
     std::unique_ptr<Embedding> m_embedding;             // token ids, E = D
     std::unique_ptr<Dense> m_projection;                // numbers: Dense(F -> D)
     PositionalEncoding m_positions;

@@ -96,7 +96,8 @@ Json layerList(const ModelSpec &spec)
                               {"num_embeddings", m.vocabulary + 1}, {"embedding_dim", D},
                               {"scale", "sqrt(d_model)"}});
         else
-            layers.push_back({{"name", "input_projection"}, {"type", "Linear"}, {"in", m.inputs}, {"out", D}});
+            layers.push_back({{"name", "input_projection"}, {"type", "Linear"}, {"in", m.inputs}, {"out", D},
+                              {"scale", "sqrt(d_model)"}});
         layers.push_back({{"name", "positional_encoding"}, {"type", "sinusoidal"}, {"d_model", D}});
         layers.push_back({{"name", "encoder"}, {"type", "TransformerEncoder"}, {"num_layers", m.encoderLayers},
                           {"d_model", D}, {"nhead", m.heads}, {"dim_feedforward", m.feedForwardUnits},
@@ -421,6 +422,16 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
     } catch (const ConfigError &e) {
         r.fail("model", e.what());
     }
+    // The transformer's input projection is scaled by sqrt(D) (transformermodel.h, eq. 1) since
+    // files say so in its layer entry; the weights of an older file would give other outputs.
+    if (c.attention == AttentionKind::Transformer && c.vocabulary == 0)
+        if (const auto layers = j.find("layers"); layers != j.end() && layers->is_array())
+            for (const Json &layer : *layers)
+                if (layer.is_object() && layer.contains("name") && layer["name"] == "input_projection" &&
+                    !layer.contains("scale"))
+                    r.fail("layers", "the transformer's input projection has no \"scale\": the file "
+                                     "was written before the model multiplied it by sqrt(d_model), "
+                                     "and its weights would give other outputs; train it again");
     s.loss = r.choice(j, "loss", "",
                       std::vector{LossKind::Mse, LossKind::Mae, LossKind::BinaryCrossEntropy,
                                   LossKind::SoftmaxCrossEntropy});

@@ -63,7 +63,8 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
       m_config(config),
       m_initRng(streamSeed(config.seed, 0)),
       m_shuffleRng(streamSeed(config.seed, 1)),
-      m_model(makeModel(resolveModelConfig(*m_task, model), m_initRng, streamSeed(config.seed, 2)))
+      m_model(makeModel(resolveModelConfig(*m_task, model), m_initRng, streamSeed(config.seed, 2))),
+      m_schedule(1.0, 0)
 {
     if (config.batchSize < 1)
         throw ConfigError("Trainer: batch size must be >= 1");
@@ -71,6 +72,10 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         throw ConfigError("Trainer: epochs must be >= 1");
     if (config.patience < 0)
         throw ConfigError("Trainer: patience must be >= 0 (0 = no early stopping)");
+    if (!(config.learningRate > 0.0))
+        throw ConfigError("Trainer: the learning rate must be > 0");
+    if (config.warmupSteps < -1)
+        throw ConfigError("Trainer: warmup steps must be >= 0, or -1 for the mechanism's default");
     if (m_task->train.size() < 1)
         throw DataError("Trainer: the training set is empty");
     if (m_task->validation.size() < 1)
@@ -79,6 +84,13 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
     m_batch = int(std::min<Eigen::Index>(config.batchSize, m_task->train.size()));
     m_batchRows.resize(std::size_t(m_batch));
+    int warmup = config.warmupSteps;
+    if (warmup < 0)
+        warmup = model.attention == AttentionKind::Transformer
+                     ? LearningRateSchedule::transformerWarmup(
+                           (long long)config.epochs * batchesPerEpoch())
+                     : 0;
+    m_schedule = LearningRateSchedule(config.learningRate, warmup);
     m_model->resize(m_task->train.steps, m_batch); // also rejects a T the model cannot take
     m_params = m_model->params();
     if (config.optimizer == OptimizerKind::Adam)
@@ -103,8 +115,9 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
 
 Trainer::~Trainer() = default;
 
-void Trainer::setLearningRate(double lr) { m_optimizer->setLearningRate(lr); }
-double Trainer::learningRate() const { return m_optimizer->learningRate(); }
+void Trainer::setLearningRate(double lr) { m_schedule.setLearningRate(lr); }
+double Trainer::learningRate() const { return m_schedule.learningRate(); }
+double Trainer::currentLearningRate() const { return m_schedule.at(std::max(m_step, 1LL)); }
 
 double Trainer::trainStep(const int *rows, int count)
 {
@@ -129,7 +142,9 @@ double Trainer::trainStep(const int *rows, int count)
     m_model->backward(m_x, m_dPred);
     // Keras adds the regularisation term to every batch's loss, whole (not per row).
     const double penalty = m_l2->addGradient();
-    m_optimizer->step(m_params, ++m_step);
+    ++m_step;
+    m_optimizer->setLearningRate(m_schedule.at(m_step)); // learningrateschedule.h
+    m_optimizer->step(m_params, m_step);
     return loss + penalty;
 }
 

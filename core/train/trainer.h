@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/models/model.h"
+#include "core/train/learningrateschedule.h"
 #include "core/train/optimizer.h"
 #include "core/snapshot/snapshot.h"
 #include "core/data/alignmentsums.h"
@@ -42,6 +43,12 @@ struct TrainConfig {
     /// 2 rate w to the gradient (core/train/l2penalty.h). 0 = off. The validation loss stays
     /// the data loss alone.
     double embeddingL2 = 0.0;
+    /// Learning-rate warmup in optimizer steps (learningrateschedule.h: a linear rise to
+    /// learningRate over w steps, then a decay as step^-0.5; Vaswani et al. 2017, sec. 5.3).
+    /// -1 = the mechanism's default: for transformer min(4000, ceil(epochs x batches / 25))
+    /// (LearningRateSchedule::transformerWarmup), for every other mechanism 0; 0 = a constant
+    /// learning rate.
+    int warmupSteps = -1;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
@@ -94,8 +101,14 @@ public:
     EpochSnapshot restoreBest();
     int epoch() const { return m_epoch; }
     long long step() const { return m_step; }
+    /// The configured (peak) learning rate; with warmup, step t uses learningRate() x
+    /// LearningRateSchedule::factor(t, warmupSteps()). Takes effect at the next step.
     void setLearningRate(double lr);
     double learningRate() const;
+    /// The learning rate the last optimizer step used (learningRate() before the first step).
+    double currentLearningRate() const;
+    /// w of the schedule: config().warmupSteps, or the mechanism's default when that is -1.
+    int warmupSteps() const { return m_schedule.warmupSteps(); }
     const TrainConfig &config() const { return m_config; }
     const TaskData &task() const { return *m_task; }
     Model &model() { return *m_model; }
@@ -118,6 +131,7 @@ private:
     std::vector<ParamRef> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
     std::unique_ptr<L2Penalty> m_l2; // TrainConfig::embeddingL2 on "embedding.weight"
+    LearningRateSchedule m_schedule;
     std::vector<int> m_order; // (N) shuffled training row indices
     std::vector<Baseline> m_baselines; // computed once (core/train/baselines.h), in every snapshot
     std::optional<double> m_maseScale; // forecasts: the naive forecast's training MAE

@@ -95,6 +95,7 @@ private slots:
     void f32FileFromTheDoubleBuild();
     void missingTensorIsRejected();
     void wrongShapeIsRejected();
+    void legacyVectorsLoad();
     void extraTensorIsRejected();
     void corruptFileIsRejected();
     void architecture();
@@ -120,6 +121,17 @@ void TestModelFile::pathsAndShapes()
     QCOMPARE(torchShape({"bias.weight", &row, nullptr}), (std::vector<std::int64_t>{1, 6}));
     QCOMPARE(torchShape({"x.bias", &col, nullptr}), (std::vector<std::int64_t>{6, 1}));
     QCOMPARE(torchShape({"dense.weight", &m, nullptr}), (std::vector<std::int64_t>{3, 2}));
+    // LayerNorm weights are vectors in torch, as its biases (nn.TransformerEncoderLayer's norm1,
+    // norm2, nn.TransformerEncoder's norm).
+    QCOMPARE(torchShape({"encoder.layers.0.norm1.weight", &row, nullptr}), std::vector<std::int64_t>{6});
+    QCOMPARE(torchShape({"encoder.layers.1.norm2.weight", &row, nullptr}), std::vector<std::int64_t>{6});
+    QCOMPARE(torchShape({"encoder.norm.weight", &row, nullptr}), std::vector<std::int64_t>{6});
+    QCOMPARE(torchShape({"norm.weight", &row, nullptr}), std::vector<std::int64_t>{6});
+    QCOMPARE(torchShape({"encoder.norm.weight", &m, nullptr}), (std::vector<std::int64_t>{3, 2}));
+    QCOMPARE(torchShape({"encoder.layers.0.self_attn.in_proj_bias", &row, nullptr}),
+             std::vector<std::int64_t>{6});
+    QCOMPARE(torchShape({"pooling.query", &row, nullptr}), (std::vector<std::int64_t>{1, 6}));
+    QCOMPARE(torchShape({"input_projection.weight", &col, nullptr}), (std::vector<std::int64_t>{6, 1}));
     QCOMPARE(q(shapeToString({4, 3})), q("[4, 3]"));
     QCOMPARE(q(shapeToString({})), q("[]"));
 }
@@ -234,6 +246,35 @@ void TestModelFile::wrongShapeIsRejected()
     expectError<ModelFileError>([&] { loadModelWeights(path, b.params); }, path,
                                 "tensor \"dense.weight\" has shape [4, 2], expected [2, 4]");
     QCOMPARE(snapshot(b.params), before);
+}
+
+void TestModelFile::legacyVectorsLoad()
+{
+    // Files written before LayerNorm weights and in_proj_bias were saved as vectors hold them
+    // as [1, n]; their values load unchanged. Another bias saved that way is still refused
+    // (wrongShapeIsRejected).
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("n.safetensors").toStdString();
+    Mat gamma(1, 3), beta(1, 3), gammaIn(1, 3), betaIn(1, 3);
+    gamma << 0.5, 1.5, -2.0;
+    beta << 0.25, 0.0, 1.0;
+    gammaIn.setZero();
+    betaIn.setZero();
+    std::vector<ParamRef> saved{{"norm1.weight", &gamma, nullptr}, {"a.in_proj_bias", &beta, nullptr}};
+    std::vector<ParamRef> loaded{{"norm1.weight", &gammaIn, nullptr}, {"a.in_proj_bias", &betaIn, nullptr}};
+    std::vector<NamedTensor> tensors = modelTensors(saved, kScalarDType);
+    QCOMPARE(tensors[0].shape, std::vector<std::int64_t>{3});
+    QCOMPARE(tensors[1].shape, std::vector<std::int64_t>{3});
+    tensors[0].shape = {1, 3};
+    tensors[1].shape = {1, 3};
+    writeSafetensors(path, tensors);
+    loadModelWeights(path, loaded);
+    QVERIFY(gammaIn == gamma);
+    QVERIFY(betaIn == beta);
+    tensors[0].shape = {3, 1}; // not a row: refused
+    writeSafetensors(path, tensors);
+    expectError<ModelFileError>([&] { loadModelWeights(path, loaded); }, path,
+                                "tensor \"norm1.weight\" has shape [3, 1], expected [3]");
 }
 
 void TestModelFile::extraTensorIsRejected()

@@ -102,6 +102,7 @@ class TestPredictor : public QObject {
 private slots:
     void specJsonRoundTrip();
     void maskPaddingSaved();
+    void transformerProjectionScale();
     void specErrors_data();
     void specErrors();
     void saveLoadPredictsBitForBit();
@@ -160,6 +161,29 @@ void TestPredictor::maskPaddingSaved()
     QString json = q(modelSpecToJson(s));
     json.replace("\"mask_padding\"", "\"written_by_an_older_version\"");
     QVERIFY(!modelSpecFromJson(json.toStdString(), "m.json").model.maskPadding);
+}
+
+void TestPredictor::transformerProjectionScale()
+{
+    // The transformer's input projection is multiplied by sqrt(D) (transformermodel.h); the
+    // file says so, and a file without it (written before) is refused: its weights would give
+    // other outputs.
+    ModelSpec s = smallSpec(TaskType::Regression);
+    s.model.attention = AttentionKind::Transformer;
+    s.model.modelWidth = 4;
+    s.model.encoderLayers = 1;
+    s.model.feedForwardUnits = 4;
+    QString json = q(modelSpecToJson(s));
+    QVERIFY2(json.contains("\"scale\": \"sqrt(d_model)\""), qPrintable(json));
+    QCOMPARE(modelSpecFromJson(json.toStdString(), "m.json").model.modelWidth, 4);
+    json.replace("\"scale\": \"sqrt(d_model)\"", "\"written_by_an_older_version\": 0");
+    try {
+        modelSpecFromJson(json.toStdString(), "m.json");
+        QFAIL("no error");
+    } catch (const ModelFileError &e) {
+        QVERIFY2(q(e.what()).startsWith("m.json: layers: the transformer's input projection has no \"scale\""),
+                 e.what());
+    }
 }
 
 void TestPredictor::specErrors_data()

@@ -106,6 +106,8 @@ void TestNoAlloc::trainingStepDoesNotAllocate()
         m.embeddingDropout = 0.5;
     const int B = data->batchSize;
     Trainer trainer(data, m, train);
+    // The transformer's steps go through the learning-rate warmup (its default): checked too.
+    QVERIFY(m.attention != AttentionKind::Transformer || trainer.warmupSteps() > 0);
     std::vector<int> rows(static_cast<std::size_t>(B));
     for (int i = 0; i < B; ++i)
         rows[std::size_t(i)] = (i * 3) % 256;

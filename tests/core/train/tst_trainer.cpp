@@ -21,6 +21,7 @@ private slots:
     void baselineSnapshot();
     void sameSeedSameRun();
     void rejectsBadConfig();
+    void warmupFollowsTheSchedule();
     void shortBatchStepsLikeASmallerBatch();
     void everyRowTrainsEveryEpoch();
     void earlyStoppingRestoresTheBestEpoch();
@@ -225,6 +226,55 @@ void TestTrainer::rejectsBadConfig()
     ModelConfig wrong = task->model;
     wrong.inputs = 3;
     QVERIFY_THROWS_EXCEPTION(ShapeError, Trainer(task, wrong, TrainConfig{1, 10, 1e-3, 1}));
+}
+
+void TestTrainer::warmupFollowsTheSchedule()
+{
+    // With SGD (p -= lr_t g) every step's update divided by the gradient is the learning rate it
+    // used: lr_t = 0.1 min(t / 3, sqrt(3 / t)) (learningrateschedule.h), rising then falling.
+    Rng rng(5);
+    auto task = std::make_shared<TaskData>(makeMaxTask(rng, {64, 16}));
+    ModelConfig m = task->model;
+    m.attention = AttentionKind::Transformer;
+    m.modelWidth = 4;
+    m.encoderLayers = 1;
+    m.feedForwardUnits = 6;
+    TrainConfig c{1, 8, 0.1, 3, OptimizerKind::Sgd};
+    c.warmupSteps = 3;
+    Trainer trainer(task, m, c);
+    QCOMPARE(trainer.warmupSteps(), 3);
+    QCOMPARE(trainer.currentLearningRate(), 0.1 / 3);
+    const std::vector<ParamRef> params = trainer.model().params();
+    const int rows[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    for (long long t = 1; t <= 6; ++t) {
+        std::vector<Mat> before;
+        for (const ParamRef &p : params)
+            before.push_back(*p.value);
+        trainer.trainStep(rows, 8);
+        const double expected = 0.1 * std::min(double(t) / 3.0, std::sqrt(3.0 / double(t)));
+        QVERIFY(std::abs(trainer.currentLearningRate() - expected) < 1e-15);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const Mat update = before[i] - *params[i].value;
+            QVERIFY2((update - expected * *params[i].grad).cwiseAbs().maxCoeff() <=
+                         1e-12 * (1.0 + params[i].grad->cwiseAbs().maxCoeff()),
+                     params[i].name.c_str());
+        }
+    }
+    trainer.setLearningRate(0.2); // the peak; the next step keeps the shape
+    QCOMPARE(trainer.learningRate(), 0.2);
+    QVERIFY(std::abs(trainer.currentLearningRate() - 0.2 * std::sqrt(3.0 / 6.0)) < 1e-15);
+
+    // Defaults: the transformer warms up over 1/25 of its steps (10 epochs x 100 batches -> 40),
+    // every other mechanism not at all; 0 turns it off; below -1 is refused.
+    auto big = std::make_shared<TaskData>(makeMaxTask(rng, {800, 16}));
+    QCOMPARE(Trainer(big, m, TrainConfig{10, 8, 1e-3, 3}).warmupSteps(), 40); // 1000 steps
+    QCOMPARE(Trainer(big, big->model, TrainConfig{10, 8, 1e-3, 3}).warmupSteps(), 0);
+    TrainConfig off{10, 8, 1e-3, 3};
+    off.warmupSteps = 0;
+    QCOMPARE(Trainer(big, m, off).warmupSteps(), 0);
+    off.warmupSteps = -2;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(big, m, off));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, Trainer(big, m, TrainConfig{1, 8, 0.0, 3}));
 }
 
 void TestTrainer::shortBatchStepsLikeASmallerBatch()
