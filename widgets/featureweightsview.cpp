@@ -390,18 +390,8 @@ void FeatureWeightsView::wrapTexts()
     // is narrower than they are, instead of being clipped.
     if (m_wrapping)
         return;
-    const double width = double(m_plot->viewport().width()) - 24.0;
-    const QString title = wrapParts(m_titleParts, m_title->font(), width);
-    const QString summary = wrapParts(summaryParts(), m_summary->font(), width);
-    if (title == m_title->text() && summary == m_summary->text())
-        return;
     m_wrapping = true;
-    m_title->setText(title);
-    m_summary->setText(summary);
-    QCPLayoutGrid *top = m_plot->plotLayout();
-    top->update(QCPLayoutElement::upPreparation);
-    top->update(QCPLayoutElement::upMargins);
-    top->update(QCPLayoutElement::upLayout);
+    setWrappedTexts(m_plot, m_title, m_titleParts, m_summary, summaryParts());
     m_wrapping = false;
 }
 

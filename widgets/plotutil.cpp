@@ -108,6 +108,19 @@ bool savePlotPdf(QCustomPlot *plot, const QString &path, int width, int height,
     return saveBytes(path, pdf, error);
 }
 
+void setWrappedTexts(QCustomPlot *plot, QCPTextElement *title, const QStringList &titleParts,
+                     QCPTextElement *summary, const QStringList &summaryParts)
+{
+    const double width = double(plot->viewport().width()) - 24.0;
+    const QString titleText = wrapParts(titleParts, title->font(), width);
+    const QString summaryText = wrapParts(summaryParts, summary->font(), width);
+    if (titleText == title->text() && summaryText == summary->text())
+        return;
+    title->setText(titleText);
+    summary->setText(summaryText);
+    layoutNow(plot);
+}
+
 void layoutNow(QCustomPlot *plot)
 {
     QCPLayoutGrid *top = plot->plotLayout();

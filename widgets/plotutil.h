@@ -40,6 +40,12 @@ QCPRange paddedRange(double lo, double hi);
 QString wrapParts(const QStringList &parts, const QFont &font, double width,
                   const QString &separator = QStringLiteral(" \u00b7 "));
 
+/// Sets title and summary (text elements of plot) to their parts wrapped to the plot's width
+/// less 24 px (wrapParts), and lays plot out again if either text changed. The caller guards
+/// against re-entry: the new layout can resize the plot.
+void setWrappedTexts(QCustomPlot *plot, QCPTextElement *title, const QStringList &titleParts,
+                     QCPTextElement *summary, const QStringList &summaryParts);
+
 /// Renders plot into a PNG file of exactly round(width*scale) x round(height*scale) pixels:
 /// laid out at width x height and drawn scale times larger; the file records 96*scale dots
 /// per inch. width/height 0 mean the plot's current size. Queues a replot at the widget's

@@ -9,6 +9,7 @@
 
 #include <QBuffer>
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPdfWriter>
@@ -204,9 +205,12 @@ void TransformerGridView::paintContent(QPainter &p, const QRectF &area) const
         p.drawText(QRectF(g.grid.left() + k * (g.cell + kGap), area.top(), g.cell, kLabel - 4),
                    Qt::AlignHCenter | Qt::AlignBottom, tr("H%1").arg(k + 1));
     if (const Grid *m = map(m_layer, m_head)) {
-        p.drawText(QRectF(g.large.left(), area.top(), g.large.width(), kLabel - 4),
-                   Qt::AlignHCenter | Qt::AlignBottom,
-                   tr("Layer %1, head %2 (row = query step, column = key step)").arg(m_layer + 1).arg(m_head + 1));
+        // From the map's left edge to the view's right edge, elided: centred over a map narrower
+        // than its text, the title lost its first and last letters.
+        const QRectF title(g.large.left(), area.top(), area.right() - g.large.left(), kLabel - 4);
+        const QString text = tr("Layer %1, head %2 (row = query step, column = key step)").arg(m_layer + 1).arg(m_head + 1);
+        p.drawText(title, Qt::AlignLeft | Qt::AlignBottom,
+                   p.fontMetrics().elidedText(text, Qt::ElideRight, int(title.width())));
         paintMap(p, *m, g.large);
     }
 }
