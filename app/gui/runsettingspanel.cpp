@@ -78,7 +78,9 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_feedForward = new QSpinBox;
     m_feedForward->setRange(1, 8192);
     m_feedForward->setToolTip(tr("Transformer: inner width of the position-wise feed-forward sublayer"));
-    m_preNorm = new QCheckBox(tr("pre-norm (LayerNorm before each sublayer)"));
+    m_preNorm = new QCheckBox(tr("pre-norm")); // the row is narrow; the tooltip says what it is
+    m_preNorm->setToolTip(tr("Transformer: LayerNorm before each sublayer (default: after it, as in "
+                             "the paper)"));
     m_attentionNoise = new QDoubleSpinBox;
     m_attentionNoise->setRange(0.0, 10.0);
     m_attentionNoise->setSingleStep(0.5);
