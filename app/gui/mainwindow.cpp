@@ -60,7 +60,8 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
         QMessageBox::warning(this, tr("Training failed"), message);
     });
     connect(m_timeline, &TimelineBar::currentIndexChanged, this, &MainWindow::showEpoch);
-    connect(c, &TrainingController::stateChanged, this, &MainWindow::showRestoredEpoch);
+    // Early stopping ends with the best epoch's weights: the views show that model.
+    connect(m_controls, &RunControls::restoredEpochIndex, m_timeline, &TimelineBar::setCurrentIndex);
     m_prediction = new PredictionJob(this);
     connect(m_prediction, &PredictionJob::finished, this, &MainWindow::onPredicted);
     m_controls->updateButtons();
@@ -245,18 +246,6 @@ void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
         m_curves->appendEpoch(s);
     m_views->explain()->appendEpoch(s);
     m_timeline->setCount(m_run.size()); // shows it if the slider follows training
-}
-
-void MainWindow::showRestoredEpoch(TrainingWorker::State state)
-{
-    // Early stopping ends with the best epoch's weights: the views show that model, not the
-    // last epoch's (the slider still replays every epoch).
-    if (state != TrainingWorker::State::Finished || m_run.empty())
-        return;
-    const int best = m_run.back().bestEpoch;
-    for (int i = 0; i < m_run.size(); ++i)
-        if (best > 0 && best < m_run.back().epoch && m_run.at(i).epoch == best)
-            m_timeline->setCurrentIndex(i);
 }
 
 void MainWindow::showEpoch(int index)

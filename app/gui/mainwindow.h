@@ -93,7 +93,6 @@ private:
     void buildUi();
     void buildMenus();
     void onSnapshot(const attn::EpochSnapshot &s);
-    void showRestoredEpoch(TrainingWorker::State state);
     void onRunStarted(long long parameterCount, int batchesPerEpoch);
     void onPredicted(const PredictionJob::Result &result);
     void setTheme(ThemeChoice choice);

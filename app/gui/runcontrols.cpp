@@ -146,6 +146,9 @@ void RunControls::onState(TrainingWorker::State state)
         emit statusMessage(tr("Finished %1: drag the slider or press P to replay.%2")
                                .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")), model),
                            0);
+        for (int i = 0; best > 0 && best < last && i < m_run->size(); ++i)
+            if (m_run->at(i).epoch == best)
+                emit restoredEpochIndex(i);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));
         if (m_samplesPerSecond > 0) // the last ETA would otherwise stay as if time were left

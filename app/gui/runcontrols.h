@@ -41,6 +41,9 @@ signals:
     void resetRequested();
     /// A line for the status bar (timeout in ms, 0 = until replaced).
     void statusMessage(const QString &text, int timeout);
+    /// A run ended by early stopping: index (in the run history) of the epoch whose weights it
+    /// restored, the model the run keeps, for the views to show.
+    void restoredEpochIndex(int index);
 
 private:
     void onProgress(const attn::ProgressInfo &p);
