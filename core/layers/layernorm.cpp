@@ -7,6 +7,29 @@
 
 namespace attn {
 
+void normalizeRows(MatRef xhat, MatRef invStd, Scalar eps)
+{
+    const Scalar invD = Scalar(1) / Scalar(xhat.cols());
+    for (Eigen::Index n = 0; n < xhat.rows(); ++n) {
+        const Scalar mu = xhat.row(n).sum() * invD;
+        xhat.row(n).array() -= mu;
+        const Scalar var = xhat.row(n).squaredNorm() * invD;
+        invStd(n, 0) = Scalar(1) / std::sqrt(var + eps);
+        xhat.row(n) *= invStd(n, 0);
+    }
+}
+
+void normalizeRowsBackward(MatRef dxhat, const ConstMatRef &xhat, const ConstMatRef &invStd, Mat &rowA,
+                           Mat &rowB)
+{
+    const Scalar invD = Scalar(1) / Scalar(xhat.cols());
+    rowA = dxhat.rowwise().sum() * invD;
+    rowB = (dxhat.array() * xhat.array()).rowwise().sum().matrix() * invD;
+    dxhat.colwise() -= rowA.col(0);
+    dxhat.array() -= xhat.array().colwise() * rowB.col(0).array();
+    dxhat.array().colwise() *= invStd.col(0).array();
+}
+
 LayerNorm::LayerNorm(int width, double eps) : m_eps(Scalar(eps))
 {
     if (width < 1)
@@ -39,16 +62,9 @@ void LayerNorm::forward(const ConstMatRef &x, MatRef y)
         throw ShapeError("LayerNorm::forward: call resize(N) first");
     requireShape(x, N, width(), "LayerNorm::forward x");
     requireShape(y, N, width(), "LayerNorm::forward y");
-    const Scalar invD = Scalar(1) / Scalar(width());
     Cache &c = m_cache;
-    c.xhat = x; // eq. (1)-(2), row by row in place
-    for (Eigen::Index n = 0; n < N; ++n) {
-        const Scalar mu = c.xhat.row(n).sum() * invD;
-        c.xhat.row(n).array() -= mu;
-        const Scalar var = c.xhat.row(n).squaredNorm() * invD;
-        c.invStd(n, 0) = Scalar(1) / std::sqrt(var + m_eps);
-        c.xhat.row(n) *= c.invStd(n, 0);
-    }
+    c.xhat = x;
+    normalizeRows(c.xhat, c.invStd, m_eps); // eqs. (1)-(2)
     y.array() = c.xhat.array().rowwise() * m_params.gamma.row(0).array(); // eq. (3)
     y.rowwise() += m_params.beta.row(0);
 }
@@ -65,12 +81,8 @@ void LayerNorm::backward(const ConstMatRef &dy, MatRef dx)
     m_grads.gamma.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
     m_grads.beta.row(0) += dy.colwise().sum();
     m_dXhat.array() = dy.array().rowwise() * m_params.gamma.row(0).array();
-    const Scalar invD = Scalar(1) / Scalar(width());
-    m_rowA = m_dXhat.rowwise().sum() * invD;
-    m_rowB = (m_dXhat.array() * c.xhat.array()).rowwise().sum().matrix() * invD;
-    m_dXhat.colwise() -= m_rowA.col(0);
-    m_dXhat.array() -= c.xhat.array().colwise() * m_rowB.col(0).array();
-    dx.array() = m_dXhat.array().colwise() * c.invStd.col(0).array();
+    normalizeRowsBackward(m_dXhat, c.xhat, c.invStd, m_rowA, m_rowB);
+    dx = m_dXhat;
 }
 
 void LayerNorm::zeroGrad()

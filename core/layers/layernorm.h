@@ -13,6 +13,16 @@
 
 namespace attn {
 
+/// The normalisation both LayerNorm and MeanVarianceNorm apply (Ba et al. 2016, eqs. 1-2):
+/// each row of xhat (N, D), in place, minus its mean, times invStd(n) = 1 / sqrt(var + eps),
+/// which is written to invStd (N, 1).
+void normalizeRows(MatRef xhat, MatRef invStd, Scalar eps);
+
+/// Its backward, in place: dxhat (N, D) becomes dx = invStd * (dxhat - mean_j(dxhat) - xhat *
+/// mean_j(dxhat * xhat)) per row; rowA, rowB (N, 1) are scratch. Allocates nothing.
+void normalizeRowsBackward(MatRef dxhat, const ConstMatRef &xhat, const ConstMatRef &invStd, Mat &rowA,
+                           Mat &rowB);
+
 class LayerNorm {
 public:
     struct Params {

@@ -3,7 +3,7 @@
 // normalised output, backward runs through the row mean and variance.
 #include "core/layers/meanvariancenorm.h"
 
-#include <cmath>
+#include "core/layers/layernorm.h"
 
 namespace attn {
 
@@ -34,16 +34,9 @@ void MeanVarianceNorm::forward(const ConstMatRef &x, MatRef y)
         throw ShapeError("MeanVarianceNorm::forward: call resize(N) first");
     requireShape(x, N, m_width, "MeanVarianceNorm::forward x");
     requireShape(y, N, m_width, "MeanVarianceNorm::forward y");
-    const Scalar invD = Scalar(1) / Scalar(m_width);
     Cache &c = m_cache;
-    c.y = x; // eqs. (1)-(2), row by row in the cache (y may alias x)
-    for (Eigen::Index n = 0; n < N; ++n) {
-        const Scalar mu = c.y.row(n).sum() * invD;
-        c.y.row(n).array() -= mu;
-        const Scalar var = c.y.row(n).squaredNorm() * invD;
-        c.invStd(n, 0) = Scalar(1) / std::sqrt(var + m_eps);
-        c.y.row(n) *= c.invStd(n, 0);
-    }
+    c.y = x; // normalised in the cache, then copied out (y may alias x)
+    normalizeRows(c.y, c.invStd, m_eps); // eqs. (1)-(2), layernorm.h
     y = c.y;
 }
 
@@ -54,14 +47,8 @@ void MeanVarianceNorm::backward(const ConstMatRef &dy, MatRef dx)
     const Eigen::Index N = m_cache.y.rows();
     requireShape(dy, N, m_width, "MeanVarianceNorm::backward dy");
     requireShape(dx, N, m_width, "MeanVarianceNorm::backward dx");
-    const Scalar invD = Scalar(1) / Scalar(m_width);
-    const Cache &c = m_cache;
-    m_rowA = dy.rowwise().sum() * invD;
-    m_rowB = (dy.array() * c.y.array()).rowwise().sum().matrix() * invD;
-    dx = dy; // dx may alias dy: both row sums are taken already
-    dx.colwise() -= m_rowA.col(0);
-    dx.array() -= c.y.array().colwise() * m_rowB.col(0).array();
-    dx.array().colwise() *= c.invStd.col(0).array();
+    dx = dy; // dx may alias dy
+    normalizeRowsBackward(dx, m_cache.y, m_cache.invStd, m_rowA, m_rowB); // layernorm.h
 }
 
 } // namespace attn

@@ -105,7 +105,7 @@ public:
     /// LearningRateSchedule::factor(t, warmupSteps()). Takes effect at the next step.
     void setLearningRate(double lr);
     double learningRate() const;
-    /// The learning rate the last optimizer step used (learningRate() before the first step).
+    /// The learning rate the last optimizer step used (before the first step: the one it will use).
     double currentLearningRate() const;
     /// w of the schedule: config().warmupSteps, or the mechanism's default when that is -1.
     int warmupSteps() const { return m_schedule.warmupSteps(); }
