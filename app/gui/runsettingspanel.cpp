@@ -151,8 +151,9 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_threads = new QSpinBox;
     m_threads->setRange(0, 1024);
     m_threads->setSpecialValueText(tr("one per core (%1)").arg(QThread::idealThreadCount()));
-    m_threads->setToolTip(tr("Compare trains up to this many runs at once, one per thread; the "
-                             "results are the same with any number"));
+    m_threads->setToolTip(tr("A run computes slices of each batch on this many threads; Compare "
+                             "trains up to this many runs at once. The results are the same "
+                             "with any number"));
     m_form = form;
     form->addRow(tr("Task"), m_task);
     form->addRow(m_taskNote);
@@ -185,7 +186,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Seed"), m_seed);
-    form->addRow(tr("Compare threads"), m_threads);
+    form->addRow(tr("Threads"), m_threads);
     connect(m_task, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onTaskChanged);
     connect(m_preset, &QComboBox::currentIndexChanged, this, &RunSettingsPanel::onPresetChanged);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &RunSettingsPanel::learningRateChanged);

@@ -26,6 +26,7 @@ attn::TrainerFactory CompareWorker::trainerFactory(const RunSettings &base)
         RunSettings s = base;
         s.model.attention = mechanism;
         s.train.seed = seed;
+        s.threads = 1; // the parallelism is across runs (threadCount(base) at once), not nested
         return makeTrainer(s);
     };
 }

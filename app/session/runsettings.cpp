@@ -146,6 +146,7 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         model.instanceNormFeature = task->model.instanceNormFeature;
         model.baselineReference = AttentionKind::Luong;
         TrainConfig train = settings.train;
+        train.threads = threadCount(settings);
         train.batchSize = task->batchSize; // never more than the training rows
         if (train.epochs == 0) { // sized to the file (autoEpochs), with early stopping
             train.epochs = task->epochs;
@@ -173,6 +174,7 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
             model.inputs = model.outputs = task->model.inputs;
         model.baselineReference = taskDefaults(settings.task).model.attention;
         TrainConfig train = settings.train;
+        train.threads = threadCount(settings);
         if (train.epochs == 0) // auto: the task's published epochs
             train.epochs = task->epochs;
         trainer = std::make_unique<Trainer>(task, model, train);
@@ -281,8 +283,9 @@ void addRunOptions(QCommandLineParser &parser)
                     "gradients, their alignment with the ground truth, the output change under "
                     "permuted and uniform attention), measured on the training worker."},
         {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
-        {"threads", "Compare: train up to N runs at once, one per thread; the results are the "
-                    "same at any N (default 0: one per core).", "N"},
+        {"threads", "Threads that train: a run computes slices of each batch on N threads, "
+                    "Compare trains up to N runs at once; the results are the same at any N "
+                    "(default 0: one per core).", "N"},
         {"preset", "sentiment: start from a recipe (implies --task sentiment; other options "
                    "change it): " + runPresetChoices() + " (docs/tasks.md, \"Presets\").", "name"},
     });

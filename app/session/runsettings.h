@@ -53,8 +53,9 @@ struct RunSettings {
     /// sentiment: hold out the last 20% of the sentences in file order, unshuffled (Keras'
     /// validation_split, attn::TaskSource::validationLast) instead of a seeded shuffle.
     bool validationLast = false;
-    /// Compare: runs trained at once, one per thread (0 = one per core: threadCount()). Changes
-    /// how fast results come, never the results.
+    /// Threads that train (0 = one per core: threadCount()): a run computes each step's batch
+    /// slices on them (attn::TrainConfig::threads); Compare trains that many runs at once, each
+    /// on one thread. Changes how fast results come, never the results.
     int threads = 0;
 
     /// The published defaults of a task, seed 7.
@@ -66,7 +67,7 @@ Q_DECLARE_METATYPE(RunSettings)
 /// else <prefix>/share/attention-studio/data beside an installed binary, else the source tree's.
 QString shippedDataDirectory();
 
-/// The threads a compare of settings trains on: settings.threads, or for 0 one per core
+/// The threads settings train on: settings.threads, or for 0 one per core
 /// (QThread::idealThreadCount(), at least 1).
 int threadCount(const RunSettings &settings);
 

@@ -75,15 +75,16 @@ double lossValue(LossKind kind, const ConstMatRef &pred, const ConstMatRef &targ
 }
 
 double lossWithGradient(LossKind kind, const ConstMatRef &pred, const ConstMatRef &target,
-                        MatRef dPred)
+                        MatRef dPred, Eigen::Index meanRows)
 {
     requireShape(target, pred.rows(), pred.cols(), "loss target");
     requireShape(dPred, pred.rows(), pred.cols(), "loss dPred");
+    const double rows = double(meanRows > 0 ? meanRows : pred.rows());
     if (kind == LossKind::SoftmaxCrossEntropy) {
-        const double rowScale = 1.0 / double(pred.rows()); // the batch mean over B rows, applied once
+        const double rowScale = 1.0 / rows; // the batch mean over B rows, applied once
         return softmaxCrossEntropy(pred, target, &dPred, rowScale) * rowScale;
     }
-    const double scale = 1.0 / double(pred.size()); // the batch mean, applied once
+    const double scale = 1.0 / (rows * double(pred.cols())); // the batch mean, applied once
     double sum = 0.0;
     for (Eigen::Index r = 0; r < pred.rows(); ++r)
         for (Eigen::Index c = 0; c < pred.cols(); ++c) {

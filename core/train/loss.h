@@ -21,8 +21,12 @@ namespace attn {
 
 /// pred and target (B, O) (SoftmaxCrossEntropy: logits and targets (B, C)). Returns the mean loss. Throws ShapeError on a mismatch.
 double lossValue(LossKind kind, const ConstMatRef &pred, const ConstMatRef &target);
-/// Same, and writes dL/dpred (B, O) into dPred (preallocated).
+/// Same, and writes dL/dpred (B, O) into dPred (preallocated). meanRows > 0: the rows n of the
+/// whole batch that the mean runs over, when pred holds only some of them (a slice of the batch,
+/// core/train/batchslices.h): the loss and gradient are then this part's share, sum / (n O)
+/// (softmax cross-entropy: sum / n), and the parts' losses add up to the batch's mean.
+/// Default: n = B.
 double lossWithGradient(LossKind kind, const ConstMatRef &pred, const ConstMatRef &target,
-                        MatRef dPred);
+                        MatRef dPred, Eigen::Index meanRows = 0);
 
 } // namespace attn

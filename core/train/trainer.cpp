@@ -5,6 +5,7 @@
 #include "core/explain/faithfulness.h"
 #include "core/train/adam.h"
 #include "core/train/baselines.h"
+#include "core/train/batchslices.h"
 #include "core/train/l2penalty.h"
 #include "core/train/loss.h"
 #include "core/train/sgd.h"
@@ -74,6 +75,8 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
         throw ConfigError("Trainer: patience must be >= 0 (0 = no early stopping)");
     if (!(config.learningRate > 0.0))
         throw ConfigError("Trainer: the learning rate must be > 0");
+    if (config.threads < 0)
+        throw ConfigError("Trainer: threads must be >= 0 (0 = one per hardware thread)");
     if (config.warmupSteps < -1)
         throw ConfigError("Trainer: warmup steps must be >= 0, or -1 for the mechanism's default");
     if (m_task->train.size() < 1)
@@ -83,7 +86,6 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
     if (m_task->train.features != model.inputs || m_task->train.y.cols() != model.outputs)
         throw ShapeError("Trainer: model inputs/outputs do not match the task's data");
     m_batch = int(std::min<Eigen::Index>(config.batchSize, m_task->train.size()));
-    m_batchRows.resize(std::size_t(m_batch));
     int warmup = config.warmupSteps;
     if (warmup < 0)
         warmup = model.attention == AttentionKind::Transformer
@@ -107,10 +109,9 @@ Trainer::Trainer(std::shared_ptr<const TaskData> task, const ModelConfig &model,
     m_maseScale = baselines.naiveInSampleMae;
     m_order.resize(std::size_t(m_task->train.size()));
     std::iota(m_order.begin(), m_order.end(), 0);
-    const int T = m_task->train.steps, B = m_batch;
-    m_x.resize(Eigen::Index(T) * B, m_task->train.features);
-    m_y.resize(B, model.outputs);
-    m_dPred.resize(B, model.outputs);
+    m_slices = std::make_unique<BatchSlices>(*m_model, m_task->train, m_task->loss, m_batch,
+                                             WorkerPool::resolveThreads(config.threads),
+                                             streamSeed(config.seed, 2));
 }
 
 Trainer::~Trainer() = default;
@@ -118,28 +119,15 @@ Trainer::~Trainer() = default;
 void Trainer::setLearningRate(double lr) { m_schedule.setLearningRate(lr); }
 double Trainer::learningRate() const { return m_schedule.learningRate(); }
 double Trainer::currentLearningRate() const { return m_schedule.at(std::max(m_step, 1LL)); }
+int Trainer::threads() const { return m_slices->threads(); }
+int Trainer::batchSlices() const { return m_slices->slices(); }
 
 double Trainer::trainStep(const int *rows, int count)
 {
-    const int B = m_batch;
-    if (count < 1 || count > B)
+    if (count < 1 || count > m_batch)
         throw ShapeError("Trainer::trainStep: " + std::to_string(count) + " rows for a batch of " +
-                         std::to_string(B));
-    // The free slots of a short batch repeat its rows; their gradient is zeroed below.
-    for (int j = 0; j < B; ++j)
-        m_batchRows[std::size_t(j)] = rows[j % count];
-    m_model->resize(m_task->train.steps, B);
-    gatherBatch(m_task->train, m_batchRows.data(), B, m_x, m_y);
-    gatherMask(m_task->train, m_batchRows.data(), B, m_mask);
-    m_model->setPaddingMask(m_mask);
-    m_model->zeroGrad();
-    const Mat &pred = m_model->forward(m_x, true);
-    // The loss and its 1/count mean over the real rows only: rows do not interact in any layer,
-    // so exact zeros in dPred leave the fillers out of every gradient.
-    const double loss = lossWithGradient(m_task->loss, pred.topRows(count), m_y.topRows(count),
-                                         m_dPred.topRows(count));
-    m_dPred.bottomRows(B - count).setZero();
-    m_model->backward(m_x, m_dPred);
+                         std::to_string(m_batch));
+    const double loss = m_slices->forwardBackward(rows, count);
     // Keras adds the regularisation term to every batch's loss, whole (not per row).
     const double penalty = m_l2->addGradient();
     ++m_step;
@@ -314,7 +302,6 @@ void Trainer::fillSnapshot(EpochSnapshot &s)
         SnapshotBuilder(*m_task, *m_model).fillProbeAttributions(f, options);
         s.faithfulness = f;
     }
-    m_model->resize(m_task->train.steps, m_batch); // back to the training shape
 }
 
 } // namespace attn

@@ -2,7 +2,8 @@
 // Runs a task epoch by epoch: shuffle, mini-batches, optimizer steps, validation, and per-epoch
 // statistics and the attention of the probe rows as an EpochSnapshot (snapshotbuilder.h). A
 // callback after every batch reports progress and may stop the epoch, so a worker can pause,
-// resume and cancel between batches. Single-threaded; the caller owns the thread.
+// resume and cancel between batches. Called from one thread; a step may use
+// TrainConfig::threads - 1 more of its own (BatchSlices).
 #pragma once
 
 #include "core/models/model.h"
@@ -20,6 +21,7 @@
 
 namespace attn {
 
+class BatchSlices;
 class L2Penalty;
 
 enum class OptimizerKind { Adam, Sgd };
@@ -49,6 +51,10 @@ struct TrainConfig {
     /// (LearningRateSchedule::transformerWarmup), for every other mechanism 0; 0 = a constant
     /// learning rate.
     int warmupSteps = -1;
+    /// Threads that compute a training step (core/train/batchslices.h: the batch is cut into
+    /// slices fixed by the batch size, so every thread count gives the same numbers bit for
+    /// bit); 0 = one per hardware thread. Validation runs on the calling thread.
+    int threads = 1;
 };
 
 /// The model config with the task's T (when config.steps is 0) and V (when config.vocabulary is 0
@@ -87,7 +93,9 @@ public:
     EpochSnapshot evaluateSnapshot();
     /// One training step on rows[0..count) of the training set (1 <= count <= batchSize(); see
     /// trainEpoch for count < batchSize()); returns the mean loss over those rows, plus the
-    /// L2 term of TrainConfig::embeddingL2 (of the weights before the step).
+    /// L2 term of TrainConfig::embeddingL2 (of the weights before the step). Afterwards
+    /// model()'s gradients are the step's; its forward caches are not (the slices' replicas
+    /// ran the passes).
     double trainStep(const int *rows, int count);
 
     /// All epochs ran, or (patience > 0) the last `patience` epochs did not lower the
@@ -114,6 +122,9 @@ public:
     Model &model() { return *m_model; }
     /// B: the configured batch size, or the number of training rows N when that is smaller.
     int batchSize() const { return m_batch; }
+    /// The threads a step runs on, and the slices of the batch (BatchSlices::sliceCount).
+    int threads() const;
+    int batchSlices() const;
     /// ceil(N / B): every training row is used once per epoch.
     int batchesPerEpoch() const { return int((m_task->train.size() + m_batch - 1) / m_batch); }
 
@@ -136,7 +147,7 @@ private:
     std::vector<Baseline> m_baselines; // computed once (core/train/baselines.h), in every snapshot
     std::optional<double> m_maseScale; // forecasts: the naive forecast's training MAE
     int m_batch = 0;          // B = min(config.batchSize, N)
-    std::vector<int> m_batchRows; // (B) the rows of the current step, free slots filled
+    std::unique_ptr<BatchSlices> m_slices; // the step's forward and backward passes
     int m_epoch = 0;
     long long m_step = 0;
     // Early stopping: the best epoch's weights (same order and shapes as m_params; empty when
@@ -145,10 +156,6 @@ private:
     double m_bestValLoss = 0.0;
     int m_bestEpoch = 0;
     int m_epochsSinceBest = 0;
-    Mat m_x;     // (T*B, F) batch inputs
-    Mat m_y;     // (B, O) batch targets
-    Mat m_dPred; // (B, O)
-    Mat m_mask;  // (B, T) padding mask of the batch, or empty (no padding)
 };
 
 } // namespace attn

@@ -27,6 +27,7 @@ class TestHeadless : public QObject {
     Q_OBJECT
 private slots:
     void printsOneJsonObjectPerEpoch();
+    void threadsChangeNoNumber();
     void explainAddsFaithfulness();
     void writesTheReplayAsGif();
     void badSentenceFileNamesTheLine();
@@ -103,6 +104,25 @@ void TestHeadless::printsOneJsonObjectPerEpoch()
         QVERIFY(!QImage(dir.filePath(QString("out/frames/frame_%1.png").arg(frame, 3, 10, QChar('0'))))
                      .isNull());
     QVERIFY(!QFile::exists(dir.filePath("out/frames/frame_004.png")));
+}
+
+void TestHeadless::threadsChangeNoNumber()
+{
+    // add's batch of 64 trains as 2 slices: on 1 or 2 threads, the same JSON apart from times.
+    QList<QJsonObject> runs[2];
+    for (int t = 0; t < 2; ++t) {
+        const Result r = runApp({"--headless", "--task", "add", "--epochs", "2", "--train-size", "640",
+                                 "--val-size", "128", "--threads", QString::number(t + 1)});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const QByteArray &line : r.out.trimmed().split('\n')) {
+            QJsonObject o = QJsonDocument::fromJson(line).object();
+            o.remove("seconds");
+            o.remove("samples_per_second");
+            runs[t].append(o);
+        }
+    }
+    QCOMPARE(runs[0].size(), 3);
+    QCOMPARE(runs[1], runs[0]);
 }
 
 void TestHeadless::explainAddsFaithfulness()

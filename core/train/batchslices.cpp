@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// BatchSlices: the replicas, the per-slice step and the fixed-order sum of the gradients.
+#include "core/train/batchslices.h"
+
+#include "core/train/loss.h"
+
+#include <algorithm>
+
+namespace attn {
+
+struct BatchSlices::Slice {
+    std::unique_ptr<Model> model;  // the replica
+    std::vector<ParamRef> params;  // same order and shapes as the master's
+    int begin = 0;                 // first batch row of the slice
+    int rows = 0;                  // b: the slice's rows
+    int real = 0;                  // rows of the current step that are not fillers (0..b)
+    double loss = 0.0;             // the slice's share of the mean loss
+    std::vector<int> batchRows;    // (b) training rows of the slice
+    Mat x;                         // (T*b, F)
+    Mat y;                         // (b, O)
+    Mat dPred;                     // (b, O)
+    Mat mask;                      // (b, T) or empty
+};
+
+int BatchSlices::sliceCount(int batch)
+{
+    const int s = batch >= 64 ? batch / 32 : (batch >= 32 ? 2 : 1);
+    return std::clamp(s, 1, kMaxSlices);
+}
+
+int BatchSlices::sliceBegin(int s) const { return m_slices[std::size_t(s)]->begin; }
+int BatchSlices::sliceRows(int s) const { return m_slices[std::size_t(s)]->rows; }
+
+BatchSlices::BatchSlices(Model &master, const Dataset &train, LossKind loss, int batch,
+                         int threads, std::uint64_t dropoutSeed)
+    : m_master(master), m_masterParams(master.params()), m_train(train), m_loss(loss),
+      m_batch(batch)
+{
+    if (batch < 1)
+        throw ConfigError("BatchSlices: batch size must be >= 1");
+    if (threads < 1)
+        throw ConfigError("BatchSlices: threads must be >= 1");
+    const int S = sliceCount(batch), T = train.steps;
+    Rng seeds(dropoutSeed);
+    int begin = 0;
+    for (int s = 0; s < S; ++s) {
+        auto slice = std::make_unique<Slice>();
+        Rng scratch(0); // the replica's initial weights are overwritten by the master's
+        slice->model = makeModel(master.config(), scratch, s == 0 ? dropoutSeed : seeds.next());
+        slice->params = slice->model->params();
+        slice->begin = begin;
+        slice->rows = batch / S + (s < batch % S ? 1 : 0); // the larger slices first
+        begin += slice->rows;
+        const int b = slice->rows;
+        slice->model->resize(T, b);
+        slice->batchRows.resize(std::size_t(b));
+        slice->x.resize(Eigen::Index(T) * b, train.features);
+        slice->y.resize(b, train.y.cols());
+        slice->dPred.resize(b, train.y.cols());
+        m_slices.push_back(std::move(slice));
+    }
+    m_pool = std::make_unique<WorkerPool>(std::min(threads, S), [this](int s) { runSlice(s); });
+}
+
+BatchSlices::~BatchSlices() = default;
+
+void BatchSlices::runSlice(int s)
+{
+    Slice &slice = *m_slices[std::size_t(s)];
+    if (slice.real == 0)
+        return; // a short batch's tail: nothing to learn from, its gradient is not summed
+    for (std::size_t i = 0; i < slice.params.size(); ++i)
+        *slice.params[i].value = *m_masterParams[i].value; // same shapes: no allocation
+    const int b = slice.rows;
+    for (int j = 0; j < b; ++j)
+        slice.batchRows[std::size_t(j)] = m_rows[(slice.begin + j) % m_count];
+    gatherBatch(m_train, slice.batchRows.data(), b, slice.x, slice.y);
+    gatherMask(m_train, slice.batchRows.data(), b, slice.mask);
+    Model &model = *slice.model;
+    model.setPaddingMask(slice.mask);
+    model.zeroGrad();
+    const Mat &pred = model.forward(slice.x, true);
+    // The mean over the step's count real rows, whichever slice they are in; fillers get an
+    // exact zero gradient (rows do not interact in any layer).
+    const int real = slice.real;
+    slice.loss = lossWithGradient(m_loss, pred.topRows(real), slice.y.topRows(real),
+                                  slice.dPred.topRows(real), m_count);
+    slice.dPred.bottomRows(b - real).setZero();
+    model.backward(slice.x, slice.dPred);
+}
+
+double BatchSlices::forwardBackward(const int *rows, int count)
+{
+    if (count < 1 || count > m_batch)
+        throw ShapeError("BatchSlices: " + std::to_string(count) + " rows for a batch of " +
+                         std::to_string(m_batch));
+    m_rows = rows;
+    m_count = count;
+    for (const std::unique_ptr<Slice> &slice : m_slices)
+        slice->real = std::clamp(count - slice->begin, 0, slice->rows);
+    m_pool->run(slices());
+    // dL/dθ = sum over slices, always in slice order: the same sums on any number of threads.
+    m_master.zeroGrad();
+    double loss = 0.0;
+    for (const std::unique_ptr<Slice> &slice : m_slices) {
+        if (slice->real == 0)
+            continue;
+        loss += slice->loss;
+        for (std::size_t i = 0; i < m_masterParams.size(); ++i)
+            *m_masterParams[i].grad += *slice->params[i].grad;
+    }
+    return loss;
+}
+
+} // namespace attn

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One training step's forward and backward passes, cut into fixed slices of the batch that
+// worker threads compute at once, each slice on its own copy (replica) of the model; the
+// slices' gradients are then summed in slice order into the master model. The cut depends on
+// the batch size alone, never on the thread count, so a run's numbers are the same bit for bit
+// on any number of threads (docs/architecture.md, "Threads").
+#pragma once
+
+#include "core/data/task.h"
+#include "core/models/losskind.h"
+#include "core/models/model.h"
+#include "core/parallel/workerpool.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace attn {
+
+class BatchSlices {
+public:
+    /// The number of slices S of a batch of B rows: B / 32 for B >= 64, 2 for 32 <= B < 64, else
+    /// 1, at most kMaxSlices. Rows do not interact in any layer, so a slice of >= 16 rows keeps
+    /// the matrix products efficient while every core gets work.
+    static int sliceCount(int batch);
+    static constexpr int kMaxSlices = 8;
+
+    /// master: the model the optimizer updates; a replica per slice is built from its config
+    /// (weights copied from master at every step). Slice s draws its dropout masks from its own
+    /// stream: dropoutSeed for slice 0 (so an unsliced batch keeps the masks of a single model),
+    /// a stream derived from dropoutSeed and s for the others. threads >= 1 (no more than S are
+    /// started). Throws ConfigError for batch or threads < 1, like makeModel for the config.
+    BatchSlices(Model &master, const Dataset &train, LossKind loss, int batch, int threads,
+                std::uint64_t dropoutSeed);
+    ~BatchSlices();
+
+    /// The forward and backward passes of a training step over training rows rows[0..count),
+    /// 1 <= count <= batch (the free slots of a short batch hold rows[j mod count] and get a loss
+    /// gradient of exactly 0). Afterwards master's gradients hold the gradient of the mean loss
+    /// over the count rows (master.zeroGrad() first, then the slices' sums in slice order).
+    /// Returns that mean loss. Allocates nothing after the first call. Throws what the model's
+    /// forward throws (ShapeError, DataError).
+    double forwardBackward(const int *rows, int count);
+
+    int slices() const { return int(m_slices.size()); }
+    int threads() const { return m_pool->threads(); }
+    /// Rows [begin, begin + rows) of the batch form slice s.
+    int sliceBegin(int s) const;
+    int sliceRows(int s) const;
+
+private:
+    struct Slice;
+    void runSlice(int s);
+
+    Model &m_master;
+    std::vector<ParamRef> m_masterParams;
+    const Dataset &m_train;
+    LossKind m_loss;
+    int m_batch;
+    std::vector<std::unique_ptr<Slice>> m_slices; // (S)
+    const int *m_rows = nullptr; // the current step's rows and count, read by runSlice
+    int m_count = 0;
+    std::unique_ptr<WorkerPool> m_pool;
+};
+
+} // namespace attn
