@@ -20,6 +20,7 @@ struct BatchSlices::Slice {
     Mat y;                         // (b, O)
     Mat dPred;                     // (b, O)
     Mat mask;                      // (b, T) or empty
+    const Mat *pred = nullptr;     // (b, O): the replica's output of the last forward
 };
 
 int BatchSlices::sliceCount(int batch)
@@ -59,18 +60,28 @@ BatchSlices::BatchSlices(Model &master, const Dataset &train, LossKind loss, int
         slice->dPred.resize(b, train.y.cols());
         m_slices.push_back(std::move(slice));
     }
-    m_pool = std::make_unique<WorkerPool>(std::min(threads, S), [this](int s) { runSlice(s); });
+    m_pool = std::make_unique<WorkerPool>(std::min(threads, S), [this](int s) {
+        if (m_evaluating)
+            evaluateSlice(s);
+        else
+            runSlice(s);
+    });
 }
 
 BatchSlices::~BatchSlices() = default;
+
+void BatchSlices::copyMasterWeights(Slice &slice)
+{
+    for (std::size_t i = 0; i < slice.params.size(); ++i)
+        *slice.params[i].value = *m_masterParams[i].value; // same shapes: no allocation
+}
 
 void BatchSlices::runSlice(int s)
 {
     Slice &slice = *m_slices[std::size_t(s)];
     if (slice.real == 0)
         return; // a short batch's tail: nothing to learn from, its gradient is not summed
-    for (std::size_t i = 0; i < slice.params.size(); ++i)
-        *slice.params[i].value = *m_masterParams[i].value; // same shapes: no allocation
+    copyMasterWeights(slice);
     const int b = slice.rows;
     for (int j = 0; j < b; ++j)
         slice.batchRows[std::size_t(j)] = m_rows[(slice.begin + j) % m_count];
@@ -87,6 +98,43 @@ void BatchSlices::runSlice(int s)
                                   slice.dPred.topRows(real), m_count);
     slice.dPred.bottomRows(b - real).setZero();
     model.backward(slice.x, slice.dPred);
+}
+
+void BatchSlices::evaluateSlice(int s)
+{
+    Slice &slice = *m_slices[std::size_t(s)];
+    copyMasterWeights(slice);
+    const int b = slice.rows;
+    for (int j = 0; j < b; ++j)
+        slice.batchRows[std::size_t(j)] = int(m_evalStart) + slice.begin + j;
+    gatherBatch(*m_evalData, slice.batchRows.data(), b, slice.x, slice.y);
+    gatherMask(*m_evalData, slice.batchRows.data(), b, slice.mask);
+    slice.model->setPaddingMask(slice.mask);
+    slice.pred = &slice.model->forward(slice.x, false);
+}
+
+void BatchSlices::evaluateBatch(const Dataset &data, Eigen::Index start)
+{
+    if (start < 0 || start + m_batch > data.size())
+        throw ShapeError("BatchSlices::evaluateBatch: rows " + std::to_string(start) + "..+" +
+                         std::to_string(m_batch) + " of " + std::to_string(data.size()));
+    m_evalData = &data;
+    m_evalStart = start;
+    m_evaluating = true;
+    try {
+        m_pool->run(slices());
+    } catch (...) {
+        m_evaluating = false;
+        throw;
+    }
+    m_evaluating = false;
+}
+
+const Mat &BatchSlices::predictions(int s) const { return *m_slices[std::size_t(s)]->pred; }
+const Mat &BatchSlices::targets(int s) const { return m_slices[std::size_t(s)]->y; }
+const Mat &BatchSlices::attention(int s) const
+{
+    return m_slices[std::size_t(s)]->model->attentionWeights();
 }
 
 double BatchSlices::forwardBackward(const int *rows, int count)

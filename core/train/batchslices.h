@@ -42,6 +42,16 @@ public:
     /// forward throws (ShapeError, DataError).
     double forwardBackward(const int *rows, int count);
 
+    /// Evaluation forward passes (dropout off) of rows [start, start + batch) of data with the
+    /// master's current weights, slice s on its thread; data has the training set's T and F.
+    /// Afterwards predictions(s) (b, O), targets(s) (b, O) and attention(s) (b, T) or empty hold
+    /// slice s's rows [start + sliceBegin(s), ... + sliceRows(s)). Throws ShapeError if the rows
+    /// run past the end of data, what the model's forward throws.
+    void evaluateBatch(const Dataset &data, Eigen::Index start);
+    const Mat &predictions(int s) const;
+    const Mat &targets(int s) const;
+    const Mat &attention(int s) const;
+
     int slices() const { return int(m_slices.size()); }
     int threads() const { return m_pool->threads(); }
     /// Rows [begin, begin + rows) of the batch form slice s.
@@ -51,6 +61,8 @@ public:
 private:
     struct Slice;
     void runSlice(int s);
+    void evaluateSlice(int s);
+    void copyMasterWeights(Slice &slice);
 
     Model &m_master;
     std::vector<ParamRef> m_masterParams;
@@ -60,6 +72,9 @@ private:
     std::vector<std::unique_ptr<Slice>> m_slices; // (S)
     const int *m_rows = nullptr; // the current step's rows and count, read by runSlice
     int m_count = 0;
+    const Dataset *m_evalData = nullptr; // the current evaluateBatch's data and first row
+    Eigen::Index m_evalStart = 0;
+    bool m_evaluating = false; // the pool's job: evaluateSlice instead of runSlice
     std::unique_ptr<WorkerPool> m_pool;
 };
 

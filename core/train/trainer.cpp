@@ -225,20 +225,13 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data, AlignmentSums *
     const int B = int(std::min<Eigen::Index>(m_config.batchSize, n));
     std::vector<int> rows(static_cast<std::size_t>(B));
     double lossSum = 0.0, metricSum = 0.0;
-    Mat x, y, mask; // evaluation buffers (outside the training step)
-    for (Eigen::Index start = 0; start < n; start += B) {
-        const int b = int(std::min<Eigen::Index>(B, n - start));
-        x.resize(Eigen::Index(T) * b, data.features);
-        y.resize(b, data.y.cols());
-        std::iota(rows.begin(), rows.begin() + b, int(start));
-        gatherBatch(data, rows.data(), b, x, y);
-        gatherMask(data, rows.data(), b, mask);
-        m_model->resize(T, b);
-        m_model->setPaddingMask(mask);
-        const Mat &pred = m_model->forward(x, false);
-        lossSum += lossValue(m_task->loss, pred, y) * b;
+    // The loss, metric and alignment of rows [first, first + b) from their predictions, in row
+    // order: the same sums whichever thread computed the predictions.
+    const auto tally = [&](const Mat &pred, const Mat &y, const Mat &attention, Eigen::Index first) {
+        const Eigen::Index b = pred.rows();
+        lossSum += lossValue(m_task->loss, pred, y) * double(b);
         if (sums)
-            sums->add(m_model->attentionWeights(), data, start); // (b, T) or (b, F)
+            sums->add(attention, data, first); // (b, T) or (b, F)
         for (Eigen::Index r = 0; r < b; ++r) {
             if (m_task->loss == LossKind::BinaryCrossEntropy) {
                 metricSum += ((pred(r, 0) > 0) == (y(r, 0) > Scalar(0.5))) ? 1.0 : 0.0;
@@ -250,6 +243,25 @@ std::pair<double, double> Trainer::evaluate(const Dataset &data, AlignmentSums *
             } else
                 metricSum += (pred.row(r) - y.row(r)).cwiseAbs().mean();
         }
+    };
+    Mat x, y, mask; // evaluation buffers (outside the training step)
+    for (Eigen::Index start = 0; start < n; start += B) {
+        const int b = int(std::min<Eigen::Index>(B, n - start));
+        if (b == m_batch) { // a whole training batch: its slices on the step's threads
+            m_slices->evaluateBatch(data, start);
+            for (int s = 0; s < m_slices->slices(); ++s)
+                tally(m_slices->predictions(s), m_slices->targets(s), m_slices->attention(s),
+                      start + m_slices->sliceBegin(s));
+            continue;
+        }
+        x.resize(Eigen::Index(T) * b, data.features);
+        y.resize(b, data.y.cols());
+        std::iota(rows.begin(), rows.begin() + b, int(start));
+        gatherBatch(data, rows.data(), b, x, y);
+        gatherMask(data, rows.data(), b, mask);
+        m_model->resize(T, b);
+        m_model->setPaddingMask(mask);
+        tally(m_model->forward(x, false), y, m_model->attentionWeights(), start);
     }
     const double unit = m_task->loss == LossKind::BinaryCrossEntropy ||
                                 m_task->loss == LossKind::SoftmaxCrossEntropy

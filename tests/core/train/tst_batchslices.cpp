@@ -19,6 +19,7 @@ private slots:
     void slicesCoverTheBatch();
     void summedGradientIsTheWholeBatchGradient_data();
     void summedGradientIsTheWholeBatchGradient();
+    void evaluationMatchesTheMaster();
     void sameNumbersOnAnyThreadCount();
     void trainerEpochSameOnAnyThreadCount();
 };
@@ -28,7 +29,7 @@ namespace {
 std::shared_ptr<TaskData> addTask()
 {
     Rng rng(11);
-    return std::make_shared<TaskData>(makeAddTask(rng, {200, 40}));
+    return std::make_shared<TaskData>(makeAddTask(rng, {200, 100}));
 }
 
 ModelConfig smallAddModel(const TaskData &task, double dropout)
@@ -120,6 +121,33 @@ void TestBatchSlices::summedGradientIsTheWholeBatchGradient()
         const double err = maxRelativeError(*a[i].grad, *b[i].grad);
         QVERIFY2(err < 1e-12, qPrintable(QString("%1: %2").arg(a[i].name.c_str()).arg(err)));
     }
+}
+
+void TestBatchSlices::evaluationMatchesTheMaster()
+{
+    // The slices' evaluation forward passes use the master's current weights (a replica built
+    // from another seed is overwritten) and give the master's own predictions and attention.
+    auto task = addTask();
+    const ModelConfig config = smallAddModel(*task, 0.5); // dropout must be off in evaluation
+    Rng init(5);
+    auto master = makeModel(config, init, 2);
+    BatchSlices slices(*master, task->train, task->loss, 64, 2, 3);
+    slices.evaluateBatch(task->validation, 10);
+    const int T = task->train.steps;
+    std::vector<int> rows(64);
+    std::iota(rows.begin(), rows.end(), 10);
+    Mat x(Eigen::Index(T) * 64, 1), y(64, 1);
+    gatherBatch(task->validation, rows.data(), 64, x, y);
+    master->resize(T, 64);
+    const Mat &pred = master->forward(x, false);
+    for (int s = 0; s < slices.slices(); ++s) {
+        const int b = slices.sliceRows(s), first = slices.sliceBegin(s);
+        QVERIFY(slices.targets(s) == y.middleRows(first, b));
+        QVERIFY(maxRelativeError(slices.predictions(s), pred.middleRows(first, b)) < 1e-12);
+        QVERIFY(maxRelativeError(slices.attention(s), master->attentionWeights().middleRows(first, b)) <
+                1e-12);
+    }
+    QVERIFY_THROWS_EXCEPTION(ShapeError, slices.evaluateBatch(task->validation, 50)); // 50 + 64 > 100 rows
 }
 
 void TestBatchSlices::sameNumbersOnAnyThreadCount()
