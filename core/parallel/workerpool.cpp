@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// WorkerPool: one round of tasks per run(), handed out by a round counter under a mutex; the
-// workers sleep on a condition variable between rounds.
+// WorkerPool: one round of tasks per run(), announced by a round counter. Rounds come every
+// millisecond or so within a training step, and waking a sleeping thread costs tens of
+// microseconds on a VM, so a thread waiting for the next round or for the others first spins
+// for up to kSpin, then sleeps on a condition variable.
 #include "core/parallel/workerpool.h"
 
 #include "core/tensor/errors.h"
@@ -8,8 +10,41 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <chrono>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace attn {
+
+namespace {
+
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+void cpuRelax()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause(); // tells the core this is a spin loop (less power, no memory-order stall)
+#else
+    std::this_thread::yield();
+#endif
+}
+
+/// Spins until done() or kSpin has passed; returns done().
+template <class Done>
+bool spinUntil(const Done &done)
+{
+    const auto end = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 0;; ++i) {
+        if (done())
+            return true;
+        cpuRelax();
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() >= end)
+            return done();
+    }
+}
+
+} // namespace
 
 WorkerPool::WorkerPool(int threads, Job job) : m_job(std::move(job))
 {
@@ -70,18 +105,23 @@ void WorkerPool::run(int tasks)
     if (tasks <= 0)
         return;
     if (!m_threads.empty()) {
+        m_tasks = tasks;
+        m_pending.store(int(m_threads.size()), std::memory_order_relaxed);
         {
+            // Under the mutex, so a worker that has just found no new round cannot miss it
+            // between that check and its wait.
             std::lock_guard lock(m_mutex);
-            m_tasks = tasks;
-            m_pending = int(m_threads.size());
-            ++m_round;
+            m_round.fetch_add(1, std::memory_order_release);
         }
         m_start.notify_all();
     }
     runTasks(0, tasks);
     if (!m_threads.empty()) {
-        std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [this] { return m_pending == 0; });
+        const auto allDone = [this] { return m_pending.load(std::memory_order_acquire) == 0; };
+        if (!spinUntil(allDone)) {
+            std::unique_lock lock(m_mutex);
+            m_done.wait(lock, allDone);
+        }
     }
     int first = -1;
     for (std::size_t t = 0; t < m_errors.size(); ++t)
@@ -99,23 +139,23 @@ void WorkerPool::work(int thread)
 {
     long long seen = 0;
     for (;;) {
-        int tasks = 0;
-        {
+        const auto newRound = [&] {
+            return m_round.load(std::memory_order_acquire) != seen ||
+                   m_quit.load(std::memory_order_relaxed);
+        };
+        if (!spinUntil(newRound)) {
             std::unique_lock lock(m_mutex);
-            m_start.wait(lock, [&] { return m_quit || m_round != seen; });
-            if (m_quit)
-                return;
-            seen = m_round;
-            tasks = m_tasks;
+            m_start.wait(lock, [&] { return m_quit || m_round.load() != seen; });
         }
-        runTasks(thread, tasks);
-        bool last = false;
-        {
-            std::lock_guard lock(m_mutex);
-            last = --m_pending == 0;
-        }
-        if (last)
+        if (m_quit.load())
+            return;
+        seen = m_round.load(std::memory_order_acquire);
+        runTasks(thread, m_tasks);
+        if (m_pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            // The last worker: the mutex orders this with the caller's check before its wait.
+            { std::lock_guard lock(m_mutex); }
             m_done.notify_one();
+        }
     }
 }
 

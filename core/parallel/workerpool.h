@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A fixed set of threads that runs one job over numbered tasks, again and again, without
-// allocating: the training step's batch slices (core/train/batchslices.h). Task i always runs
-// on thread i mod threads(), the caller being thread 0, so which thread computes a task never
-// changes a result: every task writes only its own buffers.
+// A fixed set of threads that runs one job over numbered tasks, round after round, without
+// allocating, spinning briefly between close rounds: the training step's batch slices
+// (core/train/batchslices.h). Task i always runs on thread i mod threads(), the caller being
+// thread 0; every task writes only its own buffers, so no thread changes a result.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -51,10 +52,10 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_start;   // a new round (m_round) or the end (m_quit)
     std::condition_variable m_done;    // m_pending reached 0
-    long long m_round = 0;
-    int m_tasks = 0;
-    int m_pending = 0; // workers still running the current round
-    bool m_quit = false;
+    std::atomic<long long> m_round{0}; // rounds started; a worker runs each once
+    int m_tasks = 0;                   // of the current round, written before m_round moves
+    std::atomic<int> m_pending{0};     // workers still running the current round
+    std::atomic<bool> m_quit{false};
 };
 
 } // namespace attn

@@ -16,7 +16,7 @@ Adam::Adam(const std::vector<ParamRef> &params, double lr, double beta1, double 
     }
 }
 
-void Adam::step(const std::vector<ParamRef> &params, long long step)
+void Adam::stepPart(const std::vector<ParamRef> &params, long long step, int part, int parts)
 {
     if (params.size() != m_m.size())
         throw ShapeError("Adam::step: parameter list changed since construction");
@@ -25,12 +25,13 @@ void Adam::step(const std::vector<ParamRef> &params, long long step)
     const Scalar c2 = Scalar(1.0 / (1.0 - std::pow(m_beta2, double(step))));
     const Scalar lr = Scalar(m_learningRate), eps = Scalar(m_epsilon);
     for (std::size_t k = 0; k < params.size(); ++k) {
-        const Mat &g = *params[k].grad;
-        m_m[k].array() = b1 * m_m[k].array() + (Scalar(1) - b1) * g.array();
-        m_v[k].array() = b2 * m_v[k].array() + (Scalar(1) - b2) * g.array().square();
+        const auto [begin, end] = partRange(m_m[k].size(), part, parts);
+        const auto g = flatPart(*params[k].grad, begin, end);
+        auto m = flatPart(m_m[k], begin, end), v = flatPart(m_v[k], begin, end);
+        m = b1 * m + (Scalar(1) - b1) * g;
+        v = b2 * v + (Scalar(1) - b2) * g.square();
         // eps is added after the square root, as in the paper, so it bounds the step size.
-        params[k].value->array() -=
-            lr * (m_m[k].array() * c1) / ((m_v[k].array() * c2).sqrt() + eps);
+        flatPart(*params[k].value, begin, end) -= lr * (m * c1) / ((v * c2).sqrt() + eps);
     }
 }
 

@@ -14,7 +14,8 @@ public:
     Adam(const std::vector<ParamRef> &params, double lr, double beta1 = 0.9, double beta2 = 0.999,
          double epsilon = 1e-7);
     /// Throws ShapeError if params do not match the ones given at construction.
-    void step(const std::vector<ParamRef> &params, long long step) override;
+    void stepPart(const std::vector<ParamRef> &params, long long step, int part,
+                  int parts) override;
 
 private:
     double m_beta1, m_beta2, m_epsilon;

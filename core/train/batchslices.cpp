@@ -34,7 +34,7 @@ int BatchSlices::sliceRows(int s) const { return m_slices[std::size_t(s)]->rows;
 
 BatchSlices::BatchSlices(Model &master, const Dataset &train, LossKind loss, int batch,
                          int threads, std::uint64_t dropoutSeed)
-    : m_master(master), m_masterParams(master.params()), m_train(train), m_loss(loss),
+    : m_masterParams(master.params()), m_train(train), m_loss(loss),
       m_batch(batch)
 {
     if (batch < 1)
@@ -61,10 +61,12 @@ BatchSlices::BatchSlices(Model &master, const Dataset &train, LossKind loss, int
         m_slices.push_back(std::move(slice));
     }
     m_pool = std::make_unique<WorkerPool>(std::min(threads, S), [this](int s) {
-        if (m_evaluating)
-            evaluateSlice(s);
-        else
-            runSlice(s);
+        switch (m_round) {
+        case Round::Step: runSlice(s); break;
+        case Round::Sum: sumGradients(s); break;
+        case Round::Evaluate: evaluateSlice(s); break;
+        case Round::Update: m_optimizer->stepPart(*m_updateParams, m_updateStep, s, slices()); break;
+        }
     });
 }
 
@@ -120,14 +122,36 @@ void BatchSlices::evaluateBatch(const Dataset &data, Eigen::Index start)
                          std::to_string(m_batch) + " of " + std::to_string(data.size()));
     m_evalData = &data;
     m_evalStart = start;
-    m_evaluating = true;
-    try {
-        m_pool->run(slices());
-    } catch (...) {
-        m_evaluating = false;
-        throw;
+    runRound(Round::Evaluate);
+}
+
+void BatchSlices::runRound(Round round)
+{
+    m_round = round; // read by the tasks, which start after this write (the pool's mutex)
+    m_pool->run(slices());
+}
+
+void BatchSlices::updateWeights(Optimizer &optimizer, const std::vector<ParamRef> &params,
+                                long long step)
+{
+    m_optimizer = &optimizer;
+    m_updateParams = &params;
+    m_updateStep = step;
+    runRound(Round::Update);
+}
+
+void BatchSlices::sumGradients(int part)
+{
+    // dL/dθ = the slices' gradients added in slice order, element by element, part by part:
+    // the same sums on any number of threads.
+    for (std::size_t i = 0; i < m_masterParams.size(); ++i) {
+        const auto [begin, end] = partRange(m_masterParams[i].grad->size(), part, slices());
+        auto sum = flatPart(*m_masterParams[i].grad, begin, end);
+        sum = flatPart(*m_slices[0]->params[i].grad, begin, end); // slice 0 always has rows
+        for (std::size_t s = 1; s < m_slices.size(); ++s)
+            if (m_slices[s]->real > 0)
+                sum += flatPart(*m_slices[s]->params[i].grad, begin, end);
     }
-    m_evaluating = false;
 }
 
 const Mat &BatchSlices::predictions(int s) const { return *m_slices[std::size_t(s)]->pred; }
@@ -146,17 +170,12 @@ double BatchSlices::forwardBackward(const int *rows, int count)
     m_count = count;
     for (const std::unique_ptr<Slice> &slice : m_slices)
         slice->real = std::clamp(count - slice->begin, 0, slice->rows);
-    m_pool->run(slices());
-    // dL/dθ = sum over slices, always in slice order: the same sums on any number of threads.
-    m_master.zeroGrad();
+    runRound(Round::Step);
+    runRound(Round::Sum);
     double loss = 0.0;
-    for (const std::unique_ptr<Slice> &slice : m_slices) {
-        if (slice->real == 0)
-            continue;
-        loss += slice->loss;
-        for (std::size_t i = 0; i < m_masterParams.size(); ++i)
-            *m_masterParams[i].grad += *slice->params[i].grad;
-    }
+    for (const std::unique_ptr<Slice> &slice : m_slices)
+        if (slice->real > 0)
+            loss += slice->loss;
     return loss;
 }
 

@@ -10,6 +10,7 @@
 #include "core/models/losskind.h"
 #include "core/models/model.h"
 #include "core/parallel/workerpool.h"
+#include "core/train/optimizer.h"
 
 #include <cstdint>
 #include <memory>
@@ -37,10 +38,14 @@ public:
     /// The forward and backward passes of a training step over training rows rows[0..count),
     /// 1 <= count <= batch (the free slots of a short batch hold rows[j mod count] and get a loss
     /// gradient of exactly 0). Afterwards master's gradients hold the gradient of the mean loss
-    /// over the count rows (master.zeroGrad() first, then the slices' sums in slice order).
+    /// over the count rows (overwritten with the slices' sum, added in slice order).
     /// Returns that mean loss. Allocates nothing after the first call. Throws what the model's
     /// forward throws (ShapeError, DataError).
     double forwardBackward(const int *rows, int count);
+    /// optimizer.stepPart(params, step, s, S) for the S parts on the threads: the optimizer
+    /// step of every parameter, element by element, in the same S parts on any thread count.
+    /// Throws what the optimizer throws.
+    void updateWeights(Optimizer &optimizer, const std::vector<ParamRef> &params, long long step);
 
     /// Evaluation forward passes (dropout off) of rows [start, start + batch) of data with the
     /// master's current weights, slice s on its thread; data has the training set's T and F.
@@ -60,11 +65,12 @@ public:
 
 private:
     struct Slice;
+    enum class Round { Step, Sum, Evaluate, Update }; // what the pool's tasks do
     void runSlice(int s);
+    void sumGradients(int part);
     void evaluateSlice(int s);
     void copyMasterWeights(Slice &slice);
 
-    Model &m_master;
     std::vector<ParamRef> m_masterParams;
     const Dataset &m_train;
     LossKind m_loss;
@@ -74,7 +80,11 @@ private:
     int m_count = 0;
     const Dataset *m_evalData = nullptr; // the current evaluateBatch's data and first row
     Eigen::Index m_evalStart = 0;
-    bool m_evaluating = false; // the pool's job: evaluateSlice instead of runSlice
+    Optimizer *m_optimizer = nullptr; // the current updateWeights'
+    const std::vector<ParamRef> *m_updateParams = nullptr;
+    long long m_updateStep = 0;
+    Round m_round = Round::Step;
+    void runRound(Round round);
     std::unique_ptr<WorkerPool> m_pool;
 };
 

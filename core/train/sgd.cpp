@@ -11,14 +11,16 @@ Sgd::Sgd(const std::vector<ParamRef> &params, double lr, double momentum)
         m_velocity.push_back(Mat::Zero(p.value->rows(), p.value->cols()));
 }
 
-void Sgd::step(const std::vector<ParamRef> &params, long long)
+void Sgd::stepPart(const std::vector<ParamRef> &params, long long, int part, int parts)
 {
     if (params.size() != m_velocity.size())
         throw ShapeError("Sgd::step: parameter list changed since construction");
     const Scalar lr = Scalar(m_learningRate), mu = Scalar(m_momentum);
     for (std::size_t k = 0; k < params.size(); ++k) {
-        m_velocity[k] = mu * m_velocity[k] + *params[k].grad;
-        *params[k].value -= lr * m_velocity[k];
+        const auto [begin, end] = partRange(m_velocity[k].size(), part, parts);
+        auto u = flatPart(m_velocity[k], begin, end);
+        u = mu * u + flatPart(*params[k].grad, begin, end);
+        flatPart(*params[k].value, begin, end) -= lr * u;
     }
 }
 

@@ -10,7 +10,8 @@ namespace attn {
 class Sgd : public Optimizer {
 public:
     Sgd(const std::vector<ParamRef> &params, double lr, double momentum = 0.0);
-    void step(const std::vector<ParamRef> &params, long long step) override;
+    void stepPart(const std::vector<ParamRef> &params, long long step, int part,
+                  int parts) override;
 
 private:
     double m_momentum;

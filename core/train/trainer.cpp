@@ -132,7 +132,7 @@ double Trainer::trainStep(const int *rows, int count)
     const double penalty = m_l2->addGradient();
     ++m_step;
     m_optimizer->setLearningRate(m_schedule.at(m_step)); // learningrateschedule.h
-    m_optimizer->step(m_params, m_step);
+    m_slices->updateWeights(*m_optimizer, m_params, m_step); // in the slices' parts
     return loss + penalty;
 }
 
