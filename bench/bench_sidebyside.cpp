@@ -40,6 +40,7 @@ struct Options {
     int threads = int(std::max(1u, std::thread::hardware_concurrency()));
     double gemmSeconds = 0.5;
     bool torch = true;
+    int torchThreads = 1;     // PyTorch's and its BLAS's threads
     std::string python = "/usr/bin/python3";
     std::string script = std::string(ATTN_SOURCE_DIR) + "/tools/bench_torch.py";
 };
@@ -62,6 +63,7 @@ void printUsage()
         "  --threads N           threads (default: all cores): the compare's, and a single\n"
         "                        run's once TrainConfig::threads exists\n"
         "  --gemm-seconds S      time per GEMM shape (default 0.5)\n"
+        "  --torch-threads N     PyTorch's threads, its BLAS's too (default 1, its fastest)\n"
         "  --no-torch            our numbers only\n"
         "  --python PATH         the Python with torch (default /usr/bin/python3)\n"
         "  --torch-script PATH   default: tools/bench_torch.py of the source tree\n");
@@ -110,6 +112,8 @@ int parseOptions(int argc, char **argv, Options &o)
             ok = set(o.compareEpochs, 0);
         else if (arg == "--threads")
             ok = set(o.threads, 1);
+        else if (arg == "--torch-threads")
+            ok = set(o.torchThreads, 1);
         else if (arg == "--gemm-seconds")
             ok = (o.gemmSeconds = std::strtod(value.c_str(), &end), *end == '\0') &&
                  o.gemmSeconds >= 0.01 && o.gemmSeconds <= 60;
@@ -236,14 +240,16 @@ int main(int argc, char **argv)
     const TaskSize size = opt.size;
     std::vector<OurCase> epochCases;
     epochCases.push_back(runCase("add", "bahdanau", &shapes[0], [&] {
-        return runEpochCase(TaskKind::Add, AttentionKind::Bahdanau, opt.epochs, size, runThreadCount);
+        return runEpochCase(TaskKind::Add, AttentionKind::Bahdanau, opt.epochs, size,
+                            runThreadCount);
     }));
     printEpochCase(epochCases.back());
     epochCases.push_back(runCase("max", "luong", &shapes[1], [&] {
         return runEpochCase(TaskKind::Max, AttentionKind::Luong, opt.epochs, size, runThreadCount);
     }));
     printEpochCase(epochCases.back());
-    const char *kinds[] = {"luong", "luong-dot", "bahdanau", "feed-forward", "local", "self", "none"};
+    const char *kinds[] = {"luong", "luong-dot", "bahdanau", "feed-forward",
+                           "local", "self",  "none"};
     for (const char *k : kinds) {
         const AttentionKind kind = *attentionKindFromString(k);
         epochCases.push_back(runCase("mechanism", k, &shapes[0], [&] {
@@ -312,14 +318,15 @@ int main(int argc, char **argv)
         std::printf("PyTorch: %s cannot import torch; our numbers only (Debian: python3-torch).\n",
                     opt.python.c_str());
     } else {
-        std::printf("PyTorch %s (%s %s, 1 thread, float32):\n", version->c_str(),
-                    opt.python.c_str(), opt.script.c_str());
+        std::printf("PyTorch %s (%s %s, %d thread(s), BLAS too, float32):\n", version->c_str(),
+                    opt.python.c_str(), opt.script.c_str(), opt.torchThreads);
         std::string args = "--epochs " + std::to_string(opt.epochs) + " --mechanism-epochs " +
                            std::to_string(opt.mechanismEpochs) + " --align-epochs " +
                            std::to_string(opt.alignEpochs) + " --gru-batches " +
                            std::to_string(opt.gruBatches) + " --train-size " +
                            std::to_string(size.train) + " --val-size " +
-                           std::to_string(size.validation);
+                           std::to_string(size.validation) + " --threads " +
+                           std::to_string(opt.torchThreads);
         try {
             torch = runTorchScript(opt.python, opt.script, args, "  torch: ");
         } catch (const std::exception &e) {

@@ -60,7 +60,7 @@ void printUsage(std::FILE *out)
                  "\n"
                  "Options (a value may also be given as --option=value):\n"
                  "  --task add|max            task, with its published defaults (default add)\n"
-                 "  --attention KIND          luong, luong-dot or bahdanau (default: the task's)\n"
+                 "  --attention KIND          a sequence mechanism but local-m (default: the task's)\n"
                  "  --epochs N                epochs to train (default 3)\n"
                  "  --train-size N            training samples (default: the published size)\n"
                  "  --val-size N              validation samples (default: the published size)\n"
@@ -140,7 +140,8 @@ int parseOptions(int argc, char **argv, Options &o)
         } else if (name == "--attention") {
             const auto kind = attentionKindFromString(v);
             if (!kind)
-                return fail("--attention: expected luong, luong-dot or bahdanau, got '" + v + "'");
+                return fail("--attention: expected a mechanism such as luong or bahdanau, got '" +
+                            v + "'");
             o.attention = *kind;
         } else if (name == "--epochs") {
             if (!parseInt(v, 1, 100000, o.epochs))
@@ -220,7 +221,13 @@ int main(int argc, char **argv)
     const TaskData &task = trainer->task();
     const int T = task.train.steps, B = train.batchSize, batches = trainer->batchesPerEpoch();
 
-    const std::vector<FlopTerm> terms = trainingFlopTerms(model, T, B);
+    std::vector<FlopTerm> terms;
+    try {
+        terms = trainingFlopTerms(model, T, B);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_training: %s\n", e.what());
+        return 2;
+    }
     const double flopsPerBatch = sumFlops(terms);
 
     std::printf("bench_training: task %s, attention %s, seed %llu, %d epoch(s)\n",

@@ -22,7 +22,8 @@ struct GemmResult {
 /// forward h_{t-1} W_hh^T (B x H)(H x GH) x (T-1), the backward du_t W_hh (B x GH)(GH x H)
 /// x (T-1) and the weight gradient du^T h (GH x (T-1)B)((T-1)B x H), each for about
 /// targetSeconds after a short warm-up.
-std::vector<GemmResult> benchGemm(int steps, int batch, int hidden, int gates, double targetSeconds);
+std::vector<GemmResult> benchGemm(int steps, int batch, int hidden, int gates,
+                                  double targetSeconds);
 
 /// The FLOP-weighted (harmonic) combination of the results in GFLOP/s: total FLOPs over the
 /// total time they take at their own rates.

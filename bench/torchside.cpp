@@ -134,7 +134,8 @@ std::vector<TorchRecord> runTorchScript(const std::string &python, const std::st
     }
     const int status = ::pclose(f.release());
     if (status != 0)
-        throw std::runtime_error("'" + command + "' failed (status " + std::to_string(status) + ")");
+        throw std::runtime_error("'" + command + "' failed (status " + std::to_string(status) +
+                                 ")");
     return records;
 }
 

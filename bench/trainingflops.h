@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The FLOP model of bench_training and bench_sidebyside: the matrix-product FLOPs of one training step of a
-// SequenceModel, term by term, read off the shapes in core/.
+// The FLOP model of bench_training and bench_sidebyside: the matrix-product FLOPs of one
+// training step of a SequenceModel, term by term, read off the shapes in core/.
 #pragma once
 
 #include "core/models/model.h"

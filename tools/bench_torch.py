@@ -7,7 +7,8 @@
 # epoch and its training time until alignment first reaches 0.9, and a GRU at rl-tools' shapes.
 # Times cover training only (validation excluded), as bench_training's.
 """usage: bench_torch.py [--cases add,max,mechanisms,align,gru] [--epochs N] [--train-size N]
-                      [--val-size N] [--mechanism-epochs N] [--align-epochs N] [--gru-batches N]"""
+                      [--val-size N] [--mechanism-epochs N] [--align-epochs N] [--gru-batches N]
+                      [--threads N]"""
 
 import argparse
 import json
@@ -16,8 +17,26 @@ import resource
 import sys
 import time
 
-import torch
-import torch.nn.functional as Fn
+
+
+def _threads_argument():
+    """The value of --threads (default 1), read before torch is imported."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+# N threads means N for the BLAS too: torch.set_num_threads does not reach Debian's
+# libopenblas0-pthread, whose own threads (one per core) made one-thread PyTorch 3-5x slower on
+# the 2-core machine. Set before torch loads the library; an explicit environment value wins.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, _threads_argument())
+
+import torch  # noqa: E402
+import torch.nn.functional as Fn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_sequence_model import (KINDS, SequenceModel, baseline_width, make_add,  # noqa: E402
@@ -159,11 +178,13 @@ def main():
     ap.add_argument("--val-size", type=int, default=0, help="0 = the published size")
     ap.add_argument("--align-epochs", type=int, default=20)
     ap.add_argument("--gru-batches", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch.set_num_threads and the BLAS threads (default 1, the fastest here)")
     args = ap.parse_args()
-    torch.set_num_threads(1)   # PyTorch's fastest on this 2-core machine (issue 14)
+    torch.set_num_threads(args.threads)   # 1: PyTorch's fastest on the 2-core machine (issue 14)
     cases = args.cases.split(",")
     emit(side="torch", case="info", torch=torch.__version__, threads=torch.get_num_threads(),
-         dtype="float32")
+         openblas_threads=os.environ["OPENBLAS_NUM_THREADS"], dtype="float32")
     if "add" in cases:
         epoch_case("add", "add", "bahdanau", args.epochs, args)
     if "max" in cases:
