@@ -31,6 +31,7 @@ using namespace attn::bench;
 namespace {
 
 struct Options {
+    std::string cases = "add,max,mechanisms,align,gru,compare";
     int epochs = 2;          // add and max epochs timed
     int mechanismEpochs = 1; // per mechanism at the add shapes
     TaskSize size;           // 0 = published sizes
@@ -51,6 +52,7 @@ void printUsage()
         "Usage: bench_sidebyside [options]\n"
         "This engine against PyTorch (tools/bench_torch.py, one thread, float32) on the app's\n"
         "models at their published defaults; see docs/benchmarks.md.\n\n"
+        "  --cases LIST          of add,max,mechanisms,align,gru,compare (default: all)\n"
         "  --epochs N            add and max epochs timed (default 2)\n"
         "  --mechanism-epochs N  epochs per mechanism at the add shapes (default 1)\n"
         "  --train-size N        training samples of every task case (default: published)\n"
@@ -117,6 +119,8 @@ int parseOptions(int argc, char **argv, Options &o)
         else if (arg == "--gemm-seconds")
             ok = (o.gemmSeconds = std::strtod(value.c_str(), &end), *end == '\0') &&
                  o.gemmSeconds >= 0.01 && o.gemmSeconds <= 60;
+        else if (arg == "--cases")
+            o.cases = value;
         else if (arg == "--python")
             o.python = value;
         else if (arg == "--torch-script")
@@ -148,6 +152,12 @@ struct OurCase {
 };
 
 double mib(long kib) { return double(kib) / 1024.0; }
+
+// Whether the comma-separated list names the case.
+bool wants(const std::string &list, const std::string &name)
+{
+    return ("," + list + ",").find("," + name + ",") != std::string::npos;
+}
 
 OurCase runCase(std::string name, std::string mechanism, const Shape *shape,
                 const std::function<Metrics()> &fn)
@@ -239,18 +249,25 @@ int main(int argc, char **argv)
                 mib(currentRssKib()));
     const TaskSize size = opt.size;
     std::vector<OurCase> epochCases;
-    epochCases.push_back(runCase("add", "bahdanau", &shapes[0], [&] {
-        return runEpochCase(TaskKind::Add, AttentionKind::Bahdanau, opt.epochs, size,
-                            runThreadCount);
-    }));
-    printEpochCase(epochCases.back());
-    epochCases.push_back(runCase("max", "luong", &shapes[1], [&] {
-        return runEpochCase(TaskKind::Max, AttentionKind::Luong, opt.epochs, size, runThreadCount);
-    }));
-    printEpochCase(epochCases.back());
+    if (wants(opt.cases, "add")) {
+        epochCases.push_back(runCase("add", "bahdanau", &shapes[0], [&] {
+            return runEpochCase(TaskKind::Add, AttentionKind::Bahdanau, opt.epochs, size,
+                                runThreadCount);
+        }));
+        printEpochCase(epochCases.back());
+    }
+    if (wants(opt.cases, "max")) {
+        epochCases.push_back(runCase("max", "luong", &shapes[1], [&] {
+            return runEpochCase(TaskKind::Max, AttentionKind::Luong, opt.epochs, size,
+                                runThreadCount);
+        }));
+        printEpochCase(epochCases.back());
+    }
     const char *kinds[] = {"luong", "luong-dot", "bahdanau", "feed-forward",
                            "local", "self",  "none"};
     for (const char *k : kinds) {
+        if (!wants(opt.cases, "mechanisms"))
+            break;
         const AttentionKind kind = *attentionKindFromString(k);
         epochCases.push_back(runCase("mechanism", k, &shapes[0], [&] {
             return runEpochCase(TaskKind::Add, kind, opt.mechanismEpochs, size, runThreadCount);
@@ -258,7 +275,7 @@ int main(int argc, char **argv)
         printEpochCase(epochCases.back());
     }
     std::optional<OurCase> align, gru, compare;
-    if (opt.alignEpochs > 0) {
+    if (opt.alignEpochs > 0 && wants(opt.cases, "align")) {
         align = runCase("align", "bahdanau", &shapes[0],
                         [&] { return runAlignCase(opt.alignEpochs, size, runThreadCount); });
         const Metrics &m = align->m;
@@ -273,9 +290,10 @@ int main(int argc, char **argv)
                         m.at("epochs_run"), m.at("seconds"));
         std::printf("; peak RSS %.1f MiB\n", mib(align->child.peakRssKib));
     }
-    gru = runCase("gru", "plain", &shapes[2],
-                  [&] { return runGruCase(opt.gruBatches, runThreadCount); });
-    if (gru->child.ok) {
+    if (wants(opt.cases, "gru"))
+        gru = runCase("gru", "plain", &shapes[2],
+                      [&] { return runGruCase(opt.gruBatches, runThreadCount); });
+    if (gru && gru->child.ok) {
         const double g = gru->m.at("flops_per_batch") * gru->m.at("batches_per_second") * 1e-9;
         std::printf("  gru (rl-tools shapes: batch 32, 64 steps, 32 inputs, 64 units, Dense(1) on "
                     "the last state, MSE): %.1f batches/s, %.2f MFLOP/batch, %.2f GFLOP/s "
@@ -283,7 +301,7 @@ int main(int argc, char **argv)
                     gru->m.at("batches_per_second"), gru->m.at("flops_per_batch") * 1e-6, g,
                     100.0 * g / shapes[2].gflops, mib(gru->child.peakRssKib));
     }
-    if (opt.compareEpochs > 0) {
+    if (opt.compareEpochs > 0 && wants(opt.cases, "compare")) {
         compare = runCase("compare", "bahdanau", &shapes[0], [&] {
             return runCompareCase(TaskKind::Add, opt.compareEpochs, size, opt.threads);
         });
@@ -326,7 +344,7 @@ int main(int argc, char **argv)
                            std::to_string(opt.gruBatches) + " --train-size " +
                            std::to_string(size.train) + " --val-size " +
                            std::to_string(size.validation) + " --threads " +
-                           std::to_string(opt.torchThreads);
+                           std::to_string(opt.torchThreads) + " --cases " + opt.cases;
         try {
             torch = runTorchScript(opt.python, opt.script, args, "  torch: ");
         } catch (const std::exception &e) {
@@ -338,12 +356,24 @@ int main(int argc, char **argv)
         return 0;
 
     std::printf("Side by side (ours / torch / ratio; times: torch / ours, rates: ours / torch):\n");
-    const auto &add = epochCases[0].m, &max = epochCases[1].m;
-    printSide("add epoch (bahdanau), s", add.at("train_seconds_per_epoch"),
-              torchNumber(torch, "add", "train_seconds_per_epoch"), "s", false, 4.0);
-    printSide("max epoch (luong), s", max.at("train_seconds_per_epoch"),
-              torchNumber(torch, "max", "train_seconds_per_epoch"), "s", false, 5.0);
+    for (const OurCase &c : epochCases)
+        if (c.child.ok && (c.name == "add" || c.name == "max"))
+            printSide(c.name == "add" ? "add epoch (bahdanau), s" : "max epoch (luong), s",
+                      c.m.at("train_seconds_per_epoch"),
+                      torchNumber(torch, c.name, "train_seconds_per_epoch"), "s", false,
+                      c.name == "add" ? 4.0 : 5.0);
     if (align && align->child.ok) {
+        std::printf("  %-34s", "add seed 7 alignment per epoch");
+        for (int e = 1; e <= int(align->m.at("epochs_run")); ++e)
+            std::printf(" %.3f", align->m.at("epoch." + std::to_string(e) + ".alignment"));
+        std::printf(" / torch");
+        for (int e = 1;; ++e) {
+            const auto a = torchNumber(torch, "align", "alignment", {{"epoch", std::to_string(e)}});
+            if (!a)
+                break;
+            std::printf(" %.3f", *a);
+        }
+        std::printf("\n");
         const bool ours = align->m.at("reached_epoch") > 0;
         const std::optional<double> theirs = torchNumber(torch, "time_to_0.9", "seconds");
         if (ours && theirs)
@@ -355,9 +385,8 @@ int main(int argc, char **argv)
                         "time to alignment 0.9 (add, seed 7)", ours ? "reached" : "not reached",
                         theirs ? "reached" : "not reached", opt.alignEpochs);
     }
-    for (std::size_t k = 2; k < epochCases.size(); ++k) {
-        const OurCase &c = epochCases[k];
-        if (!c.child.ok)
+    for (const OurCase &c : epochCases) {
+        if (!c.child.ok || c.name != "mechanism")
             continue;
         const std::string what = "mechanism " + c.mechanism + ", s/epoch";
         printSide(what.c_str(), c.m.at("train_seconds_per_epoch"),

@@ -45,6 +45,10 @@ def baseline_width(reference_params, inputs, hidden, outputs, cell="lstm"):
     return best
 
 
+def rnn_gates(cell):
+    return 4 if cell == "lstm" else 3
+
+
 class SequenceModel(torch.nn.Module):
     """Recurrent layer (H) -> attention (kind) -> Dropout(p) -> Dense(O), as SequenceModel."""
 
@@ -56,46 +60,51 @@ class SequenceModel(torch.nn.Module):
         H, U = hidden, units
         rnn = torch.nn.LSTM if cell == "lstm" else torch.nn.GRU
         self.rnn = rnn(inputs, H, batch_first=True)
-        glorot_(self.rnn.weight_ih_l0)
-        with torch.no_grad():   # Keras: orthogonal recurrent kernel, zero biases, unit forget bias
-            torch.nn.init.orthogonal_(self.rnn.weight_hh_l0)
-            self.rnn.bias_ih_l0.zero_()
-            self.rnn.bias_hh_l0.zero_()
-            if cell == "lstm":
-                self.rnn.bias_ih_l0[H:2 * H] = 1.0
         new = lambda *shape: torch.nn.Parameter(torch.empty(*shape))
-        glorots = []
+        own = []   # the mechanism's Glorot-initialised weights
         width = U
         if kind in ("luong", "local"):
             self.weight = new(H, H)                     # W of luong's general score, W_a of local
-            glorots.append(self.weight)
+            own.append(self.weight)
         if kind == "local":
             self.w_p, self.v_p = new(H, H), new(1, H)
-            glorots += [self.w_p, self.v_p]
+            own += [self.w_p, self.v_p]
         if kind == "bahdanau":
             self.w1, self.w2, self.v = new(H, H), new(H, H), new(1, H)
-            glorots += [self.w1, self.w2, self.v]
-        if kind in ("luong", "luong-dot", "bahdanau", "local"):
+            own += [self.w1, self.w2, self.v]
+        readout = kind in ("luong", "luong-dot", "bahdanau", "local")
+        if readout:
             self.weight_c = new(U, 2 * H)
-            glorots.append(self.weight_c)
         if kind == "feed-forward":
             self.ff_weight = new(H, 1)
             self.ff_bias = torch.nn.Parameter(torch.zeros(steps))
-            glorots.append(self.ff_weight)
+            own.append(self.ff_weight)
             width = H
         if kind == "self":
             self.w_q, self.w_k, self.w_v, self.w_o = new(H, H), new(H, H), new(H, H), new(H, H)
-            glorots += [self.w_q, self.w_k, self.w_v, self.w_o]
+            own += [self.w_q, self.w_k, self.w_v, self.w_o]
             width = H
         if kind in ("none", "plain"):
             self.baseline = torch.nn.Linear(H, baseline_units) if baseline_units > 0 else None
             width = baseline_units if baseline_units > 0 else H
-        for p in glorots:
-            glorot_(p)
         self.dense = torch.nn.Linear(width, outputs)
-        glorot_(self.dense.weight)
+        # Keras-style initialisation, drawn in tools/train_add_torch.py's order (so that add with
+        # luong or bahdanau starts from the same weights as there): the input kernel, the
+        # orthogonal recurrent kernel, zero biases with a unit forget bias, then weight_c, the
+        # Dense kernel and the mechanism's weights. The baseline's hidden Dense keeps PyTorch's
+        # default init (the app: Dense's own init, dense.cpp).
+        glorot_(self.rnn.weight_ih_l0)
         with torch.no_grad():
+            q = torch.empty(rnn_gates(cell) * H, H)
+            torch.nn.init.orthogonal_(q)
+            self.rnn.weight_hh_l0.copy_(q)
+            self.rnn.bias_ih_l0.zero_()
+            self.rnn.bias_hh_l0.zero_()
+            if cell == "lstm":
+                self.rnn.bias_ih_l0[H:2 * H] = 1.0
             self.dense.bias.zero_()
+        for p in ([self.weight_c] if readout else []) + [self.dense.weight] + own:
+            glorot_(p)
 
     def readout(self, h, a, q):
         c = (a[..., None] * h).sum(1)
