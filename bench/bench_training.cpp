@@ -4,6 +4,7 @@
 // products exactly from the shapes in core/, and compares the effective GFLOP/s with Eigen's own
 // single-thread GEMM throughput at the LSTM's shapes measured in the same run.
 // Output: human-readable lines, then (last) one JSON line for scripts.
+#include "bench/gemmbench.h"
 #include "bench/trainingflops.h"
 #include "core/explain/faithfulness.h"
 #include "core/models/sequencemodel.h"
@@ -28,18 +29,11 @@
 
 using namespace attn;
 using attn::bench::FlopTerm;
+using attn::bench::GemmResult;
 using attn::bench::sumFlops;
 using attn::bench::trainingFlopTerms;
-using Eigen::Index;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Command line
@@ -66,7 +60,7 @@ void printUsage(std::FILE *out)
                  "\n"
                  "Options (a value may also be given as --option=value):\n"
                  "  --task add|max            task, with its published defaults (default add)\n"
-                 "  --attention KIND          luong, luong-dot or bahdanau (default: the task's)\n"
+                 "  --attention KIND          a sequence mechanism but local-m (default: the task's)\n"
                  "  --epochs N                epochs to train (default 3)\n"
                  "  --train-size N            training samples (default: the published size)\n"
                  "  --val-size N              validation samples (default: the published size)\n"
@@ -146,7 +140,8 @@ int parseOptions(int argc, char **argv, Options &o)
         } else if (name == "--attention") {
             const auto kind = attentionKindFromString(v);
             if (!kind)
-                return fail("--attention: expected luong, luong-dot or bahdanau, got '" + v + "'");
+                return fail("--attention: expected a mechanism such as luong or bahdanau, got '" +
+                            v + "'");
             o.attention = *kind;
         } else if (name == "--epochs") {
             if (!parseInt(v, 1, 100000, o.epochs))
@@ -178,99 +173,6 @@ int parseOptions(int argc, char **argv, Options &o)
     return -1;
 }
 
-
-// ---------------------------------------------------------------------------------------------
-// Eigen GEMM at the LSTM's shapes, written as in lstm.cpp (same matrix types and expressions)
-// ---------------------------------------------------------------------------------------------
-
-// Lstm::forward's recurrent products of one batch: z_t += h_{t-1} W_hh^T for t = 1..T-1.
-[[gnu::noinline]] void gemmRecurrentForward(MatRef z, MatRef h, const Mat &weightHh, Index steps,
-                                            Index batch)
-{
-    for (Index t = 1; t < steps; ++t) {
-        MatRef zt = z.middleRows(t * batch, batch); // (B, 4H)
-        zt.noalias() += h.middleRows((t - 1) * batch, batch) * weightHh.transpose();
-    }
-}
-
-// Lstm::backward's dh_next products of one batch: dhNext = dz_t W_hh for t = T-1..1.
-[[gnu::noinline]] void gemmRecurrentBackward(Mat &dGates, Mat &dhNext, const Mat &weightHh,
-                                             Index steps, Index batch)
-{
-    for (Index t = steps - 1; t > 0; --t) {
-        MatRef dz = dGates.middleRows(t * batch, batch); // (B, 4H)
-        dhNext.noalias() = dz * weightHh;
-    }
-}
-
-// Lstm::backward's recurrent weight gradient of one batch: dW_hh += dz[B:]^T h[:-B].
-[[gnu::noinline]] void gemmWeightGradient(Mat &gradHh, const Mat &dGates, const ConstMatRef &h,
-                                          Index steps, Index batch)
-{
-    const Index TB = steps * batch;
-    gradHh.noalias() += dGates.bottomRows(TB - batch).transpose() * h.topRows(TB - batch);
-}
-
-struct GemmResult {
-    std::string name;
-    std::string shape;
-    double flopsPerBatch = 0; // FLOPs of this shape in one training batch
-    long long reps = 0;       // batches' worth of products run
-    double seconds = 0;
-    double gflops() const { return flopsPerBatch * double(reps) / seconds * 1e-9; }
-};
-
-// Runs op (one training batch's worth of one shape) a few times to warm up, then until
-// targetSeconds have passed.
-template <typename Op>
-GemmResult timeGemm(std::string name, std::string shape, double flopsPerBatch, double targetSeconds,
-                    Op &&op)
-{
-    for (int k = 0; k < 3; ++k)
-        op();
-    GemmResult r{std::move(name), std::move(shape), flopsPerBatch, 0, 0.0};
-    const auto t0 = Clock::now();
-    do {
-        op();
-        ++r.reps;
-        r.seconds = secondsSince(t0);
-    } while (r.seconds < targetSeconds);
-    return r;
-}
-
-std::vector<GemmResult> benchGemm(int steps, int batch, int hidden, double targetSeconds)
-{
-    const Index T = steps, B = batch, H = hidden, TB = T * B;
-    Mat z = Mat::Random(TB, 4 * H) * Scalar(0.1);
-    Mat hs = Mat::Random(TB, H);
-    Mat weightHh = Mat::Random(4 * H, H) * Scalar(0.1);
-    Mat dGates = Mat::Random(TB, 4 * H);
-    Mat dhNext = Mat::Zero(B, H);
-    Mat gradHh = Mat::Zero(4 * H, H);
-    const double t1 = double(T - 1), b = double(B), h = double(H);
-    const std::string bh = std::to_string(B) + "x" + std::to_string(H);
-    const std::string b4h = std::to_string(B) + "x" + std::to_string(4 * H);
-    const std::string h4h = std::to_string(H) + "x" + std::to_string(4 * H);
-    const std::string rows = std::to_string((T - 1) * B);
-
-    std::vector<GemmResult> out;
-    out.push_back(timeGemm("recurrent fwd  h W_hh^T", "(" + bh + ")(" + h4h + ") x" +
-                               std::to_string(T - 1),
-                           2 * t1 * b * h * 4 * h, targetSeconds,
-                           [&] { gemmRecurrentForward(z, hs, weightHh, T, B); }));
-    out.push_back(timeGemm("recurrent bwd  dz W_hh", "(" + b4h + ")(" + std::to_string(4 * H) +
-                               "x" + std::to_string(H) + ") x" + std::to_string(T - 1),
-                           2 * t1 * b * 4 * h * h, targetSeconds,
-                           [&] { gemmRecurrentBackward(dGates, dhNext, weightHh, T, B); }));
-    out.push_back(timeGemm("weight grad    dz^T h", "(" + std::to_string(4 * H) + "x" + rows +
-                               ")(" + rows + "x" + std::to_string(H) + ")",
-                           2 * 4 * h * t1 * b * h, targetSeconds,
-                           [&] { gemmWeightGradient(gradHh, dGates, hs, T, B); }));
-    // Keep the results observable.
-    volatile Scalar sink = z(TB - 1, 0) + dhNext(0, 0) + gradHh(0, 0);
-    (void)sink;
-    return out;
-}
 
 std::string modelDescription(const ModelConfig &m)
 {
@@ -319,7 +221,13 @@ int main(int argc, char **argv)
     const TaskData &task = trainer->task();
     const int T = task.train.steps, B = train.batchSize, batches = trainer->batchesPerEpoch();
 
-    const std::vector<FlopTerm> terms = trainingFlopTerms(model, T, B);
+    std::vector<FlopTerm> terms;
+    try {
+        terms = trainingFlopTerms(model, T, B);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_training: %s\n", e.what());
+        return 2;
+    }
     const double flopsPerBatch = sumFlops(terms);
 
     std::printf("bench_training: task %s, attention %s, seed %llu, %d epoch(s)\n",
@@ -342,15 +250,12 @@ int main(int argc, char **argv)
     // Eigen's GEMM at the LSTM's shapes, single thread.
     std::printf("Eigen GEMM, float row-major, %d thread(s), ~%g s per shape:\n", Eigen::nbThreads(),
                 opt.gemmSeconds);
-    const std::vector<GemmResult> gemm = benchGemm(T, B, model.hidden, opt.gemmSeconds);
-    double gemmFlops = 0, gemmTime = 0; // FLOP-weighted (harmonic) combination
-    for (const GemmResult &g : gemm) {
+    const std::vector<GemmResult> gemm = attn::bench::benchGemm(T, B, model.hidden, 4, opt.gemmSeconds);
+    for (const GemmResult &g : gemm)
         std::printf("  %-24s %-28s %8.2f GFLOP/s  (%.1f MFLOP per batch, %lld reps)\n",
                     g.name.c_str(), g.shape.c_str(), g.gflops(), g.flopsPerBatch * 1e-6, g.reps);
-        gemmFlops += g.flopsPerBatch;
-        gemmTime += g.flopsPerBatch / (g.gflops() * 1e9);
-    }
-    const double gemmGflops = gemmFlops / gemmTime * 1e-9;
+    const double gemmFlops = attn::bench::gemmFlopsPerBatch(gemm);
+    const double gemmGflops = attn::bench::combinedGflops(gemm); // FLOP-weighted (harmonic)
     std::printf("  %-24s %-28s %8.2f GFLOP/s  (these shapes are %.1f%% of a batch's FLOPs)\n",
                 "combined", "(FLOP-weighted)", gemmGflops, 100.0 * gemmFlops / flopsPerBatch);
 
