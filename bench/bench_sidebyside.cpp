@@ -63,8 +63,8 @@ void printUsage()
         "  --gru-batches N       batches timed for the GRU at rl-tools' shapes (default 200)\n"
         "  --compare-epochs N    epochs of the 4-run compare at 1 and --threads threads\n"
         "                        (default 1; 0 = skip)\n"
-        "  --threads N           threads (default: all cores): the compare's, and a single\n"
-        "                        run's once TrainConfig::threads exists\n"
+        "  --threads N           threads (default: all cores): a single run's, and the\n"
+        "                        compare's runs at once\n"
         "  --gemm-seconds S      time per GEMM shape (default 0.5)\n"
         "  --torch-threads N     PyTorch's threads, its BLAS's too (default 1, its fastest)\n"
         "  --no-torch            our numbers only\n"
@@ -185,10 +185,11 @@ void printEpochCase(const OurCase &c)
         return;
     const double g = epochGflops(c.m);
     std::printf("  %-9s %-13s %8.3f s/epoch %9.0f samples/s  %7.2f MFLOP/batch  %6.2f GFLOP/s "
-                "(%5.1f%% of GEMM)  peak RSS %6.1f MiB  %7.0f params\n",
+                "(%5.1f%% of %.0f x GEMM)  peak RSS %6.1f MiB  %7.0f params\n",
                 c.name.c_str(), c.mechanism.c_str(), c.m.at("train_seconds_per_epoch"),
                 c.m.at("samples_per_second"), c.m.at("flops_per_batch") * 1e-6, g,
-                100.0 * g / c.shape->gflops, mib(c.child.peakRssKib), c.m.at("parameters"));
+                100.0 * g / (c.shape->gflops * c.m.at("threads")), c.m.at("threads"),
+                mib(c.child.peakRssKib), c.m.at("parameters"));
 }
 
 // "ours / torch / ratio" with an optional bar (ratio >= bar).
@@ -220,15 +221,12 @@ int main(int argc, char **argv)
     Options opt;
     if (const int status = parseOptions(argc, argv, opt); status >= 0)
         return status;
-    const bool runThreads = engineHasRunThreads();
     std::printf("bench_sidebyside: this engine (float, Eigen %s) against PyTorch, seed 7\n",
                 Eigen::SimdInstructionSetsInUse());
-    std::printf("  hardware threads %u; --threads %d: %s\n", std::thread::hardware_concurrency(),
-                opt.threads,
-                runThreads ? "every run (TrainConfig::threads) and the compare"
-                           : "the compare only (TrainConfig::threads does not exist yet: a "
-                             "single run uses one thread)");
-    const int runThreadCount = runThreads ? opt.threads : 1;
+    std::printf("  hardware threads %u; --threads %d: every run's (TrainConfig::threads, up to "
+                "its batch slices) and the compare's runs at once\n",
+                std::thread::hardware_concurrency(), opt.threads);
+    const int runThreadCount = opt.threads;
 
     Shape shapes[] = {{"add: LSTM(100), T 20, B 64", 20, 64, 100, 4},
                       {"max: LSTM(128), T 10, B 32", 10, 32, 128, 4},
@@ -298,9 +296,10 @@ int main(int argc, char **argv)
         const double g = gru->m.at("flops_per_batch") * gru->m.at("batches_per_second") * 1e-9;
         std::printf("  gru (rl-tools shapes: batch 32, 64 steps, 32 inputs, 64 units, Dense(1) on "
                     "the last state, MSE): %.1f batches/s, %.2f MFLOP/batch, %.2f GFLOP/s "
-                    "(%.1f%% of GEMM), peak RSS %.1f MiB\n",
+                    "(%.1f%% of %.0f x GEMM), peak RSS %.1f MiB\n",
                     gru->m.at("batches_per_second"), gru->m.at("flops_per_batch") * 1e-6, g,
-                    100.0 * g / shapes[2].gflops, mib(gru->child.peakRssKib));
+                    100.0 * g / (shapes[2].gflops * gru->m.at("threads")), gru->m.at("threads"),
+                    mib(gru->child.peakRssKib));
     }
     if (opt.compareEpochs > 0 && wants(opt.cases, "compare")) {
         compare = runCase("compare", "bahdanau", &shapes[0], [&] {

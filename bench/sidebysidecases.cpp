@@ -20,18 +20,6 @@ namespace {
 
 constexpr std::uint64_t kSeed = 7;
 
-template <typename Config> bool setRunThreads(Config &c, int threads)
-{
-    if constexpr (requires { c.threads = threads; }) {
-        c.threads = threads;
-        return true;
-    } else {
-        (void)c;
-        (void)threads;
-        return false;
-    }
-}
-
 TrainConfig trainConfig(const TaskDefaults &defaults, int epochs, int threads)
 {
     TrainConfig train;
@@ -40,7 +28,7 @@ TrainConfig trainConfig(const TaskDefaults &defaults, int epochs, int threads)
     train.learningRate = defaults.learningRate;
     train.seed = kSeed;
     train.optimizer = OptimizerKind::Adam;
-    setRunThreads(train, threads);
+    train.threads = threads;
     return train;
 }
 
@@ -87,12 +75,6 @@ Metrics parseMetrics(const std::string &text)
     return m;
 }
 
-bool engineHasRunThreads()
-{
-    TrainConfig c;
-    return setRunThreads(c, 1);
-}
-
 Metrics runEpochCase(TaskKind task, AttentionKind kind, int epochs, TaskSize size, int threads)
 {
     std::unique_ptr<Trainer> trainer = makeTrainer(task, kind, epochs, size, threads);
@@ -109,6 +91,7 @@ Metrics runEpochCase(TaskKind task, AttentionKind kind, int epochs, TaskSize siz
             {"samples_per_second", n * epochs / seconds},
             {"train_samples", n},
             {"batch", double(trainer->batchSize())},
+            {"threads", double(trainer->threads())},
             {"batches_per_epoch", double(trainer->batchesPerEpoch())},
             {"parameters", double(trainer->model().parameterCount())},
             {"flops_per_batch",
@@ -185,6 +168,7 @@ Metrics runGruCase(int batches, int threads)
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return {{"batches", double(batches)},
+            {"threads", double(trainer.threads())},
             {"batches_per_second", batches / seconds},
             {"parameters", double(trainer.model().parameterCount())},
             {"flops_per_batch", sumFlops(trainingFlopTerms(model, T, B))}};

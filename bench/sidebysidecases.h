@@ -20,14 +20,11 @@ using Metrics = std::map<std::string, double>;
 std::string formatMetrics(const Metrics &m);
 Metrics parseMetrics(const std::string &text);
 
-/// The engine's threads for one run: sets TrainConfig::threads when the field exists (issue 14
-/// item 3); returns whether it does, so the benchmark can say which threads a run used.
-bool engineHasRunThreads();
-
 /// Trains `epochs` epochs of task (seed 7, its published defaults) with mechanism kind (the
 /// "none" baseline sized against the task's own mechanism) and times the training part of
 /// each. Keys: train_seconds_per_epoch, samples_per_second, train_samples, batch,
-/// batches_per_epoch, parameters, flops_per_batch, val_loss (of the last epoch).
+/// batches_per_epoch, threads (those the run used), parameters, flops_per_batch, val_loss (of
+/// the last epoch).
 Metrics runEpochCase(TaskKind task, AttentionKind kind, int epochs, TaskSize size, int threads);
 
 /// add, seed 7, published defaults: trains until the validation alignment first reaches 0.9 or
