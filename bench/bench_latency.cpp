@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QTimer>
 
 #include <algorithm>
@@ -33,6 +34,8 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setOrganizationName("attention-studio-bench"); // keep the user's settings
+    // Quitting closes the window, which would ask whether to save the unsaved run.
+    QSettings().setValue(MainWindow::kAskSaveOnQuit, false);
     registerMetaTypes();
     QCommandLineParser parser;
     parser.addHelpOption();

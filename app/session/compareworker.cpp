@@ -3,6 +3,7 @@
 #include "app/session/compareworker.h"
 
 #include "app/session/metatypes.h"
+#include "app/session/threadpriority.h"
 
 #include <QElapsedTimer>
 #include <exception>
@@ -33,6 +34,7 @@ attn::TrainerFactory CompareWorker::trainerFactory(const RunSettings &base)
 
 void CompareWorker::run(const RunSettings &base, const attn::CompareGrid &grid, long long compareId)
 {
+    lowerThisThreadPriority(); // and so the threads runCompare starts: the windows stay fluid
     emit compareStarted(compareId, grid.size());
     QElapsedTimer sinceProgress;
     sinceProgress.start();

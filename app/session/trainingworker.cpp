@@ -2,6 +2,8 @@
 // Worker-thread training loop with pause/resume/step/stop between batches.
 #include "app/session/trainingworker.h"
 
+#include "app/session/threadpriority.h"
+
 #include <QElapsedTimer>
 #include <QMutexLocker>
 #include <exception>
@@ -55,6 +57,7 @@ long long TrainingWorker::nextRunId() { return ++m_newestRunId; }
 void TrainingWorker::run(const RunSettings &settings, long long runId)
 {
     m_runId = runId; // a stop requested since nextRunId() handed out runId still applies
+    lowerThisThreadPriority(); // and so the Trainer's slice threads: the window stays fluid
     emit runBegan(runId);
     std::unique_ptr<attn::Trainer> trainer;
     attn::ModelSpec spec;
