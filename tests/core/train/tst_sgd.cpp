@@ -2,11 +2,13 @@
 // Tests of SGD with momentum: two steps worked out by hand, the velocity (momentum 0.9) carrying
 // over from the first step to the second.
 #include "core/train/sgd.h"
+#include "tests/optimizerchecks.h"
 
 #include <QTest>
 #include <cmath>
 
 using namespace attn;
+using namespace attn::test;
 
 class TestSgd : public QObject {
     Q_OBJECT
@@ -30,23 +32,7 @@ void TestSgd::stepByHand()
 
 void TestSgd::partsMakeTheWholeStep()
 {
-    // Three parts, one after the other, update every element exactly once, as one whole step
-    // does (core/train/batchslices.h runs them on threads); a bad part is refused.
-    Mat a = Mat::Random(7, 5), b = Mat::Random(1, 2), ga = Mat::Random(7, 5), gb = Mat::Random(1, 2);
-    const Mat a0 = a;
-    Mat a2 = a, b2 = b;
-    std::vector<ParamRef> ps{{"a", &a, &ga}, {"b", &b, &gb}}, qs{{"a", &a2, &ga}, {"b", &b2, &gb}};
-    Sgd opt(ps, 0.01, 0.9), whole(qs, 0.01, 0.9);
-    for (long long t = 1; t <= 3; ++t) {
-        for (int part : {2, 0, 1})
-            opt.stepPart(ps, t, part, 3);
-        whole.step(qs, t);
-        QVERIFY((a - a2).cwiseAbs().maxCoeff() <= 1e-15);
-        QVERIFY((b - b2).cwiseAbs().maxCoeff() <= 1e-15);
-    }
-    QVERIFY(((a - a0).array() != 0).all()); // every element of a moved
-    QVERIFY_THROWS_EXCEPTION(ConfigError, opt.stepPart(ps, 4, 3, 3));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, opt.stepPart(ps, 4, 0, 0));
+    verifyPartsMakeTheWholeStep([](const std::vector<ParamRef> &ps) { return std::make_unique<Sgd>(ps, 0.01, 0.9); });
 }
 
 QTEST_APPLESS_MAIN(TestSgd)
