@@ -230,12 +230,13 @@ void MainWindow::beginRun(bool paused)
     m_controls->updateButtons();
 }
 
-void MainWindow::onRunStarted(long long parameterCount, int batchesPerEpoch)
+void MainWindow::onRunStarted(long long parameterCount, int batchesPerEpoch, int threads)
 {
-    m_modelLabel->setText(tr("%1\n%2, %3 per epoch")
+    m_modelLabel->setText(tr("%1\n%2, %3 per epoch on %4")
                               .arg(RunSettingsPanel::modelDescription(m_run.settings()),
                                    countText(parameterCount, tr("parameter"), tr("parameters")),
-                                   countText(batchesPerEpoch, tr("batch"), tr("batches"))));
+                                   countText(batchesPerEpoch, tr("batch"), tr("batches")),
+                                   countText(threads, tr("thread"), tr("threads"))));
 }
 
 void MainWindow::onSnapshot(const attn::EpochSnapshot &s)

@@ -93,7 +93,7 @@ private:
     void buildUi();
     void buildMenus();
     void onSnapshot(const attn::EpochSnapshot &s);
-    void onRunStarted(long long parameterCount, int batchesPerEpoch);
+    void onRunStarted(long long parameterCount, int batchesPerEpoch, int threads);
     void onPredicted(const PredictionJob::Result &result);
     void setTheme(ThemeChoice choice);
     void restoreLayout();

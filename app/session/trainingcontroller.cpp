@@ -21,9 +21,9 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent)
     connect(m_worker, &TrainingWorker::stateChanged, this, &TrainingController::onWorkerState,
             Qt::QueuedConnection);
     connect(m_worker, &TrainingWorker::runStarted, this,
-            [this](long long runId, long long parameterCount, int batchesPerEpoch) {
+            [this](long long runId, long long parameterCount, int batchesPerEpoch, int threads) {
                 if (isCurrent(runId))
-                    emit runStarted(parameterCount, batchesPerEpoch);
+                    emit runStarted(parameterCount, batchesPerEpoch, threads);
             }, Qt::QueuedConnection);
     connect(m_worker, &TrainingWorker::snapshotReady, this,
             [this](long long runId, const attn::EpochSnapshot &snapshot) {

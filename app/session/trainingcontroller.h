@@ -42,7 +42,7 @@ signals:
     // The newest run's signals (TrainingWorker's, without the run id); those of older runs are
     // dropped.
     void stateChanged(TrainingWorker::State state);
-    void runStarted(long long parameterCount, int batchesPerEpoch);
+    void runStarted(long long parameterCount, int batchesPerEpoch, int threads);
     void snapshotReady(const attn::EpochSnapshot &snapshot);
     void modelReady(const TrainedModelPtr &model);
     void progress(const attn::ProgressInfo &info);

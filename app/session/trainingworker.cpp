@@ -68,7 +68,8 @@ void TrainingWorker::run(const RunSettings &settings, long long runId)
         emit stateChanged(runId, State::Failed);
         return;
     }
-    emit runStarted(runId, trainer->model().parameterCount(), trainer->batchesPerEpoch());
+    emit runStarted(runId, trainer->model().parameterCount(), trainer->batchesPerEpoch(),
+                    trainer->threads());
     // Epoch 0 goes out before the state: whoever sees Paused or Running already has it.
     emit snapshotReady(runId, trainer->evaluateSnapshot());
     emit modelReady(runId, attn::captureTrainedModel(trainer->model(), spec, 0));

@@ -47,7 +47,7 @@ public slots:
 signals:
     // runId: the id run() was called with (from nextRunId()).
     void runBegan(long long runId); // first thing run() does, before the data is generated
-    void runStarted(long long runId, long long parameterCount, int batchesPerEpoch);
+    void runStarted(long long runId, long long parameterCount, int batchesPerEpoch, int threads);
     void snapshotReady(long long runId, const attn::EpochSnapshot &snapshot);
     /// A copy of the weights after each snapshot's epoch (for File > Save model and Predict).
     void modelReady(long long runId, const TrainedModelPtr &model);

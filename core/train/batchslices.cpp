@@ -127,7 +127,7 @@ void BatchSlices::evaluateBatch(const Dataset &data, Eigen::Index start)
 
 void BatchSlices::runRound(Round round)
 {
-    m_round = round; // read by the tasks, which start after this write (the pool's mutex)
+    m_round = round; // published to the tasks by the pool's round counter (release/acquire)
     m_pool->run(slices());
 }
 

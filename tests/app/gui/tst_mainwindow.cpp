@@ -423,11 +423,12 @@ void TestMainWindow::countsInWordsAndTheSameLiveAndReopened()
 {
     RunSettings s = smallRun(1);
     s.size = {32, 32}; // one batch of 32
+    s.threads = 1;
     MainWindow window(s);
     window.show();
     window.startTraining();
     QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
-    QVERIFY2(window.findChild<QLabel *>("modelLabel")->text().endsWith("parameters, 1 batch per epoch"),
+    QVERIFY2(window.findChild<QLabel *>("modelLabel")->text().endsWith("parameters, 1 batch per epoch on 1 thread"),
              qPrintable(window.findChild<QLabel *>("modelLabel")->text()));
     QCOMPARE(window.statusBar()->currentMessage(),
              QStringLiteral("Finished 1 epoch: drag the slider or press P to replay."));
