@@ -56,6 +56,12 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     m_cell = new QComboBox;
     for (auto c : {attn::RecurrentCell::Lstm, attn::RecurrentCell::Gru})
         m_cell->addItem(QString::fromStdString(attn::toString(c)).toUpper(), int(c));
+    m_init = new QComboBox;
+    m_init->setObjectName("initBox");
+    m_init->addItem(tr("Keras"), int(attn::WeightInit::Keras));
+    m_init->addItem(tr("PyTorch"), int(attn::WeightInit::PyTorch));
+    m_init->setToolTip(tr("Initial weights: Keras' initialisers (as keras-attention, the published "
+                          "figures) or torch.nn's defaults (docs/parity.md)"));
     m_heads = new QSpinBox;
     m_heads->setRange(1, 64);
     m_heads->setToolTip(tr("Self-attention heads K (the hidden units must be divisible by K)"));
@@ -160,6 +166,7 @@ RunSettingsPanel::RunSettingsPanel(QWidget *parent) : QGroupBox(tr("Run"), paren
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Attention"), m_attention);
     form->addRow(tr("Recurrent cell"), m_cell);
+    form->addRow(tr("Initialisation"), m_init);
     form->addRow(tr("Hidden units"), m_hidden);
     form->addRow(tr("Attention units"), m_units);
     form->addRow(tr("Heads"), m_heads);
@@ -204,6 +211,7 @@ void RunSettingsPanel::showSettings(const RunSettings &s)
         m_attention->addItem(QString::fromStdString(attn::toString(k)), int(k));
     m_attention->setCurrentIndex(std::max(0, m_attention->findData(int(s.model.attention))));
     m_cell->setCurrentIndex(m_cell->findData(int(s.model.cell)));
+    m_init->setCurrentIndex(m_init->findData(int(s.model.init)));
     m_hidden->setValue(s.model.hiddenSetting());
     m_units->setValue(s.model.attentionUnits);
     m_heads->setValue(s.model.heads);
@@ -328,6 +336,7 @@ RunSettings RunSettingsPanel::settings() const
                         : RunSettings::defaults(task);
     s.model.attention = attn::AttentionKind(m_attention->currentData().toInt());
     s.model.cell = attn::RecurrentCell(m_cell->currentData().toInt());
+    s.model.init = attn::WeightInit(m_init->currentData().toInt());
     s.model.hiddenSetting() = m_hidden->value();
     s.model.attentionUnits = m_units->value();
     s.model.heads = m_heads->value();

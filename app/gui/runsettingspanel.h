@@ -62,6 +62,7 @@ private:
     QComboBox *m_preset = nullptr; // sentiment: RunPreset; picking one loads its settings
     QComboBox *m_attention = nullptr;
     QComboBox *m_cell = nullptr;
+    QComboBox *m_init = nullptr; // ModelConfig::init: Keras' or PyTorch's initial weights
     QSpinBox *m_heads = nullptr;
     QCheckBox *m_causal = nullptr;
     QCheckBox *m_maskPadding = nullptr; // ModelConfig::maskPadding

@@ -228,6 +228,8 @@ void addRunOptions(QCommandLineParser &parser)
         {"units", "Attention output units U (default 128).", "U"},
         {"attention", "Attention: " + choiceList(allAttentionKinds()) + " (default: the task's).", "kind"},
         {"cell", "Recurrent cell: lstm or gru (default lstm).", "kind"},
+        {"init", "Initial weights: keras (Keras' initialisers, as keras-attention; default) or "
+                 "pytorch (torch.nn's defaults; docs/parity.md).", "scheme"},
         {"heads", "Self-attention heads K; H must be divisible by K (default 1).", "K"},
         {"causal", "Self-attention: each step sees only itself and the past."},
         {"attention-window", "Self-attention window width w: steps with |t - s| < w (default 0: all).", "w"},
@@ -385,6 +387,12 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         if (!cell)
             return QStringLiteral("--cell: expected lstm or gru, got '%1'").arg(p.value("cell"));
         s.model.cell = *cell;
+    }
+    if (p.isSet("init")) {
+        const auto init = weightInitFromString(p.value("init").toStdString());
+        if (!init)
+            return QStringLiteral("--init: expected keras or pytorch, got '%1'").arg(p.value("init"));
+        s.model.init = *init;
     }
     s.model.causal = s.model.causal || p.isSet("causal");
     s.model.preNorm = s.model.preNorm || p.isSet("pre-norm");

@@ -96,7 +96,7 @@ attn::TaskData makeCsvTaskData(const RunSettings &settings, attn::CsvTaskInfo *i
 /// file's target calls for (the file is read; the csv defaults' if it cannot be).
 std::string runMetricName(const RunSettings &settings);
 /// Declares the run options (--task, --epochs, --seed, --batch-size, --hidden, --units,
-/// --attention, --cell, --heads, --causal, --window, --local-width, --input-dropout,
+/// --attention, --cell, --init, --heads, --causal, --window, --local-width, --input-dropout,
 /// --recurrent-dropout, --vocabulary, --sentences, --learning-rate, --train-size, --val-size,
 /// --explain, --explain-rows, --threads, --preset).
 void addRunOptions(QCommandLineParser &parser);

@@ -23,6 +23,7 @@ QVariantMap runSettingsToMap(const RunSettings &s)
     m["learningRate"] = s.train.learningRate;
     m["seed"] = QString::number(s.train.seed); // text: a 64-bit seed does not fit a JSON double
     m["cell"] = QString::fromStdString(toString(s.model.cell));
+    m["init"] = QString::fromStdString(toString(s.model.init));
     m["causal"] = s.model.causal;
     m["preNorm"] = s.model.preNorm;
     m["attentionOnInputs"] = s.model.attentionOnInputs;
@@ -90,6 +91,10 @@ RunSettings runSettingsFromMap(const QVariantMap &m, const RunSettings &fallback
         s.model.cell = *cell;
     else if (m.contains("cell"))
         problem("cell", QStringLiteral("lstm or gru, got '%1'").arg(m.value("cell").toString()));
+    if (const auto init = weightInitFromString(m.value("init").toString().toStdString()))
+        s.model.init = *init;
+    else if (m.contains("init"))
+        problem("init", QStringLiteral("keras or pytorch, got '%1'").arg(m.value("init").toString()));
     s.model.causal = m.value("causal", s.model.causal).toBool();
     s.model.preNorm = m.value("preNorm", s.model.preNorm).toBool();
     s.model.attentionOnInputs = m.value("attentionOnInputs", s.model.attentionOnInputs).toBool();

@@ -6,6 +6,7 @@
 #include "core/models/featuremodel.h"
 #include "core/models/instancenormmodel.h"
 #include "core/models/modellimits.h"
+#include "core/models/pytorchinit.h"
 #include "core/models/sequencemodel.h"
 #include "core/models/transformermodel.h"
 
@@ -61,6 +62,19 @@ std::optional<RecurrentCell> recurrentCellFromString(const std::string &name)
     return std::nullopt;
 }
 
+std::string toString(WeightInit init)
+{
+    return init == WeightInit::Keras ? "keras" : "pytorch";
+}
+
+std::optional<WeightInit> weightInitFromString(const std::string &name)
+{
+    for (WeightInit i : {WeightInit::Keras, WeightInit::PyTorch})
+        if (toString(i) == name)
+            return i;
+    return std::nullopt;
+}
+
 long long Model::parameterCount()
 {
     long long n = 0;
@@ -93,13 +107,20 @@ std::unique_ptr<Model> makeModel(const ModelConfig &config, Rng &initRng, std::u
         inner.instanceNorm = false;
         return std::make_unique<InstanceNormModel>(config, makeModel(inner, initRng, dropoutSeed));
     }
+    std::unique_ptr<Model> model;
     if (config.architecture == ModelArchitecture::Feature)
-        return std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
-    if (config.architecture == ModelArchitecture::Autoencoder)
-        return std::make_unique<AutoencoderModel>(config, initRng, dropoutSeed);
-    if (config.attention == AttentionKind::Transformer)
-        return std::make_unique<TransformerModel>(config, initRng, dropoutSeed);
-    return std::make_unique<SequenceModel>(config, initRng, dropoutSeed);
+        model = std::make_unique<FeatureModel>(config, initRng, dropoutSeed);
+    else if (config.architecture == ModelArchitecture::Autoencoder)
+        model = std::make_unique<AutoencoderModel>(config, initRng, dropoutSeed);
+    else if (config.attention == AttentionKind::Transformer)
+        model = std::make_unique<TransformerModel>(config, initRng, dropoutSeed);
+    else
+        model = std::make_unique<SequenceModel>(config, initRng, dropoutSeed);
+    // The layers draw Keras' initial weights; PyTorch's are drawn over them, from the same
+    // stream, so a Keras run consumes initRng exactly as before the option existed.
+    if (config.init == WeightInit::PyTorch)
+        applyPytorchInit(*model, initRng);
+    return model;
 }
 
 long long parameterCount(const ModelConfig &config)

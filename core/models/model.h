@@ -48,6 +48,13 @@ enum class RecurrentCell { Lstm, Gru };
 std::string toString(RecurrentCell cell);
 std::optional<RecurrentCell> recurrentCellFromString(const std::string &name);
 
+/// How makeModel draws the initial weights: Keras' initialisers (the layers' own, as
+/// keras-attention; the app's default) or torch.nn's defaults (pytorchinit.h, docs/parity.md).
+enum class WeightInit { Keras, PyTorch };
+/// "keras", "pytorch".
+std::string toString(WeightInit init);
+std::optional<WeightInit> weightInitFromString(const std::string &name);
+
 /// Which model a config builds.
 enum class ModelArchitecture {
     Sequence, // x (T*B, F) -> [Embedding -> Dropout] -> LSTM/GRU -> attention -> Dropout -> Dense: SequenceModel
@@ -118,6 +125,11 @@ struct ModelConfig {
     // Feed-forward attention's w drawn from N(0, 0.05^2), Keras' "normal" initialiser (the
     // sentiment blog's attention layer), instead of Glorot-uniform; the bias is zero either way.
     bool normalAttentionInit = false;
+    // The initial weights: Keras' initialisers (each layer's own) or, with PyTorch, every
+    // parameter redrawn as torch.nn's default for the equivalent module (pytorchinit.h; the
+    // option docs/parity.md's Luong-on-add comparison calls for). normalAttentionInit has no
+    // effect with PyTorch. A model file without the field is Keras (modelspec.h).
+    WeightInit init = WeightInit::Keras;
 
     /// The one "hidden units" setting of the command line (--hidden), the GUI, session files and
     /// the architecture JSON's "hidden" key: hidden (H) for the SequenceModel, denseUnits for
@@ -194,7 +206,8 @@ protected:
 };
 
 /// Builds the model the config describes (SequenceModel or FeatureModel), weights from
-/// initRng, dropout masks from dropoutSeed. Throws ConfigError on an invalid config: sizes < 1,
+/// initRng (with config.init PyTorch, redrawn from initRng after construction by
+/// applyPytorchInit, pytorchinit.h), dropout masks from dropoutSeed. Throws ConfigError on an invalid config: sizes < 1,
 /// sizes beyond the app's limits (checkModelSize, core/models/modellimits.h),
 /// a mechanism the architecture cannot use ("feature" outside the FeatureModel, a sequence
 /// mechanism inside it), feed-forward attention without steps, self-attention with H not

@@ -199,6 +199,7 @@ std::string modelSpecToJson(const ModelSpec &spec)
         {"encoder_dropout", m.encoderDropout},
         {"instance_norm", m.instanceNorm}, {"instance_norm_feature", m.instanceNormFeature},
         {"code_units", m.codeUnits}, {"attention_on_inputs", m.attentionOnInputs}, {"attention_noise", m.attentionNoise},
+        {"init", toString(m.init)},
     };
     j["loss"] = toString(spec.loss);
     j["outputs"] = {{"type", toString(spec.taskType)},
@@ -302,6 +303,9 @@ ModelSpec modelSpecFromJson(std::string_view text, const std::string &file)
         c.attentionOnInputs = r.boolean(m, "attention_on_inputs", p);
     if (m.contains("attention_noise"))
         c.attentionNoise = r.number(m, "attention_noise", p);
+    // Files written before the initialisation option have none: Keras', the only one then.
+    if (m.contains("init"))
+        c.init = r.choice(m, "init", p, std::vector{WeightInit::Keras, WeightInit::PyTorch});
     // Sizes beyond what the app can train are refused before anything is allocated: a damaged
     // file must not make the loader reserve gigabytes. Whether the sizes combine into a model
     // (heads dividing hidden, ...) is found when loadTrainedModel builds it, once.

@@ -28,6 +28,8 @@ std::string difference(const Json &saved, const Json &run, const std::string &pa
         for (const auto &[key, value] : saved.items()) {
             if (path.empty() && (key == "epochs_trained" || key == "layers"))
                 continue; // layers is derived from model: name the setting, not its summary
+            if (path == "model" && key == "init")
+                continue; // the initial weights are replaced by the saved ones
             const std::string at = path.empty() ? key : path + "." + key;
             const auto other = run.find(key);
             if (other == run.end())

@@ -475,6 +475,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("zero heads") << QStringList{"--headless", "--heads", "0"} << "--heads: expected a whole number from 1 to 256, got '0'";
     QTest::newRow("dropout too high") << QStringList{"--headless", "--input-dropout", "2"} << "--input-dropout: expected a number from 0 to 0.9, got '2'";
     QTest::newRow("unknown cell") << QStringList{"--headless", "--cell", "rnn"} << "--cell: expected lstm or gru, got 'rnn'";
+    QTest::newRow("unknown init") << QStringList{"--headless", "--init", "torch"} << "--init: expected keras or pytorch, got 'torch'";
     QTest::newRow("sentences without sentiment") << QStringList{"--headless", "--task", "max", "--sentences", "a.txt"} << "--sentences: only the sentiment task reads sentence files";
     QTest::newRow("bad padding") << QStringList{"--headless", "--task", "sentiment", "--padding", "middle"} << "--padding: expected pre or post, got 'middle'";
     QTest::newRow("target without data") << QStringList{"--headless", "--target", "first"} << "--target needs --data FILE";

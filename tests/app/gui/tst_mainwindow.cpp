@@ -195,6 +195,7 @@ void TestMainWindow::settingsPersist()
         RunSettings s = smallRun(7);
         s.train.seed = 1234;
         s.model.attention = attn::AttentionKind::Bahdanau;
+        s.model.init = attn::WeightInit::PyTorch; // the settings panel's "Initialisation" box
         MainWindow window(s);
         window.show();
         window.heatmapView()->setColorMap(attn::ColorMapKind::Magma);
@@ -213,6 +214,7 @@ void TestMainWindow::settingsPersist()
     QCOMPARE(again.heatmapView()->colorMapKind(), attn::ColorMapKind::Magma);
     QCOMPARE(again.timeline()->speed(), 5.0);
     QCOMPARE(again.settings().train.seed, 1234u);
+    QVERIFY(loaded.model.init == attn::WeightInit::PyTorch && again.settings().model.init == loaded.model.init);
 }
 
 void TestMainWindow::damagedSettingsFallBack()

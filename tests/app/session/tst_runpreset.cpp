@@ -211,6 +211,10 @@ void TestRunPreset::commandLine()
     QCOMPARE(s.model.baselineUnits, 350);
     QCOMPARE(readOptions({"--preset", "default"}, s), QString());
     QVERIFY(s.model.maskPadding);
+    QVERIFY(s.model.init == attn::WeightInit::Keras);
+    QCOMPARE(readOptions({"--task", "add", "--init", "pytorch"}, s), QString());
+    QVERIFY(s.model.init == attn::WeightInit::PyTorch);
+    QCOMPARE(readOptions({"--init", "torch"}, s), QStringLiteral("--init: expected keras or pytorch, got 'torch'"));
 }
 
 void TestRunPreset::badPresetName()
@@ -240,6 +244,18 @@ void TestRunPreset::sessionMapKeepsThePreset()
         QCOMPARE(back.model.normalAttentionInit, s.model.normalAttentionInit);
         QCOMPARE(back.model.embeddingDropout, s.model.embeddingDropout);
     }
+    // The initialisation round-trips; a session without it is Keras'; a bad one is named.
+    RunSettings torch = RunSettings::defaults(TaskKind::Add);
+    torch.model.init = attn::WeightInit::PyTorch;
+    QVariantMap saved = runSettingsToMap(torch);
+    QCOMPARE(saved.value("init").toString(), QStringLiteral("pytorch"));
+    QVERIFY(runSettingsFromMap(saved, RunSettings::defaults(TaskKind::Add)).model.init == attn::WeightInit::PyTorch);
+    saved.remove("init");
+    QVERIFY(runSettingsFromMap(saved, torch).model.init == attn::WeightInit::Keras);
+    saved["init"] = "xavier";
+    QStringList problems;
+    runSettingsFromMap(saved, RunSettings::defaults(TaskKind::Add), &problems);
+    QCOMPARE(problems, QStringList{"init: expected keras or pytorch, got 'xavier'"});
     // An older session without the new keys: the named preset fills them in.
     QVariantMap old{{"task", "sentiment"}, {"preset", "published"}};
     const RunSettings back = runSettingsFromMap(old, RunSettings::defaults(TaskKind::Add));

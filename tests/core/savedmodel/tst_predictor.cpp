@@ -102,6 +102,7 @@ class TestPredictor : public QObject {
 private slots:
     void specJsonRoundTrip();
     void maskPaddingSaved();
+    void initSaved();
     void transformerProjectionScale();
     void specErrors_data();
     void specErrors();
@@ -163,6 +164,27 @@ void TestPredictor::maskPaddingSaved()
     QVERIFY(!modelSpecFromJson(json.toStdString(), "m.json").model.maskPadding);
 }
 
+void TestPredictor::initSaved()
+{
+    // The initialisation is saved; a file written before the option (no "init") reads as
+    // Keras'; a continuation (--load-model) does not compare it: the weights are the file's.
+    ModelSpec s = smallSpec(TaskType::Binary);
+    for (WeightInit i : {WeightInit::Keras, WeightInit::PyTorch}) {
+        s.model.init = i;
+        const std::string json = modelSpecToJson(s);
+        QVERIFY(json.find("\"init\": \"" + toString(i) + "\"") != std::string::npos);
+        QVERIFY(modelSpecFromJson(json, "m.json").model.init == i);
+    }
+    QString json = q(modelSpecToJson(s));
+    json.replace("\"init\"", "\"written_by_an_older_version\"");
+    QVERIFY(modelSpecFromJson(json.toStdString(), "m.json").model.init == WeightInit::Keras);
+    ModelSpec keras = s;
+    keras.model.init = WeightInit::Keras;
+    QCOMPARE(modelSpecDifference(s, keras), std::string());
+    keras.model.hidden += 1; // other settings still count
+    QCOMPARE(modelSpecDifference(s, keras), std::string("model.hidden: 4 in the model file, 5 in this run"));
+}
+
 void TestPredictor::transformerProjectionScale()
 {
     // The transformer's input projection is multiplied by sqrt(D) (transformermodel.h); the
@@ -215,6 +237,8 @@ void TestPredictor::specErrors_data()
                                    "mean 0.5 and scale 0 (expected finite numbers, scale > 0)";
     QTest::newRow("classes") << "\"yes\"\n" << "\"yes\", \"maybe\"\n"
                              << "m.json: outputs.classes: 3 classes for a binary model with 1 outputs (expected 2)";
+    QTest::newRow("unknown init") << "\"init\": \"keras\"" << "\"init\": \"torch\""
+                                  << "m.json: model.init: unknown value \"torch\" (expected one of keras, pytorch)";
     QTest::newRow("task") << "\"task\": \"csv\"" << "\"task\": \"weather\"" << "m.json: task: unknown task \"weather\"";
 }
 
