@@ -25,8 +25,12 @@ struct BatchSlices::Slice {
 
 int BatchSlices::sliceCount(int batch)
 {
-    const int s = batch >= 64 ? batch / 32 : (batch >= 32 ? 2 : 1);
-    return std::clamp(s, 1, kMaxSlices);
+    if (batch < 32)
+        return 1;
+    int s = 2; // a power of two, so that 2, 4 or 8 threads get equal shares
+    while (s < kMaxSlices && batch / (2 * s) >= 32)
+        s *= 2;
+    return s;
 }
 
 int BatchSlices::sliceBegin(int s) const { return m_slices[std::size_t(s)]->begin; }

@@ -20,9 +20,10 @@ namespace attn {
 
 class BatchSlices {
 public:
-    /// The number of slices S of a batch of B rows: B / 32 for B >= 64, 2 for 32 <= B < 64, else
-    /// 1, at most kMaxSlices. Rows do not interact in any layer, so a slice of >= 16 rows keeps
-    /// the matrix products efficient while every core gets work.
+    /// The number of slices S of a batch of B rows: 1 for B < 32, else the largest power of two
+    /// (2 at least, kMaxSlices at most) that leaves each slice >= 32 rows. Rows do not interact
+    /// in any layer; slices of >= 16 rows keep the matrix products efficient, and a power of two
+    /// shares out evenly on 2, 4 or 8 threads.
     static int sliceCount(int batch);
     static constexpr int kMaxSlices = 8;
 
