@@ -47,6 +47,11 @@ QString resolvedPath(const QString &p, const QDir &folder)
 {
     if (p.isEmpty())
         return p;
+    // A name starting with ':' is a file in the folder: Qt would take it for an absolute
+    // resource path (":/..."), which writing then turned into "/:" (found by fuzz_session).
+    // (QDir::absoluteFilePath would return it unchanged for the same reason.)
+    if (p.startsWith(QLatin1Char(':')))
+        return QDir::cleanPath(folder.absolutePath() + QLatin1Char('/') + p);
     return QDir::cleanPath(QDir::isAbsolutePath(p) ? p : folder.absoluteFilePath(p));
 }
 
