@@ -137,6 +137,8 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
 {
     std::unique_ptr<Trainer> trainer;
     CsvTaskInfo info;
+    TrainConfig train = settings.train;
+    train.threads = threadCount(settings);
     if (settings.task == TaskKind::Csv) {
         auto task = std::make_shared<TaskData>(makeCsvTaskData(settings, &info));
         ModelConfig model = settings.model;
@@ -145,8 +147,6 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         model.instanceNorm = task->model.instanceNorm; // a forecast's (CsvTaskSpec::instanceNorm)
         model.instanceNormFeature = task->model.instanceNormFeature;
         model.baselineReference = AttentionKind::Luong;
-        TrainConfig train = settings.train;
-        train.threads = threadCount(settings);
         train.batchSize = task->batchSize; // never more than the training rows
         if (train.epochs == 0) { // sized to the file (autoEpochs), with early stopping
             train.epochs = task->epochs;
@@ -173,8 +173,6 @@ std::unique_ptr<Trainer> makeTrainer(const RunSettings &settings, ModelSpec *spe
         if (settings.task == TaskKind::Autoencoder) // F = O: the file's columns
             model.inputs = model.outputs = task->model.inputs;
         model.baselineReference = taskDefaults(settings.task).model.attention;
-        TrainConfig train = settings.train;
-        train.threads = threadCount(settings);
         if (train.epochs == 0) // auto: the task's published epochs
             train.epochs = task->epochs;
         trainer = std::make_unique<Trainer>(task, model, train);

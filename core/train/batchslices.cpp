@@ -76,10 +76,13 @@ BatchSlices::BatchSlices(Model &master, const Dataset &train, LossKind loss, int
 
 BatchSlices::~BatchSlices() = default;
 
-void BatchSlices::copyMasterWeights(Slice &slice)
+void BatchSlices::loadSlice(Slice &slice, const Dataset &data)
 {
     for (std::size_t i = 0; i < slice.params.size(); ++i)
         *slice.params[i].value = *m_masterParams[i].value; // same shapes: no allocation
+    gatherBatch(data, slice.batchRows.data(), slice.rows, slice.x, slice.y);
+    gatherMask(data, slice.batchRows.data(), slice.rows, slice.mask);
+    slice.model->setPaddingMask(slice.mask);
 }
 
 void BatchSlices::runSlice(int s)
@@ -87,14 +90,11 @@ void BatchSlices::runSlice(int s)
     Slice &slice = *m_slices[std::size_t(s)];
     if (slice.real == 0)
         return; // a short batch's tail: nothing to learn from, its gradient is not summed
-    copyMasterWeights(slice);
     const int b = slice.rows;
     for (int j = 0; j < b; ++j)
         slice.batchRows[std::size_t(j)] = m_rows[(slice.begin + j) % m_count];
-    gatherBatch(m_train, slice.batchRows.data(), b, slice.x, slice.y);
-    gatherMask(m_train, slice.batchRows.data(), b, slice.mask);
+    loadSlice(slice, m_train);
     Model &model = *slice.model;
-    model.setPaddingMask(slice.mask);
     model.zeroGrad();
     const Mat &pred = model.forward(slice.x, true);
     // The mean over the step's count real rows, whichever slice they are in; fillers get an
@@ -109,13 +109,9 @@ void BatchSlices::runSlice(int s)
 void BatchSlices::evaluateSlice(int s)
 {
     Slice &slice = *m_slices[std::size_t(s)];
-    copyMasterWeights(slice);
-    const int b = slice.rows;
-    for (int j = 0; j < b; ++j)
+    for (int j = 0; j < slice.rows; ++j)
         slice.batchRows[std::size_t(j)] = int(m_evalStart) + slice.begin + j;
-    gatherBatch(*m_evalData, slice.batchRows.data(), b, slice.x, slice.y);
-    gatherMask(*m_evalData, slice.batchRows.data(), b, slice.mask);
-    slice.model->setPaddingMask(slice.mask);
+    loadSlice(slice, *m_evalData);
     slice.pred = &slice.model->forward(slice.x, false);
 }
 

@@ -70,7 +70,9 @@ private:
     void runSlice(int s);
     void sumGradients(int part);
     void evaluateSlice(int s);
-    void copyMasterWeights(Slice &slice);
+    /// The master's weights into the slice's replica, and rows batchRows of data into its
+    /// x, y and padding mask.
+    void loadSlice(Slice &slice, const Dataset &data);
 
     std::vector<ParamRef> m_masterParams;
     const Dataset &m_train;
