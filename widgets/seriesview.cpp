@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SeriesView: a row selector above one QCustomPlot with two value axes: the series line and the
-// forecast points on the left axis, the attention bars and the uniform line on the right one.
+// SeriesView: a row and an attribution selector above one QCustomPlot with two value axes: the
+// series line and the forecast points on the left axis; the attention bars, the uniform line and
+// the attribution's shares on the right one.
 #include "widgets/seriesview.h"
 
 #include "widgets/plottheme.h"
@@ -25,11 +26,26 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 QColor lineColor() { return QColor(31, 119, 180); }
 QColor barColor() { return QColor(255, 127, 14, 150); } // translucent: the line stays visible
 QColor forecastColor() { return QColor(214, 39, 40); }
+QColor shareColor() { return QColor(148, 103, 189); }
+
+/// The selector's entries: what each attribution measures, in a few words.
+struct AttributionChoice {
+    SeriesView::Attribution kind;
+    const char *name;
+};
+constexpr AttributionChoice kChoices[] = {
+    {SeriesView::Attribution::None, QT_TRANSLATE_NOOP("attn::SeriesView", "none")},
+    {SeriesView::Attribution::LeaveOneOut, QT_TRANSLATE_NOOP("attn::SeriesView", "leave-one-out")},
+    {SeriesView::Attribution::InputXGradient, QT_TRANSLATE_NOOP("attn::SeriesView", "input × gradient")},
+    {SeriesView::Attribution::Gradient, QT_TRANSLATE_NOOP("attn::SeriesView", "gradient")},
+    {SeriesView::Attribution::IntegratedGradients, QT_TRANSLATE_NOOP("attn::SeriesView", "integrated gradients")},
+};
 
 } // namespace
 
 SeriesView::SeriesView(QWidget *parent)
-    : QWidget(parent), m_rowSelector(new QComboBox(this)), m_plot(new QCustomPlot(this))
+    : QWidget(parent), m_rowSelector(new QComboBox(this)),
+      m_attributionSelector(new QComboBox(this)), m_plot(new QCustomPlot(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -40,11 +56,22 @@ SeriesView::SeriesView(QWidget *parent)
     label->setBuddy(m_rowSelector);
     bar->addWidget(label);
     bar->addWidget(m_rowSelector);
+    bar->addSpacing(12);
+    auto *beside = new QLabel(tr("Beside the attention:"), this);
+    beside->setBuddy(m_attributionSelector);
+    bar->addWidget(beside);
+    bar->addWidget(m_attributionSelector);
     bar->addStretch(1);
     layout->addLayout(bar);
     layout->addWidget(m_plot, 1);
     m_rowSelector->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(m_rowSelector, &QComboBox::currentIndexChanged, this, &SeriesView::setProbeRow);
+    for (const AttributionChoice &c : kChoices)
+        m_attributionSelector->addItem(tr(c.name), int(c.kind));
+    m_attributionSelector->setCurrentIndex(int(m_attribution));
+    m_attributionSelector->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_attributionSelector, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setAttribution(kChoices[std::clamp(index, 0, 4)].kind); });
 
     QFont titleFont = font();
     titleFont.setPointSizeF(titleFont.pointSizeF() + 2.0);
@@ -58,7 +85,7 @@ SeriesView::SeriesView(QWidget *parent)
     x->setTicker(integerTicker());
     y->setLabel(tr("value"));
     w->setVisible(true);
-    w->setLabel(tr("attention weight"));
+    w->setLabel(tr("attention weight · attribution share"));
     // Bars first, so the series line is drawn over them.
     m_bars = new QCPBars(x, w);
     m_bars->setWidth(1.0);
@@ -78,6 +105,16 @@ SeriesView::SeriesView(QWidget *parent)
     m_truth->setLineStyle(QCPGraph::lsNone);
     m_truth->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(lineColor(), 2.0), QBrush(Qt::NoBrush), 11));
     m_truth->setName(tr("true next value"));
+    m_share = m_plot->addGraph(x, w);
+    m_share->setPen(QPen(shareColor(), 2.0));
+    m_share->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, shareColor(), shareColor(), 8));
+    m_seasonLine = new QCPItemStraightLine(m_plot);
+    m_seasonLine->setPen(QPen(forecastColor(), 1.2, Qt::DotLine));
+    m_seasonLabel = new QCPItemText(m_plot);
+    m_seasonLabel->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    m_seasonLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_seasonLabel->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
+    m_seasonLabel->setColor(forecastColor());
     m_plot->legend->setVisible(true);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
@@ -121,9 +158,52 @@ void SeriesView::setProbeRow(int row)
     showRow();
 }
 
+void SeriesView::setAttribution(Attribution kind)
+{
+    m_attribution = kind;
+    const QSignalBlocker block(m_attributionSelector);
+    m_attributionSelector->setCurrentIndex(int(kind));
+    showRow();
+}
+
+const Grid *SeriesView::chosenAttribution() const
+{
+    if (!m_snapshot.faithfulness)
+        return nullptr;
+    const FaithfulnessSummary &f = *m_snapshot.faithfulness;
+    switch (m_attribution) {
+    case Attribution::LeaveOneOut: return &f.probeLeaveOneOut;
+    case Attribution::InputXGradient: return &f.probeInputXGradient;
+    case Attribution::Gradient: return &f.probeGradient;
+    case Attribution::IntegratedGradients: return &f.probeIntegratedGradients;
+    case Attribution::None: break;
+    }
+    return nullptr;
+}
+
+void SeriesView::showSeasonMarker(int T)
+{
+    const int P = m_snapshot.season;
+    m_seasonStep = P >= 1 && P <= T ? T - P : -1;
+    m_seasonLine->setVisible(m_seasonStep >= 0);
+    m_seasonLabel->setVisible(m_seasonStep >= 0);
+    if (m_seasonStep < 0)
+        return;
+    m_seasonLine->point1->setCoords(m_seasonStep, 0.0);
+    m_seasonLine->point2->setCoords(m_seasonStep, 1.0);
+    m_seasonLabel->position->setCoords(m_seasonStep, 0.995);
+    m_seasonLabel->setText(tr("a season (P = %1) before the forecast").arg(P));
+    // Near the left edge the centred label would be cut off: align it to the step instead.
+    m_seasonLabel->setPositionAlignment(Qt::AlignBottom |
+                                        (m_seasonStep < T / 4 ? Qt::AlignLeft : Qt::AlignHCenter));
+}
+
 void SeriesView::showRow()
 {
-    for (QCPGraph *g : {m_line, m_uniform, m_forecast, m_truth})
+    m_seasonStep = -1;
+    m_seasonLine->setVisible(false);
+    m_seasonLabel->setVisible(false);
+    for (QCPGraph *g : {m_line, m_uniform, m_forecast, m_truth, m_share})
         g->data()->clear();
     m_bars->data()->clear();
     const Grid &in = m_snapshot.probeInputs;
@@ -143,6 +223,30 @@ void SeriesView::showRow()
             m_bars->addData(t, a.valueOrNaN(m_row, t));
             largest = std::max(largest, a.valueOrNaN(m_row, t));
         }
+    const Grid *attribution = chosenAttribution();
+    const bool shares = attribution && attribution->rows > m_row && attribution->cols == T;
+    m_attributionSelector->setEnabled(m_snapshot.faithfulness.has_value());
+    m_attributionSelector->setToolTip(
+        m_snapshot.faithfulness ? tr("What the output leans on, measured on this row, as shares of "
+                                     "its total (|value| / sum), on the attention's axis")
+                                : tr("This run measures no attributions: turn on Explain"));
+    int sharePeak = 0;
+    if (shares) {
+        double total = 0.0;
+        for (int t = 0; t < T; ++t)
+            total += std::abs(attribution->valueOrNaN(m_row, t));
+        for (int t = 0; t < T; ++t) {
+            const double share = total > 0.0 ? std::abs(attribution->valueOrNaN(m_row, t)) / total : 0.0;
+            m_share->addData(t, share);
+            largest = std::max(largest, share);
+            if (share > m_share->data()->at(sharePeak)->value)
+                sharePeak = t;
+        }
+        m_share->setName(tr("%1 share").arg(m_attributionSelector->currentText()));
+        m_share->addToLegend();
+    } else {
+        m_share->removeFromLegend();
+    }
     m_uniform->addData(-0.5, 1.0 / T);
     m_uniform->addData(T + 0.5, 1.0 / T);
     const bool forecast = m_snapshot.metricName == "mae" &&
@@ -182,6 +286,13 @@ void SeriesView::showRow()
     } else {
         title += tr(" · no attention (baseline)");
     }
+    if (shares)
+        title += tr("\n%1: largest share %2 at step %3")
+                     .arg(m_attributionSelector->currentText())
+                     .arg(m_share->data()->at(sharePeak)->value, 0, 'f', 3)
+                     .arg(sharePeak);
+    if (forecast)
+        showSeasonMarker(T);
     m_title->setText(title);
     m_plot->xAxis->setRange(-0.5, forecast ? T + 0.5 : T - 0.5);
     m_plot->yAxis->setRange(paddedRange(lo, hi));
@@ -201,6 +312,14 @@ QVector<double> SeriesView::attentionValues() const
 {
     QVector<double> v;
     for (auto it = m_bars->data()->constBegin(); it != m_bars->data()->constEnd(); ++it)
+        v << it->value;
+    return v;
+}
+
+QVector<double> SeriesView::attributionValues() const
+{
+    QVector<double> v;
+    for (auto it = m_share->data()->constBegin(); it != m_share->data()->constEnd(); ++it)
         v << it->value;
     return v;
 }

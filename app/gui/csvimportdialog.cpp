@@ -135,6 +135,8 @@ RunSettings CsvImportDialog::guess(const QString &path, const RunSettings &base)
         if (numeric.size() == 1 && other <= 1) {
             s.layout = QStringLiteral("series");
             s.window = std::max(1, std::min(12, rows / 4));
+            if (base.window == 0 && s.train.explainRows == 0) // a new forecast: see settings()
+                s.train.explainRows = kDefaultExplainRows;
             const int c = numeric.front();
             if (c != table.columns() - 1)
                 s.target = table.header.empty() ? QString::number(c + 1)
@@ -363,6 +365,10 @@ RunSettings CsvImportDialog::settings() const
     s.features = s.layout == QLatin1String("wide-multivariate") ? m_features->value() : 1;
     s.sequenceId = s.layout == QLatin1String("long") ? m_sequenceId->currentText().trimmed() : QString();
     s.window = s.layout == QLatin1String("series") ? m_window->value() : 0;
+    // A new forecast sets its attention beside what it leans on (Explain, as --window does);
+    // a forecast opened again keeps the user's choice.
+    if (s.window > 0 && m_initial.window == 0 && s.train.explainRows == 0)
+        s.train.explainRows = kDefaultExplainRows;
     s.standardize = m_standardize->isChecked();
     s.instanceNorm = m_instanceNorm->isChecked();
     s.train.batchSize = m_batch->value();

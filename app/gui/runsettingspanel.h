@@ -85,7 +85,7 @@ private:
     QSpinBox *m_units = nullptr;
     QSpinBox *m_epochs = nullptr;
     QCheckBox *m_explain = nullptr; // TrainConfig::explainRows: m_explainRows or 0
-    int m_explainRows = 256;        // the rows measured when Explain is ticked (--explain-rows)
+    int m_explainRows = kDefaultExplainRows;        // the rows measured when Explain is ticked (--explain-rows)
     QSpinBox *m_patience = nullptr; // early stopping; 0 = off
     QSpinBox *m_batch = nullptr;
     QDoubleSpinBox *m_learningRate = nullptr;

@@ -283,6 +283,9 @@ void addRunOptions(QCommandLineParser &parser)
                     "gradients, their alignment with the ground truth, the output change under "
                     "permuted and uniform attention), measured on the training worker."},
         {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
+        {"no-explain", "With --window: no faithfulness measures (default for forecasts: on, as "
+                       "--explain, so the series view sets attention beside what the forecast "
+                       "leans on)."},
         {"threads", "Threads that train: a run computes slices of each batch on N threads, "
                     "Compare trains up to N runs at once; the results are the same at any N "
                     "(default 0: one per core).", "N"},
@@ -398,8 +401,10 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
         s.model.maskPadding = false;
     if (p.isSet("explain-rows") && !p.isSet("explain"))
         return QStringLiteral("--explain-rows needs --explain");
+    if (p.isSet("no-explain") && p.isSet("explain"))
+        return QStringLiteral("--no-explain and --explain contradict each other");
     if (p.isSet("explain")) {
-        s.train.explainRows = 256;
+        s.train.explainRows = kDefaultExplainRows;
         if (p.isSet("explain-rows")) {
             bool ok = false;
             const int rows = p.value("explain-rows").toInt(&ok);
@@ -422,6 +427,10 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                 .arg(p.value(o.option));
         o.field(s) = int(v);
     }
+    // A forecast's attention is set beside what the forecast leans on unless asked not to: a
+    // few hundred rows of T steps cost little beside an epoch.
+    if (s.task == TaskKind::Csv && s.window > 0 && !p.isSet("explain") && !p.isSet("no-explain"))
+        s.train.explainRows = kDefaultExplainRows;
     const struct {
         const char *name;
         double *field;

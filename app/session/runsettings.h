@@ -16,6 +16,10 @@
 #include <QStringList>
 #include <memory>
 
+/// The validation rows the faithfulness measures use when they are on without a count (--explain,
+/// the window's Explain, a forecast's default).
+inline constexpr int kDefaultExplainRows = 256;
+
 struct RunSettings {
     attn::TaskKind task = attn::TaskKind::Add;
     attn::ModelConfig model;

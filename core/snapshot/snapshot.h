@@ -108,6 +108,9 @@ struct EpochSnapshot {
                                     // (H1) mean over the probe rows of that block's weights;
                                     // `attention` holds them carried back to the inputs
     std::vector<Baseline> baselines; // the same every epoch of a run
+    int season = 0;                 // forecasts: the season P in steps (detected or --season; the
+                                    // probe's step T - P is the same point a season earlier);
+                                    // 0 = none, or not a forecast
     int bestEpoch = 0;              // early stopping: the epoch with the lowest validation loss
                                     // so far (restored at the end); 0 = no early stopping
     std::optional<FaithfulnessSummary> faithfulness; // with TrainConfig::explainRows > 0

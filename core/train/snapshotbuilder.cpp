@@ -42,6 +42,7 @@ void SnapshotBuilder::fill(EpochSnapshot &s, int epoch, int totalEpochs, double 
     s.alignment = validationSums.alignment();
     s.groundTruthMass = validationSums.groundTruthMass();
     s.alignmentRows = int(validationSums.rows());
+    s.season = m_task.series ? m_task.series->season : 0;
     fillProbe(s);
 }
 

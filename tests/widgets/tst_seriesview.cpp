@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SeriesView (widgets/seriesview.h): draws the chosen probe row's values and attention, the
 // forecast and the truth at step T, a weight axis that follows the largest weight (flat
-// attention is not stretched to look peaked), and writes a PNG of the requested size.
+// attention is not stretched to look peaked), the chosen attribution as shares beside the
+// attention, the step a season before the forecast, and writes a PNG of the requested size.
 #include "widgets/seriesview.h"
 
 #include <QComboBox>
@@ -41,6 +42,8 @@ private slots:
     void flatAttentionIsNotStretched();
     void classificationHasNoForecastPoint();
     void emptyAndExport();
+    void attributionSharesBesideAttention();
+    void seasonMarker();
 };
 
 void TestSeriesView::drawsTheChosenRow()
@@ -108,6 +111,65 @@ void TestSeriesView::emptyAndExport()
     QVERIFY(error.contains("cannot write"));
     v.clear();
     QVERIFY(v.seriesValues().isEmpty());
+}
+
+void TestSeriesView::attributionSharesBesideAttention()
+{
+    SeriesView v;
+    EpochSnapshot s = forecastSnapshot();
+    v.setSnapshot(s); // no attributions measured: nothing drawn, the selector says why
+    QVERIFY(v.attributionValues().isEmpty());
+    QVERIFY(!v.attributionSelector()->isEnabled());
+    QCOMPARE(v.plot()->legend->itemCount(), 5);
+
+    FaithfulnessSummary f;
+    f.probeLeaveOneOut = grid(2, 4, {6, 1, 2, 1, 0, 0, 0, 0});
+    f.probeInputXGradient = grid(2, 4, {-3, 1, 0, 0, 1, 1, 1, 1}); // signed: shares of |v|
+    f.probeGradient = grid(2, 4, {1, 1, 1, 1, 1, 1, 1, 1});
+    f.probeIntegratedGradients = grid(2, 4, {0, 0, 0, 2, 1, 1, 1, 1});
+    s.faithfulness = f;
+    v.setSnapshot(s);
+    QVERIFY(v.attributionSelector()->isEnabled());
+    QCOMPARE(v.attribution(), SeriesView::Attribution::LeaveOneOut); // the default
+    QCOMPARE(v.attributionValues(), (QVector<double>{0.6, 0.1, 0.2, 0.1}));
+    QCOMPARE(v.plot()->legend->itemCount(), 6);
+    QVERIFY(v.titleText().contains("leave-one-out: largest share 0.600 at step 0"));
+    QCOMPARE(v.weightAxisMax(), double(0.7f) * 1.1); // the attention's 0.7 is still the largest
+    v.attributionSelector()->setCurrentIndex(2); // the user picks input x gradient
+    QCOMPARE(v.attribution(), SeriesView::Attribution::InputXGradient);
+    QCOMPARE(v.attributionValues(), (QVector<double>{0.75, 0.25, 0.0, 0.0}));
+    QCOMPARE(v.weightAxisMax(), 0.75 * 1.1); // a larger share widens the axis
+    v.setProbeRow(1);
+    QCOMPARE(v.attributionValues(), (QVector<double>{0.25, 0.25, 0.25, 0.25}));
+    s.faithfulness->probeLeaveOneOut = grid(2, 4, {0, 0, 0, 0, 0, 0, 0, 0});
+    v.setAttribution(SeriesView::Attribution::LeaveOneOut);
+    v.setSnapshot(s); // a row whose output no step moves: zero shares, not NaN
+    QCOMPARE(v.attributionValues(), (QVector<double>{0, 0, 0, 0}));
+    v.setAttribution(SeriesView::Attribution::None);
+    QCOMPARE(v.attributionSelector()->currentIndex(), 0);
+    QVERIFY(v.attributionValues().isEmpty());
+    QCOMPARE(v.plot()->legend->itemCount(), 5);
+}
+
+void TestSeriesView::seasonMarker()
+{
+    SeriesView v;
+    EpochSnapshot s = forecastSnapshot();
+    v.setSnapshot(s);
+    QCOMPARE(v.seasonStep(), -1); // no season found
+    s.season = 3;
+    v.setSnapshot(s);
+    QCOMPARE(v.seasonStep(), 1); // T = 4: the value 3 steps before step 4
+    s.season = 4;
+    v.setSnapshot(s);
+    QCOMPARE(v.seasonStep(), 0);
+    s.season = 5; // longer than the window: no step to mark
+    v.setSnapshot(s);
+    QCOMPARE(v.seasonStep(), -1);
+    s.season = 4;
+    s.metricName = "accuracy"; // not a forecast
+    v.setSnapshot(s);
+    QCOMPARE(v.seasonStep(), -1);
 }
 
 QTEST_MAIN(TestSeriesView)

@@ -227,6 +227,15 @@ void TestHeadless::trainsOnACsvFile()
     QVERIFY(f["metric"].toDouble() > 1.0); // not standardised units
     QVERIFY(f["mase"].toDouble() > 0.0);
     QVERIFY(!f.contains("test_metric"));
+    // A forecast measures what it leans on by default (as --explain), unless --no-explain.
+    QVERIFY(f["faithfulness"].isObject());
+    QVERIFY(f["faithfulness"]["rows"].toInt() > 0);
+    const Result quiet = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
+                                 "--window", "12", "--epochs", "1", "--hidden", "8", "--units", "8",
+                                 "--no-explain"});
+    QVERIFY2(quiet.exitCode == 0, quiet.err.constData());
+    QVERIFY(!QJsonDocument::fromJson(quiet.out.trimmed().split('\n').last()).object().contains("faithfulness"));
+    QVERIFY(!o.contains("faithfulness")); // not a forecast: off unless asked
     // A lone NAME_TRAIN file (no NAME_TEST beside it) reads its whole-number first column as
     // the labels, as a pair does: two classes, accuracy, no test set.
     QTemporaryDir dir;
@@ -482,6 +491,7 @@ void TestHeadless::rejectsBadOptions_data()
     QTest::newRow("heads not dividing hidden") << QStringList{"--headless", "--attention", "self", "--hidden", "100", "--heads", "3"} << "--heads: self-attention splits the hidden state (H = 100) into K heads of H/K units; 3 heads do not divide 100";
     QTest::newRow("batch above the training samples") << QStringList{"--headless", "--task", "max", "--train-size", "20", "--batch-size", "32"} << "--batch-size: a batch of 32 is more than the 20 training samples";
     QTest::newRow("explain rows without explain") << QStringList{"--headless", "--explain-rows", "10"} << "--explain-rows needs --explain";
+    QTest::newRow("explain and no-explain") << QStringList{"--headless", "--explain", "--no-explain"} << "--no-explain and --explain contradict each other";
     QTest::newRow("zero explain rows") << QStringList{"--headless", "--explain", "--explain-rows", "0"} << "--explain-rows: expected a whole number from 1 to 100000, got '0'";
     QTest::newRow("gif without headless") << QStringList{"--gif", "x.gif"} << "--gif needs --headless";
 }

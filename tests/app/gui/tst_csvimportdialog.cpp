@@ -221,6 +221,11 @@ void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
     const RunSettings initial = CsvImportDialog::guess(path, base());
     QCOMPARE(initial.layout, QString("series"));
     QCOMPARE(initial.window, 12); // min(12, 144 / 4)
+    QCOMPARE(base().train.explainRows, 0);
+    QCOMPARE(initial.train.explainRows, kDefaultExplainRows); // a new forecast measures attributions
+    RunSettings explainOff = initial; // a forecast opened again keeps the user's choice
+    explainOff.train.explainRows = 0;
+    QCOMPARE(CsvImportDialog::guess(path, explainOff).train.explainRows, 0);
     QCOMPARE(initial.target, QString()); // Passengers is the last column
     QCOMPARE(initial.train.seed, base().train.seed);
     CsvImportDialog dialog(initial);
