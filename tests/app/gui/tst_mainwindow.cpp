@@ -148,10 +148,7 @@ void TestMainWindow::taskPickerOffersTheTasksMechanisms()
 {
     for (attn::TaskKind task : attn::allTaskKinds()) {
         MainWindow window(RunSettings::defaults(task));
-        QComboBox *attention = nullptr;
-        for (QComboBox *box : window.findChildren<QComboBox *>())
-            if (box->findText("none") >= 0)
-                attention = box;
+        auto *attention = window.findChild<QComboBox *>("attentionBox");
         QVERIFY(attention);
         const std::vector<attn::AttentionKind> expected = attn::applicableAttention(task);
         QCOMPARE(attention->count(), int(expected.size()));
