@@ -205,6 +205,7 @@ void SeriesView::showRow()
     m_seasonLabel->setVisible(false);
     for (QCPGraph *g : {m_line, m_uniform, m_forecast, m_truth, m_share})
         g->data()->clear();
+    m_share->removeFromLegend(); // back below when this row has shares
     m_bars->data()->clear();
     const Grid &in = m_snapshot.probeInputs;
     if (!m_hasSnapshot || in.empty() || m_row >= in.rows) {
@@ -244,8 +245,6 @@ void SeriesView::showRow()
         }
         m_share->setName(tr("%1 share").arg(m_attributionSelector->currentText()));
         m_share->addToLegend();
-    } else {
-        m_share->removeFromLegend();
     }
     m_uniform->addData(-0.5, 1.0 / T);
     m_uniform->addData(T + 0.5, 1.0 / T);

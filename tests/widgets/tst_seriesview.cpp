@@ -100,6 +100,7 @@ void TestSeriesView::emptyAndExport()
     SeriesView v;
     QVERIFY(v.seriesValues().isEmpty());
     QCOMPARE(v.titleText(), QString("No epoch finished yet"));
+    QVERIFY(!v.plot()->legend->hasItemWithPlottable(v.plot()->graph(4))); // no attribution entry
     v.setSnapshot(forecastSnapshot());
     QTemporaryDir dir;
     const QString png = dir.filePath("series.png");
