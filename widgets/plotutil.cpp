@@ -40,10 +40,15 @@ void setupEpochPlot(QCustomPlot *plot, const QString &title, const QFont &baseFo
     plot->xAxis->setLabel(QObject::tr("epoch"));
     plot->xAxis->setRange(0.5, 1.5);
 
+    placeLegendBelow(plot, 2);
+}
+
+void placeLegendBelow(QCustomPlot *plot, int row)
+{
     // Legend row: empty stretching elements either side keep the legend centred and compact.
     auto *legendRow = new QCPLayoutGrid;
-    plot->plotLayout()->addElement(2, 0, legendRow);
-    plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    plot->plotLayout()->addElement(row, 0, legendRow);
+    plot->plotLayout()->setRowStretchFactor(row, 0.001);
     plot->legend->setVisible(true);
     plot->axisRect()->insetLayout()->take(plot->legend);
     legendRow->addElement(0, 0, new QCPLayoutElement(plot));

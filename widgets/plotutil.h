@@ -22,6 +22,10 @@ QSharedPointer<QCPAxisTickerFixed> integerTicker();
 /// the x axis is labelled "epoch" with integer ticks.
 void setupEpochPlot(QCustomPlot *plot, const QString &title, const QFont &baseFont);
 
+/// Moves plot->legend out of the axis rect into a new last row of the plot layout (at `row`),
+/// centred, one line, no frame, so that it never covers data.
+void placeLegendBelow(QCustomPlot *plot, int row);
+
 /// Runs plot's layout passes now (preparation, margins, layout) so that axis-rect and margin
 /// sizes can be read before the next replot.
 void layoutNow(QCustomPlot *plot);

@@ -115,9 +115,7 @@ SeriesView::SeriesView(QWidget *parent)
     m_seasonLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     m_seasonLabel->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
     m_seasonLabel->setColor(forecastColor());
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendBelow(m_plot, 2); // over the axis rect it would hide the first steps
     applyTheme();
     clear();
 }
@@ -349,10 +347,11 @@ void SeriesView::applyTheme()
     const PlotTheme theme = PlotTheme::forDark(m_dark);
     theme.apply(m_plot);
     m_uniform->setPen(QPen(theme.muted, 1.5, Qt::DashLine));
-    // The legend sits over the first steps' bars: a translucent background keeps it readable.
-    QColor legendBackground = theme.background;
-    legendBackground.setAlpha(210);
-    m_plot->legend->setBrush(legendBackground);
+    // The season's label sits over the bars: a translucent background keeps it readable.
+    QColor labelBackground = theme.background;
+    labelBackground.setAlpha(200);
+    m_seasonLabel->setBrush(labelBackground);
+    m_seasonLabel->setPadding(QMargins(3, 1, 3, 1));
 }
 
 bool SeriesView::savePng(const QString &path, int width, int height, double scale, QString *error)
