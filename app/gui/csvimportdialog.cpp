@@ -136,7 +136,7 @@ RunSettings CsvImportDialog::guess(const QString &path, const RunSettings &base)
             s.layout = QStringLiteral("series");
             s.window = std::max(1, std::min(12, rows / 4));
             if (base.window == 0 && s.train.explainRows == 0) // a new forecast: see settings()
-                s.train.explainRows = kDefaultExplainRows;
+                s.train.explainRows = kForecastExplainRows;
             const int c = numeric.front();
             if (c != table.columns() - 1)
                 s.target = table.header.empty() ? QString::number(c + 1)
@@ -368,7 +368,7 @@ RunSettings CsvImportDialog::settings() const
     // A new forecast sets its attention beside what it leans on (Explain, as --window does);
     // a forecast opened again keeps the user's choice.
     if (s.window > 0 && m_initial.window == 0 && s.train.explainRows == 0)
-        s.train.explainRows = kDefaultExplainRows;
+        s.train.explainRows = kForecastExplainRows;
     s.standardize = m_standardize->isChecked();
     s.instanceNorm = m_instanceNorm->isChecked();
     s.train.batchSize = m_batch->value();

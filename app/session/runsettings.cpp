@@ -284,8 +284,8 @@ void addRunOptions(QCommandLineParser &parser)
                     "permuted and uniform attention), measured on the training worker."},
         {"explain-rows", "With --explain: the validation rows measured (default 256).", "N"},
         {"no-explain", "With --window: no faithfulness measures (default for forecasts: on, as "
-                       "--explain, so the series view sets attention beside what the forecast "
-                       "leans on)."},
+                       "--explain --explain-rows 32, so the series view sets attention beside "
+                       "what the forecast leans on)."},
         {"threads", "Threads that train: a run computes slices of each batch on N threads, "
                     "Compare trains up to N runs at once; the results are the same at any N "
                     "(default 0: one per core).", "N"},
@@ -427,10 +427,9 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                 .arg(p.value(o.option));
         o.field(s) = int(v);
     }
-    // A forecast's attention is set beside what the forecast leans on unless asked not to: a
-    // few hundred rows of T steps cost little beside an epoch.
+    // A forecast's attention is set beside what the forecast leans on unless asked not to.
     if (s.task == TaskKind::Csv && s.window > 0 && !p.isSet("explain") && !p.isSet("no-explain"))
-        s.train.explainRows = kDefaultExplainRows;
+        s.train.explainRows = kForecastExplainRows;
     const struct {
         const char *name;
         double *field;

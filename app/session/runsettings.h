@@ -17,8 +17,11 @@
 #include <memory>
 
 /// The validation rows the faithfulness measures use when they are on without a count (--explain,
-/// the window's Explain, a forecast's default).
+/// the window's Explain), and when a forecast turns them on by default: fewer, because a series
+/// of short windows trains fast (Melbourne, T = 30, 20 epochs: 1.3 s without the measures, 2.3 s
+/// with 32 rows, 8.8 s with 256).
 inline constexpr int kDefaultExplainRows = 256;
+inline constexpr int kForecastExplainRows = 32;
 
 struct RunSettings {
     attn::TaskKind task = attn::TaskKind::Add;

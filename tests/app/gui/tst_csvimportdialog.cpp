@@ -222,7 +222,7 @@ void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
     QCOMPARE(initial.layout, QString("series"));
     QCOMPARE(initial.window, 12); // min(12, 144 / 4)
     QCOMPARE(base().train.explainRows, 0);
-    QCOMPARE(initial.train.explainRows, kDefaultExplainRows); // a new forecast measures attributions
+    QCOMPARE(initial.train.explainRows, kForecastExplainRows); // a new forecast measures attributions
     RunSettings explainOff = initial; // a forecast opened again keeps the user's choice
     explainOff.train.explainRows = 0;
     QCOMPARE(CsvImportDialog::guess(path, explainOff).train.explainRows, 0);
