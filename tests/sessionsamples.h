@@ -55,6 +55,7 @@ inline attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
         s.mase = 0.9 / epoch;
         s.testMase = 1.1 / epoch;
         s.bestEpoch = epoch - 1;
+        s.season = 4; // a forecast's season, marked in the series view
     }
     s.attention = attentionGrid(rng, R, T);
     s.groundTruth = attn::Grid{R, T, std::vector<float>(R * T, 0.0f)};

@@ -89,6 +89,8 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
     o["ground_truth"] = gridToJson(s.groundTruth);
     o["argmax_attention"] = gridToJson(s.argmaxAttention);
     o["probe_inputs"] = gridToJson(s.probeInputs);
+    if (s.season > 0)
+        o["season"] = s.season; // a forecast's season P, marked in the series view
     o["ground_truth_mass"] = jsonOptional(s.groundTruthMass);
     QJsonArray tokens;
     for (const std::vector<std::string> &row : s.probeTokens) {
@@ -280,6 +282,8 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
             s.*field = readOptional(o[key], at + key);
     if (o.contains("best_epoch"))
         s.bestEpoch = readWhole(o["best_epoch"], at + "best_epoch", 0);
+    if (o.contains("season"))
+        s.season = readWhole(o["season"], at + "season", 0);
     s.attention = readGrid(o["attention"], at + "attention");
     s.groundTruth = readGrid(o["ground_truth"], at + "ground_truth");
     s.argmaxAttention = readGrid(o["argmax_attention"], at + "argmax_attention");

@@ -142,6 +142,7 @@ void TestSessionFile::historyRoundTripsExactly()
         QVERIFY(sameOptional(b.mase, a.mase));
         QVERIFY(sameOptional(b.testMase, a.testMase));
         QCOMPARE(b.bestEpoch, a.bestEpoch);
+        QCOMPARE(b.season, a.season);
         QVERIFY(sameBits(b.samplesPerSecond, a.samplesPerSecond));
         QVERIFY(sameGrid(b.attention, a.attention));
         QVERIFY(sameGrid(b.groundTruth, a.groundTruth));
