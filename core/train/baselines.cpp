@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// computeBaselines: majority class, 1-nearest neighbour (Euclidean) and the training mean.
+// computeBaselines: majority class, 1-nearest neighbour (Euclidean and DTW) and the training
+// mean; the naive and seasonal naive forecasts.
 #include "core/train/baselines.h"
+
+#include "core/train/dtw.h"
 
 #include <cmath>
 #include <vector>
@@ -130,6 +133,15 @@ Baselines computeBaselines(const TaskData &task)
     const double work = double(evaluated.size()) * double(refX.rows()) * double(refX.cols());
     if (task.vocabulary == 0 && work <= kMaxNearestNeighbourWork)
         b.nearestNeighbourAccuracy = share(nearestNeighbourClasses(refX, refClasses, evaluated.x), truth);
+    const int window = evaluated.steps / 10;
+    const double dtwWork = double(evaluated.size()) * double(refX.rows()) * double(evaluated.steps) *
+                           double(2 * window + 1) * double(evaluated.features);
+    if (task.vocabulary == 0 && dtwWork <= kMaxDtwWork) {
+        b.dtwWindow = window;
+        b.dtwAccuracy = share(dtwNearestNeighbourClasses(refX, refClasses, evaluated.x,
+                                                         evaluated.steps, evaluated.features, window),
+                              truth);
+    }
     return b;
 }
 
@@ -140,6 +152,8 @@ std::vector<Baseline> baselineList(const Baselines &b)
         out.push_back({"majority_accuracy", "majority class", *b.majorityAccuracy});
     if (b.nearestNeighbourAccuracy)
         out.push_back({"nearest_neighbour_accuracy", "1-NN Euclidean", *b.nearestNeighbourAccuracy});
+    if (b.dtwAccuracy)
+        out.push_back({"dtw_accuracy", "1-NN DTW (w = " + std::to_string(b.dtwWindow) + ")", *b.dtwAccuracy});
     if (b.meanMae)
         out.push_back({"mean_mae", "training mean", *b.meanMae});
     if (b.naiveMae)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What a model has to beat, computed on the same data and split as the model: the training
 // majority class and the 1-nearest-neighbour classifier (Euclidean distance, the UCR archive's
-// reference; Dau et al. 2019, "The UCR Time Series Archive", Table 1's ED column) for
-// classification; for regression the training-mean prediction and, for forecasts, the naive and
+// reference; Dau et al. 2019, "The UCR Time Series Archive", Table 1's ED column; and DTW with a
+// Sakoe-Chiba band of 10% of T) for classification; for regression the training-mean prediction and, for forecasts, the naive and
 // seasonal naive forecasts and MASE's scale. Reported in the headless JSON ("baselines") beside
 // the model's own metric.
 #pragma once
@@ -23,6 +23,11 @@ struct Baselines {
     /// reference row nearest in Euclidean distance over all T*F inputs (ties: the first such row).
     /// Unset for token inputs, and when N_eval * N_ref * T * F exceeds kMaxNearestNeighbourWork.
     std::optional<double> nearestNeighbourAccuracy;
+    /// The same with the squared DTW distance (core/train/dtw.h) within a Sakoe-Chiba band of
+    /// dtwWindow = floor(T / 10) steps (dependent DTW over the F values of a step). Unset for token
+    /// inputs, and when N_eval * N_ref * T * (2 dtwWindow + 1) * F exceeds kMaxDtwWork.
+    std::optional<double> dtwAccuracy;
+    int dtwWindow = 0;
     /// Regression: the MAE of predicting the reference targets' mean, in the file's units
     /// (TaskData::targetScale), as the model's "mae" metric.
     std::optional<double> meanMae;
@@ -43,6 +48,9 @@ std::vector<Baseline> baselineList(const Baselines &b);
 
 /// Multiply-adds the 1-NN baseline may take (about a second on one core).
 inline constexpr double kMaxNearestNeighbourWork = 2e9;
+/// DTW table cells the 1-NN DTW baseline may fill before early abandoning (about a second on one
+/// core; GunPoint: 3.5e7, ECG200: 1.8e7).
+inline constexpr double kMaxDtwWork = 1e9;
 
 /// The baselines of task (its loss tells classification from regression: BCE or softmax
 /// cross-entropy classify), evaluated on the rows the model's reported metric uses: the test

@@ -6,6 +6,7 @@
 #include "core/train/baselines.h"
 
 #include "core/data/csvtask.h"
+#include "core/train/dtw.h"
 
 #include <QTest>
 
@@ -32,6 +33,7 @@ class TestBaselines : public QObject {
     Q_OBJECT
 private slots:
     void nearestNeighbourMatchesTheUcrArchive();
+    void dtwMatchesTheUcrArchive();
     void majorityAndMeanByHand();
     void forecastsByHand();
     void testSetUsesEveryTrainingRow();
@@ -48,6 +50,40 @@ void TestBaselines::nearestNeighbourMatchesTheUcrArchive()
     QVERIFY(!gunPoint.meanMae);
     const Baselines ecg = computeBaselines(ucrTask("ucr_ecg200", "ECG200"));
     QCOMPARE(*ecg.nearestNeighbourAccuracy, 88.0 / 100.0);
+}
+
+void TestBaselines::dtwMatchesTheUcrArchive()
+{
+    // UCR archive, 1-NN DTW test error with a full window ("DTW (w = 100)"): GunPoint 0.093
+    // (136 of 150 right), ECG200 0.23 (77 of 100); the reference rows are the training file.
+    for (const auto &[folder, name, right, rows] :
+         {std::tuple{"ucr_gunpoint", "GunPoint", 136, 150}, std::tuple{"ucr_ecg200", "ECG200", 77, 100}}) {
+        const TaskData task = ucrTask(folder, name);
+        const Mat reference = [&] {
+            Mat m(task.train.size() + task.validation.size(), task.train.x.cols());
+            m << task.train.x, task.validation.x;
+            return m;
+        }();
+        std::vector<int> classes;
+        for (const Dataset *d : {&task.train, &task.validation})
+            for (Eigen::Index r = 0; r < d->size(); ++r)
+                classes.push_back(d->y(r, 0) > 0.5 ? 1 : 0);
+        std::vector<int> truth;
+        for (Eigen::Index r = 0; r < task.test.size(); ++r)
+            truth.push_back(task.test.y(r, 0) > 0.5 ? 1 : 0);
+        const int T = task.test.steps;
+        const std::vector<int> full = dtwNearestNeighbourClasses(reference, classes, task.test.x, T, 1, T);
+        int hits = 0;
+        for (std::size_t i = 0; i < truth.size(); ++i)
+            hits += full[i] == truth[i] ? 1 : 0;
+        QCOMPARE(int(truth.size()), rows);
+        QCOMPARE(hits, right);
+        // The baseline's own band is 10% of T, as in the JSON.
+        const Baselines b = computeBaselines(task);
+        QCOMPARE(b.dtwWindow, T / 10);
+        QVERIFY(b.dtwAccuracy);
+        qInfo("%s: 1-NN DTW full window %d/%d, w = %d: %.4f", name, hits, rows, b.dtwWindow, *b.dtwAccuracy);
+    }
 }
 
 void TestBaselines::majorityAndMeanByHand()
