@@ -140,7 +140,7 @@ void writeFile(const std::string &path, int rows, int cols, const std::string &f
 
 int main(int argc, char **argv)
 {
-    int rows = 50000, cols = 200;
+    int rows = 50000, cols = 200, window = 0;
     std::string keep, format = "short";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -152,16 +152,21 @@ int main(int argc, char **argv)
             keep = argv[++i];
         else if (a == "--format" && i + 1 < argc)
             format = argv[++i];
+        else if (a == "--series" && i + 1 < argc) {
+            window = std::atoi(argv[++i]); // one column, read as a series in windows of T
+            cols = 1;
+        }
         else {
             std::fprintf(a == "--help" ? stdout : stderr,
                          "Usage: bench_csv [--rows N] [--cols N] [--format short|float32|e18]\n"
-                         "                 [--keep FILE]\n"
+                         "                 [--series T] [--keep FILE]\n"
                          "Writes an N x M numeric CSV (to FILE with --keep, else a temporary\n"
-                         "file) and measures readCsv and toSequences: time and peak memory.\n");
+                         "file) and measures readCsv and toSequences: time and peak memory.\n"
+                         "--series T: one column of N values, cut into windows of T steps.\n");
             return a == "--help" ? 0 : 2;
         }
     }
-    if (rows < 2 || cols < 2)
+    if (rows < 2 || (window == 0 && cols < 2) || window < 0 || window >= rows)
         return 2;
     namespace fs = std::filesystem;
     const std::string path =
@@ -185,6 +190,10 @@ int main(int argc, char **argv)
 
     CsvOptions o; // wide, target last (regression: the values are not integers)
     o.header = CsvHeader::No;
+    if (window > 0) { // the series' windows: (N - T) x T inputs, each value T times
+        o.layout = CsvLayout::Series;
+        o.window = window;
+    }
     t0 = Clock::now();
     SequenceData seq = toSequences(table, o);
     const double seqSeconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -29,8 +29,9 @@ def one(path, dtype, repeat):
         if peak is None:  # the first run's peak, before another run reuses its memory
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         del a
-    values = shape[0] * shape[1]
-    print(json.dumps({"dtype": dtype, "rows": shape[0], "cols": shape[1], "seconds": best,
+    rows, cols = (shape[0], shape[1]) if len(shape) == 2 else (shape[0], 1)  # one column: 1-D
+    values = rows * cols
+    print(json.dumps({"dtype": dtype, "rows": rows, "cols": cols, "seconds": best,
                       "peak_rss_bpv": (peak - rss0) * 1024.0 / values,
                       "numpy": np.__version__}))
 
