@@ -399,6 +399,7 @@ SequenceData seriesLayout(const CsvTable &t, const CsvOptions &o, const Sequence
     }
     const TaskType requested = o.taskType == TaskType::Auto ? TaskType::Regression : o.taskType;
     assignTarget(t, tc, targetRows, requested, ref, out);
+    out.lines.reserve(targetRows.size());
     for (std::size_t r : targetRows) {
         out.lines.push_back(t.lines[r]);
         if (dc >= 0)

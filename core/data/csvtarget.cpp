@@ -43,7 +43,10 @@ void assignTarget(const CsvTable &t, int tc, const std::vector<std::size_t> &row
         }
         text = anyText && !anyNumber;
     }
-    std::vector<std::string> keys(n);
+    // A regression needs no label text: a string per row would cost more than the row's window
+    // of a long series (32 bytes against 48 at T = 12).
+    const bool labels = requested != TaskType::Regression;
+    std::vector<std::string> keys(labels ? n : 0);
     std::vector<double> values(n, 0.0);
     bool allIntegers = true;
     for (std::size_t i = 0; i < n; ++i) {
@@ -53,7 +56,8 @@ void assignTarget(const CsvTable &t, int tc, const std::vector<std::size_t> &row
                 throw CsvError(t.file, line(i), tc + 1, "empty cell (expected a class label)");
         } else {
             values[i] = exactNumber(t, rows[i], tc);
-            keys[i] = shortest(values[i]);
+            if (labels)
+                keys[i] = shortest(values[i]);
             allIntegers &= values[i] == std::round(values[i]);
         }
     }
