@@ -100,54 +100,6 @@ bool CsvImportDialog::waitForCheck(int timeoutMs)
     return !m_checking;
 }
 
-RunSettings CsvImportDialog::guess(const QString &path, const RunSettings &base)
-{
-    RunSettings s = base;
-    s.task = TaskKind::Csv;
-    s.dataFile = path;
-    s.testDataFile.clear();
-    s.target.clear();
-    s.window = 0;
-    s.layout.clear();
-    s.features = 1;
-    s.sequenceId.clear();
-    s.taskType.clear();
-    const std::string file = path.toStdString();
-    const std::string test = ucrTestPath(file);
-    if (!test.empty() && QFileInfo::exists(QString::fromStdString(test)))
-        return s; // csvTaskSpec reads the published pair with the UCR options
-    s.layout = QStringLiteral("wide");
-    try {
-        const CsvTable table = readCsv(file);
-        const int rows = int(table.rows.size());
-        const int sample = std::min(rows, 100); // enough to tell a value column from a date column
-        std::vector<int> numeric;
-        int other = 0;
-        for (int c = 0; c < table.columns(); ++c) {
-            bool numbers = sample > 0;
-            for (int r = 0; r < sample && numbers; ++r)
-                numbers = table.rows.kind(std::size_t(r), c) == CellKind::Number;
-            if (numbers)
-                numeric.push_back(c);
-            else
-                ++other;
-        }
-        if (numeric.size() == 1 && other <= 1) {
-            s.layout = QStringLiteral("series");
-            s.window = std::max(1, std::min(12, rows / 4));
-            if (base.window == 0 && s.train.explainRows == 0) // a new forecast: see settings()
-                s.train.explainRows = kForecastExplainRows;
-            const int c = numeric.front();
-            if (c != table.columns() - 1)
-                s.target = table.header.empty() ? QString::number(c + 1)
-                                                : QString::fromStdString(table.header[c]);
-        }
-    } catch (const std::exception &) {
-        // The dialog shows the file's error; wide is as good a start as any.
-    }
-    return s;
-}
-
 void CsvImportDialog::buildUi()
 {
     // The reading options.

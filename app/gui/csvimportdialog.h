@@ -49,16 +49,6 @@ public:
     /// large file is read stops the read.
     ~CsvImportDialog() override;
 
-    /// A starting point for path: base with task Csv, dataFile = path and the csv fields reset
-    /// (standardize kept from base), then
-    /// - a UCR NAME_TRAIN file with NAME_TEST beside it: layout "" and target "" (csvTaskSpec
-    ///   reads the pair with ucrOptions());
-    /// - a file whose rows hold one numeric column (optionally plus one date/text column):
-    ///   layout "series", window T = min(12, rows / 4), at least 1, the target that column;
-    /// - otherwise (also when the file cannot be read): layout "wide", target "" (last).
-    /// Never throws.
-    static RunSettings guess(const QString &path, const RunSettings &base);
-
     /// The initial settings with the csv fields as chosen in the dialog and task = Csv
     /// (window only for series, features only for wide-multivariate, sequenceId only for long;
     /// a validation file equal to the UCR _TEST beside the data file is left empty, so the pair

@@ -7,6 +7,7 @@
 #include "app/gui/busyrun.h"
 #include "app/gui/comparewindow.h"
 #include "app/gui/csvimportdialog.h"
+#include "app/session/csvguess.h"
 #include "app/gui/exportactions.h"
 #include "app/gui/mainmenus.h"
 #include "app/gui/runcontrols.h"
@@ -284,7 +285,7 @@ void MainWindow::openCsvFile(const QString &chosen)
         return;
     RunSettings base = RunSettings::defaults(TaskKind::Csv);
     base.train.seed = m_panel->seed();
-    CsvImportDialog dialog(CsvImportDialog::guess(path, base), this);
+    CsvImportDialog dialog(guessCsvSettings(path, base), this);
     // The dialog runs the whole check on every change and enables OK only for a usable file;
     // cancelling keeps the window's data and settings.
     if (dialog.exec() != QDialog::Accepted)

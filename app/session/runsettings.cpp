@@ -3,6 +3,8 @@
 // QSettings forms: runsettingsmap.cpp.
 #include "app/session/runsettings.h"
 
+#include "app/session/csvguess.h"
+
 #include "app/session/intsetting.h"
 #include "app/session/runpreset.h"
 
@@ -304,8 +306,16 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
             return QStringLiteral("--data: trains the csv task, not --task %1").arg(p.value("task"));
         s = RunSettings::defaults(TaskKind::Csv);
         s.dataFile = p.value("data");
+        if (!p.isSet("layout") && !p.isSet("window")) {
+            // A single series (a value column, perhaps a date column) is read as File > Open
+            // guesses it; any other file keeps the layout for csvTaskSpec (a lone UCR file).
+            const RunSettings guessed = guessCsvSettings(s.dataFile, s);
+            if (guessed.window > 0)
+                s = guessed;
+        }
         s.testDataFile = p.value("test-data");
-        s.target = p.value("target");
+        if (p.isSet("target"))
+            s.target = p.value("target");
         s.sequenceId = p.value("sequence-id");
         s.standardize = !p.isSet("no-standardize");
         s.instanceNorm = !p.isSet("no-instance-norm");
@@ -413,6 +423,8 @@ QString readRunOptions(const QCommandLineParser &p, RunSettings &s)
                     .arg(p.value("explain-rows"));
             s.train.explainRows = rows;
         }
+    } else if (p.isSet("no-explain")) {
+        s.train.explainRows = 0; // also a guessed forecast's default
     }
     for (const IntSetting &o : kIntSettings) {
         if (!p.isSet(o.option))

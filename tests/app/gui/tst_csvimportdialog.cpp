@@ -9,6 +9,7 @@
 // ATTN_SCREENSHOT_DIR=dir saves the dialog on GunPoint and the airline series as PNGs there.
 #include "app/gui/csvcheck.h"
 #include "app/gui/csvimportdialog.h"
+#include "app/session/csvguess.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -143,7 +144,7 @@ private slots:
 void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
 {
     const QString train = dataFile("ucr_gunpoint/GunPoint_TRAIN.txt");
-    const RunSettings initial = CsvImportDialog::guess(train, base());
+    const RunSettings initial = guessCsvSettings(train, base());
     QCOMPARE(initial.layout, QString()); // the UCR pair is left to csvTaskSpec
     QCOMPARE(initial.target, QString());
     CsvImportDialog dialog(initial);
@@ -218,14 +219,14 @@ void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
 void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
 {
     const QString path = dataFile("ts_airline_passengers/Airline.csv");
-    const RunSettings initial = CsvImportDialog::guess(path, base());
+    const RunSettings initial = guessCsvSettings(path, base());
     QCOMPARE(initial.layout, QString("series"));
     QCOMPARE(initial.window, 12); // min(12, 144 / 4)
     QCOMPARE(base().train.explainRows, 0);
     QCOMPARE(initial.train.explainRows, kForecastExplainRows); // a new forecast measures attributions
     RunSettings explainOff = initial; // a forecast opened again keeps the user's choice
     explainOff.train.explainRows = 0;
-    QCOMPARE(CsvImportDialog::guess(path, explainOff).train.explainRows, 0);
+    QCOMPARE(guessCsvSettings(path, explainOff).train.explainRows, 0);
     QCOMPARE(initial.target, QString()); // Passengers is the last column
     QCOMPARE(initial.train.seed, base().train.seed);
     CsvImportDialog dialog(initial);
@@ -266,7 +267,7 @@ void TestCsvImportDialog::airlineIsGuessedAsASeriesAndTheWindowSetsT()
 void TestCsvImportDialog::melbourneShowsTheDateGaps()
 {
     const RunSettings initial =
-        CsvImportDialog::guess(dataFile("ts_melbourne_daily_min_temp/daily-min-temperatures.csv"), base());
+        guessCsvSettings(dataFile("ts_melbourne_daily_min_temp/daily-min-temperatures.csv"), base());
     QCOMPARE(initial.layout, QString("series"));
     QCOMPARE(initial.window, 12);
     CsvImportDialog dialog(initial);
@@ -291,7 +292,7 @@ void TestCsvImportDialog::wideFileIsGuessedWideWithTargetLast()
     for (int i = 0; i < 10; ++i)
         text += QByteArray::number(i) + ",2,3," + QByteArray::number(i % 2) + "\n";
     QVERIFY(writeFile(path, text));
-    const RunSettings initial = CsvImportDialog::guess(path, base());
+    const RunSettings initial = guessCsvSettings(path, base());
     QCOMPARE(initial.layout, QString("wide"));
     QCOMPARE(initial.target, QString());
     CsvImportDialog dialog(initial);
@@ -329,7 +330,7 @@ void TestCsvImportDialog::badCellShowsTheExactErrorAndDisablesOk()
     for (int line = 1; line <= 10; ++line)
         text += line == 3 ? QByteArray("7,abc,9,1\n") : QByteArray::number(line) + ",2,3," + QByteArray::number(line % 2) + "\n";
     QVERIFY(writeFile(path, text));
-    CsvImportDialog dialog(CsvImportDialog::guess(path, base()));
+    CsvImportDialog dialog(guessCsvSettings(path, base()));
     QVERIFY(dialog.waitForCheck());
 
     const QString expected = caughtError(dialog.settings());
@@ -351,7 +352,7 @@ void TestCsvImportDialog::badCellShowsTheExactErrorAndDisablesOk()
 
 void TestCsvImportDialog::anErrorClearsWhenTheOptionsAreFixed()
 {
-    CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ts_airline_passengers/Airline.csv"), base()));
+    CsvImportDialog dialog(guessCsvSettings(dataFile("ts_airline_passengers/Airline.csv"), base()));
     QVERIFY(dialog.waitForCheck());
     auto *error = dialog.findChild<QLabel *>("csvError");
     auto *window = dialog.findChild<QSpinBox *>("windowSpin");
@@ -372,7 +373,7 @@ void TestCsvImportDialog::anErrorClearsWhenTheOptionsAreFixed()
 
 void TestCsvImportDialog::choosingRegressionOverridesTheDetectedType()
 {
-    CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ucr_ecg200/ECG200_TRAIN.txt"), base()));
+    CsvImportDialog dialog(guessCsvSettings(dataFile("ucr_ecg200/ECG200_TRAIN.txt"), base()));
     QVERIFY(dialog.waitForCheck());
     QVERIFY2(dialog.shapeText().contains("binary classification (detected from the target)"),
              qPrintable(dialog.shapeText()));
@@ -410,7 +411,7 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
     QVERIFY(writeFile(wide, text));
     RunSettings small = base();
     small.train.batchSize = 4;
-    CsvImportDialog multi(CsvImportDialog::guess(wide, small));
+    CsvImportDialog multi(guessCsvSettings(wide, small));
     QVERIFY(multi.waitForCheck());
     QVERIFY(multi.shapeText().contains("T = 6 steps, F = 1 feature"));
     selectData(multi.findChild<QComboBox *>("layoutCombo"), "wide-multivariate");
@@ -433,7 +434,7 @@ void TestCsvImportDialog::multivariateAndLongLayoutsUseTheirControls()
         for (int t = 0; t < 4; ++t)
             text += "s" + QByteArray::number(s) + "," + QByteArray::number(t) + "," + QByteArray::number(s % 2) + "\n";
     QVERIFY(writeFile(longPath, text));
-    CsvImportDialog longDialog(CsvImportDialog::guess(longPath, small));
+    CsvImportDialog longDialog(guessCsvSettings(longPath, small));
     QVERIFY(longDialog.waitForCheck());
     selectData(longDialog.findChild<QComboBox *>("layoutCombo"), "long");
     QVERIFY(longDialog.waitForCheck());
@@ -452,7 +453,7 @@ void TestCsvImportDialog::binaryFileGetsARawPreview()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath("nul.csv");
     QVERIFY(writeFile(path, QByteArray("1,2,3\n4,5,6\n7,8", 15) + QByteArray(1, '\0') + QByteArray("9\r\n")));
-    CsvImportDialog dialog(CsvImportDialog::guess(path, base()));
+    CsvImportDialog dialog(guessCsvSettings(path, base()));
     QVERIFY(dialog.waitForCheck());
     const QString expected = caughtError(dialog.settings());
     QVERIFY(!expected.isEmpty());
@@ -477,7 +478,7 @@ void TestCsvImportDialog::aNewTargetDoesNotReadTheFileAgain()
     QVERIFY(writeFile(path, text));
     RunSettings small = base();
     small.train.batchSize = 4;
-    CsvImportDialog dialog(CsvImportDialog::guess(path, small));
+    CsvImportDialog dialog(guessCsvSettings(path, small));
     QVERIFY(dialog.waitForCheck());
     QCOMPARE(dialog.errorText(), QString());
     QVERIFY(dialog.shapeText().contains("binary"));
@@ -518,7 +519,7 @@ void TestCsvImportDialog::aStaleCheckIsDroppedAndOkWaitsForTheLatest()
         while (generation == 1 && !release)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
     });
-    CsvImportDialog dialog(CsvImportDialog::guess(dataFile("ts_airline_passengers/Airline.csv"), base()));
+    CsvImportDialog dialog(guessCsvSettings(dataFile("ts_airline_passengers/Airline.csv"), base()));
     auto *status = dialog.findChild<QLabel *>("checkStatus");
     QVERIFY(dialog.isChecking());
     QVERIFY(!okButton(dialog)->isEnabled());
