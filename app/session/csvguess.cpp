@@ -49,6 +49,10 @@ RunSettings guessCsvSettings(const QString &path, const RunSettings &base)
     if (!test.empty() && QFileInfo::exists(QString::fromStdString(test)))
         return s; // csvTaskSpec reads the published pair with the UCR options
     s.layout = QStringLiteral("wide");
+    if (!test.empty() && firstColumnHoldsLabels(file)) {
+        s.target = QStringLiteral("first"); // a lone NAME_TRAIN file: its labels first, as a pair's
+        return s;
+    }
     try {
         const CsvTable table = parseCsv(fileHead(path), file);
         const int rows = int(table.rows.size());

@@ -2,7 +2,8 @@
 // guessCsvSettings (app/session/csvguess.h): a date and a value column make a series in windows of
 // min(12, rows / 4), also when the file is longer than the 64 KiB read; the value column is the
 // target wherever it is; a new forecast turns the faithfulness measures on; a wide file, a UCR
-// pair and a file that cannot be read are not series.
+// pair and a file that cannot be read are not series; a lone UCR training file reads its labels
+// first.
 #include "app/session/csvguess.h"
 
 #include <QFile>
@@ -73,6 +74,12 @@ void TestCsvGuess::notSeries()
     const RunSettings pair = guessCsvSettings(train, base);
     QCOMPARE(pair.layout, QString());
     QCOMPARE(pair.dataFile, train);
+    // Alone, a NAME_TRAIN file with whole-number labels first reads them as the target, as a
+    // pair does (the window's import dialog then shows target "first", not "last").
+    const QString lone = write("Lone_TRAIN.txt", "1 0.5 0.25\n2 0.1 0.2\n1 0.3 0.7\n");
+    const RunSettings alone = guessCsvSettings(lone, base);
+    QCOMPARE(alone.layout, QString("wide"));
+    QCOMPARE(alone.target, QString("first"));
 }
 
 QTEST_GUILESS_MAIN(TestCsvGuess)
