@@ -4,6 +4,8 @@
 // unsharded compare prints; a shard run again reads its results back instead of training; a
 // damaged or missing result file, results of two sweeps and bad options are refused with a
 // message naming the file or the option; --threads 1 and --threads 2 print the same output.
+#include "tests/apprun.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -25,19 +27,6 @@ private slots:
     void rejectsBadOptions();
 
 private:
-    struct Result {
-        int exitCode;
-        QByteArray out, err;
-    };
-    static Result runApp(const QStringList &args)
-    {
-        QProcess p;
-        p.start(ATTN_APP_PATH, args);
-        if (!p.waitForFinished(120000))
-            return {-1, {}, "timeout"};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
-    }
     /// A tiny 2 mechanisms x 2 seeds compare on the max task (a fraction of a second per run).
     static QStringList compare(const QStringList &extra = {})
     {
@@ -55,15 +44,15 @@ private:
 void TestCompareRunner::shardsAndMergeGiveTheUnshardedTable()
 {
     QTemporaryDir tmp;
-    const Result whole = runApp(compare());
+    const AppResult whole = runApp(compare());
     QVERIFY2(whole.exitCode == 0, whole.err.constData());
     QVERIFY2(whole.out.contains("| mechanism | runs | min | mean | std | parameters |"), whole.out.constData());
 
     const QString results = tmp.filePath("results");
-    const Result first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
+    const AppResult first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
     QVERIFY2(first.exitCode == 0, first.err.constData());
     QCOMPARE(jsonFiles(results).size(), 2);
-    const Result second = runApp(compare({"--shard", "2/2", "--result-dir", results}));
+    const AppResult second = runApp(compare({"--shard", "2/2", "--result-dir", results}));
     QVERIFY2(second.exitCode == 0, second.err.constData());
     QVERIFY2(second.err.contains("shard 2/2: 2 runs of 4 (2 trained, 0 read back"), second.err.constData());
     QCOMPARE(jsonFiles(results).size(), 4);
@@ -71,7 +60,7 @@ void TestCompareRunner::shardsAndMergeGiveTheUnshardedTable()
     QVERIFY(!first.out.contains("| mechanism"));
     QCOMPARE(first.out + second.out, whole.out.left(whole.out.indexOf("\n\n") + 1));
 
-    const Result merged = runApp({"--headless", "--merge", results, "--export-dir", tmp.filePath("out")});
+    const AppResult merged = runApp({"--headless", "--merge", results, "--export-dir", tmp.filePath("out")});
     QVERIFY2(merged.exitCode == 0, merged.err.constData());
     QCOMPARE(merged.out, whole.out); // byte for byte: the run lines and the table
     QVERIFY(QFileInfo(tmp.filePath("out/compare.csv")).size() > 0);
@@ -85,14 +74,14 @@ void TestCompareRunner::shardsAndMergeGiveTheUnshardedTable()
 
     // A preempted job started again: its runs are read back, not trained, and printed the same.
     const QDateTime written = QFileInfo(QDir(results).filePath(firstFile)).lastModified();
-    const Result again = runApp(compare({"--shard", "1/2", "--result-dir", results}));
+    const AppResult again = runApp(compare({"--shard", "1/2", "--result-dir", results}));
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QVERIFY2(again.err.contains("(0 trained, 2 read back"), again.err.constData());
     QCOMPARE(again.out, first.out);
     QCOMPARE(QFileInfo(QDir(results).filePath(firstFile)).lastModified(), written);
 
     // The whole grid into a result directory: the table as well, and the same files.
-    const Result resumed = runApp(compare({"--result-dir", results}));
+    const AppResult resumed = runApp(compare({"--result-dir", results}));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QCOMPARE(resumed.out, whole.out);
 }
@@ -101,7 +90,7 @@ void TestCompareRunner::damagedResultFilesAreNamed()
 {
     QTemporaryDir tmp;
     const QString results = tmp.filePath("results");
-    const Result first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
+    const AppResult first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
     QVERIFY2(first.exitCode == 0, first.err.constData());
     const QString path = QDir(results).filePath(jsonFiles(results).first());
     QFile file(path);
@@ -110,7 +99,7 @@ void TestCompareRunner::damagedResultFilesAreNamed()
     file.resize(full.size() / 2); // cut short, as a copy interrupted half-way
     file.close();
 
-    Result merged = runApp({"--headless", "--merge", results});
+    AppResult merged = runApp({"--headless", "--merge", results});
     QCOMPARE(merged.exitCode, 2);
     QVERIFY2(merged.err.startsWith(("attention-studio: --merge: " + path + ": not valid JSON (").toUtf8()),
              merged.err.constData());
@@ -142,7 +131,7 @@ void TestCompareRunner::damagedResultFilesAreNamed()
              merged.err.constData());
 
     // The shard started again names the file and trains that run again; then the merge works.
-    const Result again = runApp(compare({"--shard", "1/2", "--result-dir", results}));
+    const AppResult again = runApp(compare({"--shard", "1/2", "--result-dir", results}));
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QVERIFY2(again.err.contains(("attention-studio: --result-dir: " + path + ": run.best_metric").toUtf8()) &&
                  again.err.contains("; training luong seed 5 again\n"),
@@ -155,9 +144,9 @@ void TestCompareRunner::mergeRefusesMissingRunsAndMixedSweeps()
 {
     QTemporaryDir tmp;
     const QString results = tmp.filePath("results");
-    const Result first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
+    const AppResult first = runApp(compare({"--shard", "1/2", "--result-dir", results}));
     QVERIFY2(first.exitCode == 0, first.err.constData());
-    Result merged = runApp({"--headless", "--merge", results});
+    AppResult merged = runApp({"--headless", "--merge", results});
     QCOMPARE(merged.exitCode, 1);
     QVERIFY2(merged.err.contains("--merge: 2 of 4 runs missing: luong seed 6, none seed 6; run their "
                                  "shards again"),
@@ -167,7 +156,7 @@ void TestCompareRunner::mergeRefusesMissingRunsAndMixedSweeps()
     const QString other = tmp.filePath("other");
     QStringList otherArgs = compare({"--shard", "2/2", "--result-dir", other});
     otherArgs[otherArgs.indexOf("--epochs") + 1] = "1";
-    const Result second = runApp(otherArgs);
+    const AppResult second = runApp(otherArgs);
     QVERIFY2(second.exitCode == 0, second.err.constData());
     merged = runApp({"--headless", "--merge", results, other}); // DIR... as positional arguments
     QCOMPARE(merged.exitCode, 2);
@@ -188,19 +177,19 @@ void TestCompareRunner::threadsGiveTheSameOutput()
 {
     // Runs trained one at a time or two at once print the same lines and table, byte for byte
     // (the compare's output has no time fields).
-    const Result one = runApp(compare({"--threads", "1"}));
+    const AppResult one = runApp(compare({"--threads", "1"}));
     QVERIFY2(one.exitCode == 0, one.err.constData());
-    const Result two = runApp(compare({"--threads", "2"}));
+    const AppResult two = runApp(compare({"--threads", "2"}));
     QVERIFY2(two.exitCode == 0, two.err.constData());
     QCOMPARE(two.out, one.out);
     QVERIFY(one.out.count("\"run_id\"") == 4);
 
     // Into a result directory, two at once: the same files a merge reads back to the same output.
     QTemporaryDir tmp;
-    const Result stored = runApp(compare({"--threads", "2", "--result-dir", tmp.filePath("r")}));
+    const AppResult stored = runApp(compare({"--threads", "2", "--result-dir", tmp.filePath("r")}));
     QVERIFY2(stored.exitCode == 0, stored.err.constData());
     QCOMPARE(stored.out, one.out);
-    const Result merged = runApp({"--headless", "--merge", tmp.filePath("r")});
+    const AppResult merged = runApp({"--headless", "--merge", tmp.filePath("r")});
     QCOMPARE(merged.out, one.out);
 }
 

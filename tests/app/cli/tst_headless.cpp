@@ -3,6 +3,7 @@
 // keys, PNG, CSV and GIF exports that decode with one frame/row per epoch, bad options
 // rejected with a message and exit status 2, and a full disk (RLIMIT_FSIZE) exiting 1 with the
 // file's name while every old file stays.
+#include "tests/apprun.h"
 #include "tests/fullfilesystem.h"
 
 #include <algorithm>
@@ -40,37 +41,12 @@ private slots:
     void continuationOnOtherDataExitsTwo();
     void rejectsBadOptions_data();
     void rejectsBadOptions();
-
-private:
-    struct Result {
-        int exitCode;
-        QByteArray out, err;
-    };
-    /// Runs the app; fileSizeLimit > 0 caps every file it writes at that many bytes
-    /// (RLIMIT_FSIZE, SIGXFSZ ignored: writes past it fail with EFBIG, as on a full disk).
-    Result runApp(const QStringList &args, rlim_t fileSizeLimit = 0)
-    {
-        QProcess p;
-        if (fileSizeLimit > 0)
-            p.setChildProcessModifier([fileSizeLimit] {
-                std::signal(SIGXFSZ, SIG_IGN);
-                rlimit limit{};
-                getrlimit(RLIMIT_FSIZE, &limit);
-                limit.rlim_cur = fileSizeLimit;
-                setrlimit(RLIMIT_FSIZE, &limit);
-            });
-        p.start(ATTN_APP_PATH, args);
-        if (!p.waitForFinished(120000))
-            return {-1, {}, "timeout"};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
-    }
 };
 
 void TestHeadless::printsOneJsonObjectPerEpoch()
 {
     QTemporaryDir dir;
-    const Result r = runApp({"--headless", "--task", "max", "--epochs", "2", "--seed", "3",
+    const AppResult r = runApp({"--headless", "--task", "max", "--epochs", "2", "--seed", "3",
                              "--hidden", "16", "--units", "16", "--train-size", "1024",
                              "--val-size", "128", "--export-dir", dir.filePath("out")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -111,7 +87,7 @@ void TestHeadless::threadsChangeNoNumber()
     // add's batch of 64 trains as 2 slices: on 1 or 2 threads, the same JSON apart from times.
     QList<QJsonObject> runs[2];
     for (int t = 0; t < 2; ++t) {
-        const Result r = runApp({"--headless", "--task", "add", "--epochs", "2", "--train-size", "640",
+        const AppResult r = runApp({"--headless", "--task", "add", "--epochs", "2", "--train-size", "640",
                                  "--val-size", "128", "--threads", QString::number(t + 1)});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         for (const QByteArray &line : r.out.trimmed().split('\n')) {
@@ -135,7 +111,7 @@ void TestHeadless::explainAddsFaithfulness()
                          "8", "--train-size", "256", "--val-size", "64"};
         return runApp(args + extra);
     };
-    const Result r = run({"--explain", "--explain-rows", "20"});
+    const AppResult r = run({"--explain", "--explain-rows", "20"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
     const QJsonObject f = o["faithfulness"].toObject();
@@ -149,7 +125,7 @@ void TestHeadless::explainAddsFaithfulness()
     QVERIFY(f["permutation_median_abs_change"].isDouble());
     QVERIFY(f["uniform_abs_change"].isDouble());
     QVERIFY(!f.contains("decision_flip_share"));
-    const Result plain = run({});
+    const AppResult plain = run({});
     QVERIFY2(plain.exitCode == 0, plain.err.constData());
     QVERIFY(!QJsonDocument::fromJson(plain.out.trimmed()).object().contains("faithfulness"));
 }
@@ -160,7 +136,7 @@ void TestHeadless::writesTheReplayAsGif()
     const QString gif = dir.filePath("replay.gif");
     const QStringList run = {"--headless", "--task", "max", "--epochs", "3", "--hidden", "16",
                              "--units", "16", "--train-size", "1024", "--val-size", "128"};
-    Result r = runApp(run + QStringList{"--gif", gif});
+    AppResult r = runApp(run + QStringList{"--gif", gif});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QImageReader reader(gif); // Qt's own GIF decoder, not the giflib that wrote it
     QCOMPARE(reader.format(), QByteArray("gif"));
@@ -183,7 +159,7 @@ void TestHeadless::badSentenceFileNamesTheLine()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("Great phone.\t1\nNo tab on this line 0\n");
     file.close();
-    const Result r = runApp({"--headless", "--task", "sentiment", "--epochs", "1", "--sentences", path});
+    const AppResult r = runApp({"--headless", "--task", "sentiment", "--epochs", "1", "--sentences", path});
     QVERIFY(r.exitCode != 0);
     QVERIFY2(QString::fromUtf8(r.err).contains(path + ":2: "), r.err.constData());
     QVERIFY(r.out.isEmpty());
@@ -193,7 +169,7 @@ void TestHeadless::trainsOnACsvFile()
 {
     // UCR GunPoint: label first; 10 of the 50 training series validate, GunPoint_TEST.txt
     // beside it is the test set (150 rows), reported every epoch and the final line's metric.
-    const Result r = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
+    const AppResult r = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
                              "--epochs", "2", "--hidden", "8", "--units", "8"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
@@ -212,40 +188,13 @@ void TestHeadless::trainsOnACsvFile()
     QVERIFY(o["baselines"]["majority_accuracy"].isDouble());
     QCOMPARE(o["metric_name"].toString(), QString("accuracy"));
     QVERIFY(o["alignment"].isNull()); // no gt_ columns
-    // A single series cut into windows of 12 months forecasts the next one (regression).
-    const Result series = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
-                                  "--window", "12", "--epochs", "1", "--hidden", "8", "--units", "8"});
-    QVERIFY2(series.exitCode == 0, series.err.constData());
-    const QJsonObject f = QJsonDocument::fromJson(series.out.trimmed().split('\n').last()).object();
-    QCOMPARE(f["metric_name"].toString(), QString("mae"));
-    // In passengers, beside the naive, seasonal naive (12 months) and mean forecasts, and MASE
-    // against the naive forecast's MAE on the training windows.
-    const QJsonObject b = f["baselines"].toObject();
-    QVERIFY(b["naive_mae"].toDouble() > 10.0 && b["naive_mae"].toDouble() < 100.0);
-    QVERIFY(b["seasonal_naive_mae"].isDouble());
-    QVERIFY(b["mean_mae"].toDouble() > b["naive_mae"].toDouble());
-    QVERIFY(f["metric"].toDouble() > 1.0); // not standardised units
-    QVERIFY(f["mase"].toDouble() > 0.0);
-    QVERIFY(!f.contains("test_metric"));
-    // A forecast measures what it leans on by default (as --explain), unless --no-explain.
-    QVERIFY(f["faithfulness"].isObject());
-    QCOMPARE(f["faithfulness"]["rows"].toInt(), 26); // min(32, the 26 validation windows)
-    // Without --window the file is guessed as File > Open guesses it: a date column and one value
-    // column make a series in windows of 12, the same forecast.
-    const Result quiet = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ts_airline_passengers/Airline.csv",
-                                 "--epochs", "1", "--hidden", "8", "--units", "8", "--no-explain"});
-    QVERIFY2(quiet.exitCode == 0, quiet.err.constData());
-    const QJsonObject q = QJsonDocument::fromJson(quiet.out.trimmed().split('\n').last()).object();
-    QVERIFY(!q.contains("faithfulness"));
-    QCOMPARE(q["mase"].toDouble(), f["mase"].toDouble());
-    QCOMPARE(q["baselines"].toObject(), b);
-    QVERIFY(!o.contains("faithfulness")); // not a forecast: off unless asked
+    QVERIFY(!o.contains("faithfulness")); // not a forecast: no faithfulness measures unless asked
     // A lone NAME_TRAIN file (no NAME_TEST beside it) reads its whole-number first column as
     // the labels, as a pair does: two classes, accuracy, no test set.
     QTemporaryDir dir;
     const QString lone = dir.filePath("Lone_TRAIN.txt");
     QVERIFY(QFile::copy(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt", lone));
-    const Result alone = runApp({"--headless", "--data", lone, "--epochs", "1", "--hidden", "8",
+    const AppResult alone = runApp({"--headless", "--data", lone, "--epochs", "1", "--hidden", "8",
                                  "--units", "8"});
     QVERIFY2(alone.exitCode == 0, alone.err.constData());
     const QJsonObject a = QJsonDocument::fromJson(alone.out.trimmed().split('\n').last()).object();
@@ -259,7 +208,7 @@ void TestHeadless::earlyStoppingEndsWithTheBestEpoch()
     // epochs without a new minimum, and the final line (and the saved model) is the best epoch.
     QTemporaryDir dir;
     const QString model = dir.filePath("m");
-    const Result r = runApp({"--headless", "--task", "max", "--epochs", "40", "--patience", "3",
+    const AppResult r = runApp({"--headless", "--task", "max", "--epochs", "40", "--patience", "3",
                              "--learning-rate", "0.3", "--hidden", "8", "--units", "8", "--seed",
                              "2", "--train-size", "128", "--val-size", "64", "--batch-size", "16",
                              "--save-model", model});
@@ -292,7 +241,7 @@ void TestHeadless::badCsvFileNamesLineAndColumn()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("a,b,c\n1,2,3\n4,x,6\n");
     file.close();
-    const Result r = runApp({"--headless", "--data", path});
+    const AppResult r = runApp({"--headless", "--data", path});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(QString::fromUtf8(r.err).contains(path + ":3:2: non-numeric cell \"x\" (expected a number)"),
              r.err.constData());
@@ -306,7 +255,7 @@ void TestHeadless::savedModelPredictsTheValidationMetric()
     // attention of every row is written.
     QTemporaryDir dir;
     const QString model = dir.filePath("gp");
-    const Result train = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
+    const AppResult train = runApp({"--headless", "--data", ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt",
                                  "--epochs", "3", "--hidden", "8", "--units", "8", "--seed", "5",
                                  "--save-model", model, "--export-dir", dir.filePath("run")});
     QVERIFY2(train.exitCode == 0, train.err.constData());
@@ -318,7 +267,7 @@ void TestHeadless::savedModelPredictsTheValidationMetric()
     QVERIFY(epochs.open(QIODevice::ReadOnly));
     QCOMPARE(epochs.readAll().count('\n'), 4 * 10 * 150 + 1);
 
-    const Result predict = runApp({"--headless", "--load-model", model + ".safetensors", "--predict",
+    const AppResult predict = runApp({"--headless", "--load-model", model + ".safetensors", "--predict",
                                    ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TEST.txt", "--export-dir",
                                    dir.filePath("pred")});
     QVERIFY2(predict.exitCode == 0, predict.err.constData());
@@ -348,11 +297,11 @@ void TestHeadless::fullDiskExitsOneAndKeepsTheOldFiles()
     const QString data = ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt";
     const QStringList train = {"--headless", "--data", data, "--epochs", "1", "--hidden", "8",
                                "--units", "8", "--seed", "5", "--export-dir", dir.filePath("run")};
-    const Result first = runApp(train + QStringList{"--save-model", model});
+    const AppResult first = runApp(train + QStringList{"--save-model", model});
     QVERIFY2(first.exitCode == 0, first.err.constData());
     const QStringList predictArgs = {"--headless", "--load-model", model, "--predict", data,
                                      "--export-dir", dir.filePath("pred")};
-    const Result predicted = runApp(predictArgs);
+    const AppResult predicted = runApp(predictArgs);
     QVERIFY2(predicted.exitCode == 0, predicted.err.constData());
     const auto allFiles = [&] {
         QMap<QString, QByteArray> files;
@@ -367,7 +316,7 @@ void TestHeadless::fullDiskExitsOneAndKeepsTheOldFiles()
     const QString reason = QString::fromUtf8(std::strerror(EFBIG));
 
     // --export-dir: the first export (heatmap.png) does not fit.
-    const Result exported = runApp({"--headless", "--data", data, "--epochs", "2", "--hidden", "8",
+    const AppResult exported = runApp({"--headless", "--data", data, "--epochs", "2", "--hidden", "8",
                                     "--units", "8", "--seed", "6", "--export-dir", dir.filePath("run")},
                                    4096);
     QCOMPARE(exported.exitCode, 1);
@@ -377,14 +326,14 @@ void TestHeadless::fullDiskExitsOneAndKeepsTheOldFiles()
     // --predict: predictions.csv does not fit.
     const qint64 csvSize = before[dir.filePath("pred/predictions.csv")].size();
     QVERIFY(csvSize > 1000);
-    const Result failedPredict = runApp(predictArgs, rlim_t(csvSize / 2));
+    const AppResult failedPredict = runApp(predictArgs, rlim_t(csvSize / 2));
     QCOMPARE(failedPredict.exitCode, 1);
     QCOMPARE(QString::fromUtf8(failedPredict.err.trimmed().split('\n').last()),
              "attention-studio: --predict: " + dir.filePath("pred/predictions.csv") +
                  ": cannot write the file: " + reason);
     // --save-model: the new weights (hidden 16) do not fit; the old pair stays.
     const qint64 weightsSize = before[model + ".safetensors"].size();
-    const Result saved = runApp({"--headless", "--data", data, "--epochs", "1", "--hidden", "16",
+    const AppResult saved = runApp({"--headless", "--data", data, "--epochs", "1", "--hidden", "16",
                                  "--units", "16", "--save-model", model},
                                 rlim_t(weightsSize + 16));
     QCOMPARE(saved.exitCode, 1);
@@ -402,7 +351,7 @@ void TestHeadless::badModelFilesExitTwo()
 {
     QTemporaryDir dir;
     const QString model = dir.filePath("m");
-    const Result train = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "8",
+    const AppResult train = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "8",
                                  "--units", "8", "--train-size", "256", "--val-size", "64",
                                  "--save-model", model});
     QVERIFY2(train.exitCode == 0, train.err.constData());
@@ -416,13 +365,13 @@ void TestHeadless::badModelFilesExitTwo()
     QVERIFY(rows.open(QIODevice::WriteOnly));
     rows.write("0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95\n");
     rows.close();
-    Result r = runApp({"--headless", "--load-model", model, "--predict", input});
+    AppResult r = runApp({"--headless", "--load-model", model, "--predict", input});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("m.safetensors: truncated file"), r.err.constData());
     QVERIFY(r.out.isEmpty());
     // A saved model of another size than this run's options: NAME.json is read and the first
     // difference named before anything trains.
-    const Result wider = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "16",
+    const AppResult wider = runApp({"--headless", "--task", "max", "--epochs", "1", "--hidden", "16",
                                  "--units", "8", "--train-size", "256", "--val-size", "64",
                                  "--save-model", model});
     QVERIFY2(wider.exitCode == 0, wider.err.constData());
@@ -449,10 +398,10 @@ void TestHeadless::continuationOnOtherDataExitsTwo()
     const QString model = dir.filePath("gp");
     const QString data = ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt";
     const QStringList options = {"--headless", "--epochs", "1", "--hidden", "8", "--units", "8"};
-    const Result first = runApp(options + QStringList{"--data", data, "--save-model", model});
+    const AppResult first = runApp(options + QStringList{"--data", data, "--save-model", model});
     QVERIFY2(first.exitCode == 0, first.err.constData());
     // The same options and data continue from the saved weights.
-    const Result again = runApp(options + QStringList{"--data", data, "--load-model", model});
+    const AppResult again = runApp(options + QStringList{"--data", data, "--load-model", model});
     QVERIFY2(again.exitCode == 0, again.err.constData());
     // The same file without its last ten series: the standardisation differs, so every input
     // would be rescaled under the saved weights. Refused, naming the entry.
@@ -466,7 +415,7 @@ void TestHeadless::continuationOnOtherDataExitsTwo()
     fewer.write(rows.join('\n') + '\n');
     fewer.close();
     QVERIFY(QFile::copy(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TEST.txt", dir.filePath("Fewer_TEST.txt")));
-    const Result r = runApp(options + QStringList{"--data", other, "--load-model", model});
+    const AppResult r = runApp(options + QStringList{"--data", other, "--load-model", model});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("gp.json: this run differs from the saved model: inputs.standardization.mean[0]: "),
              r.err.constData());
@@ -504,7 +453,7 @@ void TestHeadless::rejectsBadOptions()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Result r = runApp(args);
+    const AppResult r = runApp(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     QVERIFY(r.out.isEmpty());
