@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Main window layout and the wiring of its parts: run controls, the settings panel, the views,
-// the replay timeline, the menus, session and model files, and persisted settings.
+// the replay timeline, the menus and persisted settings. Its files (CSV data, sessions, models,
+// predictions, drag and drop): mainwindowfiles.cpp.
 #include "app/gui/mainwindow.h"
 
 #include "app/gui/attentionviews.h"
-#include "app/gui/busyrun.h"
 #include "app/gui/comparewindow.h"
-#include "app/gui/csvimportdialog.h"
-#include "app/session/csvguess.h"
 #include "app/gui/exportactions.h"
 #include "app/gui/mainmenus.h"
 #include "app/gui/runcontrols.h"
 #include "app/gui/runsettingspanel.h"
 #include "app/gui/timelinebar.h"
 #include "app/session/plural.h"
-#include "core/io/modelfile.h"
 #include "widgets/curvesview.h"
 #include "widgets/explainview.h"
 #include "widgets/heatmapview.h"
@@ -22,14 +19,9 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QCloseEvent>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -273,151 +265,6 @@ void MainWindow::showEpoch(int index)
 bool MainWindow::saveDashboardPng(const QString &path, QString *error)
 {
     return m_exports->saveDashboardPng(path, error);
-}
-
-void MainWindow::openCsvFile(const QString &chosen)
-{
-    const QString path = !chosen.isEmpty() ? chosen
-                                           : QFileDialog::getOpenFileName(
-                                                 this, tr("Open CSV sequences"), shippedDataDirectory(),
-                                                 tr("Sequences (*.csv *.tsv *.txt);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    RunSettings base = RunSettings::defaults(TaskKind::Csv);
-    base.train.seed = m_panel->seed();
-    CsvImportDialog dialog(guessCsvSettings(path, base), this);
-    // The dialog runs the whole check on every change and enables OK only for a usable file;
-    // cancelling keeps the window's data and settings.
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    m_panel->showCsvSettings(dialog.settings());
-    statusBar()->showMessage(tr("%1: %2; press Train.")
-                                 .arg(QFileInfo(path).fileName(),
-                                      dialog.shapeText().replace('\n', QStringLiteral("; "))));
-}
-
-bool MainWindow::saveSessionFile(const QString &path)
-{
-    QString error;
-    if (!m_run.save(path, &error)) {
-        QMessageBox::warning(this, tr("Cannot save the session"), error);
-        return false;
-    }
-    statusBar()->showMessage(tr("Saved the session (%1%2) to %3")
-                                 .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
-                                 .arg(m_run.model() ? tr(" and the model") : QString())
-                                 .arg(path),
-                             8000);
-    m_runSaved = true;
-    return true;
-}
-
-bool MainWindow::openSessionFile(const QString &path)
-{
-    QString error;
-    std::optional<RunHistory::Loaded> loaded =
-        runBusy(this, tr("Opening %1...").arg(QFileInfo(path).fileName()),
-                [path, &error] { return RunHistory::read(path, &error); });
-    if (!loaded) {
-        QMessageBox::warning(this, tr("Cannot open the session"), error);
-        return false;
-    }
-    m_controller->stop();
-    if (loaded->session.settings.task == TaskKind::Csv)
-        m_panel->showCsvSettings(loaded->session.settings);
-    else
-        m_panel->showSettings(loaded->session.settings);
-    const bool model = loaded->model != nullptr;
-    m_run.adopt(std::move(*loaded));
-    clearViews();
-    m_curves->setHistory(m_run.snapshots());
-    m_views->explain()->setHistory(m_run.snapshots());
-    m_timeline->setCount(m_run.size()); // shows the newest epoch
-    if (!m_run.empty())
-        showEpoch(m_run.size() - 1);
-    m_runSaved = true; // as on disk
-    statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.")
-                                 .arg(QFileInfo(path).fileName())
-                                 .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
-                                 .arg(model ? tr(" and the model") : QString()));
-    m_controls->updateButtons();
-    return true;
-}
-
-bool MainWindow::saveModelFile(const QString &path)
-{
-    if (!m_run.model()) {
-        QMessageBox::information(this, tr("No model yet"), tr("Train (or load) a model first."));
-        return false;
-    }
-    if (QString error; !m_run.saveModel(path, &error)) {
-        QMessageBox::warning(this, tr("Cannot save the model"), error);
-        return false;
-    }
-    const attn::ModelPaths paths = attn::modelPaths(path.toStdString());
-    statusBar()->showMessage(tr("Saved the model of epoch %1 to %2 and %3")
-                                 .arg(m_run.model()->epoch)
-                                 .arg(QString::fromStdString(paths.weights),
-                                      QString::fromStdString(paths.architecture)),
-                             8000);
-    return true;
-}
-
-bool MainWindow::loadModelFile(const QString &path)
-{
-    QString error;
-    TrainedModelPtr model = runBusy(this, tr("Loading %1...").arg(QFileInfo(path).fileName()),
-                                    [path, &error] { return RunHistory::readModel(path, &error); });
-    if (!model) {
-        QMessageBox::warning(this, tr("Cannot load the model"), error);
-        return false;
-    }
-    m_run.setModel(model);
-    const attn::ModelSpec &spec = m_run.model()->spec;
-    statusBar()->showMessage(tr("Loaded a %1 model for %2 (T = %3, F = %4): File > Predict uses it.")
-                                 .arg(QString::fromStdString(attn::toString(spec.model.attention)),
-                                      QString::fromStdString(attn::toString(spec.task)))
-                                 .arg(spec.steps)
-                                 .arg(spec.features));
-    return true;
-}
-
-bool MainWindow::predictCsvFile(const QString &input, const QString &predictionsPath)
-{
-    if (!m_run.model()) {
-        QMessageBox::information(this, tr("No model yet"), tr("Train (or load) a model first."));
-        return false;
-    }
-    if (m_prediction->isRunning()) {
-        statusBar()->showMessage(tr("A prediction is still running."), 5000);
-        return false;
-    }
-    statusBar()->showMessage(tr("Predicting %1...").arg(QFileInfo(input).fileName()));
-    m_prediction->start(m_run.model(), input, predictionsPath);
-    return true;
-}
-
-void MainWindow::onPredicted(const PredictionJob::Result &result)
-{
-    if (result.ok()) {
-        statusBar()->showMessage(PredictionJob::summary(result), 10000);
-    } else {
-        statusBar()->clearMessage();
-        QMessageBox::warning(this, result.errorTitle, result.error);
-    }
-    emit predictionFinished(result.ok());
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent *event)
-{
-    if (event->mimeData()->hasUrls() && event->mimeData()->urls().size() == 1 &&
-        event->mimeData()->urls().first().isLocalFile())
-        event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent *event)
-{
-    openCsvFile(event->mimeData()->urls().first().toLocalFile());
 }
 
 void MainWindow::setTheme(ThemeChoice choice)
