@@ -2,87 +2,23 @@
 // Qt Test of HeatmapView: grid cells land in the right colour-map cells and pixels (row 0 at
 // the top), the colour range stays 0..1, panels follow the snapshot's grids, cells are square,
 // colour maps switch (with the published endpoints), the Input panel shows the probe inputs,
-// cell tooltips carry sample, step, weight and input, the dark theme recolours the chrome and
-// PNG (at a scale) and PDF exports have the asked size. Runs headless (QT_QPA_PLATFORM=offscreen).
+// cell tooltips carry sample, step, weight and input, the fitted height leaves no empty bands.
+// Exports and the dark theme: tst_heatmapexport; the colour maps: tst_colormap. Runs headless
+// (QT_QPA_PLATFORM=offscreen).
 #include "widgets/heatmapview.h"
 
 #include "widgets/colormap.h"
 #include "widgets/plottheme.h"
-#include "tests/fullfilesystem.h"
+#include "tests/heatmapsnapshots.h"
 
-#include <QFile>
 #include <QImage>
-#include <QSet>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 
 using attn::ColorMapKind;
-using attn::EpochSnapshot;
-using attn::Grid;
-using attn::HeatmapView;
-
-namespace {
-
-Grid makeGrid(int rows, int cols, double (*value)(int r, int c))
-{
-    Grid g;
-    g.rows = rows;
-    g.cols = cols;
-    for (int r = 0; r < rows; ++r)
-        for (int c = 0; c < cols; ++c)
-            g.values.push_back(float(value(r, c)));
-    return g;
-}
-
-// 3x5: every cell distinct, increasing row-major from 0.05 to 0.89.
-double rampValue(int r, int c) { return 0.05 + 0.06 * double(r * 5 + c); }
-// Ground truth: one-hot at column (r + 1).
-double oneHotValue(int r, int c) { return c == r + 1 ? 1.0 : 0.0; }
-double narrowValue(int r, int c) { return 0.2 + 0.1 * double(r * 5 + c) / 14.0; }
-
-EpochSnapshot makeSnapshot(bool withArgmax)
-{
-    EpochSnapshot s;
-    s.epoch = 3;
-    s.totalEpochs = 10;
-    s.alignment = 0.93;
-    s.attention = makeGrid(3, 5, rampValue);
-    s.groundTruth = makeGrid(3, 5, oneHotValue);
-    if (withArgmax)
-        s.argmaxAttention = makeGrid(3, 5, oneHotValue);
-    return s;
-}
-
-// Inputs of the add task's shape: zeros (delimiters) at columns 1 and 3 of every row, the
-// other values distinct and between 0.1 and 0.9.
-double inputValue(int r, int c) { return (c == 1 || c == 3) ? 0.0 : 0.1 + 0.05 * double(r * 5 + c); }
-
-EpochSnapshot makeSnapshotWithInputs()
-{
-    EpochSnapshot s = makeSnapshot(false);
-    s.probeInputs = makeGrid(3, 5, inputValue);
-    return s;
-}
-
-/// Pixel centre of cell (row, col) of a panel in plot coordinates, after a layout pass.
-QPointF cellCentre(HeatmapView &view, int panel, int row, int col)
-{
-    QCPColorMap *map = view.colorMap(panel);
-    return {map->keyAxis()->coordToPixel(col), map->valueAxis()->coordToPixel(row)};
-}
-
-int colorDistance(QRgb a, QRgb b)
-{
-    return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
-           std::abs(qBlue(a) - qBlue(b));
-}
-
-} // namespace
+using namespace heatmaptest;
 
 class TestHeatmapView : public QObject {
     Q_OBJECT
@@ -96,17 +32,10 @@ private slots:
     void titleShowsEpochAndAlignment();
     void cellsAreSquare();
     void shapeChangeAndSingleRow();
-    void savePngWritesAnImage();
-    void colorMapNamesRoundTrip();
-    void publishedEndpoints();
     void colorMapSwitchRecoloursCells();
     void inputPanelShowsTheProbeInputs();
     void toolTipOfACell();
     void toolTipFollowsTheMouse();
-    void darkThemeChangesTheBackground();
-    void savePngHonoursScale();
-    void savePdfWritesAPdf();
-    void fullDiskKeepsTheOldImage();
     void fittedHeightLeavesNoEmptyBands();
 };
 
@@ -339,66 +268,10 @@ void TestHeatmapView::shapeChangeAndSingleRow()
     QCOMPARE(image.size(), QSize(400, 200));
 }
 
-void TestHeatmapView::savePngWritesAnImage()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    HeatmapView view;
-    view.setSnapshot(makeSnapshot(true));
-    const QString path = dir.filePath(QStringLiteral("heatmap.png"));
-    QVERIFY(view.savePng(path, 800, 300));
-    QImage image;
-    QVERIFY(image.load(path, "PNG"));
-    QCOMPARE(image.size(), QSize(800, 300));
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3)
-            colours.insert(image.pixel(x, y));
-    QVERIFY2(colours.size() > 10, qPrintable(QString::number(colours.size())));
-}
-
-void TestHeatmapView::colorMapNamesRoundTrip()
-{
-    const QStringList names{"viridis", "cividis", "magma", "grayscale"};
-    QCOMPARE(attn::allColorMapKinds().size(), names.size());
-    for (int i = 0; i < names.size(); ++i) {
-        const ColorMapKind kind = attn::allColorMapKinds()[i];
-        QCOMPARE(attn::colorMapKindToString(kind), names[i]);
-        QCOMPARE(attn::colorMapKindFromString(names[i]), std::optional<ColorMapKind>(kind));
-        QVERIFY(!attn::colorMapDisplayName(kind).isEmpty());
-    }
-    QCOMPARE(attn::colorMapKindFromString(" Magma "), std::optional<ColorMapKind>(ColorMapKind::Magma));
-    QCOMPARE(attn::colorMapKindFromString("grey"), std::optional<ColorMapKind>(ColorMapKind::Grayscale));
-    QVERIFY(!attn::colorMapKindFromString("jet").has_value());
-    QVERIFY(!attn::colorMapKindFromString("").has_value());
-    HeatmapView view;
-    QCOMPARE(view.colorMapKind(), ColorMapKind::Viridis); // the default
-}
-
-void TestHeatmapView::publishedEndpoints()
-{
-    // First and last entries of matplotlib's 256-entry tables, as 8-bit sRGB.
-    const struct {
-        ColorMapKind kind;
-        QColor low;
-        QColor high;
-    } cases[] = {{ColorMapKind::Viridis, QColor("#440154"), QColor("#fde725")},
-                 {ColorMapKind::Cividis, QColor("#00224e"), QColor("#fee838")},
-                 {ColorMapKind::Magma, QColor("#000004"), QColor("#fcfdbf")},
-                 {ColorMapKind::Grayscale, QColor("#000000"), QColor("#ffffff")}};
-    for (const auto &c : cases) {
-        QCPColorGradient g = attn::colorMapGradient(c.kind);
-        QCOMPARE(QColor(g.color(0.0, QCPRange(0.0, 1.0))).name(), c.low.name());
-        QCOMPARE(QColor(g.color(1.0, QCPRange(0.0, 1.0))).name(), c.high.name());
-    }
-    // Viridis' middle entry (128 of 255: 0.127568, 0.566949, 0.550556 -> #21918c) is a stop.
-    QCPColorGradient viridis = attn::colorMapGradient(ColorMapKind::Viridis);
-    QCOMPARE(QColor(viridis.color(128.0 / 255.0, QCPRange(0.0, 1.0))).name(), QStringLiteral("#21918c"));
-}
-
 void TestHeatmapView::colorMapSwitchRecoloursCells()
 {
     HeatmapView view;
+    QCOMPARE(view.colorMapKind(), ColorMapKind::Viridis); // the default
     view.resize(900, 400);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -569,108 +442,6 @@ void TestHeatmapView::toolTipFollowsTheMouse()
     QTest::mouseMove(view.plot(), pos);
     QTRY_VERIFY(QToolTip::isVisible());
     QCOMPARE(QToolTip::text(), view.cellToolTip(0, 2, 3));
-}
-
-void TestHeatmapView::darkThemeChangesTheBackground()
-{
-    HeatmapView view;
-    view.setSnapshot(makeSnapshot(true));
-    const auto corner = [&] { return view.plot()->toPixmap(600, 300).toImage().pixel(2, 2); };
-    QCOMPARE(corner(), qRgb(255, 255, 255));
-    QVERIFY(!view.isDark());
-
-    view.setDark(true);
-    QVERIFY(view.isDark());
-    QCOMPARE(QColor(corner()), attn::PlotTheme::dark().background);
-    QCPAxis *x = view.colorMap(0)->keyAxis();
-    QCOMPARE(x->tickLabelColor(), attn::PlotTheme::dark().foreground);
-    QCOMPARE(x->basePen().color(), attn::PlotTheme::dark().foreground);
-    QCOMPARE(view.colorMap(0)->colorScale()->axis()->tickLabelColor(), attn::PlotTheme::dark().foreground);
-    // Panels built later (new shape) come up dark too.
-    EpochSnapshot bigger = makeSnapshot(false);
-    bigger.attention = makeGrid(4, 6, rampValue);
-    bigger.groundTruth = makeGrid(4, 6, oneHotValue);
-    view.setSnapshot(bigger);
-    QCOMPARE(view.colorMap(1)->keyAxis()->labelColor(), attn::PlotTheme::dark().foreground);
-    // The data colours do not change with the theme.
-    QCOMPARE(view.weightColor(0.5), QColor(attn::colorMapGradient(ColorMapKind::Viridis)
-                                               .color(0.5, QCPRange(0.0, 1.0))));
-
-    view.setDark(false);
-    QCOMPARE(corner(), qRgb(255, 255, 255));
-    QCOMPARE(view.colorMap(0)->keyAxis()->tickLabelColor(), QColor(Qt::black));
-}
-
-void TestHeatmapView::savePngHonoursScale()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    HeatmapView view;
-    view.setSnapshot(makeSnapshotWithInputs());
-    const struct {
-        int w, h;
-        double scale;
-        QSize expected;
-    } cases[] = {{400, 200, 2.0, QSize(800, 400)},
-                 {500, 240, 1.5, QSize(750, 360)},
-                 {640, 300, 1.0, QSize(640, 300)}};
-    for (const auto &c : cases) {
-        const QString path = dir.filePath(QStringLiteral("h%1.png").arg(c.scale));
-        QVERIFY(view.savePng(path, c.w, c.h, c.scale));
-        QImage image;
-        QVERIFY(image.load(path, "PNG"));
-        QCOMPARE(image.size(), c.expected);
-        // The file records 96 * scale dots per inch.
-        QVERIFY(std::abs(image.dotsPerMeterX() - 96.0 * c.scale / 0.0254) < 50.0);
-    }
-    // At scale 2 the layout is the same as at scale 1: the attention cell (2, 3) is at twice
-    // the coordinates and has the same colour.
-    const QImage one = view.toImage(400, 200, 1.0);
-    const QImage two = view.toImage(400, 200, 2.0);
-    QCOMPARE(two.size(), QSize(800, 400));
-    view.plot()->toPixmap(400, 200); // lay out at 400 x 200 to read the cell position
-    const QPointF c = cellCentre(view, 0, 2, 3);
-    QVERIFY(colorDistance(one.pixel(c.toPoint()), two.pixel((c * 2.0).toPoint())) <= 6);
-}
-
-void TestHeatmapView::savePdfWritesAPdf()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    HeatmapView view;
-    view.setSnapshot(makeSnapshotWithInputs());
-    const QString path = dir.filePath(QStringLiteral("heatmap.pdf"));
-    QVERIFY(view.savePdf(path, 800, 300));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    QCOMPARE(file.read(5), QByteArray("%PDF-"));
-    QVERIFY(file.size() > 1000);
-    QVERIFY(!view.savePdf(dir.filePath(QStringLiteral("missing/heatmap.pdf")), 800, 300));
-}
-
-void TestHeatmapView::fullDiskKeepsTheOldImage()
-{
-    QTemporaryDir dir;
-    HeatmapView view;
-    view.setSnapshot(makeSnapshotWithInputs());
-    for (const QString name : {QStringLiteral("heatmap.png"), QStringLiteral("heatmap.pdf")}) {
-        const QString path = dir.filePath(name);
-        const bool pdf = name.endsWith(QStringLiteral(".pdf"));
-        QString error;
-        QVERIFY2(pdf ? view.savePdf(path, 300, 150, &error) : view.savePng(path, 300, 150, 1.0, &error),
-                 qPrintable(error));
-        const QByteArray old = attn::test::fileBytes(path);
-        {
-            // Room for a few KiB: the larger new image fails part-way (EFBIG, as a full disk).
-            attn::test::FileSizeLimit limit(std::size_t(old.size()) / 2);
-            QVERIFY(limit.active());
-            QVERIFY(!(pdf ? view.savePdf(path, 900, 400, &error)
-                          : view.savePng(path, 900, 400, 2.0, &error)));
-        }
-        QCOMPARE(error, path + ": cannot write the file: " + QString::fromUtf8(std::strerror(EFBIG)));
-        QCOMPARE(attn::test::fileBytes(path), old);
-    }
-    QCOMPARE(attn::test::entriesOf(dir.path()), (QStringList{"heatmap.pdf", "heatmap.png"}));
 }
 
 void TestHeatmapView::fittedHeightLeavesNoEmptyBands()
