@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Sweeps across machines (app/cli/comparerunner.h, docs/sweeps.md) as a user runs them: a 4-run
+// The headless compare (app/cli/comparerunner.h) as a user runs it: its JSON lines, table, CSV
+// and PNG, its option and failure messages. Sweeps across machines (docs/sweeps.md): a 4-run
 // compare trained as 2 shards into one result directory and merged prints exactly what the
 // unsharded compare prints; a shard run again reads its results back instead of training; a
 // damaged or missing result file, results of two sweeps and bad options are refused with a
@@ -10,15 +11,23 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <map>
+
 class TestCompareRunner : public QObject {
     Q_OBJECT
 private slots:
+    void printsRunsTableAndFiles();
+    void rejectsBadCompareOptions_data();
+    void rejectsBadCompareOptions();
+    void reportsAFailedCompare();
     void shardsAndMergeGiveTheUnshardedTable();
     void damagedResultFilesAreNamed();
     void mergeRefusesMissingRunsAndMixedSweeps();
@@ -40,6 +49,107 @@ private:
         return QDir(dir).entryList({"*.json"}, QDir::Files, QDir::Name);
     }
 };
+
+void TestCompareRunner::printsRunsTableAndFiles()
+{
+    QTemporaryDir dir;
+    const AppResult r = runApp({"--headless", "--task", "max", "--compare", "luong,none", "--runs", "2",
+                              "--seed", "21", "--epochs", "2", "--hidden", "8", "--units", "8",
+                              "--train-size", "512", "--val-size", "128", "--export-dir",
+                              dir.filePath("out")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QVERIFY2(lines.size() >= 4 + 4, r.out.constData());
+    const char *mechanisms[] = {"luong", "none", "luong", "none"};
+    const int seeds[] = {21, 21, 22, 22};
+    std::map<QString, std::vector<double>> best;
+    std::map<QString, long long> parameters;
+    for (int i = 0; i < 4; ++i) {
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(lines[i], &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(o["mechanism"].toString(), QString(mechanisms[i]));
+        QCOMPARE(o["seed"].toInteger(), seeds[i]);
+        QVERIFY(o["best_metric"].isDouble() && o["best_metric"].toDouble() > 0);
+        QVERIFY(o["best_epoch"].toInt() == 1 || o["best_epoch"].toInt() == 2);
+        QVERIFY(o["parameters"].toInteger() > 0);
+        best[mechanisms[i]].push_back(o["best_metric"].toDouble());
+        parameters[mechanisms[i]] = o["parameters"].toInteger();
+    }
+    // Then the Markdown table: the two rows summarise the JSON lines.
+    const QString table = QString::fromUtf8(r.out.mid(r.out.indexOf("| mechanism")));
+    QVERIFY2(table.startsWith("| mechanism | runs | min | mean | std | parameters |\n"), r.out.constData());
+    for (const char *m : {"luong", "none"}) {
+        const auto &v = best[m];
+        const QString row = QString("| %1 | 2 | %2 | %3 | ")
+                                .arg(m)
+                                .arg(std::min(v[0], v[1]), 0, 'f', 4)
+                                .arg((v[0] + v[1]) / 2, 0, 'f', 4);
+        QVERIFY2(table.contains(row), qPrintable(row + "\n" + table));
+        QVERIFY(table.contains(QString(" | %1 |\n").arg(parameters[m])));
+    }
+
+    QFile csv(dir.filePath("out/compare.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QList<QByteArray> rows = csv.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0], QByteArray("mechanism,runs,min,mean,std,parameters"));
+    QVERIFY(rows[1].startsWith("luong,2,"));
+    QVERIFY(rows[2].startsWith("none,2,"));
+    QCOMPARE(rows[1].split(',')[2].toDouble(), std::min(best["luong"][0], best["luong"][1]));
+    const QImage png(dir.filePath("out/compare.png"));
+    QVERIFY(!png.isNull());
+    QVERIFY(png.width() >= 400 && png.height() >= 300);
+}
+
+void TestCompareRunner::rejectsBadCompareOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QStringList h = {"--headless", "--task", "max"};
+    QTest::newRow("unknown") << h + QStringList{"--compare", "luong,cosine"}
+                             << "--compare: unknown mechanism 'cosine' (expected luong";
+    QTest::newRow("not applicable") << h + QStringList{"--compare", "feature,none"}
+                                    << "--compare: 'feature' does not apply to the task max";
+    QTest::newRow("runs 0") << h + QStringList{"--compare", "luong", "--runs", "0"}
+                            << "--runs: expected a whole number from 1 to 1000, got '0'";
+    QTest::newRow("runs 1001") << h + QStringList{"--compare", "luong", "--runs", "1001"}
+                               << "--runs: expected a whole number from 1 to 1000, got '1001'";
+    QTest::newRow("runs alone") << h + QStringList{"--runs", "3"} << "--runs needs --compare";
+    QTest::newRow("window") << QStringList{"--compare", "luong,none"}
+                            << "--compare needs --headless";
+    QTest::newRow("with attention") << h + QStringList{"--compare", "luong", "--attention", "luong"}
+                                    << "--attention and --compare exclude each other";
+    QTest::newRow("with gif") << h + QStringList{"--compare", "luong", "--gif", "x.gif"}
+                              << "--gif and --compare exclude each other";
+}
+
+void TestCompareRunner::rejectsBadCompareOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const AppResult r = runApp(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCompareRunner::reportsAFailedCompare()
+{
+    // Sentences of punctuation only hold no words: known only once the file is read, so the
+    // run fails (status 1); a --train-size below the batch is refused at parse (2).
+    QTemporaryDir dir;
+    QFile sentences(dir.filePath("few.txt"));
+    QVERIFY(sentences.open(QIODevice::WriteOnly));
+    sentences.write("!!!\t1\n???\t0\n...\t1\n---\t0\n;;;\t1\n");
+    sentences.close();
+    const AppResult r = runApp({"--headless", "--task", "sentiment", "--compare", "luong,none",
+                              "--runs", "1", "--sentences", sentences.fileName()});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("attention-studio: compare failed: ") && r.err.contains("hold no words"),
+             r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
 
 void TestCompareRunner::shardsAndMergeGiveTheUnshardedTable()
 {
