@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the CSV tests share: the fixture and resource paths, a table's cells as text, exact matrix
-// comparison and the check that a call throws a CsvError with exactly this file, line, column
-// and message. Needs ATTN_CSV_FIXTURES and ATTN_RESOURCE_DATA (tests/CMakeLists.txt).
+// comparison, the check that a call throws a CsvError with exactly this file, line, column and
+// message, a UCR pair's task spec and a file written into a temporary folder. Needs ATTN_CSV_FIXTURES and ATTN_RESOURCE_DATA (tests/CMakeLists.txt).
 #pragma once
 
+#include "core/data/csvtask.h"
 #include "core/io/csvparser.h"
 #include "core/tensor/tensor.h"
 
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -66,8 +69,8 @@ inline std::string matText(const Mat &m)
 }
 
 /// Runs f; it must throw a CsvError with exactly this file, line, column and message.
-inline void expectCsvError(const std::function<void()> &f, const std::string &file, int line, int column,
-                    const std::string &message)
+inline void expectCsvError(const std::function<void()> &f, const std::string &file, int line,
+                           int column, const std::string &message)
 {
     try {
         f();
@@ -82,6 +85,23 @@ inline void expectCsvError(const std::function<void()> &f, const std::string &fi
         return;
     }
     QFAIL(("no CsvError; expected " + message).c_str());
+}
+
+inline CsvTaskSpec ucrSpec(const std::string &folder, const std::string &name)
+{
+    CsvTaskSpec s;
+    s.file = resource(folder + "/" + name + "_TRAIN.txt");
+    s.testFile = resource(folder + "/" + name + "_TEST.txt");
+    s.options = ucrOptions();
+    return s;
+}
+
+/// Writes text to dir/name and returns the path.
+inline std::string writeFile(const QTemporaryDir &dir, const std::string &name, const std::string &text)
+{
+    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
 }
 
 } // namespace csvtest

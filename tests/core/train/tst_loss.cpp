@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of the loss functions (MSE, MAE, binary cross-entropy on logits, softmax cross-entropy):
-// hand-computed values and gradients, a double-precision finite-difference check of every
-// gradient, and bad shapes rejected.
+// hand-computed values and gradients (a saturated logit stays finite and the step allocates
+// nothing), a double-precision finite-difference check of every gradient (softmax
+// cross-entropy also over batch and class counts and with soft targets), and bad shapes rejected.
 #include "core/train/loss.h"
 #include "tests/gradcheck.h"
 
@@ -16,6 +17,9 @@ class TestLoss : public QObject {
 private slots:
     void byHand();
     void softmaxCrossEntropyByHand();
+    void softmaxCrossEntropySaturated();
+    void softmaxCrossEntropyGradient_data();
+    void softmaxCrossEntropyGradient();
     void gradients_data();
     void gradients();
     void rejectsBadShapes();
@@ -50,6 +54,60 @@ void TestLoss::softmaxCrossEntropyByHand()
     QVERIFY(std::abs(lossValue(LossKind::SoftmaxCrossEntropy, z, y) - l) < 1e-15);
     QVERIFY(std::abs(d(0, 0) - 0.25) < 1e-12);
     QVERIFY(std::abs(d(0, 1) + 0.25) < 1e-12);
+}
+
+void TestLoss::softmaxCrossEntropySaturated()
+{
+    // Row 1: z = (0, 0), class 0: L = log 2, dL/dz = (1/2 - 1, 1/2) / B.
+    // Row 2: z = (1000, 0), class 1: L = 1000 (finite despite exp(1000)), dL/dz = (1, -1) / B.
+    Mat z(2, 2), y(2, 2), d(2, 2);
+    z << 0, 0, 1000, 0;
+    y << 1, 0, 0, 1;
+    Eigen::internal::set_is_malloc_allowed(false); // the training step must not allocate
+    const double loss = lossWithGradient(LossKind::SoftmaxCrossEntropy, z, y, d);
+    Eigen::internal::set_is_malloc_allowed(true);
+    QVERIFY(std::abs(loss - (std::log(2.0) + 1000.0) / 2) < 1e-12);
+    QCOMPARE(lossValue(LossKind::SoftmaxCrossEntropy, z, y), loss);
+    QVERIFY(std::abs(d(0, 0) - (-0.25)) < 1e-15);
+    QVERIFY(std::abs(d(0, 1) - 0.25) < 1e-15);
+    QVERIFY(std::abs(d(1, 0) - 0.5) < 1e-15);
+    QVERIFY(std::abs(d(1, 1) - (-0.5)) < 1e-15);
+    Mat wrong(2, 3);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, lossValue(LossKind::SoftmaxCrossEntropy, z, wrong));
+}
+
+void TestLoss::softmaxCrossEntropyGradient_data()
+{
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("classes");
+    QTest::addColumn<bool>("soft");
+    QTest::newRow("B1 C2 one-hot") << 1 << 2 << false;
+    QTest::newRow("B4 C3 one-hot") << 4 << 3 << false;
+    QTest::newRow("B5 C7 one-hot") << 5 << 7 << false;
+    QTest::newRow("B3 C4 soft targets") << 3 << 4 << true;
+}
+
+void TestLoss::softmaxCrossEntropyGradient()
+{
+    QFETCH(int, batch);
+    QFETCH(int, classes);
+    QFETCH(bool, soft);
+    Rng rng(11);
+    Mat z = randomMat(batch, classes, rng, 2.0);
+    Mat y = Mat::Zero(batch, classes);
+    for (int r = 0; r < batch; ++r) {
+        if (soft)
+            for (int c = 0; c < classes; ++c)
+                y(r, c) = rng.uniform();
+        else
+            y(r, Eigen::Index(rng.below(std::uint64_t(classes)))) = 1;
+    }
+    Mat d(batch, classes);
+    lossWithGradient(LossKind::SoftmaxCrossEntropy, z, y, d);
+    const Mat numeric =
+        numericGradient(z, [&] { return lossValue(LossKind::SoftmaxCrossEntropy, z, y); });
+    const double err = relativeError(d, numeric);
+    QVERIFY2(err < 1e-6, QByteArray::number(err));
 }
 
 void TestLoss::gradients_data()
