@@ -2,54 +2,32 @@
 // CsvImportDialog on the offscreen platform, on the shipped data files: the shape and class counts
 // it shows match the files and makeCsvTaskData of its settings(), guess() picks the series layout
 // for a single series, every option change re-runs the check, a bad file shows the exact
-// FILE:LINE:COLUMN error with OK disabled, and a binary file gets a raw preview. The check runs in
-// the background: a new target, task type or validation file does not parse the data file again
-// (it may even be gone), OK stays disabled while a check runs, and a superseded check's late
-// result is dropped.
+// FILE:LINE:COLUMN error with OK disabled, and a binary file gets a raw preview. The check in the
+// background: tst_csvimportcheck.
 // ATTN_SCREENSHOT_DIR=dir saves the dialog on GunPoint and the airline series as PNGs there.
-#include "app/gui/csvcheck.h"
 #include "app/gui/csvimportdialog.h"
 #include "app/session/csvguess.h"
+#include "tests/importdialoghelpers.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMap>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
-#include <QThreadPool>
 
-#include <atomic>
-#include <chrono>
-#include <thread>
+
+using namespace importtest;
 
 namespace {
-
-QString dataFile(const QString &relative)
-{
-    return QDir(QStringLiteral(ATTN_RESOURCE_DATA)).filePath(relative);
-}
-
-// The csv task's defaults with a few fields that the dialog must carry through unchanged.
-RunSettings base()
-{
-    RunSettings s = RunSettings::defaults(attn::TaskKind::Csv);
-    s.train.seed = 11;
-    s.train.epochs = 3;
-    s.model.hidden = 17;
-    return s;
-}
 
 // The labels (first whitespace-separated token of each line) of a UCR .txt file, counted by
 // their shortest form ("2.0000000e+00" -> "2").
@@ -95,24 +73,6 @@ QString caughtError(const RunSettings &s)
     return {};
 }
 
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
-
-QPushButton *okButton(const CsvImportDialog &d)
-{
-    return d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
-}
-
-void selectData(QComboBox *combo, const QString &data)
-{
-    const int i = combo->findData(data);
-    QVERIFY2(i >= 0, qPrintable(data));
-    combo->setCurrentIndex(i);
-}
-
 void screenshot(CsvImportDialog &d, const QString &name)
 {
     const QString dir = qEnvironmentVariable("ATTN_SCREENSHOT_DIR");
@@ -137,8 +97,6 @@ private slots:
     void choosingRegressionOverridesTheDetectedType();
     void multivariateAndLongLayoutsUseTheirControls();
     void binaryFileGetsARawPreview();
-    void aNewTargetDoesNotReadTheFileAgain();
-    void aStaleCheckIsDroppedAndOkWaitsForTheLatest();
 };
 
 void TestCsvImportDialog::gunPointShowsTheUcrSplitAndItsClasses()
@@ -465,81 +423,6 @@ void TestCsvImportDialog::binaryFileGetsARawPreview()
     QVERIFY(!dialog.findChild<QTableWidget *>("previewTable")->isVisibleTo(&dialog));
     QCOMPARE(raw->toPlainText(), QString("1,2,3\n4,5,6\n7,8\\x009\\x0D\n"));
     screenshot(dialog, "importdialog-raw.png");
-}
-
-void TestCsvImportDialog::aNewTargetDoesNotReadTheFileAgain()
-{
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath("wide.csv");
-    QByteArray text = "a,b,c,label\n";
-    for (int i = 0; i < 40; ++i)
-        text += QByteArray::number(i) + "," + QByteArray::number(i % 3) + ",3," + QByteArray::number(i % 2) + "\n";
-    QVERIFY(writeFile(path, text));
-    RunSettings small = base();
-    small.train.batchSize = 4;
-    CsvImportDialog dialog(guessCsvSettings(path, small));
-    QVERIFY(dialog.waitForCheck());
-    QCOMPARE(dialog.errorText(), QString());
-    QVERIFY(dialog.shapeText().contains("binary"));
-    QCOMPARE(dialog.fileReads(), 1);
-
-    // The file is gone: what follows can only come from the table parsed above.
-    QVERIFY(QFile::remove(path));
-    dialog.findChild<QComboBox *>("targetCombo")->setCurrentText("b");
-    QVERIFY(dialog.waitForCheck());
-    QCOMPARE(dialog.errorText(), QString());
-    QVERIFY2(dialog.shapeText().contains("multi-class"), qPrintable(dialog.shapeText()));
-    QVERIFY(dialog.shapeText().contains("T = 3 steps"));
-    selectData(dialog.findChild<QComboBox *>("taskTypeCombo"), "regression");
-    QVERIFY(dialog.waitForCheck());
-    QVERIFY(dialog.shapeText().contains("regression (chosen)"));
-    dialog.findChild<QCheckBox *>("standardizeCheck")->setChecked(false);
-    QVERIFY(dialog.waitForCheck());
-    QCOMPARE(dialog.errorText(), QString());
-    QCOMPARE(dialog.fileReads(), 1);
-
-    // A validation file is another file: read once, the data file still not again.
-    const QString valid = dir.filePath("valid.csv");
-    QVERIFY(writeFile(valid, text));
-    dialog.findChild<QLineEdit *>("testFileEdit")->setText(valid);
-    QVERIFY(dialog.waitForCheck());
-    QCOMPARE(dialog.errorText(), QString());
-    QVERIFY2(dialog.shapeText().contains("N = 32 training + 8 validation + 40 test"),
-             qPrintable(dialog.shapeText()));
-    QCOMPARE(dialog.fileReads(), 2);
-}
-
-void TestCsvImportDialog::aStaleCheckIsDroppedAndOkWaitsForTheLatest()
-{
-    // The first check is held back until the second has finished (on a second thread).
-    QThreadPool::globalInstance()->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-    std::atomic<bool> release{false};
-    setCsvCheckHook([&release](int generation) {
-        while (generation == 1 && !release)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    });
-    CsvImportDialog dialog(guessCsvSettings(dataFile("ts_airline_passengers/Airline.csv"), base()));
-    auto *status = dialog.findChild<QLabel *>("checkStatus");
-    QVERIFY(dialog.isChecking());
-    QVERIFY(!okButton(dialog)->isEnabled());
-    QVERIFY(status->isVisibleTo(&dialog));
-    QCOMPARE(dialog.shapeText(), QString());
-
-    dialog.findChild<QSpinBox *>("windowSpin")->setValue(6);
-    QVERIFY(dialog.waitForCheck());
-    QVERIFY2(dialog.shapeText().contains("T = 6 steps"), qPrintable(dialog.shapeText() + dialog.errorText()));
-    QVERIFY(okButton(dialog)->isEnabled());
-    QVERIFY(!status->isVisibleTo(&dialog));
-    QCOMPARE(dialog.droppedChecks(), 0);
-
-    // The first check (window 12) now finishes: its result is dropped, not shown.
-    release = true;
-    QTRY_COMPARE(dialog.droppedChecks(), 1);
-    QVERIFY(dialog.shapeText().contains("T = 6 steps"));
-    QVERIFY(!dialog.isChecking());
-    QVERIFY(okButton(dialog)->isEnabled());
-    setCsvCheckHook({});
 }
 
 QTEST_MAIN(TestCsvImportDialog)
