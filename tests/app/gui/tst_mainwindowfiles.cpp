@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window's files (app/gui/mainwindowfiles.cpp) around a real short run: a session and a
+// model saved and opened again show the same run, and a UCR file dropped on the window trains
+// through the import dialog.
+#include "app/gui/csvimportdialog.h"
+#include "app/gui/mainwindow.h"
+#include "tests/mainwindowhelpers.h"
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrl>
+
+#include <string>
+#include <vector>
+
+using namespace mainwindowtest;
+
+class TestMainWindowFiles : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void sessionAndModelRoundTrip();
+    void droppedUcrFileTrainsThroughTheImportDialog();
+
+private:
+    QTemporaryDir m_config;
+};
+
+void TestMainWindowFiles::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    isolateSettings(m_config, "tst_mainwindowfiles");
+}
+
+void TestMainWindowFiles::sessionAndModelRoundTrip()
+{
+    QTemporaryDir dir;
+    const QString session = dir.filePath("run.attnsession");
+    std::vector<attn::EpochSnapshot> trained;
+    {
+        MainWindow window(smallRun(2));
+        window.startTraining();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.trainedModel() && window.trainedModel()->epoch == 2, 5000);
+        QVERIFY(window.saveSessionFile(session));
+        trained = window.history();
+    }
+    QVERIFY(QFile::exists(dir.filePath("run.safetensors")) && QFile::exists(dir.filePath("run.json")));
+
+    // A fresh window shows the saved run at its newest epoch, with the model to predict with.
+    MainWindow window(RunSettings::defaults(attn::TaskKind::Add));
+    QVERIFY(window.openSessionFile(session));
+    QVERIFY(window.settings().task == attn::TaskKind::Max);
+    QCOMPARE(window.history().size(), trained.size());
+    QCOMPARE(window.history().back().metric, trained.back().metric);
+    QCOMPARE(window.history().back().attention.values, trained.back().attention.values);
+    QVERIFY(heatmapShows(window.heatmapView(), trained.back()));
+    QVERIFY(window.trainedModel());
+    QCOMPARE(window.trainedModel()->epoch, 2);
+
+    // Predict: ten values per row (the max task's T), no target column.
+    const QString input = dir.filePath("rows.csv");
+    QFile rows(input);
+    QVERIFY(rows.open(QIODevice::WriteOnly));
+    rows.write("0.1,0.2,0.9,0.4,0.5,0.6,0.7,0.8,0.3,0.0\n0.5,0.5,0.5,0.5,0.99,0.5,0.5,0.5,0.5,0.5\n");
+    rows.close();
+    QSignalSpy predicted(&window, &MainWindow::predictionFinished); // it runs off the GUI thread
+    QVERIFY(window.predictCsvFile(input, dir.filePath("out.csv")));
+    QVERIFY(predicted.wait(30000));
+    QVERIFY(predicted.first().first().toBool());
+    QFile out(dir.filePath("out.csv"));
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll().trimmed().split('\n').size(), 3); // header + 2 rows, no target column
+    QVERIFY(QFile::exists(dir.filePath("out_attention.csv")));
+
+    // A damaged session: a dialog names the fault, and the window keeps what it showed.
+    QFile broken(dir.filePath("broken.attnsession"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"format\": \"attention-studio-session\",");
+    broken.close();
+    // The file is read on a pool thread first, so the box comes up after some event-loop turns.
+    QString shown;
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, &window, [&shown] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            shown = box->text();
+            box->reject();
+        }
+    });
+    closer.start(10);
+    QVERIFY(!window.openSessionFile(broken.fileName()));
+    closer.stop();
+    QVERIFY2(shown.startsWith(broken.fileName() + ": the file is damaged at line 1, column "), qPrintable(shown));
+    QCOMPARE(window.history().size(), trained.size());
+    QVERIFY(window.trainedModel());
+}
+
+void TestMainWindowFiles::droppedUcrFileTrainsThroughTheImportDialog()
+{
+    MainWindow window(smallRun(1));
+    window.show();
+    const QString path = QStringLiteral(ATTN_RESOURCE_DATA "/ucr_gunpoint/GunPoint_TRAIN.txt");
+    QString shape;
+    // The dialog is modal: answer it from its event loop as a user would, pressing OK.
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, &window, [&shape, &answer] {
+        auto *dialog = qobject_cast<CsvImportDialog *>(QApplication::activeModalWidget());
+        if (dialog && !dialog->isChecking()) { // OK is enabled once the check has passed
+            answer.stop();
+            shape = dialog->shapeText();
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        }
+    });
+    answer.start(20);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    const QPointF at = QRectF(window.rect()).center();
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop); // returns once the dialog is answered
+    QVERIFY2(shape.contains("N = 40 training + 10 validation + 150 test"), qPrintable(shape));
+    RunSettings s = window.settings();
+    QVERIFY(s.task == attn::TaskKind::Csv);
+    QCOMPARE(s.dataFile, path);
+    // Train one short epoch on it: the heatmap shows GunPoint's 150 steps.
+    window.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(window.history().size() >= 2, 60000);
+    QCOMPARE(window.history().back().attention.cols, 150);
+    QCOMPARE(window.history().back().metricName, std::string("accuracy"));
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isActive(), 30000);
+}
+
+QTEST_MAIN(TestMainWindowFiles)
+#include "tst_mainwindowfiles.moc"
