@@ -7,6 +7,7 @@
 #include "app/session/metatypes.h"
 #include "widgets/heatmapview.h"
 #include "widgets/sentenceview.h"
+#include "tests/mainwindowhelpers.h"
 
 #include <QAction>
 #include <QApplication>
@@ -14,19 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-RunSettings smallRun(int epochs)
-{
-    RunSettings s = RunSettings::defaults(attn::TaskKind::Max);
-    s.model.hidden = 16;
-    s.model.attentionUnits = 16;
-    s.train.epochs = epochs;
-    s.size = {1024, 128};
-    return s;
-}
-
-} // namespace
+using namespace mainwindowtest;
 
 class TestMainMenus : public QObject {
     Q_OBJECT
@@ -41,13 +30,8 @@ private:
 
 void TestMainMenus::initTestCase()
 {
-    registerMetaTypes();
     QVERIFY(m_config.isValid());
-    // Keep the user's real settings out of the test.
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName("tst_mainmenus");
+    isolateSettings(m_config, "tst_mainmenus");
 }
 
 void TestMainMenus::colourScaleIsFixedByDefault()
