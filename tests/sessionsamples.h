@@ -77,6 +77,26 @@ inline attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
     s.probeTargets = {1.0f, 0.0f, 1.0f};
     s.probePaddingMass = {0.625f, 0.0f, 0.9f};
     s.hiddenAttention = {0.5f, 0.125f, 0.375f}; // the autoencoder's block after its first layer
+    if (epoch > 1) { // --explain from the second epoch on, with a missing and a NaN measure
+        attn::FaithfulnessSummary f;
+        f.rows = 32;
+        f.tauGradient = 0.25 + 0.01 * epoch;
+        f.tauInputXGradient = -1.0 / 3.0;
+        f.tauLeaveOneOut = std::numeric_limits<double>::quiet_NaN();
+        f.alignmentAttention = 0.75;
+        f.alignmentGradient = 0.5;
+        f.alignmentLeaveOneOut = 1e-17;
+        f.permutationMedianAbsChange = 0.125;
+        f.uniformAbsChange = 0.3;
+        f.decisionFlipShare = 0.0625;
+        f.completenessGap = 2e-6;
+        f.seconds = 0.75;
+        f.probeGradient = randomGrid(rng, R, T);
+        f.probeInputXGradient = randomGrid(rng, R, T, -1.0f, 1.0f);
+        f.probeLeaveOneOut = randomGrid(rng, R, T);
+        f.probeIntegratedGradients = randomGrid(rng, R, T, -1.0f, 1.0f);
+        s.faithfulness = f;
+    }
     s.headMaps.resize(R);
     for (int r = 0; r < R; ++r)
         for (int k = 0; k < K; ++k)

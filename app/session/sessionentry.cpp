@@ -28,6 +28,32 @@ const std::pair<const char *, double attn::EpochSnapshot::*> kStatNumbers[] = {
     {"samples_per_second", &attn::EpochSnapshot::samplesPerSecond},
 };
 
+using Faithfulness = attn::FaithfulnessSummary;
+
+/// The probe rows' attributions of --explain and their keys in "faithfulness".
+const std::pair<const char *, attn::Grid Faithfulness::*> kProbeAttributions[] = {
+    {"probe_gradient", &Faithfulness::probeGradient},
+    {"probe_input_x_gradient", &Faithfulness::probeInputXGradient},
+    {"probe_leave_one_out", &Faithfulness::probeLeaveOneOut},
+    {"probe_integrated_gradients", &Faithfulness::probeIntegratedGradients},
+};
+
+/// The optional measures of "faithfulness" (faithfulnessToJson's keys): [object][key].
+using OptionalMeasure = std::pair<const char *, std::optional<double> Faithfulness::*>;
+const OptionalMeasure kTaus[] = {
+    {"gradient", &Faithfulness::tauGradient},
+    {"input_x_gradient", &Faithfulness::tauInputXGradient},
+    {"leave_one_out", &Faithfulness::tauLeaveOneOut},
+    {"integrated_gradients", &Faithfulness::tauIntegratedGradients},
+};
+const OptionalMeasure kAlignments[] = {
+    {"attention", &Faithfulness::alignmentAttention},
+    {"gradient", &Faithfulness::alignmentGradient},
+    {"input_x_gradient", &Faithfulness::alignmentInputXGradient},
+    {"leave_one_out", &Faithfulness::alignmentLeaveOneOut},
+    {"integrated_gradients", &Faithfulness::alignmentIntegratedGradients},
+};
+
 // ---- writing ---------------------------------------------------------------------------------
 
 /// A number as JSON; JSON has no NaN or infinity (Qt would write null), so those become the
@@ -116,6 +142,12 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
         o["head_layers"] = s.headLayers; // transformer: the maps are layer-major
     if (!s.hiddenAttention.empty()) // autoencoder: the block after the first layer
         o["hidden_attention"] = floatArray(s.hiddenAttention);
+    if (s.faithfulness) { // --explain: the measures, exactly, and the probe rows' attributions
+        QJsonObject f = faithfulnessToJson(*s.faithfulness, jsonOptional);
+        for (const auto &[key, grid] : kProbeAttributions)
+            f[key] = gridToJson((*s.faithfulness).*grid);
+        o["faithfulness"] = f;
+    }
     return o;
 }
 
@@ -259,6 +291,34 @@ attn::Grid readGrid(const QJsonValue &v, const QString &where)
     return g;
 }
 
+attn::FaithfulnessSummary readFaithfulness(const QJsonValue &v, const QString &where)
+{
+    const QJsonObject o = readObject(v, where);
+    const QString at = where + '.';
+    Faithfulness f;
+    f.rows = readWhole(o["rows"], at + "rows", 0);
+    const auto readMeasures = [&](const QString &key, const auto &measures) {
+        const QJsonObject m = readObject(o[key], at + key);
+        for (const auto &[name, field] : measures)
+            f.*field = readOptional(m[name], at + key + '.' + name);
+    };
+    readMeasures(QStringLiteral("kendall_tau"), kTaus);
+    if (o.contains("alignment")) // only where the task has ground truth
+        readMeasures(QStringLiteral("alignment"), kAlignments);
+    f.permutationMedianAbsChange =
+        readOptional(o["permutation_median_abs_change"], at + "permutation_median_abs_change");
+    f.uniformAbsChange = readOptional(o["uniform_abs_change"], at + "uniform_abs_change");
+    if (o.contains("decision_flip_share")) // classification only
+        f.decisionFlipShare = readOptional(o["decision_flip_share"], at + "decision_flip_share");
+    f.completenessGap = readNumber(o["integrated_gradients_gap"], at + "integrated_gradients_gap");
+    f.seconds = readNumber(o["seconds"], at + "seconds");
+    // Sessions saved before the attributions were kept have the measures only.
+    for (const auto &[key, grid] : kProbeAttributions)
+        if (o.contains(key))
+            f.*grid = readGrid(o[key], at + key);
+    return f;
+}
+
 } // namespace
 
 attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
@@ -322,6 +382,8 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
         s.headLayers = std::clamp(o["head_layers"].toInt(1), 1, 1000);
     if (o.contains("hidden_attention"))
         s.hiddenAttention = readFloats(o["hidden_attention"], at + "hidden_attention");
+    if (o.contains("faithfulness"))
+        s.faithfulness = readFaithfulness(o["faithfulness"], at + "faithfulness");
     return s;
 }
 

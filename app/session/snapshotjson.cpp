@@ -13,32 +13,34 @@ QJsonValue orNull(const std::optional<double> &v)
     return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
 }
 
+} // namespace
+
 // --explain: core/explain's measures (FaithfulnessSummary). Alignment only where the task has
 // ground truth, decision flips only for classification; tau is null without attention.
-QJsonObject faithfulnessToJson(const attn::FaithfulnessSummary &f)
+QJsonObject faithfulnessToJson(const attn::FaithfulnessSummary &f,
+                               QJsonValue (*number)(const std::optional<double> &))
 {
+    const auto value = number ? number : orNull;
     QJsonObject o;
     o["rows"] = f.rows;
-    o["kendall_tau"] = QJsonObject{{"gradient", orNull(f.tauGradient)},
-                                   {"input_x_gradient", orNull(f.tauInputXGradient)},
-                                   {"leave_one_out", orNull(f.tauLeaveOneOut)},
-                                   {"integrated_gradients", orNull(f.tauIntegratedGradients)}};
+    o["kendall_tau"] = QJsonObject{{"gradient", value(f.tauGradient)},
+                                   {"input_x_gradient", value(f.tauInputXGradient)},
+                                   {"leave_one_out", value(f.tauLeaveOneOut)},
+                                   {"integrated_gradients", value(f.tauIntegratedGradients)}};
     if (f.alignmentGradient)
-        o["alignment"] = QJsonObject{{"attention", orNull(f.alignmentAttention)},
-                                     {"gradient", orNull(f.alignmentGradient)},
-                                     {"input_x_gradient", orNull(f.alignmentInputXGradient)},
-                                     {"leave_one_out", orNull(f.alignmentLeaveOneOut)},
-                                     {"integrated_gradients", orNull(f.alignmentIntegratedGradients)}};
-    o["permutation_median_abs_change"] = orNull(f.permutationMedianAbsChange);
-    o["uniform_abs_change"] = orNull(f.uniformAbsChange);
+        o["alignment"] = QJsonObject{{"attention", value(f.alignmentAttention)},
+                                     {"gradient", value(f.alignmentGradient)},
+                                     {"input_x_gradient", value(f.alignmentInputXGradient)},
+                                     {"leave_one_out", value(f.alignmentLeaveOneOut)},
+                                     {"integrated_gradients", value(f.alignmentIntegratedGradients)}};
+    o["permutation_median_abs_change"] = value(f.permutationMedianAbsChange);
+    o["uniform_abs_change"] = value(f.uniformAbsChange);
     if (f.decisionFlipShare)
-        o["decision_flip_share"] = *f.decisionFlipShare;
-    o["integrated_gradients_gap"] = f.completenessGap;
-    o["seconds"] = f.seconds;
+        o["decision_flip_share"] = value(f.decisionFlipShare);
+    o["integrated_gradients_gap"] = value(f.completenessGap);
+    o["seconds"] = value(f.seconds);
     return o;
 }
-
-} // namespace
 
 QJsonObject snapshotToJson(const attn::EpochSnapshot &s)
 {

@@ -9,8 +9,18 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
+
+#include <optional>
 
 QJsonObject snapshotToJson(const attn::EpochSnapshot &s);
+/// The "faithfulness" object of snapshotToJson (--explain: rows, kendall_tau, alignment where the
+/// task has ground truth, permutation_median_abs_change, uniform_abs_change, decision_flip_share
+/// for classification, integrated_gradients_gap, seconds), without the probe rows'
+/// attributions. number writes each value: by default a number, or null for a missing one (and
+/// for NaN and infinity, as Qt writes them); session files pass their own, which keeps those.
+QJsonObject faithfulnessToJson(const attn::FaithfulnessSummary &f,
+                               QJsonValue (*number)(const std::optional<double> &) = nullptr);
 /// One compact JSON object, no trailing newline.
 QByteArray snapshotToJsonLine(const attn::EpochSnapshot &s);
 

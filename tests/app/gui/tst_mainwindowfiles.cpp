@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's files (app/gui/mainwindowfiles.cpp) around a real short run: a session and a
-// model saved and opened again show the same run, and a UCR file dropped on the window trains
+// model saved and opened again show the same run (its faithfulness measures included), and a UCR file dropped on the window trains
 // through the import dialog.
 #include "app/gui/csvimportdialog.h"
 #include "app/gui/mainwindow.h"
@@ -46,7 +46,9 @@ void TestMainWindowFiles::sessionAndModelRoundTrip()
     const QString session = dir.filePath("run.attnsession");
     std::vector<attn::EpochSnapshot> trained;
     {
-        MainWindow window(smallRun(2));
+        RunSettings explained = smallRun(2);
+        explained.train.explainRows = 8; // the faithfulness measures come back too
+        MainWindow window(explained);
         window.startTraining();
         QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(window.trainedModel() && window.trainedModel()->epoch == 2, 5000);
@@ -63,6 +65,10 @@ void TestMainWindowFiles::sessionAndModelRoundTrip()
     QCOMPARE(window.history().back().metric, trained.back().metric);
     QCOMPARE(window.history().back().attention.values, trained.back().attention.values);
     QVERIFY(heatmapShows(window.heatmapView(), trained.back()));
+    QVERIFY(trained.back().faithfulness && window.history().back().faithfulness);
+    QCOMPARE(window.history().back().faithfulness->tauLeaveOneOut, trained.back().faithfulness->tauLeaveOneOut);
+    QCOMPARE(window.history().back().faithfulness->probeLeaveOneOut.values,
+             trained.back().faithfulness->probeLeaveOneOut.values);
     QVERIFY(window.trainedModel());
     QCOMPARE(window.trainedModel()->epoch, 2);
 

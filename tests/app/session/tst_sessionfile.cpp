@@ -154,6 +154,31 @@ void TestSessionFile::historyRoundTripsExactly()
         QVERIFY(sameFloats(b.probeTargets, a.probeTargets));
         QVERIFY(sameFloats(b.probePaddingMass, a.probePaddingMass));
         QVERIFY(sameFloats(b.hiddenAttention, a.hiddenAttention));
+        QCOMPARE(b.faithfulness.has_value(), a.faithfulness.has_value());
+        if (a.faithfulness) {
+            const attn::FaithfulnessSummary &fa = *a.faithfulness, &fb = *b.faithfulness;
+            QCOMPARE(fb.rows, fa.rows);
+            for (auto field : {&attn::FaithfulnessSummary::tauGradient,
+                               &attn::FaithfulnessSummary::tauInputXGradient,
+                               &attn::FaithfulnessSummary::tauLeaveOneOut,
+                               &attn::FaithfulnessSummary::tauIntegratedGradients,
+                               &attn::FaithfulnessSummary::alignmentAttention,
+                               &attn::FaithfulnessSummary::alignmentGradient,
+                               &attn::FaithfulnessSummary::alignmentInputXGradient,
+                               &attn::FaithfulnessSummary::alignmentLeaveOneOut,
+                               &attn::FaithfulnessSummary::alignmentIntegratedGradients,
+                               &attn::FaithfulnessSummary::permutationMedianAbsChange,
+                               &attn::FaithfulnessSummary::uniformAbsChange,
+                               &attn::FaithfulnessSummary::decisionFlipShare})
+                QVERIFY(sameOptional(fb.*field, fa.*field));
+            QVERIFY(sameBits(fb.completenessGap, fa.completenessGap));
+            QVERIFY(sameBits(fb.seconds, fa.seconds));
+            for (auto grid : {&attn::FaithfulnessSummary::probeGradient,
+                              &attn::FaithfulnessSummary::probeInputXGradient,
+                              &attn::FaithfulnessSummary::probeLeaveOneOut,
+                              &attn::FaithfulnessSummary::probeIntegratedGradients})
+                QVERIFY(sameGrid(fb.*grid, fa.*grid));
+        }
         QCOMPARE(b.headMaps.size(), a.headMaps.size());
         for (std::size_t r = 0; r < a.headMaps.size(); ++r) {
             QCOMPARE(b.headMaps[r].size(), a.headMaps[r].size());
@@ -162,6 +187,8 @@ void TestSessionFile::historyRoundTripsExactly()
         }
     }
     QVERIFY(!loaded->history[0].alignment);
+    QVERIFY(!loaded->history[0].faithfulness);
+    QVERIFY(loaded->history[1].faithfulness && std::isnan(*loaded->history[1].faithfulness->tauLeaveOneOut));
     QCOMPARE(loaded->history[0].probeTokens[0][1], std::string("food, ok"));
     QCOMPARE(loaded->history[0].probeTokens[0][3], std::string("\"great\""));
 
@@ -365,6 +392,31 @@ void TestSessionFile::badFilesGiveTheirMessage_data()
         root["history"] = history;
     });
     QTest::newRow("missing grid") << p << p + ": history[1].probe_inputs: missing";
+    // --explain's part: a damaged attribution grid and a missing measure are named.
+    const auto editFaithfulness = [](const std::function<void(QJsonObject &)> &edit) {
+        return [edit](QJsonObject &root) {
+            QJsonArray history = root["history"].toArray();
+            QJsonObject entry = history[2].toObject();
+            QJsonObject f = entry["faithfulness"].toObject();
+            edit(f);
+            entry["faithfulness"] = f;
+            history[2] = entry;
+            root["history"] = history;
+        };
+    };
+    p = editedCopy("attribution.attnsession", editFaithfulness([](QJsonObject &f) {
+        QJsonObject g = f["probe_leave_one_out"].toObject();
+        g["values"] = QJsonArray{0.5, 0.25};
+        f["probe_leave_one_out"] = g;
+    }));
+    QTest::newRow("attribution grid")
+        << p << p + ": history[2].faithfulness.probe_leave_one_out: 2 values for 3 x 5";
+    p = editedCopy("tau.attnsession", editFaithfulness([](QJsonObject &f) {
+        QJsonObject tau = f["kendall_tau"].toObject();
+        tau.remove("gradient");
+        f["kendall_tau"] = tau;
+    }));
+    QTest::newRow("missing tau") << p << p + ": history[2].faithfulness.kendall_tau.gradient: missing";
     p = editedCopy("nohistory.attnsession", [](QJsonObject &root) { root.remove("history"); });
     QTest::newRow("no history") << p << p + ": history: missing";
     p = editedCopy("model.attnsession", [](QJsonObject &root) { root["model"] = 3; });
