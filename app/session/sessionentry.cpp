@@ -38,22 +38,6 @@ const std::pair<const char *, attn::Grid Faithfulness::*> kProbeAttributions[] =
     {"probe_integrated_gradients", &Faithfulness::probeIntegratedGradients},
 };
 
-/// The optional measures of "faithfulness" (faithfulnessToJson's keys): [object][key].
-using OptionalMeasure = std::pair<const char *, std::optional<double> Faithfulness::*>;
-const OptionalMeasure kTaus[] = {
-    {"gradient", &Faithfulness::tauGradient},
-    {"input_x_gradient", &Faithfulness::tauInputXGradient},
-    {"leave_one_out", &Faithfulness::tauLeaveOneOut},
-    {"integrated_gradients", &Faithfulness::tauIntegratedGradients},
-};
-const OptionalMeasure kAlignments[] = {
-    {"attention", &Faithfulness::alignmentAttention},
-    {"gradient", &Faithfulness::alignmentGradient},
-    {"input_x_gradient", &Faithfulness::alignmentInputXGradient},
-    {"leave_one_out", &Faithfulness::alignmentLeaveOneOut},
-    {"integrated_gradients", &Faithfulness::alignmentIntegratedGradients},
-};
-
 // ---- writing ---------------------------------------------------------------------------------
 
 /// A number as JSON; JSON has no NaN or infinity (Qt would write null), so those become the
@@ -302,9 +286,9 @@ attn::FaithfulnessSummary readFaithfulness(const QJsonValue &v, const QString &w
         for (const auto &[name, field] : measures)
             f.*field = readOptional(m[name], at + key + '.' + name);
     };
-    readMeasures(QStringLiteral("kendall_tau"), kTaus);
+    readMeasures(QStringLiteral("kendall_tau"), kFaithfulnessTaus);
     if (o.contains("alignment")) // only where the task has ground truth
-        readMeasures(QStringLiteral("alignment"), kAlignments);
+        readMeasures(QStringLiteral("alignment"), kFaithfulnessAlignments);
     f.permutationMedianAbsChange =
         readOptional(o["permutation_median_abs_change"], at + "permutation_median_abs_change");
     f.uniformAbsChange = readOptional(o["uniform_abs_change"], at + "uniform_abs_change");

@@ -23,16 +23,15 @@ QJsonObject faithfulnessToJson(const attn::FaithfulnessSummary &f,
     const auto value = number ? number : orNull;
     QJsonObject o;
     o["rows"] = f.rows;
-    o["kendall_tau"] = QJsonObject{{"gradient", value(f.tauGradient)},
-                                   {"input_x_gradient", value(f.tauInputXGradient)},
-                                   {"leave_one_out", value(f.tauLeaveOneOut)},
-                                   {"integrated_gradients", value(f.tauIntegratedGradients)}};
+    const auto measures = [&](const auto &keys) {
+        QJsonObject m;
+        for (const auto &[key, field] : keys)
+            m[key] = value(f.*field);
+        return m;
+    };
+    o["kendall_tau"] = measures(kFaithfulnessTaus);
     if (f.alignmentGradient)
-        o["alignment"] = QJsonObject{{"attention", value(f.alignmentAttention)},
-                                     {"gradient", value(f.alignmentGradient)},
-                                     {"input_x_gradient", value(f.alignmentInputXGradient)},
-                                     {"leave_one_out", value(f.alignmentLeaveOneOut)},
-                                     {"integrated_gradients", value(f.alignmentIntegratedGradients)}};
+        o["alignment"] = measures(kFaithfulnessAlignments);
     o["permutation_median_abs_change"] = value(f.permutationMedianAbsChange);
     o["uniform_abs_change"] = value(f.uniformAbsChange);
     if (f.decisionFlipShare)

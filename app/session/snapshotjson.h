@@ -12,8 +12,26 @@
 #include <QJsonValue>
 
 #include <optional>
+#include <utility>
 
 QJsonObject snapshotToJson(const attn::EpochSnapshot &s);
+/// The optional measures of the "faithfulness" object by key: its "kendall_tau" object and its
+/// "alignment" object (written and read with these names).
+using FaithfulnessMeasure = std::pair<const char *, std::optional<double> attn::FaithfulnessSummary::*>;
+inline constexpr FaithfulnessMeasure kFaithfulnessTaus[] = {
+    {"gradient", &attn::FaithfulnessSummary::tauGradient},
+    {"input_x_gradient", &attn::FaithfulnessSummary::tauInputXGradient},
+    {"leave_one_out", &attn::FaithfulnessSummary::tauLeaveOneOut},
+    {"integrated_gradients", &attn::FaithfulnessSummary::tauIntegratedGradients},
+};
+inline constexpr FaithfulnessMeasure kFaithfulnessAlignments[] = {
+    {"attention", &attn::FaithfulnessSummary::alignmentAttention},
+    {"gradient", &attn::FaithfulnessSummary::alignmentGradient},
+    {"input_x_gradient", &attn::FaithfulnessSummary::alignmentInputXGradient},
+    {"leave_one_out", &attn::FaithfulnessSummary::alignmentLeaveOneOut},
+    {"integrated_gradients", &attn::FaithfulnessSummary::alignmentIntegratedGradients},
+};
+
 /// The "faithfulness" object of snapshotToJson (--explain: rows, kendall_tau, alignment where the
 /// task has ground truth, permutation_median_abs_change, uniform_abs_change, decision_flip_share
 /// for classification, integrated_gradients_gap, seconds), without the probe rows'
