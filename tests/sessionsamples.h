@@ -77,6 +77,7 @@ inline attn::EpochSnapshot makeSnapshot(int epoch, std::mt19937 &rng)
     s.probeTargets = {1.0f, 0.0f, 1.0f};
     s.probePaddingMass = {0.625f, 0.0f, 0.9f};
     s.hiddenAttention = {0.5f, 0.125f, 0.375f}; // the autoencoder's block after its first layer
+    s.baselines = {{"majority_accuracy", "majority class", 0.5}, {"nearest_neighbour_accuracy", "1-NN Euclidean", 1.0 / 3.0}};
     if (epoch > 1) { // --explain from the second epoch on, with a missing and a NaN measure
         attn::FaithfulnessSummary f;
         f.rows = 32;

@@ -86,11 +86,19 @@ bool MainWindow::openSessionFile(const QString &path)
     m_timeline->setCount(m_run.size()); // shows the newest epoch
     if (!m_run.empty())
         showEpoch(m_run.size() - 1);
+    // Early stopping kept the best epoch's weights: show that epoch, as the live run ends.
+    const int best = m_run.empty() ? 0 : m_run.back().bestEpoch;
+    QString restored;
+    for (int i = 0; best > 0 && best < m_run.back().epoch && i < m_run.size(); ++i)
+        if (m_run.at(i).epoch == best) {
+            m_timeline->setCurrentIndex(i);
+            restored = tr(" Showing epoch %1: the restored model, ringed.").arg(best);
+        }
     m_runSaved = true; // as on disk
-    statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.")
+    statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.%4")
                                  .arg(QFileInfo(path).fileName())
                                  .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
-                                 .arg(model ? tr(" and the model") : QString()));
+                                 .arg(model ? tr(" and the model") : QString(), restored));
     m_controls->updateButtons();
     return true;
 }

@@ -126,6 +126,14 @@ QJsonObject historyEntry(const attn::EpochSnapshot &s)
         o["head_layers"] = s.headLayers; // transformer: the maps are layer-major
     if (!s.hiddenAttention.empty()) // autoencoder: the block after the first layer
         o["hidden_attention"] = floatArray(s.hiddenAttention);
+    if (!s.baselines.empty()) { // the scores to beat, the same every epoch of a run
+        QJsonArray baselines;
+        for (const attn::Baseline &b : s.baselines)
+            baselines.append(QJsonObject{{"key", QString::fromStdString(b.key)},
+                                         {"label", QString::fromStdString(b.label)},
+                                         {"value", jsonNumber(b.value)}});
+        o["baselines"] = baselines;
+    }
     if (s.faithfulness) { // --explain: the measures, exactly, and the probe rows' attributions
         QJsonObject f = faithfulnessToJson(*s.faithfulness, jsonOptional);
         for (const auto &[key, grid] : kProbeAttributions)
@@ -366,6 +374,18 @@ attn::EpochSnapshot readEntry(const QJsonValue &v, const QString &where)
         s.headLayers = std::clamp(o["head_layers"].toInt(1), 1, 1000);
     if (o.contains("hidden_attention"))
         s.hiddenAttention = readFloats(o["hidden_attention"], at + "hidden_attention");
+    if (o.contains("baselines")) {
+        const QJsonArray baselines = readArray(o["baselines"], at + "baselines");
+        checkListSize(baselines.size(), at + "baselines");
+        for (qsizetype i = 0; i < baselines.size(); ++i) {
+            const QString place = item(at + "baselines", i);
+            const QJsonObject b = readObject(baselines[i], place);
+            s.baselines.push_back(
+                {readString(b["key"], place + ".key", kMaxSessionNameChars).toStdString(),
+                 readString(b["label"], place + ".label", kMaxSessionNameChars).toStdString(),
+                 readNumber(b["value"], place + ".value")});
+        }
+    }
     if (o.contains("faithfulness"))
         s.faithfulness = readFaithfulness(o["faithfulness"], at + "faithfulness");
     return s;

@@ -29,7 +29,8 @@ inline constexpr const char *kSessionExtension = "attnsession";
 /// {"format": "attention-studio-session", "version": 1, "settings": runSettingsToMap(...),
 ///  "model": "...", "history": [ snapshotToJson keys + total_epochs, attention, ground_truth,
 ///  argmax_attention, probe_inputs ({"rows", "cols", "values"}), ground_truth_mass,
-///  probe_tokens, probe_predictions, probe_targets, head_maps ([probe row][head] grids), and with
+///  probe_tokens, probe_predictions, probe_targets, head_maps ([probe row][head] grids), baselines
+///  ([{"key", "label", "value"}], where computed), and with
 ///  --explain faithfulness (faithfulnessToJson's keys + probe_gradient, probe_input_x_gradient,
 ///  probe_leave_one_out, probe_integrated_gradients grids) ]}.
 /// The model path is stored relative to the session file's folder; the settings' dataFile,

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's files (app/gui/mainwindowfiles.cpp) around a real short run: a session and a
-// model saved and opened again show the same run (its faithfulness measures included), and a UCR file dropped on the window trains
+// model saved and opened again show the same run (its faithfulness measures included; an early-
+// stopped one at its restored epoch), and a UCR file dropped on the window trains
 // through the import dialog.
 #include "app/gui/csvimportdialog.h"
 #include "app/gui/mainwindow.h"
+#include "app/gui/timelinebar.h"
+#include "app/session/sessionfile.h"
 #include "tests/mainwindowhelpers.h"
+#include "tests/sessionsamples.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -13,11 +17,13 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -29,6 +35,7 @@ private slots:
     void initTestCase();
     void sessionAndModelRoundTrip();
     void droppedUcrFileTrainsThroughTheImportDialog();
+    void earlyStoppedSessionOpensAtTheRestoredEpoch();
 
 private:
     QTemporaryDir m_config;
@@ -145,6 +152,33 @@ void TestMainWindowFiles::droppedUcrFileTrainsThroughTheImportDialog()
     QCOMPARE(window.history().back().metricName, std::string("accuracy"));
     window.controller()->stop();
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isActive(), 30000);
+}
+
+void TestMainWindowFiles::earlyStoppedSessionOpensAtTheRestoredEpoch()
+{
+    // Three epochs, the second the best: the saved model is epoch 2's, so the reopened run
+    // shows epoch 2 (as the live run ends), its baselines with it.
+    QTemporaryDir dir;
+    std::mt19937 rng(3);
+    Session session;
+    session.settings = RunSettings::defaults(attn::TaskKind::Sentiment);
+    session.settings.model.attention = attn::AttentionKind::SelfAttention;
+    session.settings.model.heads = 2;
+    for (int epoch = 1; epoch <= 3; ++epoch)
+        session.history.push_back(attn::test::makeSnapshot(epoch, rng));
+    QCOMPARE(session.history.back().bestEpoch, 2);
+    const QString path = dir.filePath("stopped.attnsession");
+    QString error;
+    QVERIFY2(saveSession(path, session, &error), qPrintable(error));
+
+    MainWindow window(RunSettings::defaults(attn::TaskKind::Add));
+    QVERIFY(window.openSessionFile(path));
+    auto *timeline = window.findChild<TimelineBar *>();
+    QVERIFY(timeline);
+    QCOMPARE(timeline->count(), 3);
+    QCOMPARE(timeline->currentIndex(), 1);
+    QVERIFY(window.statusBar()->currentMessage().contains("Showing epoch 2: the restored model"));
+    QCOMPARE(window.history()[1].baselines.size(), session.history[1].baselines.size());
 }
 
 QTEST_MAIN(TestMainWindowFiles)

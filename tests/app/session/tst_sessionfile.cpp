@@ -154,6 +154,12 @@ void TestSessionFile::historyRoundTripsExactly()
         QVERIFY(sameFloats(b.probeTargets, a.probeTargets));
         QVERIFY(sameFloats(b.probePaddingMass, a.probePaddingMass));
         QVERIFY(sameFloats(b.hiddenAttention, a.hiddenAttention));
+        QCOMPARE(b.baselines.size(), a.baselines.size());
+        for (std::size_t k = 0; k < a.baselines.size(); ++k) {
+            QCOMPARE(b.baselines[k].key, a.baselines[k].key);
+            QCOMPARE(b.baselines[k].label, a.baselines[k].label);
+            QVERIFY(sameBits(b.baselines[k].value, a.baselines[k].value));
+        }
         QCOMPARE(b.faithfulness.has_value(), a.faithfulness.has_value());
         if (a.faithfulness) {
             const attn::FaithfulnessSummary &fa = *a.faithfulness, &fb = *b.faithfulness;
