@@ -94,6 +94,15 @@ bool MainWindow::openSessionFile(const QString &path)
             m_timeline->setCurrentIndex(i);
             restored = tr(" Showing epoch %1: the restored model, ringed.").arg(best);
         }
+    if (const auto &trained = m_run.model()) { // what the live run's label said, but its speed
+        long long parameters = 0;
+        for (const attn::Mat &w : trained->values)
+            parameters += w.size();
+        m_modelLabel->setText(tr("%1\n%2, the weights of epoch %3")
+                                  .arg(RunSettingsPanel::modelDescription(m_run.settings()),
+                                       countText(parameters, tr("parameter"), tr("parameters")))
+                                  .arg(trained->epoch));
+    }
     m_runSaved = true; // as on disk
     statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.%4")
                                  .arg(QFileInfo(path).fileName())

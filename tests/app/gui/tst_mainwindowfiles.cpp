@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -52,6 +53,7 @@ void TestMainWindowFiles::sessionAndModelRoundTrip()
     QTemporaryDir dir;
     const QString session = dir.filePath("run.attnsession");
     std::vector<attn::EpochSnapshot> trained;
+    QString liveLabel;
     {
         RunSettings explained = smallRun(2);
         explained.train.explainRows = 8; // the faithfulness measures come back too
@@ -61,6 +63,7 @@ void TestMainWindowFiles::sessionAndModelRoundTrip()
         QTRY_VERIFY_WITH_TIMEOUT(window.trainedModel() && window.trainedModel()->epoch == 2, 5000);
         QVERIFY(window.saveSessionFile(session));
         trained = window.history();
+        liveLabel = window.findChild<QLabel *>("modelLabel")->text(); // "...\nN parameters, ..."
     }
     QVERIFY(QFile::exists(dir.filePath("run.safetensors")) && QFile::exists(dir.filePath("run.json")));
 
@@ -78,6 +81,10 @@ void TestMainWindowFiles::sessionAndModelRoundTrip()
              trained.back().faithfulness->probeLeaveOneOut.values);
     QVERIFY(window.trainedModel());
     QCOMPARE(window.trainedModel()->epoch, 2);
+    // The model's description and size, as the live run's label gave them.
+    const QString label = window.findChild<QLabel *>("modelLabel")->text();
+    QVERIFY2(label.startsWith(liveLabel.section(" parameters", 0, 0) + " parameters, the weights of epoch 2"),
+             qPrintable(label + " | " + liveLabel));
 
     // Predict: ten values per row (the max task's T), no target column.
     const QString input = dir.filePath("rows.csv");
