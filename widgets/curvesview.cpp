@@ -120,6 +120,8 @@ CurvesView::~CurvesView() = default;
 
 void CurvesView::appendEpoch(const EpochSnapshot &s)
 {
+    if (s.epoch == 0)
+        return;
     addPoints(s);
     rescale();
     replotBoth();
@@ -133,7 +135,8 @@ void CurvesView::setHistory(const std::vector<EpochSnapshot> &history)
     m_noAttention = false;
     m_bestEpoch = 0;
     for (const EpochSnapshot &s : history)
-        addPoints(s);
+        if (s.epoch > 0)
+            addPoints(s);
     if (history.empty())
         showBaselines({});
     rescale();

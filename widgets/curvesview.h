@@ -26,9 +26,10 @@ public:
 
     /// Adds one point per curve (the alignment only if s.alignment is set), rescales the
     /// axes and schedules a queued replot. An epoch not after the last one shown replaces
-    /// the points from that epoch on (e.g. a restarted run).
+    /// the points from that epoch on (e.g. a restarted run). The untrained epoch 0 has no
+    /// training loss and is not drawn.
     void appendEpoch(const EpochSnapshot &s);
-    /// Replaces all curves by the given epochs (in order).
+    /// Replaces all curves by the given epochs (in order; epoch 0 not drawn, as appendEpoch).
     void setHistory(const std::vector<EpochSnapshot> &history);
     /// Removes every point.
     void clear();

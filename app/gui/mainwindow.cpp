@@ -236,8 +236,7 @@ void MainWindow::onSnapshot(const attn::EpochSnapshot &s)
 {
     m_run.append(s);
     m_runSaved = false;
-    if (s.epoch > 0)
-        m_curves->appendEpoch(s);
+    m_curves->appendEpoch(s);
     m_views->explain()->appendEpoch(s);
     m_timeline->setCount(m_run.size()); // shows it if the slider follows training
 }

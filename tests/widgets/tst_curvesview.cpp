@@ -145,6 +145,14 @@ void TestCurvesView::setHistoryReplaces()
     QCOMPARE(view.alignmentPlot()->graph(0)->dataCount(), 2);
     view.setHistory({});
     QCOMPARE(view.pointCount(), 0);
+    // A session's history starts with the untrained epoch 0, which the live run never draws.
+    std::vector<EpochSnapshot> withZero = threeEpochs();
+    withZero.insert(withZero.begin(), makeEpoch(0, 7.0, 7.0, 7.0, 0.1));
+    view.setHistory(withZero);
+    QCOMPARE(view.pointCount(), 3);
+    QCOMPARE(keyAt(view.lossPlot()->graph(0), 0), 1.0);
+    view.appendEpoch(makeEpoch(0, 7.0, 7.0, 7.0, 0.1)); // a restart's epoch 0 changes nothing
+    QCOMPARE(view.pointCount(), 3);
 }
 
 void TestCurvesView::repeatedEpochReplacesTheTail()
