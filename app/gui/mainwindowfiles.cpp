@@ -87,13 +87,11 @@ bool MainWindow::openSessionFile(const QString &path)
     if (!m_run.empty())
         showEpoch(m_run.size() - 1);
     // Early stopping kept the best epoch's weights: show that epoch, as the live run ends.
-    const int best = m_run.empty() ? 0 : m_run.back().bestEpoch;
     QString restored;
-    for (int i = 0; best > 0 && best < m_run.back().epoch && i < m_run.size(); ++i)
-        if (m_run.at(i).epoch == best) {
-            m_timeline->setCurrentIndex(i);
-            restored = tr(" Showing epoch %1: the restored model, ringed.").arg(best);
-        }
+    if (const int i = m_run.restoredIndex(); i >= 0) {
+        m_timeline->setCurrentIndex(i);
+        restored = tr(" Showing epoch %1: the restored model, ringed.").arg(m_run.at(i).epoch);
+    }
     if (const auto &trained = m_run.model()) { // what the live run's label said, but its speed
         long long parameters = 0;
         for (const attn::Mat &w : trained->values)

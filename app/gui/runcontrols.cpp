@@ -137,18 +137,16 @@ void RunControls::onState(TrainingWorker::State state)
                            0);
         break;
     case TrainingWorker::State::Finished: {
-        const int best = m_run->empty() ? 0 : m_run->back().bestEpoch;
-        const int last = m_run->empty() ? 0 : m_run->back().epoch;
         // Early stopping keeps the best epoch's weights: say which model the run ends with.
-        const QString model = best > 0 && best < last
-                                  ? tr(" Showing epoch %1: the restored model, ringed.").arg(best)
-                                  : QString();
+        const int restored = m_run->restoredIndex();
+        const QString model = restored >= 0 ? tr(" Showing epoch %1: the restored model, ringed.")
+                                                  .arg(m_run->at(restored).epoch)
+                                            : QString();
         emit statusMessage(tr("Finished %1: drag the slider or press P to replay.%2")
                                .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")), model),
                            0);
-        for (int i = 0; best > 0 && best < last && i < m_run->size(); ++i)
-            if (m_run->at(i).epoch == best)
-                emit restoredEpochIndex(i);
+        if (restored >= 0)
+            emit restoredEpochIndex(restored);
         m_progress->setValue(m_progress->maximum());
         m_progress->setFormat(tr("finished"));
         if (m_samplesPerSecond > 0) // the last ETA would otherwise stay as if time were left

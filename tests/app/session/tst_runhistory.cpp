@@ -31,6 +31,7 @@ class TestRunHistory : public QObject {
 private slots:
     void sessionOpensWithItsModel();
     void modelOfAnotherTaskIsRefused();
+    void restoredIndexIsTheBestStoredEpoch();
 
 private:
     QTemporaryDir m_dir;
@@ -70,6 +71,29 @@ void TestRunHistory::modelOfAnotherTaskIsRefused()
     QCOMPARE(error, QString("%1: the model %2 was trained on the max task, the session's run is "
                             "on the add task")
                         .arg(path, m_dir.filePath("mixed")));
+}
+
+void TestRunHistory::restoredIndexIsTheBestStoredEpoch()
+{
+    RunHistory history;
+    QCOMPARE(history.restoredIndex(), -1); // nothing stored
+    const auto add = [&history](int epoch, int best) {
+        attn::EpochSnapshot s;
+        s.epoch = epoch;
+        s.bestEpoch = best;
+        history.append(s);
+    };
+    add(0, 0);
+    add(1, 1);
+    QCOMPARE(history.restoredIndex(), -1); // the best is the newest: nothing was restored
+    add(2, 1);
+    add(3, 1);
+    QCOMPARE(history.restoredIndex(), 1); // epoch 1, stored at index 1
+    add(4, 0);
+    QCOMPARE(history.restoredIndex(), -1); // no early stopping
+    history.clear();
+    add(5, 2); // a history whose best epoch is not stored
+    QCOMPARE(history.restoredIndex(), -1);
 }
 
 QTEST_GUILESS_MAIN(TestRunHistory)
