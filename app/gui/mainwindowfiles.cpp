@@ -83,9 +83,7 @@ bool MainWindow::openSessionFile(const QString &path)
     clearViews();
     m_curves->setHistory(m_run.snapshots());
     m_views->explain()->setHistory(m_run.snapshots());
-    m_timeline->setCount(m_run.size()); // shows the newest epoch
-    if (!m_run.empty())
-        showEpoch(m_run.size() - 1);
+    m_timeline->setCount(m_run.size()); // from 0 (clearViews): shows the newest epoch
     // Early stopping kept the best epoch's weights: show that epoch, as the live run ends.
     QString restored;
     if (const int i = m_run.restoredIndex(); i >= 0) {

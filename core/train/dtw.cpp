@@ -64,16 +64,13 @@ std::vector<int> dtwNearestNeighbourClasses(const Mat &reference,
                          " and " + std::to_string(query.cols()) + " values for T*F = " +
                          std::to_string(width) + ", " + std::to_string(referenceClasses.size()) +
                          " classes for " + std::to_string(reference.rows()) + " rows");
-    // Row-major copies: each row's T*F values contiguous, as dtwDistance reads them.
-    using RowMajor = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const RowMajor ref = reference;
-    const RowMajor q = query;
+    // Mat is row-major (tensor.h): each row's T*F values are contiguous, as dtwDistance reads them.
     DtwWorkspace work;
     std::vector<int> out(std::size_t(query.rows()), referenceClasses.empty() ? 0 : referenceClasses[0]);
-    for (Eigen::Index r = 0; r < q.rows(); ++r) {
+    for (Eigen::Index r = 0; r < query.rows(); ++r) {
         double best = std::numeric_limits<double>::infinity();
-        for (Eigen::Index n = 0; n < ref.rows(); ++n) {
-            const double d = dtwDistance(q.row(r).data(), ref.row(n).data(), steps, features,
+        for (Eigen::Index n = 0; n < reference.rows(); ++n) {
+            const double d = dtwDistance(query.row(r).data(), reference.row(n).data(), steps, features,
                                          window, best, work);
             if (d < best) { // strictly: the first of equal minima wins
                 best = d;
