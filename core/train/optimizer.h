@@ -21,7 +21,7 @@ inline std::pair<Eigen::Index, Eigen::Index> partRange(Eigen::Index n, int part,
     return {n * part / parts, n * (part + 1) / parts};
 }
 
-/// The flat elements [begin, end) of a matrix (its column-major storage) as an array.
+/// The flat elements [begin, end) of a matrix (its row-major storage, tensor.h) as an array.
 inline Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>> flatPart(Mat &m, Eigen::Index begin,
                                                                    Eigen::Index end)
 {
