@@ -34,8 +34,7 @@ std::shared_ptr<const attn::CsvTable> CsvTableCache::get(const std::string &path
             ++m_reads;
         }
         const attn::CsvProgress progress = [this](std::uint64_t read, std::uint64_t size) {
-            m_bytesRead.store(read);
-            m_fileBytes.store(size);
+            setProgress(read, size);
             return !m_cancelled.load();
         };
         try {
@@ -47,8 +46,7 @@ std::shared_ptr<const attn::CsvTable> CsvTableCache::get(const std::string &path
             entry->error = std::current_exception();
             entry->done = true;
         }
-        m_bytesRead.store(0);
-        m_fileBytes.store(0);
+        setProgress(0, 0);
     }
     if (entry->error)
         std::rethrow_exception(entry->error);
@@ -59,4 +57,16 @@ int CsvTableCache::reads() const
 {
     const std::lock_guard<std::mutex> lock(m_mutex);
     return m_reads;
+}
+
+std::pair<std::uint64_t, std::uint64_t> CsvTableCache::progress() const
+{
+    const std::lock_guard<std::mutex> lock(m_progressMutex);
+    return m_progress;
+}
+
+void CsvTableCache::setProgress(std::uint64_t read, std::uint64_t size)
+{
+    const std::lock_guard<std::mutex> lock(m_progressMutex);
+    m_progress = {read, size};
 }

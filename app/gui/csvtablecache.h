@@ -32,12 +32,14 @@ public:
     int reads() const;
 
     /// The read in progress (any thread): bytes read and the file's size; 0, 0 when none.
-    std::pair<std::uint64_t, std::uint64_t> progress() const { return {m_bytesRead.load(), m_fileBytes.load()}; }
+    std::pair<std::uint64_t, std::uint64_t> progress() const;
     /// Stops every read now and later: each throws CsvCancelled (a file whose read was
     /// cancelled is not remembered as failed). For a dialog that is closed while it checks.
     void cancel() { m_cancelled.store(true); }
 
 private:
+    void setProgress(std::uint64_t read, std::uint64_t size);
+
     struct Entry {
         std::string path;
         attn::CsvFormat format;
@@ -50,7 +52,9 @@ private:
     mutable std::mutex m_mutex;
     std::list<std::shared_ptr<Entry>> m_entries; // most recently used first
     int m_reads = 0;
-    std::atomic<std::uint64_t> m_bytesRead{0};
-    std::atomic<std::uint64_t> m_fileBytes{0};
+    // Bytes read and the file's size, set together: two separate atomics let a watcher see the
+    // new size with the old count, or a count reset to 0 beside the old size.
+    mutable std::mutex m_progressMutex;
+    std::pair<std::uint64_t, std::uint64_t> m_progress{0, 0};
     std::atomic<bool> m_cancelled{false};
 };
