@@ -99,6 +99,7 @@ bool MainWindow::openSessionFile(const QString &path)
                                        countText(parameters, tr("parameter"), tr("parameters")))
                                   .arg(trained->epoch));
     }
+    m_controls->showSavedRun(); // not the previous run's bar and speed
     m_runSaved = true; // as on disk
     statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.%4")
                                  .arg(QFileInfo(path).fileName())

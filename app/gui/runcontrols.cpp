@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 
+#include <algorithm>
 #include <utility>
 
 namespace {
@@ -107,6 +108,24 @@ void RunControls::clearProgress()
     m_progress->setToolTip({});
     m_rate->clear();
     m_samplesPerSecond = 0;
+}
+
+void RunControls::showSavedRun()
+{
+    clearProgress();
+    if (m_run->empty())
+        return;
+    const int trained = m_run->trainedEpochs();
+    const int total = std::max(m_run->plannedEpochs(), trained);
+    if (m_run->ranToTheEnd()) {
+        m_progress->setRange(0, 1);
+        m_progress->setValue(1);
+        m_progress->setFormat(tr("finished"));
+    } else {
+        m_progress->setRange(0, std::max(total, 1));
+        m_progress->setValue(trained);
+        m_progress->setFormat(tr("stopped after epoch %1 / %2").arg(trained).arg(total));
+    }
 }
 
 void RunControls::onProgress(const attn::ProgressInfo &p)

@@ -27,6 +27,10 @@ public:
     QLabel *rateLabel() const { return m_rate; }
     /// Empties the progress bar and the samples/s + ETA label (a new run, or views cleared).
     void clearProgress();
+    /// The progress of a run opened from a session, with no speed (it was not stored): "finished"
+    /// on a full bar when RunHistory::ranToTheEnd(), else "stopped after epoch N / M" on a bar
+    /// at N of M; empty for a session with no epochs.
+    void showSavedRun();
     /// Train/Restart (Ctrl+Return), Pause/Resume (Space), Step epoch (Ctrl+Right), Stop (Ctrl+.)
     /// and Reset (Ctrl+R), for the window to add (Qt::WindowShortcut). The buttons do not own
     /// shortcuts: changing a button's text would clear it.

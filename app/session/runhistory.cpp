@@ -11,6 +11,27 @@
 #include <memory>
 #include <utility>
 
+int RunHistory::restoredIndex() const
+{
+    const int epoch = m_model ? m_model->epoch : 0;
+    if (m_snapshots.empty() || epoch <= 0 || epoch >= trainedEpochs() || epoch != back().bestEpoch)
+        return -1;
+    for (int i = 0; i < size(); ++i)
+        if (at(i).epoch == epoch)
+            return i;
+    return -1;
+}
+
+int RunHistory::plannedEpochs() const
+{
+    return !m_snapshots.empty() && back().totalEpochs > 0 ? back().totalEpochs : m_settings.train.epochs;
+}
+
+bool RunHistory::ranToTheEnd() const
+{
+    return trainedEpochs() > 0 && (trainedEpochs() >= plannedEpochs() || restoredIndex() >= 0);
+}
+
 bool RunHistory::save(const QString &path, QString *error) const
 {
     Session session;

@@ -34,17 +34,17 @@ public:
     /// The epochs trained: the newest snapshot's epoch (epoch 0, the untrained one, does not
     /// count); 0 when empty. Live and reopened runs both count this way.
     int trainedEpochs() const { return m_snapshots.empty() ? 0 : m_snapshots.back().epoch; }
-    /// The index of the epoch an early-stopped run restored (the newest snapshot's bestEpoch,
-    /// when it is before the newest epoch and stored), else -1: what a finished or reopened
-    /// run shows, as its model holds that epoch's weights.
-    int restoredIndex() const
-    {
-        const int best = m_snapshots.empty() ? 0 : m_snapshots.back().bestEpoch;
-        for (int i = 0; best > 0 && best < trainedEpochs() && i < size(); ++i)
-            if (at(i).epoch == best)
-                return i;
-        return -1;
-    }
+    /// The index of the epoch whose weights early stopping restored, else -1: the model's epoch
+    /// when it is the newest snapshot's bestEpoch, before the newest epoch and stored. What a
+    /// finished or reopened run shows. A stopped run's model holds its newest weights: -1, even
+    /// when an earlier epoch had the lowest validation loss.
+    int restoredIndex() const;
+    /// The epochs the run was set to train: the newest snapshot's totalEpochs (resolved from
+    /// "auto"), else the settings' (0 = auto, not yet resolved).
+    int plannedEpochs() const;
+    /// The run trained plannedEpochs() or early stopping ended it (restoredIndex() >= 0); false
+    /// for a run stopped before, or none.
+    bool ranToTheEnd() const;
     /// Stores the next epoch's snapshot.
     void append(const attn::EpochSnapshot &s) { m_snapshots.push_back(s); }
     /// Forgets every snapshot (a new run); the model stays until the run sends a new one.

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's files (app/gui/mainwindowfiles.cpp) around a real short run: a session and a
 // model saved and opened again show the same run (its faithfulness measures included; an early-
-// stopped one at its restored epoch), and a UCR file dropped on the window trains
+// stopped one at its restored epoch, one stopped by the user at its newest), and a UCR file dropped on the window trains
 // through the import dialog.
 #include "app/gui/csvimportdialog.h"
 #include "app/gui/mainwindow.h"
+#include "app/gui/runcontrols.h"
 #include "app/gui/timelinebar.h"
-#include "app/session/sessionfile.h"
+#include "app/session/runhistory.h"
 #include "tests/mainwindowhelpers.h"
+#include "core/savedmodel/trainedmodel.h"
 #include "tests/sessionsamples.h"
 
 #include <QApplication>
@@ -16,6 +18,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -24,6 +27,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -163,29 +167,59 @@ void TestMainWindowFiles::droppedUcrFileTrainsThroughTheImportDialog()
 
 void TestMainWindowFiles::earlyStoppedSessionOpensAtTheRestoredEpoch()
 {
-    // Three epochs, the second the best: the saved model is epoch 2's, so the reopened run
-    // shows epoch 2 (as the live run ends), its baselines with it.
+    // Three epochs, the second the best. Early stopping saved epoch 2's model: the reopened run
+    // shows epoch 2 (as the live run ends), its baselines with it, and a finished bar. Stopped
+    // by the user after epoch 3 of 10, the model is epoch 3's: the newest epoch is shown, no
+    // model is called restored, and the bar says where the run stopped.
     QTemporaryDir dir;
     std::mt19937 rng(3);
-    Session session;
-    session.settings = RunSettings::defaults(attn::TaskKind::Sentiment);
-    session.settings.model.attention = attn::AttentionKind::SelfAttention;
-    session.settings.model.heads = 2;
+    RunHistory run;
+    RunSettings settings = RunSettings::defaults(attn::TaskKind::Sentiment);
+    settings.model.attention = attn::AttentionKind::SelfAttention;
+    settings.model.heads = 2;
+    settings.model.hidden = 8;
+    run.setSettings(settings);
     for (int epoch = 1; epoch <= 3; ++epoch)
-        session.history.push_back(attn::test::makeSnapshot(epoch, rng));
-    QCOMPARE(session.history.back().bestEpoch, 2);
-    const QString path = dir.filePath("stopped.attnsession");
-    QString error;
-    QVERIFY2(saveSession(path, session, &error), qPrintable(error));
+        run.append(attn::test::makeSnapshot(epoch, rng));
+    QCOMPARE(run.back().bestEpoch, 2);
+    attn::ModelSpec spec;
+    const auto trainer = makeTrainer(settings, &spec);
+    const auto reopen = [&](int modelEpoch, const QString &name) {
+        run.setModel(attn::captureTrainedModel(trainer->model(), spec, modelEpoch));
+        const QString path = dir.filePath(name);
+        QString error;
+        if (!run.save(path, &error))
+            qWarning() << error;
+        auto window = std::make_unique<MainWindow>(RunSettings::defaults(attn::TaskKind::Add));
+        if (!window->openSessionFile(path))
+            window.reset();
+        return window;
+    };
 
-    MainWindow window(RunSettings::defaults(attn::TaskKind::Add));
-    QVERIFY(window.openSessionFile(path));
-    auto *timeline = window.findChild<TimelineBar *>();
-    QVERIFY(timeline);
-    QCOMPARE(timeline->count(), 3);
-    QCOMPARE(timeline->currentIndex(), 1);
-    QVERIFY(window.statusBar()->currentMessage().contains("Showing epoch 2: the restored model"));
-    QCOMPARE(window.history()[1].baselines.size(), session.history[1].baselines.size());
+    const auto restored = reopen(2, "early.attnsession");
+    QVERIFY(restored);
+    QCOMPARE(restored->timeline()->count(), 3);
+    QCOMPARE(restored->timeline()->currentIndex(), 1);
+    QVERIFY(restored->statusBar()->currentMessage().contains("Showing epoch 2: the restored model"));
+    QCOMPARE(restored->history()[1].baselines.size(), run.at(1).baselines.size());
+    QCOMPARE(restored->controls()->progressBar()->format(), QStringLiteral("finished"));
+    QCOMPARE(restored->controls()->progressBar()->value(), restored->controls()->progressBar()->maximum());
+    QVERIFY(restored->controls()->rateLabel()->text().isEmpty());
+
+    std::vector<attn::EpochSnapshot> planned = run.snapshots();
+    run.clear();
+    for (attn::EpochSnapshot &s : planned) {
+        s.totalEpochs = 10;
+        run.append(s);
+    }
+    const auto stopped = reopen(3, "stopped.attnsession");
+    QVERIFY(stopped);
+    QCOMPARE(stopped->timeline()->currentIndex(), 2);
+    QVERIFY2(!stopped->statusBar()->currentMessage().contains("restored"),
+             qPrintable(stopped->statusBar()->currentMessage()));
+    QCOMPARE(stopped->controls()->progressBar()->format(), QStringLiteral("stopped after epoch 3 / 10"));
+    QCOMPARE(stopped->controls()->progressBar()->value(), 3);
+    QCOMPARE(stopped->controls()->progressBar()->maximum(), 10);
 }
 
 QTEST_MAIN(TestMainWindowFiles)
