@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the MainWindow tests share: a short run on the max task, the check that the heatmap shows
-// a snapshot's attention weights, and settings kept out of the user's own (QSettings in a
-// temporary directory, meta types registered).
+// a snapshot's attention weights, and settings kept out of the user's own (settingsisolation.h).
 #pragma once
 
-#include "app/session/metatypes.h"
 #include "app/session/runsettings.h"
 #include "core/snapshot/snapshot.h"
+#include "tests/settingsisolation.h"
 #include "widgets/heatmapview.h"
 
-#include <QApplication>
-#include <QSettings>
 #include <QString>
-#include <QTemporaryDir>
 
 #include <cmath>
 
@@ -41,15 +37,6 @@ inline bool heatmapShows(attn::HeatmapView *view, const attn::EpochSnapshot &s)
     return true;
 }
 
-/// Registers the meta types and points QSettings at dir under the application name appName,
-/// so that a test never reads or writes the user's real settings.
-inline void isolateSettings(const QTemporaryDir &dir, const char *appName)
-{
-    registerMetaTypes();
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName(appName);
-}
+using testsupport::isolateSettings;
 
 } // namespace mainwindowtest

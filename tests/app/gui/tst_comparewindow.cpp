@@ -8,6 +8,7 @@
 
 #include "core/train/compare.h"
 #include "widgets/comparecurvesview.h"
+#include "tests/settingsisolation.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -75,11 +76,7 @@ private:
 void TestCompareWindow::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    // Keep the user's real settings out of the test.
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName("tst_comparewindow");
+    testsupport::isolateSettings(m_config, "tst_comparewindow");
 }
 
 void TestCompareWindow::offersTheTasksMechanisms()

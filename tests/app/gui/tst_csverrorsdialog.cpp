@@ -3,9 +3,9 @@
 // shows "FILE:LINE:COLUMN: message" in a dialog, leaves the window's task and settings as they
 // were, and a run still trains afterwards. (The command line's side: app/cli/tst_csverrors.)
 #include "app/gui/mainwindow.h"
-#include "app/session/metatypes.h"
 #include "app/session/runsettings.h"
 #include "tests/csverrorcases.h"
+#include "tests/settingsisolation.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -16,7 +16,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPointer>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -125,13 +124,8 @@ private:
 
 void TestCsvErrorsDialog::initTestCase()
 {
-    registerMetaTypes();
     QVERIFY(m_config.isValid());
-    // Keep the user's real settings out of the test.
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName("tst_csverrorsdialog");
+    testsupport::isolateSettings(m_config, "tst_csverrorsdialog");
 
     QVERIFY(m_files.write());
 }

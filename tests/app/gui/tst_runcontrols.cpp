@@ -6,7 +6,7 @@
 // history. The buttons stay where they are when rows of the form appear and disappear, and
 // training progress does not overwrite the status line.
 #include "app/gui/mainwindow.h"
-#include "app/session/metatypes.h"
+#include "tests/settingsisolation.h"
 
 #include <QAction>
 #include <QApplication>
@@ -14,7 +14,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,12 +54,8 @@ private:
 
 void TestRunControls::initTestCase()
 {
-    registerMetaTypes();
     QVERIFY(m_config.isValid());
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName("tst_runcontrols");
+    testsupport::isolateSettings(m_config, "tst_runcontrols");
 }
 
 void TestRunControls::keysDriveTheRun()

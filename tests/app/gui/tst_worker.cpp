@@ -3,8 +3,8 @@
 // holds the epoch count, step advances it by exactly one, stop ends the run, and closing the
 // main window mid-epoch joins the thread cleanly.
 #include "app/gui/mainwindow.h"
-#include "app/session/metatypes.h"
 #include "app/session/trainingcontroller.h"
+#include "tests/settingsisolation.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -45,12 +45,8 @@ private:
 
 void TestWorker::initTestCase()
 {
-    registerMetaTypes();
     QVERIFY(m_config.isValid());
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    QApplication::setOrganizationName("attention-studio-test");
-    QApplication::setApplicationName("tst_worker");
+    testsupport::isolateSettings(m_config, "tst_worker");
     QSettings().setValue(MainWindow::kAskSaveOnQuit, false); // closing mid-run must not ask
 }
 
