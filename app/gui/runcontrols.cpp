@@ -113,19 +113,26 @@ void RunControls::clearProgress()
 void RunControls::showSavedRun()
 {
     clearProgress();
-    if (m_run->empty())
-        return;
-    const int trained = m_run->trainedEpochs();
-    const int total = std::max(m_run->plannedEpochs(), trained);
-    if (m_run->ranToTheEnd()) {
+    if (!m_run->empty())
+        showRunEnd(m_run->ranToTheEnd());
+}
+
+void RunControls::showRunEnd(bool finished)
+{
+    m_progress->setToolTip({});
+    if (finished) {
         m_progress->setRange(0, 1);
         m_progress->setValue(1);
         m_progress->setFormat(tr("finished"));
     } else {
+        const int trained = m_run->trainedEpochs();
+        const int total = std::max(m_run->plannedEpochs(), trained);
         m_progress->setRange(0, std::max(total, 1));
         m_progress->setValue(trained);
         m_progress->setFormat(tr("stopped after epoch %1 / %2").arg(trained).arg(total));
     }
+    if (m_samplesPerSecond > 0) // the last ETA would otherwise stay as if time were left
+        m_rate->setText(tr("%L1 samples/s").arg(m_samplesPerSecond, 0, 'f', 0));
 }
 
 void RunControls::onProgress(const attn::ProgressInfo &p)
@@ -166,13 +173,13 @@ void RunControls::onState(TrainingWorker::State state)
                            0);
         if (restored >= 0)
             emit restoredEpochIndex(restored);
-        m_progress->setValue(m_progress->maximum());
-        m_progress->setFormat(tr("finished"));
-        if (m_samplesPerSecond > 0) // the last ETA would otherwise stay as if time were left
-            m_rate->setText(tr("%L1 samples/s").arg(m_samplesPerSecond, 0, 'f', 0));
+        showRunEnd(true);
         break;
     }
-    case TrainingWorker::State::Stopped: emit statusMessage(tr("Stopped."), 0); break;
+    case TrainingWorker::State::Stopped:
+        emit statusMessage(tr("Stopped."), 0);
+        showRunEnd(false);
+        break;
     case TrainingWorker::State::Failed: emit statusMessage(tr("Failed."), 0); break;
     case TrainingWorker::State::Idle: break;
     }

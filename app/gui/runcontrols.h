@@ -53,6 +53,9 @@ private:
     void onProgress(const attn::ProgressInfo &p);
     void onState(TrainingWorker::State state);
     void togglePause();
+    /// The bar at a run's end: full and "finished", or "stopped after epoch N / M" at N of M;
+    /// the speed without an ETA.
+    void showRunEnd(bool finished);
     /// A shortcut-carrying action and the button that triggers it (objectName name + "Button").
     QAction *addRunAction(const QString &name, const QString &text, const QKeySequence &key,
                           const QString &toolTip, QPushButton **button);

@@ -6,11 +6,13 @@
 // history. The buttons stay where they are when rows of the form appear and disappear, and
 // training progress does not overwrite the status line.
 #include "app/gui/mainwindow.h"
+#include "app/gui/runcontrols.h"
 #include "tests/settingsisolation.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -98,6 +100,12 @@ void TestRunControls::keysDriveTheRun()
     QTRY_COMPARE_WITH_TIMEOUT(controller->state(), State::Stopped, 30000);
     QCOMPARE(train->text(), QStringLiteral("Train"));
     QVERIFY(window.history().size() > held);
+    // The bar says where it stopped, with no time left to wait for.
+    const QProgressBar *bar = window.controls()->progressBar();
+    const int trained = window.history().back().epoch;
+    QCOMPARE(bar->format(), QStringLiteral("stopped after epoch %1 / %2").arg(trained).arg(window.settings().train.epochs));
+    QCOMPARE(bar->value(), trained);
+    QVERIFY2(!window.controls()->rateLabel()->text().contains("ETA"), qPrintable(window.controls()->rateLabel()->text()));
 
     // Ctrl+Return after Stop trains a new run from epoch 0.
     QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
