@@ -46,6 +46,7 @@ ExplainCurves::ExplainCurves(QCustomPlot *plot, QCPLayoutGrid *row, const QFont 
         rect->axis(QCPAxis::atBottom)->setLabel(tr("epoch"));
         rect->axis(QCPAxis::atBottom)->setTicker(integerTicker());
         rect->axis(QCPAxis::atLeft)->setLabel(labels[i]);
+        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3); // the rects are short: few labels
         m_rects[std::size_t(i)] = rect;
         auto *line = new QCPItemStraightLine(plot);
         for (QCPItemPosition *pos : {line->point1, line->point2}) {

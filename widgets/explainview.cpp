@@ -166,6 +166,7 @@ ExplainView::ExplainView(QWidget *parent)
     connect(m_apply, &QPushButton::clicked, this, [this] { applyWeight(m_weightBox->value()); });
     connect(m_reset, &QPushButton::clicked, this, &ExplainView::resetWhatIf);
     connect(m_plot, &QCustomPlot::mousePress, this, &ExplainView::onPlotClick);
+    m_columnLabel = tr("time step");
     applyTheme();
     clear();
 }
@@ -221,6 +222,12 @@ void ExplainView::clear()
     m_step = -1;
     m_edited.clear();
     m_whatIfText.clear();
+    showSnapshot();
+}
+
+void ExplainView::setColumnLabel(const QString &label)
+{
+    m_columnLabel = label;
     showSnapshot();
 }
 
@@ -322,7 +329,7 @@ void ExplainView::showSnapshot()
     y->setTicker(ticker);
     y->setRange(-0.5, std::max<double>(0.5, double(m_rows.size()) - 0.5));
     x->setRange(-0.5, std::max(0.5, U - 0.5));
-    x->setLabel(tr("time step (feature task: feature)"));
+    x->setLabel(m_columnLabel);
 
     QString text;
     if (!m_hasSnapshot)

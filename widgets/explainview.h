@@ -65,6 +65,8 @@ public:
     bool savePdf(const QString &path, int width, int height, QString *error = nullptr) override;
     QWidget *widget() override { return this; }
 
+    /// The heatmap's x-axis label: what a column is ("time step"; the feature task: "feature").
+    void setColumnLabel(const QString &label);
     /// The probe row shown (0-based); clamped to the snapshot's rows. Drops a what-if.
     void setProbeRow(int row);
     int probeRow() const;
@@ -135,6 +137,7 @@ private:
     std::vector<std::pair<int, FaithfulnessSummary>> m_points;
     std::vector<Row> m_rows;
     int m_row = 0;
+    QString m_columnLabel; // the heatmap's x axis (setColumnLabel)
     int m_step = -1;
     std::vector<float> m_edited;
     QString m_whatIfText;

@@ -91,16 +91,22 @@ void AttentionViews::showTabsFor(TaskKind task, AttentionKind attention)
 
 void AttentionViews::clearFor(const RunSettings &run)
 {
-    // The task's own view in front: the first one made for it, else the heatmap.
-    QWidget *main = m_heatmap;
-    for (std::size_t i = 1; i < m_views.size(); ++i)
-        if (m_views[i].view != m_explain && m_views[i].applies(run.task, run.model.attention)) {
-            main = m_views[i].view->widget();
-            break;
-        }
-    setCurrentWidget(main);
+    // Another task or mechanism: its own view in front (the first one made for it, else the
+    // heatmap). The same again (Train, Restart, Reset) keeps the tab the user is looking at.
+    const std::pair<TaskKind, AttentionKind> kind{run.task, run.model.attention};
+    if (kind != m_clearedFor) {
+        QWidget *main = m_heatmap;
+        for (std::size_t i = 1; i < m_views.size(); ++i)
+            if (m_views[i].view != m_explain && m_views[i].applies(run.task, run.model.attention)) {
+                main = m_views[i].view->widget();
+                break;
+            }
+        setCurrentWidget(main);
+        m_clearedFor = kind;
+    }
     for (const Entry &e : m_views)
         e.view->clear();
+    m_explain->setColumnLabel(run.task == TaskKind::Feature ? tr("feature") : tr("time step"));
 }
 
 void AttentionViews::setSnapshot(const EpochSnapshot &s, const RunSettings &run)

@@ -13,6 +13,8 @@
 #include <QTabWidget>
 
 #include <functional>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace attn {
@@ -39,7 +41,8 @@ public:
     attn::AttentionView *currentView() const;
     /// Shows the tabs of the views that apply to task and attention (the heatmap always).
     void showTabsFor(attn::TaskKind task, attn::AttentionKind attention);
-    /// Clears every view and brings run's own view to the front (for a new run or session).
+    /// Clears every view (for a new run or session) and, when run's task or mechanism differs
+    /// from the last call's, brings run's own view to the front.
     void clearFor(const RunSettings &run);
     /// Shows s in every view that can show a snapshot of run.
     void setSnapshot(const attn::EpochSnapshot &s, const RunSettings &run);
@@ -73,4 +76,5 @@ private:
     WhatIfJob *m_whatIf = nullptr;
     std::function<TrainedModelPtr()> m_modelSource;
     attn::EpochSnapshot m_shown; // the snapshot shown, for the what-if
+    std::optional<std::pair<attn::TaskKind, attn::AttentionKind>> m_clearedFor; // the last clearFor's run
 };

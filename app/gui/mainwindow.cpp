@@ -110,7 +110,9 @@ void MainWindow::buildUi()
     m_splitter->addWidget(m_curves);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({390, 440}); // square cells of the toy tasks need about this height
+    // The views above need about this height: the toy tasks' square cells, and the Explain
+    // tab's attribution rows (a legible line each) over its three measure plots.
+    m_splitter->setSizes({470, 360});
     m_timeline = new TimelineBar;
     auto *viewsColumn = new QVBoxLayout;
     viewsColumn->addWidget(m_splitter, 1);

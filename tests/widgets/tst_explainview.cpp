@@ -64,6 +64,7 @@ private slots:
     void rowsShowSharesOnOneScale();
     void probeRowSelector();
     void noMeasuresSaysHow();
+    void columnLabelNamesTheStep();
     void curvesFollowEpochsAndMarker();
     void renormalisedWeightsByHand();
     void whatIfRequestsAndShowsTheAnswer();
@@ -127,6 +128,24 @@ void TestExplainView::noMeasuresSaysHow()
     QVERIFY(view.rows().empty());
     QVERIFY(view.title().contains("Explain"));
     QVERIFY(std::isnan(view.cellValue(ExplainView::Attention, 0)));
+}
+
+void TestExplainView::columnLabelNamesTheStep()
+{
+    // The heatmap's x axis: "time step" unless the window says a column is a feature.
+    ExplainView view;
+    view.setSnapshot(snapshot(1));
+    const auto heatAxisLabel = [&view] {
+        for (int i = 0; i < view.plot()->plottableCount(); ++i)
+            if (auto *map = qobject_cast<QCPColorMap *>(view.plot()->plottable(i)))
+                return map->keyAxis()->label();
+        return QString();
+    };
+    QCOMPARE(heatAxisLabel(), QStringLiteral("time step"));
+    view.setColumnLabel(QStringLiteral("feature"));
+    QCOMPARE(heatAxisLabel(), QStringLiteral("feature"));
+    view.clear();
+    QCOMPARE(heatAxisLabel(), QStringLiteral("feature")); // kept for the run's next epochs
 }
 
 void TestExplainView::curvesFollowEpochsAndMarker()

@@ -10,6 +10,7 @@
 #include "app/gui/runcontrols.h"
 #include "app/gui/timelinebar.h"
 #include "widgets/curvesview.h"
+#include "widgets/explainview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
 #include "tests/mainwindowhelpers.h"
@@ -154,6 +155,15 @@ void TestMainWindow::selfAttentionRunFillsItsMapView()
     for (int q = 0; q < 10; ++q)
         for (int k = q + 1; k < 10; ++k)
             QCOMPARE(view->cellValue(q, k), 0.0);
+    // Training the same again keeps the tab the user moved to; another mechanism brings its own.
+    tabs->setCurrentWidget(window.heatmapView());
+    window.startTraining();
+    QCOMPARE(tabs->currentWidget(), static_cast<QWidget *>(window.heatmapView()));
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), TrainingWorker::State::Finished, 60000);
+    tabs->setCurrentWidget(window.findChild<attn::ExplainView *>());
+    auto *attention = window.findChild<QComboBox *>("attentionBox");
+    attention->setCurrentIndex(attention->findText("luong"));
+    QCOMPARE(tabs->currentWidget(), static_cast<QWidget *>(window.heatmapView()));
 }
 
 void TestMainWindow::settingsPersist()
@@ -324,6 +334,14 @@ void TestMainWindow::eachTaskSaysWhatItIs()
         QVERIFY(note->text().contains("Inputs:") && note->text().contains("Output:"));
         QVERIFY(!seen.contains(note->text()));
         seen << note->text();
+        // The Explain heatmap's columns: the feature task's are features.
+        QCustomPlot *plot = window.findChild<attn::ExplainView *>()->plot();
+        QCPColorMap *heat = nullptr;
+        for (int i = 0; i < plot->plottableCount() && !heat; ++i)
+            heat = qobject_cast<QCPColorMap *>(plot->plottable(i));
+        QVERIFY(heat);
+        QCOMPARE(heat->keyAxis()->label(),
+                 kind == attn::TaskKind::Feature ? QStringLiteral("feature") : QStringLiteral("time step"));
     }
 }
 
