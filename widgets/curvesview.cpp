@@ -11,6 +11,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QPen>
 
@@ -347,7 +348,18 @@ void CurvesView::rescale()
             lo = std::min(lo, b.value);
             hi = std::max(hi, b.value);
         }
-        m_alignmentPlot->yAxis2->setRange(paddedRange(lo, hi));
+        QCPRange r = paddedRange(lo, hi);
+        // The lowest baseline's label hangs under its line: keep a text line of room for it.
+        const int height = m_alignmentPlot->axisRect()->height();
+        if (!m_baselines.empty() && height > 0) {
+            double lowest = hi;
+            for (const Baseline &b : m_baselines)
+                lowest = std::min(lowest, b.value);
+            const double textHeight = 1.2 * QFontMetricsF(m_alignmentPlot->font()).height();
+            const double room = textHeight * r.size() / std::max(1.0, double(height) - textHeight);
+            r.lower = std::min(r.lower, lowest - room);
+        }
+        m_alignmentPlot->yAxis2->setRange(r);
     } else {
         m_alignmentPlot->yAxis2->setRange(0.0, 1.0);
     }

@@ -136,7 +136,8 @@ Baselines computeBaselines(const TaskData &task)
     const int window = evaluated.steps / 10;
     const double dtwWork = double(evaluated.size()) * double(refX.rows()) * double(evaluated.steps) *
                            double(2 * window + 1) * double(evaluated.features);
-    if (task.vocabulary == 0 && dtwWork <= kMaxDtwWork) {
+    // Window 0 is the squared Euclidean distance: the same neighbours as 1-NN Euclidean.
+    if (task.vocabulary == 0 && window >= 1 && dtwWork <= kMaxDtwWork) {
         b.dtwWindow = window;
         b.dtwAccuracy = share(dtwNearestNeighbourClasses(refX, refClasses, evaluated.x,
                                                          evaluated.steps, evaluated.features, window),

@@ -25,7 +25,8 @@ struct Baselines {
     std::optional<double> nearestNeighbourAccuracy;
     /// The same with the squared DTW distance (core/train/dtw.h) within a Sakoe-Chiba band of
     /// dtwWindow = floor(T / 10) steps (dependent DTW over the F values of a step). Unset for token
-    /// inputs, and when N_eval * N_ref * T * (2 dtwWindow + 1) * F exceeds kMaxDtwWork.
+    /// inputs, for T < 10 (a window of 0 steps is 1-NN Euclidean) and when
+    /// N_eval * N_ref * T * (2 dtwWindow + 1) * F exceeds kMaxDtwWork.
     std::optional<double> dtwAccuracy;
     int dtwWindow = 0;
     /// Regression: the MAE of predicting the reference targets' mean, in the file's units

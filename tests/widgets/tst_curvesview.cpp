@@ -62,6 +62,7 @@ private slots:
     void markerSitsOnTheEpoch();
     void bestEpochIsRinged();
     void baselinesAreDashedLinesOnTheMetricAxis();
+    void lowestBaselineLabelStaysInside();
     void testMetricIsItsOwnCurve();
     void darkThemeChangesTheBackground();
     void savePngHonoursScale();
@@ -274,6 +275,38 @@ void TestCurvesView::baselinesAreDashedLinesOnTheMetricAxis()
     for (QCPItemStraightLine *line : view.alignmentPlot()->findChildren<QCPItemStraightLine *>())
         left += line->point1->valueAxis() == view.alignmentPlot()->yAxis2 ? 1 : 0;
     QCOMPARE(left, 0);
+}
+
+void TestCurvesView::lowestBaselineLabelStaysInside()
+{
+    // The lowest baseline's label hangs under its line; with the line at the bottom of the
+    // metrics (majority 0.503 under accuracies 0.7 .. 1) it must not be cut off by the axis.
+    CurvesView view;
+    view.resize(700, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.alignmentPlot()->replot(); // lays out the axis rect
+    std::vector<EpochSnapshot> history = threeEpochs();
+    const double accuracy[] = {0.7, 0.95, 1.0};
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        history[i].metricName = "accuracy";
+        history[i].metric = accuracy[i];
+        history[i].baselines = {{"majority_accuracy", "majority class", 0.503},
+                                {"nearest_neighbour_accuracy", "1-NN Euclidean", 0.626}};
+    }
+    view.setHistory(history);
+    view.alignmentPlot()->replot();
+    const QRect rect = view.alignmentPlot()->axisRect()->rect();
+    int checked = 0;
+    for (QCPItemText *text : view.alignmentPlot()->findChildren<QCPItemText *>())
+        if (text->text().startsWith("majority class")) {
+            QVERIFY2(text->bottom->pixelPosition().y() <= rect.bottom() + 1,
+                     qPrintable(QStringLiteral("label bottom %1, axis rect bottom %2")
+                                    .arg(text->bottom->pixelPosition().y())
+                                    .arg(rect.bottom())));
+            ++checked;
+        }
+    QCOMPARE(checked, 1);
 }
 
 void TestCurvesView::testMetricIsItsOwnCurve()

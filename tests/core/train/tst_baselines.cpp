@@ -106,6 +106,8 @@ void TestBaselines::majorityAndMeanByHand()
     // Nearest rows: (0,0) -> 0 right, (5,5) -> 1 right, (5,5) -> 1 right, (1,0) or (0,1) -> 0 wrong.
     QCOMPARE(*b.nearestNeighbourAccuracy, 0.75);
     QVERIFY(!b.meanMae);
+    // T = 2 < 10: a DTW window of 0 steps would only repeat 1-NN Euclidean under another name.
+    QVERIFY(!b.dtwAccuracy);
 
     task.loss = LossKind::Mse; // regression: the training mean of y is 0.4
     const Baselines r = computeBaselines(task);
