@@ -103,7 +103,7 @@ void RunControls::togglePause()
 
 void RunControls::clearProgress()
 {
-    m_progress->setValue(0);
+    m_progress->reset(); // no text: "epoch 0%" would say a run had begun
     m_progress->setFormat(tr("epoch %p%"));
     m_progress->setToolTip({});
     m_rate->clear();
