@@ -41,6 +41,7 @@ MainWindow::MainWindow(const RunSettings &initial, QWidget *parent)
         m_panel->showCsvSettings(initial);
     else
         m_panel->showSettings(initial);
+    m_views->clearFor(initial); // the task's own view in front before the first run
     // Another task, data file or mechanism in the form: the views of the run shown go.
     connect(m_panel, &RunSettingsPanel::mechanismChanged, this, &MainWindow::onFormChanged);
     // The controller passes on only the newest run's results (a restarted run's queued epochs

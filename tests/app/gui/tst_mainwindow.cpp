@@ -11,6 +11,7 @@
 #include "app/gui/timelinebar.h"
 #include "widgets/curvesview.h"
 #include "widgets/explainview.h"
+#include "widgets/featureweightsview.h"
 #include "widgets/heatmapview.h"
 #include "widgets/selfattentionview.h"
 #include "tests/mainwindowhelpers.h"
@@ -129,6 +130,11 @@ void TestMainWindow::taskPickerOffersTheTasksMechanisms()
         QCOMPARE(attention->currentIndex(), 0);
         QVERIFY(window.settings().task == task);
         QVERIFY(window.settings().model.attention == expected.front());
+        // The task's own view is in front from the start (the feature task's bars).
+        if (task == attn::TaskKind::Feature)
+            QVERIFY(qobject_cast<attn::FeatureWeightsView *>(window.findChild<QTabWidget *>()->currentWidget()));
+        if (task == attn::TaskKind::Add)
+            QCOMPARE(window.findChild<QTabWidget *>()->currentWidget(), static_cast<QWidget *>(window.heatmapView()));
     }
 }
 
