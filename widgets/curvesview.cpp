@@ -344,20 +344,19 @@ void CurvesView::rescale()
     // Alignment stays 0..1; the metric axis follows its data.
     m_alignmentPlot->yAxis->setRange(0.0, 1.0);
     if (finiteValueRange({m_metric, m_testMetric}, lo, hi)) {
+        double lowestBaseline = std::numeric_limits<double>::infinity();
         for (const Baseline &b : m_baselines) { // the lines to beat stay in view
             lo = std::min(lo, b.value);
             hi = std::max(hi, b.value);
+            lowestBaseline = std::min(lowestBaseline, b.value);
         }
         QCPRange r = paddedRange(lo, hi);
         // The lowest baseline's label hangs under its line: keep a text line of room for it.
         const int height = m_alignmentPlot->axisRect()->height();
         if (!m_baselines.empty() && height > 0) {
-            double lowest = hi;
-            for (const Baseline &b : m_baselines)
-                lowest = std::min(lowest, b.value);
             const double textHeight = 1.2 * QFontMetricsF(m_alignmentPlot->font()).height();
             const double room = textHeight * r.size() / std::max(1.0, double(height) - textHeight);
-            r.lower = std::min(r.lower, lowest - room);
+            r.lower = std::min(r.lower, lowestBaseline - room);
         }
         m_alignmentPlot->yAxis2->setRange(r);
     } else {
