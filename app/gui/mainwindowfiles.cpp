@@ -85,11 +85,8 @@ bool MainWindow::openSessionFile(const QString &path)
     m_views->explain()->setHistory(m_run.snapshots());
     m_timeline->setCount(m_run.size()); // from 0 (clearViews): shows the newest epoch
     // Early stopping kept the best epoch's weights: show that epoch, as the live run ends.
-    QString restored;
-    if (const int i = m_run.restoredIndex(); i >= 0) {
+    if (const int i = m_run.restoredIndex(); i >= 0)
         m_timeline->setCurrentIndex(i);
-        restored = tr(" Showing epoch %1: the restored model, ringed.").arg(m_run.at(i).epoch);
-    }
     if (const auto &trained = m_run.model()) { // what the live run's label said, but its speed
         long long parameters = 0;
         for (const attn::Mat &w : trained->values)
@@ -104,7 +101,7 @@ bool MainWindow::openSessionFile(const QString &path)
     statusBar()->showMessage(tr("Opened %1: %2%3; drag the slider or press P to replay.%4")
                                  .arg(QFileInfo(path).fileName())
                                  .arg(countText(m_run.trainedEpochs(), tr("epoch"), tr("epochs")))
-                                 .arg(model ? tr(" and the model") : QString(), restored));
+                                 .arg(model ? tr(" and the model") : QString(), m_controls->restoredNote()));
     m_controls->updateButtons();
     return true;
 }

@@ -110,6 +110,14 @@ void RunControls::clearProgress()
     m_samplesPerSecond = 0;
 }
 
+QString RunControls::restoredNote() const
+{
+    const int restored = m_run->restoredIndex();
+    return restored >= 0
+               ? tr(" Showing epoch %1: the restored model, ringed.").arg(m_run->at(restored).epoch)
+               : QString();
+}
+
 void RunControls::showSavedRun()
 {
     clearProgress();
@@ -165,11 +173,9 @@ void RunControls::onState(TrainingWorker::State state)
     case TrainingWorker::State::Finished: {
         // Early stopping keeps the best epoch's weights: say which model the run ends with.
         const int restored = m_run->restoredIndex();
-        const QString model = restored >= 0 ? tr(" Showing epoch %1: the restored model, ringed.")
-                                                  .arg(m_run->at(restored).epoch)
-                                            : QString();
         emit statusMessage(tr("Finished %1: drag the slider or press P to replay.%2")
-                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")), model),
+                               .arg(countText(m_run->trainedEpochs(), tr("epoch"), tr("epochs")),
+                                    restoredNote()),
                            0);
         if (restored >= 0)
             emit restoredEpochIndex(restored);

@@ -27,6 +27,9 @@ public:
     QLabel *rateLabel() const { return m_rate; }
     /// Empties the progress bar and the samples/s + ETA label (a new run, or views cleared).
     void clearProgress();
+    /// " Showing epoch N: the restored model, ringed." for the epoch early stopping restored
+    /// (RunHistory::restoredIndex), for a status line; empty when none was.
+    QString restoredNote() const;
     /// The progress of a run opened from a session, with no speed (it was not stored): "finished"
     /// on a full bar when RunHistory::ranToTheEnd(), else "stopped after epoch N / M" on a bar
     /// at N of M; empty for a session with no epochs.
